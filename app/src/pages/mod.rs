@@ -1,0 +1,2 @@
+pub mod cancel;
+pub mod not_found;

@@ -1,0 +1,115 @@
+//! Wire types of every endpoint, shared by the edge and the app.
+//!
+//! Requests are `{Verb}Request`, answers `{Verb}Response`. New fields carry
+//! `#[serde(default)]` so older peers keep working.
+
+use serde::{Deserialize, Serialize};
+
+use crate::session::SessionStatus;
+
+/// The error body of every JSON API route except `/precancel`, whose
+/// brightback.js contract has its own shape ([`PrecancelResponse`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable, machine-readable code such as `invalid_field` or `not_found`.
+    pub code: String,
+    /// A sentence a person can act on.
+    pub message: String,
+    /// The request field at fault, as a dotted path, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: &str, message: impl Into<String>, field: Option<String>) -> Self {
+        Self {
+            error: ErrorBody {
+                code: code.to_owned(),
+                message: message.into(),
+                field,
+            },
+        }
+    }
+}
+
+/// `POST /precancel` answer, exactly as brightback.js expects it:
+/// `{"valid": true, "url": …}` or `{"valid": false, "message": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrecancelResponse {
+    pub valid: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Which request field was at fault (a Holdfast addition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// One answer in the reasons survey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonView {
+    pub id: String,
+    pub label: String,
+    /// Ask for a free-text follow-up when this reason is picked.
+    #[serde(default)]
+    pub follow_up: Option<String>,
+}
+
+/// `GET /api/sessions/{token}`: what the cancel page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub status: SessionStatus,
+    /// Brand name shown in the page header.
+    pub brand: String,
+    /// Personalised heading, already rendered with fallbacks.
+    pub title: String,
+    /// Personalised loss-aversion copy, already rendered with fallbacks.
+    pub message: String,
+    pub survey_prompt: String,
+    pub reasons: Vec<ReasonView>,
+    #[serde(default)]
+    pub chosen_reason: Option<String>,
+    /// Where "keep my subscription" leads.
+    pub save_return_url: Option<String>,
+    /// Where the customer goes once the cancel is done.
+    pub cancel_confirmation_url: Option<String>,
+    /// When an at-period-end cancel takes effect (unix seconds), once known.
+    #[serde(default)]
+    pub cancel_effective_at: Option<i64>,
+}
+
+/// `POST /api/sessions/{token}/reason`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChooseReasonRequest {
+    pub reason_id: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// `POST /api/sessions/{token}/cancel`; the reason may come along so a
+/// single click both answers the survey and cancels.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelRequest {
+    #[serde(default)]
+    pub reason_id: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Answer of `cancel` and `deflect`: the new state and where to go next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeResponse {
+    pub status: SessionStatus,
+    /// What to tell the customer, in plain words.
+    pub message: String,
+    #[serde(default)]
+    pub redirect_url: Option<String>,
+    #[serde(default)]
+    pub cancel_effective_at: Option<i64>,
+}

@@ -1,0 +1,134 @@
+//! How a cancel is applied in Stripe, per the app's cancel options.
+
+use serde::{Deserialize, Serialize};
+
+/// Stripe's `cancellation_details[feedback]` values; nothing else is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feedback {
+    CustomerService,
+    LowQuality,
+    MissingFeatures,
+    Other,
+    SwitchedService,
+    TooComplex,
+    TooExpensive,
+    Unused,
+}
+
+impl Feedback {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CustomerService => "customer_service",
+            Self::LowQuality => "low_quality",
+            Self::MissingFeatures => "missing_features",
+            Self::Other => "other",
+            Self::SwitchedService => "switched_service",
+            Self::TooComplex => "too_complex",
+            Self::TooExpensive => "too_expensive",
+            Self::Unused => "unused",
+        }
+    }
+}
+
+/// When the cancel takes effect.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelTiming {
+    /// The customer keeps what they paid for until the period ends.
+    #[default]
+    AtPeriodEnd,
+    Immediately,
+}
+
+/// The seed's "Manage cancels" options.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CancelOptions {
+    pub timing: CancelTiming,
+    /// Cancel every live subscription of the customer, not only this one.
+    pub all_subscriptions: bool,
+    /// With `Immediately`: invoice outstanding usage and prorations now.
+    pub invoice_now: bool,
+    /// With `Immediately`: credit the unused time.
+    pub prorate: bool,
+}
+
+/// What Stripe is told about why the customer left.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CancellationDetails {
+    pub feedback: Option<Feedback>,
+    pub comment: Option<String>,
+}
+
+/// Stripe caps `cancellation_details[comment]` at 5000 characters.
+pub const MAX_COMMENT_CHARS: usize = 5000;
+
+impl CancellationDetails {
+    pub fn new(feedback: Option<Feedback>, comment: Option<&str>) -> Self {
+        let comment = comment
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| c.chars().take(MAX_COMMENT_CHARS).collect());
+        Self { feedback, comment }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feedback_text_is_stripes() {
+        let all = [
+            Feedback::CustomerService,
+            Feedback::LowQuality,
+            Feedback::MissingFeatures,
+            Feedback::Other,
+            Feedback::SwitchedService,
+            Feedback::TooComplex,
+            Feedback::TooExpensive,
+            Feedback::Unused,
+        ];
+        for f in all {
+            let json = serde_json::to_string(&f).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", f.as_str()));
+        }
+    }
+
+    #[test]
+    fn default_cancel_is_at_period_end_for_one_subscription() {
+        let o: CancelOptions = serde_json::from_str("{}").expect("defaults");
+        assert_eq!(o.timing, CancelTiming::AtPeriodEnd);
+        assert!(!o.all_subscriptions && !o.invoice_now && !o.prorate);
+    }
+
+    #[test]
+    fn comments_are_trimmed_and_capped() {
+        let long = "x".repeat(MAX_COMMENT_CHARS + 10);
+        assert_eq!(
+            CancellationDetails::new(None, Some(&long))
+                .comment
+                .map(|c| c.len()),
+            Some(MAX_COMMENT_CHARS)
+        );
+        assert_eq!(CancellationDetails::new(None, Some("   ")).comment, None);
+    }
+}
+
+/// The cancel a session owes Stripe, stored with its operation so a retry
+/// (from the customer, the cron or an admin) repeats exactly the same call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelPlan {
+    pub subscription_id: String,
+    pub customer_id: Option<String>,
+    pub options: CancelOptions,
+    pub feedback: Option<Feedback>,
+    pub comment: Option<String>,
+}
+
+impl CancelPlan {
+    pub fn details(&self) -> CancellationDetails {
+        CancellationDetails::new(self.feedback, self.comment.as_deref())
+    }
+}

@@ -1,0 +1,180 @@
+//! An app's cancel experience: copy, reasons and cancel options.
+//!
+//! Stored per app as JSON; every field has a default so an app created with
+//! `{}` shows a complete, sensible page.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ReasonView, SessionView};
+use crate::cancel::{CancelOptions, Feedback};
+use crate::session::SessionStatus;
+use crate::template::{render, Fields};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    pub id: String,
+    pub label: String,
+    /// Sent to Stripe as `cancellation_details[feedback]`.
+    pub feedback: Feedback,
+    #[serde(default)]
+    pub follow_up: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppSettings {
+    pub brand: String,
+    pub title: String,
+    pub message: String,
+    pub survey_prompt: String,
+    pub reasons: Vec<Reason>,
+    pub cancel: CancelOptions,
+    /// Seed: "Manage cancels". Off: the cancel is recorded, Stripe untouched.
+    pub manage_cancels: bool,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        let reason = |id: &str, label: &str, feedback, follow_up: Option<&str>| Reason {
+            id: id.to_owned(),
+            label: label.to_owned(),
+            feedback,
+            follow_up: follow_up.map(str::to_owned),
+        };
+        Self {
+            brand: "Your subscription".to_owned(),
+            title: "Before you go, {{first_name | there}}".to_owned(),
+            message: "Cancelling ends your {{subscription.product.name | subscription}} \
+                      at the end of the current billing period. Everything you set up stays \
+                      here if you come back."
+                .to_owned(),
+            survey_prompt: "Would you tell us why you're leaving? (optional)".to_owned(),
+            reasons: vec![
+                reason(
+                    "too_expensive",
+                    "It's too expensive",
+                    Feedback::TooExpensive,
+                    None,
+                ),
+                reason("unused", "I don't use it enough", Feedback::Unused, None),
+                reason(
+                    "missing_features",
+                    "It's missing features I need",
+                    Feedback::MissingFeatures,
+                    Some("Which features?"),
+                ),
+                reason(
+                    "switched_service",
+                    "I'm switching to another service",
+                    Feedback::SwitchedService,
+                    Some("Which one, if you don't mind?"),
+                ),
+                reason(
+                    "too_complex",
+                    "It's too hard to use",
+                    Feedback::TooComplex,
+                    None,
+                ),
+                reason(
+                    "low_quality",
+                    "It doesn't work well enough",
+                    Feedback::LowQuality,
+                    None,
+                ),
+                reason(
+                    "customer_service",
+                    "I had a bad support experience",
+                    Feedback::CustomerService,
+                    None,
+                ),
+                reason(
+                    "other",
+                    "Something else",
+                    Feedback::Other,
+                    Some("Tell us more"),
+                ),
+            ],
+            cancel: CancelOptions::default(),
+            manage_cancels: true,
+        }
+    }
+}
+
+impl AppSettings {
+    pub fn reason(&self, id: &str) -> Option<&Reason> {
+        self.reasons.iter().find(|r| r.id == id)
+    }
+}
+
+/// Everything the cancel page needs, rendered for one session.
+pub struct ViewInput<'a> {
+    pub settings: &'a AppSettings,
+    pub fields: &'a Fields,
+    pub status: SessionStatus,
+    pub chosen_reason: Option<String>,
+    pub save_return_url: Option<String>,
+    pub cancel_confirmation_url: Option<String>,
+    pub cancel_effective_at: Option<i64>,
+}
+
+pub fn session_view(input: ViewInput<'_>) -> SessionView {
+    let s = input.settings;
+    SessionView {
+        status: input.status,
+        brand: render(&s.brand, input.fields),
+        title: render(&s.title, input.fields),
+        message: render(&s.message, input.fields),
+        survey_prompt: render(&s.survey_prompt, input.fields),
+        reasons: s
+            .reasons
+            .iter()
+            .map(|r| ReasonView {
+                id: r.id.clone(),
+                label: render(&r.label, input.fields),
+                follow_up: r.follow_up.clone(),
+            })
+            .collect(),
+        chosen_reason: input.chosen_reason,
+        save_return_url: input.save_return_url,
+        cancel_confirmation_url: input.cancel_confirmation_url,
+        cancel_effective_at: input.cancel_effective_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_settings_object_is_the_full_default() {
+        let s: AppSettings = serde_json::from_str("{}").expect("defaults");
+        assert_eq!(s, AppSettings::default());
+        assert!(s.manage_cancels);
+        assert!(s.reasons.len() >= 4);
+    }
+
+    #[test]
+    fn the_view_is_personalised_with_fallbacks() {
+        let s = AppSettings::default();
+        let mut fields = Fields::new();
+        fields.insert(
+            "subscription.product.name".into(),
+            "Premium Snack Pack".into(),
+        );
+        let v = session_view(ViewInput {
+            settings: &s,
+            fields: &fields,
+            status: SessionStatus::Open,
+            chosen_reason: None,
+            save_return_url: None,
+            cancel_confirmation_url: None,
+            cancel_effective_at: None,
+        });
+        assert_eq!(v.title, "Before you go, there");
+        assert!(
+            v.message.contains("your Premium Snack Pack at the end"),
+            "{}",
+            v.message
+        );
+    }
+}

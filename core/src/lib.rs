@@ -1,0 +1,14 @@
+//! Holdfast's pure domain: no I/O, builds for native and wasm32.
+//!
+//! The edge parses requests into these types, decides with them, and builds
+//! Stripe requests from them; the app renders the same wire types.
+
+pub mod api;
+pub mod cancel;
+pub mod experience;
+pub mod precancel;
+pub mod session;
+pub mod signing;
+pub mod stripe;
+pub mod subscription;
+pub mod template;

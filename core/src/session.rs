@@ -1,0 +1,96 @@
+//! The cancel session's life cycle.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a cancel session stands. Stored as text in D1; values written by a
+/// newer version read back as `Unknown` instead of failing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    /// The page is open; nothing decided yet.
+    Open,
+    /// The customer chose to keep the subscription and left (passive deflect).
+    Deflected,
+    /// The cancel is recorded and its Stripe call has not landed yet.
+    CancelPending,
+    /// The cancel is done (in Stripe, or recorded only when the app does not
+    /// let Holdfast manage cancels or Stripe does not know the subscription).
+    Cancelled,
+    #[serde(other)]
+    Unknown,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Deflected => "deflected",
+            Self::CancelPending => "cancel_pending",
+            Self::Cancelled => "cancelled",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "open" => Self::Open,
+            "deflected" => Self::Deflected,
+            "cancel_pending" => Self::CancelPending,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// A cancel may start from here. A customer who first kept the
+    /// subscription can still come back and cancel: cancelling stays easy.
+    pub fn can_start_cancel(self) -> bool {
+        matches!(self, Self::Open | Self::Deflected)
+    }
+
+    pub fn can_deflect(self) -> bool {
+        matches!(self, Self::Open | Self::Deflected)
+    }
+
+    /// The customer's cancel has been taken, whether or not Stripe has it yet.
+    pub fn is_cancel(self) -> bool {
+        matches!(self, Self::CancelPending | Self::Cancelled)
+    }
+}
+
+/// A session link stays valid this long after precancel.
+pub const SESSION_TTL_SECS: i64 = 24 * 60 * 60;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_text_round_trips() {
+        for s in [
+            SessionStatus::Open,
+            SessionStatus::Deflected,
+            SessionStatus::CancelPending,
+            SessionStatus::Cancelled,
+        ] {
+            assert_eq!(SessionStatus::parse(s.as_str()), s);
+        }
+        assert_eq!(
+            SessionStatus::parse("offer_accepted_v9"),
+            SessionStatus::Unknown
+        );
+    }
+
+    #[test]
+    fn cancel_is_reachable_after_a_deflect_but_not_twice() {
+        assert!(SessionStatus::Deflected.can_start_cancel());
+        assert!(!SessionStatus::CancelPending.can_start_cancel());
+        assert!(!SessionStatus::Cancelled.can_start_cancel());
+        assert!(!SessionStatus::Cancelled.can_deflect());
+    }
+
+    #[test]
+    fn unknown_statuses_from_json_do_not_fail() {
+        let s: SessionStatus = serde_json::from_str("\"something_new\"").expect("parses");
+        assert_eq!(s, SessionStatus::Unknown);
+    }
+}

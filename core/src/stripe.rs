@@ -1,0 +1,226 @@
+//! Stripe requests as data: method, path, parameters and idempotency key.
+//! The edge's transport sends them; here they are built and tested natively.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::cancel::{CancelOptions, CancelTiming, CancellationDetails};
+
+/// Every request pins this version (`Stripe-Version`), the one the official
+/// parameter definitions the emulator checks against were generated from.
+pub const API_VERSION: &str = "2026-10-28.endive";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+/// Stripe keeps idempotency keys 24 h and caps them at 255 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// Derived from the session and the action, so a retry or a double click
+    /// always sends the same key and Stripe applies the write once.
+    pub fn derive(session_id: &str, action: &str, target: &str) -> Self {
+        let raw = format!("holdfast:{session_id}:{action}:{target}");
+        if raw.len() <= 255 {
+            Self(raw)
+        } else {
+            Self(format!("holdfast:{}", crate::signing::digest_hex(&raw)))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripeRequest {
+    pub method: Method,
+    /// Path under the API base, e.g. `/v1/subscriptions/sub_123`.
+    pub path: String,
+    /// Form parameters in Stripe's bracket notation, in order.
+    pub params: Vec<(String, String)>,
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+impl StripeRequest {
+    fn new(method: Method, path: String) -> Self {
+        Self {
+            method,
+            path,
+            params: Vec::new(),
+            idempotency_key: None,
+        }
+    }
+
+    fn param(mut self, k: &str, v: impl Into<String>) -> Self {
+        self.params.push((k.to_owned(), v.into()));
+        self
+    }
+
+    fn encoded(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.params {
+            s.append_pair(k, v);
+        }
+        s.finish()
+    }
+
+    /// The full URL: GET and DELETE carry their parameters in the query,
+    /// as Stripe's own libraries send them.
+    pub fn url(&self, base: &str) -> String {
+        let base = base.trim_end_matches('/');
+        match self.method {
+            Method::Post => format!("{base}{}", self.path),
+            _ if self.params.is_empty() => format!("{base}{}", self.path),
+            _ => format!("{base}{}?{}", self.path, self.encoded()),
+        }
+    }
+
+    /// The form body of a POST.
+    pub fn body(&self) -> Option<String> {
+        (self.method == Method::Post).then(|| self.encoded())
+    }
+
+    /// Whether this request changes anything in Stripe.
+    pub fn is_write(&self) -> bool {
+        self.method != Method::Get
+    }
+}
+
+/// ONE call for precancel: subscription, customer, price and product.
+pub fn retrieve_subscription(id: &str) -> StripeRequest {
+    StripeRequest::new(Method::Get, format!("/v1/subscriptions/{id}"))
+        .param("expand[]", "customer")
+        .param("expand[]", "items.data.price.product")
+}
+
+/// All of a customer's subscriptions; the caller keeps the live ones
+/// (`active`, `trialing`, `past_due`), which one `status` filter cannot say.
+pub fn list_customer_subscriptions(customer_id: &str) -> StripeRequest {
+    StripeRequest::new(Method::Get, "/v1/subscriptions".to_owned())
+        .param("customer", customer_id)
+        .param("status", "all")
+        .param("limit", "100")
+}
+
+pub fn list_subscriptions(limit: u8) -> StripeRequest {
+    StripeRequest::new(Method::Get, "/v1/subscriptions".to_owned())
+        .param("status", "active")
+        .param("limit", limit.to_string())
+        .param("expand[]", "data.customer")
+}
+
+/// Cancels one subscription per the app's options.
+pub fn cancel_subscription(
+    subscription_id: &str,
+    options: &CancelOptions,
+    details: &CancellationDetails,
+    key: IdempotencyKey,
+) -> StripeRequest {
+    let mut req = match options.timing {
+        CancelTiming::AtPeriodEnd => {
+            StripeRequest::new(Method::Post, format!("/v1/subscriptions/{subscription_id}"))
+                .param("cancel_at_period_end", "true")
+        }
+        CancelTiming::Immediately => StripeRequest::new(
+            Method::Delete,
+            format!("/v1/subscriptions/{subscription_id}"),
+        )
+        .param("invoice_now", options.invoice_now.to_string())
+        .param("prorate", options.prorate.to_string()),
+    };
+    if let Some(f) = details.feedback {
+        req = req.param("cancellation_details[feedback]", f.as_str());
+    }
+    if let Some(c) = &details.comment {
+        req = req.param("cancellation_details[comment]", c.clone());
+    }
+    req.idempotency_key = Some(key);
+    req
+}
+
+/// Stripe's error body: `{"error": {"type", "code", "message", "param"}}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct StripeError {
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub param: Option<String>,
+}
+
+impl StripeError {
+    pub fn from_body(body: &str) -> Self {
+        #[derive(Deserialize)]
+        struct Envelope {
+            error: StripeError,
+        }
+        serde_json::from_str::<Envelope>(body)
+            .map(|e| e.error)
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for StripeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}{})",
+            self.message.as_deref().unwrap_or("no message"),
+            self.code
+                .as_deref()
+                .or(self.kind.as_deref())
+                .unwrap_or("unknown"),
+            self.param
+                .as_deref()
+                .map(|p| format!(", param {p}"))
+                .unwrap_or_default()
+        )
+    }
+}
+
+/// Whether a failed call may be sent again with the same idempotency key:
+/// network errors, 409 (a concurrent request with the key), 429 and 5xx,
+/// or whatever Stripe says with `Stripe-Should-Retry`.
+pub fn should_retry(status: Option<u16>, stripe_should_retry: Option<&str>) -> bool {
+    match stripe_should_retry {
+        Some("true") => return true,
+        Some("false") => return false,
+        _ => {}
+    }
+    match status {
+        None => true,
+        Some(s) => s == 409 || s == 429 || s >= 500,
+    }
+}
+
+/// Exponential backoff with full jitter: `jitter` in [0, 1) picks a point in
+/// the window, so many clients retrying at once spread out.
+pub fn backoff_ms(attempt: u32, base_ms: u64, cap_ms: u64, jitter: f64) -> u64 {
+    let window = base_ms.saturating_mul(1u64 << attempt.min(20)).min(cap_ms);
+    let j = jitter.clamp(0.0, 1.0);
+    (window as f64 * (0.5 + j / 2.0)) as u64
+}
+
+#[cfg(test)]
+mod tests;

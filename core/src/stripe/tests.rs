@@ -1,0 +1,116 @@
+use super::*;
+use crate::cancel::Feedback;
+use proptest::prelude::*;
+
+fn key() -> IdempotencyKey {
+    IdempotencyKey::derive("ses_1", "cancel", "sub_1")
+}
+
+#[test]
+fn precancel_is_one_get_with_both_expansions() {
+    let r = retrieve_subscription("sub_123");
+    assert_eq!(r.method, Method::Get);
+    assert_eq!(
+        r.url("http://127.0.0.1:12111/"),
+        "http://127.0.0.1:12111/v1/subscriptions/sub_123?expand%5B%5D=customer&expand%5B%5D=items.data.price.product"
+    );
+    assert_eq!(r.body(), None);
+    assert!(!r.is_write());
+}
+
+#[test]
+fn cancel_at_period_end_posts_the_reason() {
+    let details =
+        CancellationDetails::new(Some(Feedback::TooExpensive), Some("price went up & I left"));
+    let r = cancel_subscription("sub_1", &CancelOptions::default(), &details, key());
+    assert_eq!(r.method, Method::Post);
+    assert_eq!(
+        r.url("https://api.stripe.com"),
+        "https://api.stripe.com/v1/subscriptions/sub_1"
+    );
+    assert_eq!(
+        r.body().as_deref(),
+        Some("cancel_at_period_end=true&cancellation_details%5Bfeedback%5D=too_expensive&cancellation_details%5Bcomment%5D=price+went+up+%26+I+left")
+    );
+    assert_eq!(
+        r.idempotency_key.as_ref().map(IdempotencyKey::as_str),
+        Some("holdfast:ses_1:cancel:sub_1")
+    );
+}
+
+#[test]
+fn cancel_now_deletes_with_invoice_and_proration_choices() {
+    let opts = CancelOptions {
+        timing: CancelTiming::Immediately,
+        invoice_now: true,
+        prorate: false,
+        all_subscriptions: false,
+    };
+    let r = cancel_subscription("sub_1", &opts, &CancellationDetails::default(), key());
+    assert_eq!(r.method, Method::Delete);
+    assert_eq!(
+        r.url("https://api.stripe.com"),
+        "https://api.stripe.com/v1/subscriptions/sub_1?invoice_now=true&prorate=false"
+    );
+    assert!(r.is_write());
+}
+
+#[test]
+fn listing_a_customers_subscriptions_includes_every_status() {
+    let r = list_customer_subscriptions("cus_1");
+    assert!(r
+        .url("x")
+        .ends_with("/v1/subscriptions?customer=cus_1&status=all&limit=100"));
+}
+
+#[test]
+fn idempotency_keys_are_stable_and_bounded() {
+    assert_eq!(key(), key());
+    assert_ne!(key(), IdempotencyKey::derive("ses_2", "cancel", "sub_1"));
+    let long = IdempotencyKey::derive(&"s".repeat(300), "cancel", "sub_1");
+    assert!(long.as_str().len() <= 255);
+}
+
+#[test]
+fn stripe_errors_parse_and_print_without_the_body() {
+    let e = StripeError::from_body(
+        r#"{"error": {"type": "invalid_request_error", "code": "resource_missing", "param": "id", "message": "No such subscription: 'sub_x'"}}"#,
+    );
+    assert_eq!(e.code.as_deref(), Some("resource_missing"));
+    assert_eq!(
+        e.to_string(),
+        "No such subscription: 'sub_x' (resource_missing, param id)"
+    );
+    assert_eq!(StripeError::from_body("<html>"), StripeError::default());
+}
+
+#[test]
+fn only_safe_failures_are_retried() {
+    assert!(should_retry(None, None), "network error");
+    for s in [409, 429, 500, 502, 503] {
+        assert!(should_retry(Some(s), None), "{s}");
+    }
+    for s in [400, 401, 402, 403, 404] {
+        assert!(!should_retry(Some(s), None), "{s}");
+    }
+    assert!(!should_retry(Some(500), Some("false")));
+    assert!(should_retry(Some(400), Some("true")));
+}
+
+proptest! {
+    #[test]
+    fn backoff_stays_inside_its_window(attempt in 0u32..40, jitter in 0.0f64..1.0) {
+        let ms = backoff_ms(attempt, 500, 60_000, jitter);
+        prop_assert!(ms <= 60_000);
+        prop_assert!(ms >= 250);
+    }
+
+    #[test]
+    fn every_parameter_survives_encoding(comment in ".{1,200}") {
+        let details = CancellationDetails::new(Some(Feedback::Other), Some(&comment));
+        let r = cancel_subscription("sub_1", &CancelOptions::default(), &details, key());
+        let body = r.body().expect("a POST body");
+        let decoded: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+        prop_assert_eq!(decoded, r.params.clone());
+    }
+}

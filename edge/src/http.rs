@@ -1,0 +1,101 @@
+//! Small HTTP helpers shared by the routes.
+
+use serde::Serialize;
+use worker::{Headers, Request, Response};
+
+use crate::error::AppError;
+
+/// A JSON answer. Serialising our own types cannot fail in practice; if it
+/// ever did, a bare 500 goes out instead of a panic.
+pub fn json<T: Serialize>(body: &T, status: u16) -> Response {
+    let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
+    let headers = Headers::new();
+    let _ = headers.set("content-type", "application/json; charset=utf-8");
+    let _ = headers.set("cache-control", "no-store");
+    Response::ok(text)
+        .map(|r| r.with_status(status).with_headers(headers))
+        .unwrap_or_else(|_| {
+            Response::empty()
+                .map(|r| r.with_status(500))
+                .unwrap_or_else(|_| unreachable_response())
+        })
+}
+
+fn unreachable_response() -> Response {
+    // Response::empty() only fails if the JS runtime itself is broken.
+    Response::builder().with_status(500).fixed(Vec::new())
+}
+
+pub fn html(body: String) -> Result<Response, AppError> {
+    let headers = Headers::new();
+    headers.set("content-type", "text/html; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::ok(body)?.with_headers(headers))
+}
+
+/// Reads a body of at most `limit` bytes; a larger one is refused before it
+/// is parsed.
+pub async fn body(req: &mut Request, limit: usize) -> Result<Vec<u8>, AppError> {
+    let declared = req
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(AppError::bad(
+            "body",
+            format!("the request body is larger than {limit} bytes"),
+        ));
+    }
+    let bytes = req
+        .bytes()
+        .await
+        .map_err(|_| AppError::bad("body", "the request body could not be read"))?;
+    if bytes.len() > limit {
+        return Err(AppError::bad(
+            "body",
+            format!("the request body is larger than {limit} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Parses a JSON body into `T`, naming the field at fault. An empty body
+/// reads as `{}` so optional-only requests need no body.
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let text = if bytes.is_empty() {
+        b"{}".as_slice()
+    } else {
+        bytes
+    };
+    let mut de = serde_json::Deserializer::from_slice(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let message = inner.split(" at line ").next().unwrap_or(&inner).to_owned();
+        let field = if path == "." { "body".to_owned() } else { path };
+        AppError::BadRequest { field, message }
+    })
+}
+
+/// The raw request URL; `req.url()` would pull the URL parser's tables into
+/// the bundle.
+pub fn raw_url(req: &Request) -> String {
+    req.inner().url()
+}
+
+/// `scheme://host[:port]` of a URL string.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+/// The value of query parameter `name`, percent-decoded.
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1.split('#').next()?;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}

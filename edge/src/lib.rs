@@ -1,0 +1,23 @@
+//! The Holdfast Worker: builds the router for fetch, runs retries on cron.
+
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+
+mod cancel;
+mod config;
+mod cron;
+mod error;
+mod http;
+mod random;
+mod routes;
+mod store;
+mod stripe;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    routes::handle(req, env).await
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    cron::run(&env).await;
+}

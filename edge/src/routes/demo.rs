@@ -1,0 +1,177 @@
+//! A fake merchant's account page for local runs: it does what a merchant's
+//! server does (signs the subscription id) and embeds the snippet.
+//! Only served when `DEMO_APP_ID` is set.
+
+use std::time::Duration;
+
+use holdfast_core::signing;
+use holdfast_core::stripe as req;
+use holdfast_core::subscription::SubscriptionFacts;
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use serde_json::{json, Value};
+use worker::{Request, Response};
+
+use super::Ctx;
+use crate::config::{self, Config};
+use crate::error::AppError;
+use crate::http;
+use crate::store::apps;
+use crate::stripe::Client;
+
+const DEADLINE: Duration = Duration::from_secs(5);
+
+pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let config = Config::from_env(&ctx.env);
+    let app_id = config
+        .demo_app_id
+        .clone()
+        .ok_or_else(|| AppError::NotFound("The demo is not enabled.".to_owned()))?;
+    let db = config::db(&ctx.env)?;
+    let app = apps::get(&db, &app_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No such app: {app_id}")))?;
+    let url = http::raw_url(&req);
+    let origin = http::origin_of(&url).unwrap_or_default();
+    let client = Client::new(&config);
+
+    let listed = client
+        .send(&req::list_subscriptions(20), DEADLINE)
+        .await
+        .map(|r| r.body)
+        .unwrap_or(Value::Null);
+    let subs: Vec<&Value> = listed
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|d| d.iter().collect())
+        .unwrap_or_default();
+    let chosen = http::query_param(&url, "subscription")
+        .filter(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !id.is_empty())
+        .or_else(|| {
+            subs.first()
+                .and_then(|s| s.get("id"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
+    let facts = match &chosen {
+        Some(id) => client
+            .send(&req::retrieve_subscription(id), DEADLINE)
+            .await
+            .ok()
+            .and_then(|r| SubscriptionFacts::from_stripe(&r.body).ok()),
+        None => None,
+    };
+
+    let notice = if req.path() == "/demo/cancelled" {
+        Some("Your cancellation is confirmed. We're sorry to see you go.")
+    } else if http::query_param(&url, "saved").is_some() {
+        Some("Welcome back! Your subscription continues as before.")
+    } else if http::query_param(&url, "fallback").is_some() {
+        Some("The snippet could not start a cancel session, so the Cancel link's own href brought you here (fail open). A real merchant would show their usual cancel page.")
+    } else {
+        None
+    };
+
+    let switcher: String = subs
+        .iter()
+        .filter_map(|s| {
+            let id = s.get("id")?.as_str()?;
+            let who = s
+                .pointer("/customer/email")
+                .and_then(Value::as_str)
+                .unwrap_or(id);
+            Some(format!(
+                "<li><a href=\"/demo?subscription={}\">{}</a></li>",
+                attr(id),
+                text(who)
+            ))
+        })
+        .collect();
+
+    let card = match &facts {
+        Some(f) => subscription_card(f, &app.signing_secret, &app.id, &origin)?,
+        None => "<p data-testid=\"no-subscription\">No subscription found. Run <code>scripts/run</code> to seed the emulator, or create one in your Stripe test account.</p>".to_owned(),
+    };
+    let notice = notice
+        .map(|n| {
+            format!(
+                "<p class=\"notice\" role=\"status\" data-testid=\"notice\">{}</p>",
+                text(n)
+            )
+        })
+        .unwrap_or_default();
+    http::html(format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Acme Snacks: your account</title><style>{CSS}</style></head><body>
+<header><strong>Acme Snacks</strong> <span>(a demo merchant)</span></header>
+<main><h1>Your account</h1>{notice}{card}
+<h2>Other demo customers</h2><ul>{switcher}</ul></main>
+<script src="/js/holdfast.js" async></script>
+<script src="/demo/demo.js" defer></script>
+</body></html>"#
+    ))
+}
+
+fn subscription_card(
+    f: &SubscriptionFacts,
+    secret: &str,
+    app_id: &str,
+    origin: &str,
+) -> Result<String, AppError> {
+    let field = |k: &str| f.fields.get(k).map(String::as_str).unwrap_or("");
+    let product = field("subscription.product.name");
+    let amount = field("subscription.plan.amount_decimal")
+        .parse::<f64>()
+        .map(|a| a / 100.0)
+        .unwrap_or(0.0);
+    let currency = field("subscription.currency").to_uppercase();
+    let interval = field("subscription.plan.interval");
+    let ends = f.current_period_end.map(date).unwrap_or_default();
+    let (state, cancellable) = match (f.status.is_live(), f.cancel_at_period_end) {
+        (true, false) => (format!("Active, renews on {ends}"), true),
+        (true, true) => (format!("Cancelled, ends on {ends}"), false),
+        (false, _) => ("Cancelled".to_owned(), false),
+    };
+    let email = field("subscription.customer.email");
+    let data = json!({
+        "app_id": app_id,
+        "subscription_id": f.id,
+        "auth_hash": signing::auth_hash(secret, &f.id),
+        "email": email,
+        "first_name": email.split('@').next().unwrap_or("").split('.').next().unwrap_or(""),
+        "save_return_url": format!("{origin}/demo?subscription={}&saved=1", f.id),
+        "cancel_confirmation_url": format!("{origin}/demo/cancelled?subscription={}", f.id),
+        "account": {"internal_id": field("subscription.customer.id"), "plan": product},
+    });
+    // JSON inside <script> must not be able to close the element.
+    let data = data.to_string().replace('<', "\\u003c");
+    let cancel = if cancellable {
+        format!("<a id=\"bb-cancel\" data-testid=\"cancel-link\" href=\"/demo?subscription={}&amp;fallback=1\">Cancel subscription</a>", attr(&f.id))
+    } else {
+        String::new()
+    };
+    Ok(format!(
+        r#"<section class="card" aria-label="Subscription"><h2 data-testid="product">{}</h2>
+<p>{:.2} {} per {}</p><p data-testid="subscription-state">{}</p><p><small>{} · {}</small></p>{cancel}</section>
+<script type="application/json" id="holdfast-data">{data}</script>"#,
+        text(product),
+        amount,
+        text(&currency),
+        text(interval),
+        text(&state),
+        text(email),
+        text(&f.id),
+    ))
+}
+
+fn date(secs: i64) -> String {
+    let iso: String = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0))
+        .to_iso_string()
+        .into();
+    iso.chars().take(10).collect()
+}
+
+const CSS: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}\
+header{background:#24292f;color:#fff;padding:12px 24px}main{max-width:640px;margin:24px auto;padding:0 16px}\
+.card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:16px 20px}\
+.notice{background:#dafbe1;border:1px solid #4ac26b;padding:8px 12px;border-radius:6px}\
+#bb-cancel{color:#cf222e}";

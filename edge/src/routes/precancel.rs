@@ -1,0 +1,188 @@
+//! `POST /precancel`: the brightback.js contract, plus signatures.
+
+use std::time::Duration;
+
+use holdfast_core::api::PrecancelResponse;
+use holdfast_core::precancel::{self, PrecancelPayload, MAX_BODY_BYTES};
+use holdfast_core::session::SESSION_TTL_SECS;
+use holdfast_core::signing;
+use holdfast_core::stripe as req;
+use holdfast_core::subscription::SubscriptionFacts;
+use serde_json::json;
+use worker::{Request, Response};
+
+use super::Ctx;
+use crate::config::{self, Config};
+use crate::error::AppError;
+use crate::http;
+use crate::store::{apps, events, sessions};
+use crate::stripe::{Client, Failure};
+
+/// Precancel waits this long for Stripe, then starts on fallback values.
+const LOOKUP_DEADLINE: Duration = Duration::from_secs(4);
+
+pub fn preflight(req: &Request) -> Response {
+    let mut resp = Response::empty()
+        .map(|r| r.with_status(204))
+        .unwrap_or_else(|_| http::json(&json!({}), 204));
+    cors(req, &mut resp);
+    resp
+}
+
+pub async fn handle(mut req: Request, ctx: Ctx) -> Response {
+    let mut resp = match create(&mut req, &ctx).await {
+        Ok(url) => http::json(
+            &PrecancelResponse {
+                valid: true,
+                url: Some(url),
+                message: None,
+                field: None,
+            },
+            200,
+        ),
+        Err(e) => e.into_precancel_response(),
+    };
+    cors(&req, &mut resp);
+    resp
+}
+
+/// The snippet runs on the merchant's own pages, so any origin may call
+/// precancel; the answer names that origin only, and no cookies are used.
+fn cors(req: &Request, resp: &mut Response) {
+    let h = resp.headers_mut();
+    if let Ok(Some(origin)) = req.headers().get("origin") {
+        let _ = h.set("access-control-allow-origin", &origin);
+        let _ = h.set("access-control-allow-methods", "POST, OPTIONS");
+        let _ = h.set("access-control-allow-headers", "content-type");
+        let _ = h.set("access-control-max-age", "600");
+    }
+    let _ = h.set("vary", "Origin");
+}
+
+async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
+    let body = http::body(req, MAX_BODY_BYTES).await?;
+    let payload = precancel::parse(&body).map_err(|e| AppError::BadRequest {
+        field: e.field,
+        message: e.message,
+    })?;
+    let config = Config::from_env(&ctx.env);
+    let db = config::db(&ctx.env)?;
+    let app = apps::get(&db, &payload.app_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No such app: {}", payload.app_id)))?;
+    authenticate(req, &app, &payload)?;
+
+    let now = crate::random::now_secs();
+    let (facts, lookup) = lookup(&config, payload.subscription_id.as_deref()).await;
+    let mut fields = payload.fields();
+    if let Some(f) = &facts {
+        fields.extend(f.fields.clone());
+    }
+    let token = crate::random::token()?;
+    let id = crate::random::id("ses")?;
+    let new = sessions::NewSession {
+        id: &id,
+        token_digest: &signing::digest_hex(&token),
+        app_id: &app.id,
+        subscription_id: payload.subscription_id.as_deref(),
+        customer_id: facts.as_ref().and_then(|f| f.customer_id.as_deref()),
+        stripe_lookup: lookup.as_str(),
+        fields: &fields,
+        save_return_url: payload.save_return_url.as_deref(),
+        cancel_confirmation_url: payload.cancel_confirmation_url.as_deref(),
+        now,
+        expires_at: now + SESSION_TTL_SECS,
+    };
+    let started = json!({
+        "stripe_lookup": lookup.as_str(),
+        "lookup_error": lookup.error(),
+        "subscription_status": facts.as_ref().map(|f| f.status),
+        "context": payload.context.as_ref().map(|c| json!({"locale": c.locale, "timezone": c.timezone, "url": c.url})),
+    });
+    db.batch(vec![
+        sessions::insert(&db, &new)?,
+        events::insert(&db, &id, "session_started", &started, now)?,
+    ])
+    .await?;
+
+    let base = config
+        .public_url
+        .clone()
+        .or_else(|| http::origin_of(&http::raw_url(req)))
+        .unwrap_or_default();
+    Ok(format!("{base}/cancel/{token}"))
+}
+
+/// A server-side call proves itself with the app's secret key; a browser
+/// call with `auth_hash`. Unsigned calls pass only if the app allows them.
+fn authenticate(
+    req: &Request,
+    app: &apps::App,
+    payload: &PrecancelPayload,
+) -> Result<(), AppError> {
+    if let Ok(Some(header)) = req.headers().get("authorization") {
+        let key = header.strip_prefix("Bearer ").unwrap_or(&header).trim();
+        return if signing::matches_digest(key, &app.secret_key_digest) {
+            Ok(())
+        } else {
+            Err(AppError::Unauthorized(
+                "The secret key in the Authorization header is not valid for this app.".to_owned(),
+            ))
+        };
+    }
+    match (&payload.auth_hash, payload.signed_subject()) {
+        (Some(hash), Some(subject)) if signing::verify_auth_hash(&app.signing_secret, &subject, hash) => Ok(()),
+        (Some(_), _) => Err(AppError::Unauthorized("auth_hash does not match subscription_id for this app.".to_owned())),
+        (None, _) if !app.require_signed => Ok(()),
+        (None, _) => Err(AppError::Unauthorized(
+            "auth_hash is required: send the HMAC-SHA256 of subscription_id, keyed with your app's signing secret.".to_owned(),
+        )),
+    }
+}
+
+enum Lookup {
+    Found,
+    Missing,
+    Error(String),
+    Skipped,
+}
+
+impl Lookup {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::Found => "found",
+            Self::Missing => "missing",
+            Self::Error(_) => "error",
+            Self::Skipped => "skipped",
+        }
+    }
+
+    fn error(&self) -> Option<&str> {
+        match self {
+            Self::Error(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// ONE Stripe call. Whatever goes wrong, the session still starts, on the
+/// default experience with fallback values (the seed's rule).
+async fn lookup(
+    config: &Config,
+    subscription_id: Option<&str>,
+) -> (Option<SubscriptionFacts>, Lookup) {
+    let Some(id) = subscription_id else {
+        return (None, Lookup::Skipped);
+    };
+    match Client::new(config)
+        .send(&req::retrieve_subscription(id), LOOKUP_DEADLINE)
+        .await
+    {
+        Ok(reply) => match SubscriptionFacts::from_stripe(&reply.body) {
+            Ok(facts) => (Some(facts), Lookup::Found),
+            Err(e) => (None, Lookup::Error(e.to_string())),
+        },
+        Err(Failure::Status { status: 404, .. }) => (None, Lookup::Missing),
+        Err(f) => (None, Lookup::Error(f.to_string())),
+    }
+}

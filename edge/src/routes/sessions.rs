@@ -1,0 +1,158 @@
+//! The session API the cancel page uses, addressed by the URL token.
+
+use holdfast_core::api::{CancelRequest, ChooseReasonRequest, OutcomeResponse};
+use holdfast_core::cancel::MAX_COMMENT_CHARS;
+use holdfast_core::experience::{session_view, ViewInput};
+use holdfast_core::session::SessionStatus;
+use holdfast_core::signing;
+use serde_json::json;
+use worker::{Request, Response};
+
+use super::{param, Ctx};
+use crate::cancel::{self, Ask};
+use crate::config::{self, Config};
+use crate::error::AppError;
+use crate::http;
+use crate::store::{changes, events, sessions};
+
+const MAX_BODY: usize = 16 * 1024;
+
+/// Finds the live session behind a token; a malformed, unknown or expired
+/// token gets the same kind of answer whatever the reason.
+async fn load(ctx: &Ctx, now: i64) -> Result<(worker::D1Database, sessions::Session), AppError> {
+    let token = param(ctx, "token")?;
+    let not_found = || {
+        AppError::NotFound(
+            "This cancel link is not valid. Go back to your account and click Cancel again."
+                .to_owned(),
+        )
+    };
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(not_found());
+    }
+    let db = config::db(&ctx.env)?;
+    let session = sessions::by_token_digest(&db, &signing::digest_hex(token))
+        .await?
+        .ok_or_else(not_found)?;
+    if now > session.expires_at {
+        return Err(AppError::Gone(
+            "This cancel link has expired. Go back to your account and click Cancel again."
+                .to_owned(),
+        ));
+    }
+    Ok((db, session))
+}
+
+pub async fn view(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (_, s) = load(&ctx, crate::random::now_secs()).await?;
+    let view = session_view(ViewInput {
+        settings: &s.settings,
+        fields: &s.fields,
+        status: s.status,
+        chosen_reason: s.reason_id.clone(),
+        save_return_url: s.save_return_url.clone(),
+        cancel_confirmation_url: s.cancel_confirmation_url.clone(),
+        cancel_effective_at: s.cancel_effective_at,
+    });
+    Ok(http::json(&view, 200))
+}
+
+pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let now = crate::random::now_secs();
+    let body: ChooseReasonRequest = http::parse_json(&http::body(&mut req, MAX_BODY).await?)?;
+    let (db, s) = load(&ctx, now).await?;
+    if s.settings.reason(&body.reason_id).is_none() {
+        return Err(AppError::bad(
+            "reason_id",
+            format!("{} is not one of this page's reasons", body.reason_id),
+        ));
+    }
+    let comment = checked_comment(body.comment.as_deref())?;
+    if !s.status.can_start_cancel() {
+        return Err(AppError::Conflict(
+            "Your cancellation is already on its way; the reason can no longer change.".to_owned(),
+        ));
+    }
+    db.batch(vec![
+        sessions::set_reason(&db, &s.id, &body.reason_id, comment, now)?,
+        events::insert(
+            &db,
+            &s.id,
+            "reason_chosen",
+            &json!({"reason_id": body.reason_id, "comment": comment.is_some()}),
+            now,
+        )?,
+    ])
+    .await?;
+    Ok(http::json(&json!({"reason_id": body.reason_id}), 200))
+}
+
+pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let now = crate::random::now_secs();
+    let body: CancelRequest = http::parse_json(&http::body(&mut req, MAX_BODY).await?)?;
+    let comment = checked_comment(body.comment.as_deref())?;
+    let (db, s) = load(&ctx, now).await?;
+    let config = Config::from_env(&ctx.env);
+    let outcome = cancel::request(
+        &db,
+        &config,
+        &s,
+        Ask {
+            reason_id: body.reason_id.as_deref(),
+            comment,
+        },
+        now,
+    )
+    .await?;
+    let status = if outcome.status == SessionStatus::Cancelled {
+        200
+    } else {
+        202
+    };
+    Ok(http::json(&outcome, status))
+}
+
+/// "Keep my subscription": a passive deflect back to `save_return_url`.
+pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let now = crate::random::now_secs();
+    let (db, s) = load(&ctx, now).await?;
+    if !s.status.can_deflect() {
+        return Err(AppError::Conflict(
+            "Your cancellation is already on its way.".to_owned(),
+        ));
+    }
+    let results = db
+        .batch(vec![
+            sessions::transition(
+                &db,
+                &s.id,
+                &[SessionStatus::Open, SessionStatus::Deflected],
+                SessionStatus::Deflected,
+                now,
+            )?,
+            events::insert(&db, &s.id, "deflected", &json!({}), now)?,
+        ])
+        .await?;
+    if results.first().map(changes) != Some(1) {
+        return Err(AppError::Conflict(
+            "Your cancellation is already on its way.".to_owned(),
+        ));
+    }
+    let outcome = OutcomeResponse {
+        status: SessionStatus::Deflected,
+        message: "Great, your subscription stays as it is.".to_owned(),
+        redirect_url: s.save_return_url.clone(),
+        cancel_effective_at: None,
+    };
+    Ok(http::json(&outcome, 200))
+}
+
+fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, AppError> {
+    match comment.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) if c.chars().count() > MAX_COMMENT_CHARS => Err(AppError::bad(
+            "comment",
+            format!("comment is longer than {MAX_COMMENT_CHARS} characters"),
+        )),
+        other => Ok(other),
+    }
+}

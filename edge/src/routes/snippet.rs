@@ -1,0 +1,24 @@
+//! The snippet under the paths brightback.js users already have, so a
+//! migration is a change of host only.
+
+use worker::{Headers, Request, Response};
+
+use super::Ctx;
+use crate::error::AppError;
+
+const SNIPPET: &str = "/js/holdfast.js";
+
+pub async fn serve(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let assets = ctx.env.assets(crate::config::ASSETS)?;
+    let origin = crate::http::origin_of(&crate::http::raw_url(&req)).unwrap_or_default();
+    let resp = assets.fetch(format!("{origin}{SNIPPET}"), None).await?;
+    if resp.status_code() != 200 {
+        return Err(AppError::NotFound("The snippet is not built.".to_owned()));
+    }
+    let (_, body) = resp.into_parts();
+    let headers = Headers::new();
+    headers.set("content-type", "text/javascript; charset=utf-8")?;
+    headers.set("cache-control", "public, max-age=300")?;
+    headers.set("access-control-allow-origin", "*")?;
+    Ok(Response::from_body(body)?.with_headers(headers))
+}

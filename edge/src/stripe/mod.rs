@@ -1,0 +1,178 @@
+//! The Fetch transport for the request definitions in `holdfast_core::stripe`.
+
+use std::time::Duration;
+
+use futures_util::future::{select, Either};
+use holdfast_core::stripe::{
+    backoff_ms, should_retry, Method, StripeError, StripeRequest, API_VERSION,
+};
+use serde_json::Value;
+use worker::{console_log, AbortController, Delay, Fetch, Headers, Request, RequestInit};
+
+use crate::config::Config;
+
+/// A 2xx answer.
+#[derive(Debug)]
+pub struct Reply {
+    pub body: Value,
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    /// No Stripe key is configured.
+    NotConfigured,
+    /// The request never got an answer (refused, reset, DNS...).
+    Network(String),
+    Timeout,
+    /// Stripe answered with an error.
+    Status {
+        status: u16,
+        error: StripeError,
+        should_retry: Option<String>,
+    },
+}
+
+impl Failure {
+    /// Safe to send again with the same idempotency key.
+    pub fn retryable(&self) -> bool {
+        match self {
+            Self::NotConfigured => false,
+            Self::Network(_) | Self::Timeout => should_retry(None, None),
+            Self::Status {
+                status,
+                should_retry: hint,
+                ..
+            } => should_retry(Some(*status), hint.as_deref()),
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Status { error, .. } => error.code.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotConfigured => f.write_str("no Stripe key is configured"),
+            Self::Network(e) => write!(f, "network error: {e}"),
+            Self::Timeout => f.write_str("Stripe did not answer in time"),
+            Self::Status { status, error, .. } => write!(f, "Stripe answered {status}: {error}"),
+        }
+    }
+}
+
+pub struct Client<'a> {
+    config: &'a Config,
+}
+
+impl<'a> Client<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        Self { config }
+    }
+
+    /// One attempt, abandoned after `deadline`.
+    pub async fn send(&self, req: &StripeRequest, deadline: Duration) -> Result<Reply, Failure> {
+        let key = self
+            .config
+            .stripe_key
+            .as_ref()
+            .ok_or(Failure::NotConfigured)?;
+        let headers = Headers::new();
+        let set = |k: &str, v: &str| {
+            headers
+                .set(k, v)
+                .map_err(|e| Failure::Network(e.to_string()))
+        };
+        set("authorization", &format!("Bearer {}", key.expose()))?;
+        set("stripe-version", API_VERSION)?;
+        if let Some(k) = &req.idempotency_key {
+            set("idempotency-key", k.as_str())?;
+        }
+        let mut init = RequestInit::new();
+        init.with_method(match req.method {
+            Method::Get => worker::Method::Get,
+            Method::Post => worker::Method::Post,
+            Method::Delete => worker::Method::Delete,
+        });
+        if let Some(body) = req.body() {
+            set("content-type", "application/x-www-form-urlencoded")?;
+            init.with_body(Some(body.into()));
+        }
+        init.with_headers(headers);
+        let request = Request::new_with_init(&req.url(&self.config.stripe_base), &init)
+            .map_err(|e| Failure::Network(e.to_string()))?;
+
+        let controller = AbortController::default();
+        let signal = controller.signal();
+        let fetch = Fetch::Request(request);
+        let call = fetch.send_with_signal(&signal);
+        let timer = Delay::from(deadline);
+        futures_util::pin_mut!(call, timer);
+        let mut resp = match select(call, timer).await {
+            Either::Left((Ok(resp), _)) => resp,
+            Either::Left((Err(e), _)) => {
+                console_log!(
+                    "stripe {} {} -> network error",
+                    req.method.as_str(),
+                    req.path
+                );
+                return Err(Failure::Network(e.to_string()));
+            }
+            Either::Right(_) => {
+                controller.abort();
+                console_log!("stripe {} {} -> timeout", req.method.as_str(), req.path);
+                return Err(Failure::Timeout);
+            }
+        };
+        let status = resp.status_code();
+        console_log!("stripe {} {} -> {status}", req.method.as_str(), req.path);
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| Failure::Network(e.to_string()))?;
+        if (200..300).contains(&status) {
+            let body = serde_json::from_str(&text)
+                .map_err(|e| Failure::Network(format!("unreadable Stripe answer: {e}")))?;
+            Ok(Reply { body })
+        } else {
+            let should_retry = resp.headers().get("stripe-should-retry").ok().flatten();
+            Err(Failure::Status {
+                status,
+                error: StripeError::from_body(&text),
+                should_retry,
+            })
+        }
+    }
+
+    /// Up to `attempts` tries of a request that is safe to repeat (a read,
+    /// or a write with its idempotency key), backing off with jitter.
+    pub async fn send_retrying(
+        &self,
+        req: &StripeRequest,
+        attempts: u32,
+        deadline: Duration,
+    ) -> Result<Reply, Failure> {
+        let mut attempt = 0;
+        loop {
+            match self.send(req, deadline).await {
+                Err(f) if f.retryable() && attempt + 1 < attempts => {
+                    let wait = backoff_ms(attempt, 200, 2_000, crate::random::jitter());
+                    Delay::from(Duration::from_millis(wait)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/* Holdfast snippet: a drop-in for brightback.js. Exposes only
+ * window.Holdfast and window.Brightback. Fails open: if anything goes wrong,
+ * the cancel link's own href still works. */
+(function (w, d) {
+  if (w.Holdfast) return;
+  var script = d.currentScript;
+  var host = script && script.src ? new URL(script.src, d.baseURI).origin : w.location.origin;
+  var url = null;
+  var bound = false;
+
+  function context() {
+    var c = { user_agent: navigator.userAgent, url: w.location.href, referrer: d.referrer };
+    try {
+      c.locale = navigator.language;
+      c.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) {}
+    return c;
+  }
+
+  function handleDataPromise(data) {
+    var body = {};
+    for (var k in data) if (Object.prototype.hasOwnProperty.call(data, k)) body[k] = data[k];
+    body.context = Object.assign(context(), body.context || {});
+    return fetch(host + "/precancel", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "omit"
+    })
+      .then(function (r) { return r.json(); })
+      .then(function (answer) {
+        url = answer && answer.valid && answer.url ? answer.url : null;
+        return answer;
+      })
+      .catch(function (e) {
+        url = null;
+        return { valid: false, message: String(e && e.message || e) };
+      });
+  }
+
+  function onClick(ev) {
+    if (!url || ev.defaultPrevented || ev.button > 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
+    ev.preventDefault();
+    w.location.href = url;
+  }
+
+  function bind() {
+    if (bound) return;
+    bound = true;
+    d.addEventListener("click", function (ev) {
+      var el = ev.target && ev.target.closest && ev.target.closest("#bb-cancel,[data-holdfast-cancel]");
+      if (el) onClick(ev);
+    });
+  }
+
+  function handleData(data) {
+    bind();
+    handleDataPromise(data);
+  }
+
+  var api = { handleData: handleData, handleDataPromise: handleDataPromise };
+  w.Holdfast = api;
+  if (!w.Brightback) w.Brightback = api;
+})(window, document);

@@ -1,0 +1,293 @@
+"""The Stripe emulator: localstripe, extended and made strict.
+
+What it adds to localstripe 1.15.10:
+- parameter checks against the official `stripe` package (strict.py): an
+  unknown or mistyped parameter answers 400 in Stripe's error shape;
+- prices read from plans (`items.data.price`, `expand[]=items.data.price.product`);
+- `cancellation_details` on update and cancel, and `DELETE` that records
+  `invoice_now`/`prorate` and sets `canceled_at`;
+- `Idempotency-Key` replay, as Stripe does for 24 h;
+- Stripe's `resource_missing` error on unknown ids;
+- a log of every request (`GET /_holdfast/requests`) and injectable faults
+  (`POST /_holdfast/faults`) for tests;
+- state in memory, never in localstripe's shared file under /tmp.
+
+Run: python tests/emulator/server.py --port 12111
+"""
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+
+from aiohttp import web
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from localstripe import resources, server as ls  # noqa: E402
+from localstripe.errors import UserError  # noqa: E402
+
+import strict  # noqa: E402
+
+# --- state outside localstripe's pickle ------------------------------------
+resources.store.dump_to_disk = lambda *a, **k: None
+resources.store.try_load_from_disk = lambda *a, **k: None
+
+REQUESTS = []
+FAULTS = []
+IDEMPOTENT = {}
+IDEMPOTENCY_TTL = 24 * 3600
+
+
+def stripe_error(status, message, code=None, param=None, kind="invalid_request_error"):
+    err = {"type": kind, "message": message}
+    if code:
+        err["code"] = code
+    if param:
+        err["param"] = param
+    return ls.json_response({"error": err}, status=status)
+
+
+# --- prices, as today's API shows them -------------------------------------
+def _price_of(plan):
+    product = plan.product if isinstance(plan.product, str) else getattr(plan.product, "id", None)
+    return {
+        "id": plan.id, "object": "price", "active": plan.active, "billing_scheme": plan.billing_scheme,
+        "created": plan.created, "currency": plan.currency, "livemode": False, "lookup_key": None,
+        "metadata": plan.metadata or {}, "nickname": plan.nickname, "product": product,
+        "recurring": {"interval": plan.interval, "interval_count": plan.interval_count,
+                      "usage_type": plan.usage_type, "trial_period_days": plan.trial_period_days},
+        "tax_behavior": "unspecified", "type": "recurring", "unit_amount": plan.amount,
+        "unit_amount_decimal": None if plan.amount is None else str(plan.amount),
+    }
+
+
+resources.SubscriptionItem.price = property(lambda self: _price_of(self.plan))
+
+
+# --- coupons have names in Stripe ------------------------------------------
+_orig_coupon_init = resources.Coupon.__init__
+
+
+def _coupon_init(self, name=None, **kwargs):
+    _orig_coupon_init(self, **kwargs)
+    self.name = name
+
+
+resources.Coupon.__init__ = _coupon_init
+
+
+# --- cancellation_details and a faithful cancel ----------------------------
+_orig_init = resources.Subscription.__init__
+_orig_update = resources.Subscription._update
+_orig_delete = resources.Subscription._api_delete.__func__
+
+
+def _init(self, *args, **kwargs):
+    _orig_init(self, *args, **kwargs)
+    self.cancellation_details = {"comment": None, "feedback": None, "reason": None}
+
+
+def _set_details(sub, details):
+    if details is None:
+        return
+    sub.cancellation_details = {
+        "comment": details.get("comment") or None,
+        "feedback": details.get("feedback") or None,
+        "reason": "cancellation_requested",
+    }
+
+
+def _update(self, cancellation_details=None, **data):
+    _orig_update(self, **data)
+    flag = data.get("cancel_at_period_end")
+    if flag in ("true", True):
+        self.cancel_at = self.current_period_end
+        self.canceled_at = int(time.time())
+        _set_details(self, cancellation_details or {})
+    elif flag in ("false", False):
+        self.cancel_at = None
+        self.canceled_at = None
+        self.cancellation_details = {"comment": None, "feedback": None, "reason": None}
+    else:
+        _set_details(self, cancellation_details)
+
+
+resources.Subscription.__init__ = _init
+resources.Subscription._update = _update
+
+
+def cancel_subscription(sub_id, params):
+    sub = resources.Subscription._api_retrieve(sub_id)
+    if sub.status == "canceled":
+        raise UserError(400, "A canceled subscription can only update its cancellation_details and metadata.")
+    _orig_delete(resources.Subscription, sub_id)
+    now = int(time.time())
+    sub.canceled_at = now
+    sub.ended_at = now
+    sub.cancel_at_period_end = False
+    sub._invoice_now = params.get("invoice_now") == "true"
+    sub._prorate = params.get("prorate") == "true"
+    _set_details(sub, params.get("cancellation_details") or {})
+    return sub
+
+
+# --- middlewares -------------------------------------------------------------
+def _params(request, body):
+    if request.method in ("GET", "DELETE"):
+        return ls.unflatten_data(request.query)
+    return body
+
+
+async def _body(request):
+    if request.method != "POST":
+        return {}
+    raw = await request.read()
+    if not raw:
+        return {}
+    ctype = request.headers.get("Content-Type", "")
+    if "json" in ctype:
+        return json.loads(raw)
+    from multidict import MultiDict
+    from urllib.parse import parse_qsl
+    return ls.unflatten_data(MultiDict(parse_qsl(raw.decode(), keep_blank_values=True)))
+
+
+def _match_fault(request):
+    for f in FAULTS:
+        if f["times"] <= 0:
+            continue
+        if f.get("method") and f["method"] != request.method:
+            continue
+        if f.get("path_contains") and f["path_contains"] not in request.path:
+            continue
+        f["times"] -= 1
+        return f
+    return None
+
+
+@web.middleware
+async def holdfast_middleware(request, handler):
+    if not request.path.startswith("/v1/"):
+        return await handler(request)
+    body = await _body(request)
+    params = _params(request, body)
+    entry = {
+        "seq": len(REQUESTS) + 1, "time": time.time(), "method": request.method, "path": request.path,
+        "params": params, "idempotency_key": request.headers.get("Idempotency-Key"),
+        "stripe_version": request.headers.get("Stripe-Version"), "status": None, "replayed": False, "fault": None,
+    }
+    REQUESTS.append(entry)
+    resp = await _respond(request, handler, params, entry)
+    entry["status"] = resp.status
+    return resp
+
+
+async def _respond(request, handler, params, entry):
+    if ls.get_api_key(request) is None:
+        return stripe_error(401, "You did not provide an API key.", kind="invalid_request_error")
+
+    fault = _match_fault(request)
+    if fault:
+        entry["fault"] = fault.get("status") or fault.get("action") or "delay"
+        if fault.get("delay_ms"):
+            await asyncio.sleep(fault["delay_ms"] / 1000)
+        if fault.get("action") == "reset":
+            request.transport.close()
+            raise ConnectionResetError("fault: connection reset")
+        if fault.get("status"):
+            headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") else {}
+            resp = stripe_error(fault["status"], "Injected fault", kind="api_error")
+            resp.headers.update(headers)
+            return resp
+
+    cls = strict.params_class(request.method, request.path)
+    if cls is not None:
+        try:
+            strict.check(cls, params or {})
+        except strict.ParamError as e:
+            return stripe_error(400, e.message, code=e.code, param=e.param)
+
+    key = request.headers.get("Idempotency-Key")
+    if key and request.method in ("POST", "DELETE"):
+        fingerprint = hashlib.sha256(json.dumps([request.method, request.path, params], sort_keys=True).encode()).hexdigest()
+        saved = IDEMPOTENT.get(key)
+        if saved and time.time() - saved["at"] < IDEMPOTENCY_TTL:
+            if saved["fingerprint"] != fingerprint:
+                return stripe_error(400, "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+                                    code="idempotency_key_in_use", kind="idempotency_error")
+            entry["replayed"] = True
+            resp = web.Response(status=saved["status"], body=saved["body"], content_type="application/json")
+            resp.headers["Idempotent-Replayed"] = "true"
+            return resp
+        resp = await _execute(request, handler, params)
+        IDEMPOTENT[key] = {"fingerprint": fingerprint, "status": resp.status, "body": resp.body, "at": time.time()}
+        return resp
+    return await _execute(request, handler, params)
+
+
+SUB_ID = re.compile(r"^/v1/subscriptions/([^/]+)$")
+OBJECT_ID = re.compile(r"^/v1/([a-z_]+?)s/([^/]+)$")
+
+
+async def _execute(request, handler, params):
+    try:
+        m = SUB_ID.match(request.path)
+        if m and request.method == "DELETE":
+            sub = cancel_subscription(m.group(1), params or {})
+            return ls.json_response(sub._export(expand=(params or {}).get("expand")))
+        resp = await handler(request)
+    except UserError as e:
+        resp = e.to_response()
+    except Exception as e:  # the emulator lacks it: say so like Stripe would
+        return stripe_error(500, f"emulator: {type(e).__name__}: {e}", kind="api_error")
+    if resp.status == 404:
+        m = OBJECT_ID.match(request.path)
+        if m:
+            return stripe_error(404, f"No such {m.group(1)}: '{m.group(2)}'", code="resource_missing", param="id")
+    return resp
+
+
+# --- test control routes ---------------------------------------------------
+async def list_requests(request):
+    needle = request.query.get("path_contains", "")
+    return ls.json_response([r for r in REQUESTS if needle in r["path"]])
+
+
+async def clear_requests(request):
+    REQUESTS.clear()
+    return web.Response(status=204)
+
+
+async def add_fault(request):
+    f = await request.json()
+    f.setdefault("times", 1)
+    FAULTS.append(f)
+    return ls.json_response(f)
+
+
+async def clear_faults(request):
+    FAULTS.clear()
+    return web.Response(status=204)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=12111)
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args()
+    app = ls.app
+    app.middlewares.insert(1, holdfast_middleware)
+    app.router.add_get("/_holdfast/requests", list_requests)
+    app.router.add_delete("/_holdfast/requests", clear_requests)
+    app.router.add_post("/_holdfast/faults", add_fault)
+    app.router.add_delete("/_holdfast/faults", clear_faults)
+    web.run_app(app, host=args.host, port=args.port, access_log=None, print=lambda *_: print(f"emulator listening on {args.host}:{args.port}", flush=True))
+
+
+if __name__ == "__main__":
+    main()
