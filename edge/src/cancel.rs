@@ -393,7 +393,7 @@ pub fn outcome(
     effective_at: Option<i64>,
 ) -> OutcomeResponse {
     let message = match status {
-        SessionStatus::Cancelled => "Your subscription has been cancelled.",
+        SessionStatus::Cancelled => "We're sorry to see you go. Thank you for having been with us.",
         _ => "We've received your cancellation request and are completing it with our billing system. You don't need to do anything else.",
     };
     OutcomeResponse {

@@ -74,7 +74,15 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, App
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         let message = inner.split(" at line ").next().unwrap_or(&inner).to_owned();
-        let field = if path == "." { "body".to_owned() } else { path };
+        // A missing field has no path of its own; serde names it in backticks.
+        let missing = inner
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let field = match (path.as_str(), missing) {
+            (".", Some(name)) => name.to_owned(),
+            (".", None) => "body".to_owned(),
+            _ => path,
+        };
         AppError::BadRequest { field, message }
     })
 }

@@ -8,8 +8,8 @@ What it adds to localstripe 1.15.10:
   `invoice_now`/`prorate` and sets `canceled_at`;
 - `Idempotency-Key` replay, as Stripe does for 24 h;
 - Stripe's `resource_missing` error on unknown ids;
-- a log of every request (`GET /_holdfast/requests`) and injectable faults
-  (`POST /_holdfast/faults`) for tests;
+- a log of every request (`GET /_config/requests`) and injectable faults
+  (`POST /_config/faults`) for tests;
 - state in memory, never in localstripe's shared file under /tmp.
 
 Run: python tests/emulator/server.py --port 12111
@@ -282,10 +282,10 @@ def main():
     args = parser.parse_args()
     app = ls.app
     app.middlewares.insert(1, holdfast_middleware)
-    app.router.add_get("/_holdfast/requests", list_requests)
-    app.router.add_delete("/_holdfast/requests", clear_requests)
-    app.router.add_post("/_holdfast/faults", add_fault)
-    app.router.add_delete("/_holdfast/faults", clear_faults)
+    app.router.add_get("/_config/requests", list_requests)
+    app.router.add_delete("/_config/requests", clear_requests)
+    app.router.add_post("/_config/faults", add_fault)
+    app.router.add_delete("/_config/faults", clear_faults)
     web.run_app(app, host=args.host, port=args.port, access_log=None, print=lambda *_: print(f"emulator listening on {args.host}:{args.port}", flush=True))
 
 

@@ -174,7 +174,7 @@ fn initial_outcome(view: &SessionView) -> Option<OutcomeResponse> {
     view.status.is_cancel().then(|| OutcomeResponse {
         status: view.status,
         message: if view.status == SessionStatus::Cancelled {
-            "Your subscription has been cancelled.".to_owned()
+            "We're sorry to see you go. Thank you for having been with us.".to_owned()
         } else {
             "We've received your cancellation request and are completing it. You don't need to do anything else.".to_owned()
         },

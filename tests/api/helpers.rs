@@ -1,0 +1,282 @@
+//! `stack()` finds the running stack; the rest are small clients of it.
+
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+
+use serde_json::{json, Value};
+
+pub struct Stack {
+    pub url: String,
+    pub emulator: String,
+    key: String,
+    pub signing_secret: String,
+    pub secret_key: String,
+    state: String,
+}
+
+fn var(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run these tests with scripts/test, which starts the stack")
+    })
+}
+
+pub fn stack() -> &'static Stack {
+    static STACK: OnceLock<Stack> = OnceLock::new();
+    STACK.get_or_init(|| Stack {
+        url: var("HOLDFAST_URL"),
+        emulator: var("EMULATOR_URL"),
+        key: var("EMULATOR_KEY"),
+        signing_secret: var("TEST_SIGNING_SECRET"),
+        secret_key: var("TEST_SECRET_KEY"),
+        state: var("HOLDFAST_STATE"),
+    })
+}
+
+/// An HTTP answer: status and JSON body (Null when the body is not JSON).
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+fn answer(result: Result<ureq::Response, ureq::Error>) -> Answer {
+    let resp = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("no answer: {e}"),
+    };
+    let status = resp.status();
+    let text = resp.into_string().expect("a readable body");
+    Answer {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
+    }
+}
+
+pub fn post_raw(url: &str, content: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut req = ureq::post(url).set("content-type", "application/json");
+    for (k, v) in headers {
+        req = req.set(k, v);
+    }
+    answer(req.send_string(content))
+}
+
+pub fn get(url: &str) -> Answer {
+    answer(ureq::get(url).call())
+}
+
+pub struct Subscription {
+    pub id: String,
+    pub customer: String,
+}
+
+impl Stack {
+    /// A Stripe call to the emulator, as the merchant's own code would make.
+    pub fn stripe(&self, method: &str, path: &str, form: &[(&str, &str)]) -> Value {
+        let url = format!("{}{path}", self.emulator);
+        let auth = format!("Bearer {}", self.key);
+        let res = if method == "GET" {
+            ureq::get(&url).set("authorization", &auth).call()
+        } else {
+            ureq::request(method, &url)
+                .set("authorization", &auth)
+                .send_form(form)
+        };
+        let a = answer(res);
+        assert!(a.status < 300, "{method} {path} -> {} {}", a.status, a.body);
+        a.body
+    }
+
+    pub fn stripe_answer(&self, method: &str, path: &str, form: &[(&str, &str)]) -> Answer {
+        let url = format!("{}{path}", self.emulator);
+        answer(
+            ureq::request(method, &url)
+                .set("authorization", &format!("Bearer {}", self.key))
+                .send_form(form),
+        )
+    }
+
+    fn ensure_plan(&self) {
+        static DONE: OnceLock<()> = OnceLock::new();
+        DONE.get_or_init(|| {
+            let exists = answer(
+                ureq::get(&format!("{}/v1/plans/e2e_monthly", self.emulator))
+                    .set("authorization", &format!("Bearer {}", self.key))
+                    .call(),
+            );
+            if exists.status == 404 {
+                self.stripe(
+                    "POST",
+                    "/v1/products",
+                    &[("id", "prod_e2e"), ("name", "E2E Snack Box")],
+                );
+                self.stripe(
+                    "POST",
+                    "/v1/plans",
+                    &[
+                        ("id", "e2e_monthly"),
+                        ("amount", "2400"),
+                        ("currency", "usd"),
+                        ("interval", "month"),
+                        ("product", "prod_e2e"),
+                    ],
+                );
+            }
+        });
+    }
+
+    pub fn customer(&self) -> String {
+        let cus = self.stripe(
+            "POST",
+            "/v1/customers",
+            &[("email", "e2e@example.com"), ("name", "Ada Lovelace")],
+        );
+        let id = cus["id"].as_str().expect("customer id").to_owned();
+        let tok = self.stripe(
+            "POST",
+            "/v1/tokens",
+            &[
+                ("card[number]", "4242424242424242"),
+                ("card[exp_month]", "12"),
+                ("card[exp_year]", "2034"),
+                ("card[cvc]", "123"),
+            ],
+        );
+        self.stripe(
+            "POST",
+            &format!("/v1/customers/{id}/sources"),
+            &[("source", tok["id"].as_str().expect("token id"))],
+        );
+        id
+    }
+
+    /// A fresh active subscription of its own customer, so tests never share.
+    pub fn subscription(&self) -> Subscription {
+        self.ensure_plan();
+        let customer = self.customer();
+        self.subscription_for(&customer)
+    }
+
+    pub fn subscription_for(&self, customer: &str) -> Subscription {
+        self.ensure_plan();
+        let sub = self.stripe(
+            "POST",
+            "/v1/subscriptions",
+            &[("customer", customer), ("items[0][plan]", "e2e_monthly")],
+        );
+        assert_eq!(sub["status"], "active");
+        Subscription {
+            id: sub["id"].as_str().expect("subscription id").to_owned(),
+            customer: customer.to_owned(),
+        }
+    }
+
+    pub fn read_subscription(&self, id: &str) -> Value {
+        self.stripe("GET", &format!("/v1/subscriptions/{id}"), &[])
+    }
+
+    /// Every request the emulator received whose path contains `needle`.
+    pub fn stripe_requests(&self, needle: &str) -> Vec<Value> {
+        let a = get(&format!(
+            "{}/_config/requests?path_contains={needle}",
+            self.emulator
+        ));
+        a.body.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Requests that changed something (not reads).
+    pub fn stripe_writes(&self, needle: &str) -> Vec<Value> {
+        self.stripe_requests(needle)
+            .into_iter()
+            .filter(|r| r["method"] != "GET")
+            .collect()
+    }
+
+    pub fn fault(&self, fault: Value) {
+        let resp = ureq::post(&format!("{}/_config/faults", self.emulator)).send_json(fault);
+        assert!(resp.is_ok(), "fault not accepted");
+    }
+
+    pub fn signed(&self, app: &str, subscription_id: &str) -> Value {
+        json!({
+            "app_id": app,
+            "subscription_id": subscription_id,
+            "auth_hash": holdfast_core::signing::auth_hash(&self.signing_secret, subscription_id),
+            "first_name": "Ada",
+            "save_return_url": "https://merchant.example/account?saved=1",
+            "cancel_confirmation_url": "https://merchant.example/goodbye",
+        })
+    }
+
+    pub fn precancel(&self, body: &Value) -> Answer {
+        post_raw(&format!("{}/precancel", self.url), &body.to_string(), &[])
+    }
+
+    /// Starts a session and returns its token.
+    pub fn session(&self, app: &str, subscription_id: &str) -> String {
+        let a = self.precancel(&self.signed(app, subscription_id));
+        assert_eq!(a.status, 200, "{}", a.body);
+        let url = a.body["url"].as_str().expect("a cancel-page url");
+        url.rsplit('/').next().expect("a token").to_owned()
+    }
+
+    pub fn api(&self, token: &str, action: &str, body: &Value) -> Answer {
+        post_raw(
+            &format!("{}/api/sessions/{token}/{action}", self.url),
+            &body.to_string(),
+            &[],
+        )
+    }
+
+    pub fn view(&self, token: &str) -> Answer {
+        get(&format!("{}/api/sessions/{token}", self.url))
+    }
+
+    /// Runs the Cron Trigger now (wrangler dev --test-scheduled).
+    pub fn run_cron(&self) {
+        let a = get(&format!("{}/__scheduled?cron=*+*+*+*+*", self.url));
+        assert_eq!(a.status, 200, "cron did not run");
+    }
+
+    /// Reads the local D1 database directly, as an operator would. One at a
+    /// time: concurrent wrangler processes find the database locked.
+    pub fn sql(&self, query: &str) -> Vec<Value> {
+        static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+        let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let args = [
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--persist-to",
+            &self.state,
+            "--json",
+            "--command",
+            query,
+        ];
+        let run = || {
+            Command::new("wrangler")
+                .current_dir(root)
+                .args(args)
+                .output()
+                .expect("wrangler runs")
+        };
+        let mut out = run();
+        // The worker may hold the write lock for a moment.
+        for _ in 0..5 {
+            if out.status.success() || !String::from_utf8_lossy(&out.stderr).contains("SQLITE_BUSY")
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            out = run();
+        }
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).expect("wrangler --json output");
+        v[0]["results"].as_array().cloned().unwrap_or_default()
+    }
+}

@@ -1,0 +1,8 @@
+//! The edge over HTTP, against the stack `scripts/test` starts: wrangler dev
+//! (workerd) with a local D1 database, and the Stripe emulator.
+
+mod helpers;
+
+mod cancel;
+mod emulator;
+mod precancel;
