@@ -2,7 +2,7 @@
 
 use gloo_net::http::{Request, Response};
 use holdfast_core::api::{
-    ApiError, CancelRequest, ChooseReasonRequest, OutcomeResponse, SessionView,
+    ApiError, CancelRequest, ChooseReasonRequest, OfferPreview, OutcomeResponse, SessionView,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -78,4 +78,20 @@ pub async fn cancel(token: String, req: CancelRequest) -> Result<OutcomeResponse
 
 pub async fn deflect(token: String) -> Result<OutcomeResponse, Error> {
     post(&format!("{}/deflect", base(&token)), &serde_json::json!({})).await
+}
+
+pub async fn show_offer(token: String, offer_id: String) -> Result<OfferPreview, Error> {
+    post(
+        &format!("{}/offers/{offer_id}/show", base(&token)),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn accept_offer(token: String, offer_id: String) -> Result<OutcomeResponse, Error> {
+    post(
+        &format!("{}/offers/{offer_id}/accept", base(&token)),
+        &serde_json::json!({}),
+    )
+    .await
 }

@@ -82,6 +82,52 @@ pub struct SessionView {
     /// When an at-period-end cancel takes effect (unix seconds), once known.
     #[serde(default)]
     pub cancel_effective_at: Option<i64>,
+    /// Offers this customer may see, each placed for some reasons.
+    #[serde(default)]
+    pub offers: Vec<OfferView>,
+    /// How many offer screens may still be shown (0: cancel goes straight on).
+    #[serde(default)]
+    pub offer_screens_left: u32,
+}
+
+/// An offer as the cancel page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferView {
+    pub id: String,
+    /// `discount`, `pause`, `extension`, `plan_change` or `redirect`.
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub accept_label: String,
+    /// Reasons it answers; empty: any.
+    pub reasons: Vec<String>,
+}
+
+impl OfferView {
+    /// Placement, as `offer::Offer::placed_for`: one of its reasons, or any.
+    pub fn placed_for(&self, reason: Option<&str>) -> bool {
+        crate::offer::placed_for(&self.reasons, reason)
+    }
+}
+
+/// `POST /api/sessions/{token}/offers/{id}/show`: the offer screen, with what
+/// accepting means in numbers (from Stripe's invoice preview where it has one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferPreview {
+    pub offer: OfferView,
+    /// Minor units (cents) per period today, and after accepting.
+    #[serde(default)]
+    pub current_amount: Option<i64>,
+    #[serde(default)]
+    pub new_amount: Option<i64>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// The next charge after accepting (unix seconds).
+    #[serde(default)]
+    pub next_charge_at: Option<i64>,
+    /// When a pause or free extension ends (unix seconds).
+    #[serde(default)]
+    pub resumes_at: Option<i64>,
 }
 
 /// `POST /api/sessions/{token}/reason`

@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ReasonView, SessionView};
+use crate::api::{OfferView, ReasonView, SessionView};
 use crate::cancel::{CancelOptions, Feedback};
+use crate::offer::Offer;
 use crate::session::SessionStatus;
 use crate::template::{render, Fields};
 
@@ -31,6 +32,14 @@ pub struct AppSettings {
     pub cancel: CancelOptions,
     /// Seed: "Manage cancels". Off: the cancel is recorded, Stripe untouched.
     pub manage_cancels: bool,
+    pub offers: Vec<Offer>,
+    /// Seed: "Manage offers". Off: an accepted offer is recorded (for the
+    /// merchant's webhooks), Stripe untouched.
+    pub manage_offers: bool,
+    /// Offer screens per session; easy-cancel laws favour one.
+    pub max_offer_screens: u32,
+    /// No offer for a subscription that accepted one this recently.
+    pub offer_cooldown_days: u32,
 }
 
 impl Default for AppSettings {
@@ -96,6 +105,10 @@ impl Default for AppSettings {
             ],
             cancel: CancelOptions::default(),
             manage_cancels: true,
+            offers: Vec::new(),
+            manage_offers: true,
+            max_offer_screens: 1,
+            offer_cooldown_days: 90,
         }
     }
 }
@@ -103,6 +116,10 @@ impl Default for AppSettings {
 impl AppSettings {
     pub fn reason(&self, id: &str) -> Option<&Reason> {
         self.reasons.iter().find(|r| r.id == id)
+    }
+
+    pub fn offer(&self, id: &str) -> Option<&Offer> {
+        self.offers.iter().find(|o| o.id == id)
     }
 }
 
@@ -115,6 +132,20 @@ pub struct ViewInput<'a> {
     pub save_return_url: Option<String>,
     pub cancel_confirmation_url: Option<String>,
     pub cancel_effective_at: Option<i64>,
+    /// Offers that passed the guardrails for this session.
+    pub offers: Vec<&'a Offer>,
+    pub offer_screens_left: u32,
+}
+
+pub fn offer_view(offer: &Offer, fields: &Fields) -> OfferView {
+    OfferView {
+        id: offer.id.clone(),
+        kind: offer.billing.kind().to_owned(),
+        title: render(&offer.title, fields),
+        body: render(&offer.body, fields),
+        accept_label: render(&offer.accept_label, fields),
+        reasons: offer.reasons.clone(),
+    }
 }
 
 pub fn session_view(input: ViewInput<'_>) -> SessionView {
@@ -138,6 +169,12 @@ pub fn session_view(input: ViewInput<'_>) -> SessionView {
         save_return_url: input.save_return_url,
         cancel_confirmation_url: input.cancel_confirmation_url,
         cancel_effective_at: input.cancel_effective_at,
+        offers: input
+            .offers
+            .iter()
+            .map(|o| offer_view(o, input.fields))
+            .collect(),
+        offer_screens_left: input.offer_screens_left,
     }
 }
 
@@ -169,6 +206,8 @@ mod tests {
             save_return_url: None,
             cancel_confirmation_url: None,
             cancel_effective_at: None,
+            offers: Vec::new(),
+            offer_screens_left: 1,
         });
         assert_eq!(v.title, "Before you go, there");
         assert!(

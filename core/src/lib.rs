@@ -6,6 +6,7 @@
 pub mod api;
 pub mod cancel;
 pub mod experience;
+pub mod offer;
 pub mod precancel;
 pub mod session;
 pub mod signing;

@@ -16,6 +16,11 @@ pub enum SessionStatus {
     /// The cancel is done (in Stripe, or recorded only when the app does not
     /// let Holdfast manage cancels or Stripe does not know the subscription).
     Cancelled,
+    /// An offer was accepted and its Stripe write has not landed yet.
+    OfferPending,
+    /// An offer was accepted and applied (or recorded, for offers the
+    /// merchant applies).
+    OfferAccepted,
     #[serde(other)]
     Unknown,
 }
@@ -27,6 +32,8 @@ impl SessionStatus {
             Self::Deflected => "deflected",
             Self::CancelPending => "cancel_pending",
             Self::Cancelled => "cancelled",
+            Self::OfferPending => "offer_pending",
+            Self::OfferAccepted => "offer_accepted",
             Self::Unknown => "unknown",
         }
     }
@@ -37,6 +44,8 @@ impl SessionStatus {
             "deflected" => Self::Deflected,
             "cancel_pending" => Self::CancelPending,
             "cancelled" => Self::Cancelled,
+            "offer_pending" => Self::OfferPending,
+            "offer_accepted" => Self::OfferAccepted,
             _ => Self::Unknown,
         }
     }
@@ -45,6 +54,16 @@ impl SessionStatus {
     /// subscription can still come back and cancel: cancelling stays easy.
     pub fn can_start_cancel(self) -> bool {
         matches!(self, Self::Open | Self::Deflected)
+    }
+
+    /// Offers, like cancels, start only from an undecided session: never
+    /// both an offer and a cancel on one session.
+    pub fn can_accept_offer(self) -> bool {
+        matches!(self, Self::Open | Self::Deflected)
+    }
+
+    pub fn is_offer(self) -> bool {
+        matches!(self, Self::OfferPending | Self::OfferAccepted)
     }
 
     pub fn can_deflect(self) -> bool {
@@ -71,6 +90,8 @@ mod tests {
             SessionStatus::Deflected,
             SessionStatus::CancelPending,
             SessionStatus::Cancelled,
+            SessionStatus::OfferPending,
+            SessionStatus::OfferAccepted,
         ] {
             assert_eq!(SessionStatus::parse(s.as_str()), s);
         }
@@ -86,6 +107,14 @@ mod tests {
         assert!(!SessionStatus::CancelPending.can_start_cancel());
         assert!(!SessionStatus::Cancelled.can_start_cancel());
         assert!(!SessionStatus::Cancelled.can_deflect());
+        assert!(
+            !SessionStatus::OfferAccepted.can_start_cancel(),
+            "never both an offer and a cancel"
+        );
+        assert!(
+            !SessionStatus::CancelPending.can_accept_offer(),
+            "never both a cancel and an offer"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::cancel::{CancelOptions, CancelTiming, CancellationDetails};
+use crate::offer::{Billing, OfferPlan};
 
 /// Every request pins this version (`Stripe-Version`), the one the official
 /// parameter definitions the emulator checks against were generated from.
@@ -154,6 +155,86 @@ pub fn cancel_subscription(
     }
     req.idempotency_key = Some(key);
     req
+}
+
+/// The write that applies an accepted offer; None for offers Stripe has no
+/// part in (redirects).
+pub fn apply_offer(plan: &OfferPlan, key: IdempotencyKey) -> Option<StripeRequest> {
+    let mut req = StripeRequest::new(
+        Method::Post,
+        format!("/v1/subscriptions/{}", plan.subscription_id),
+    );
+    req = match &plan.billing {
+        Billing::Discount { coupon } => {
+            with_discounts(req, "discounts", &plan.existing_discounts, coupon)
+        }
+        Billing::Pause { .. } | Billing::Extension { .. } => {
+            let behavior = if matches!(plan.billing, Billing::Pause { .. }) {
+                "void"
+            } else {
+                "mark_uncollectible"
+            };
+            let req = req.param("pause_collection[behavior]", behavior);
+            match plan.resumes_at {
+                Some(t) => req.param("pause_collection[resumes_at]", t.to_string()),
+                None => req,
+            }
+        }
+        Billing::PlanChange {
+            price,
+            proration_behavior,
+        } => {
+            let item = plan.item_id.as_deref()?;
+            req.param("items[0][id]", item)
+                .param("items[0][price]", price.clone())
+                .param("proration_behavior", proration_behavior.as_str())
+        }
+        Billing::Redirect { .. } => return None,
+    };
+    req.idempotency_key = Some(key);
+    Some(req)
+}
+
+/// A non-empty `discounts` array replaces the set: existing discounts are
+/// listed by id so they stay.
+fn with_discounts(
+    mut req: StripeRequest,
+    name: &str,
+    existing: &[String],
+    coupon: &str,
+) -> StripeRequest {
+    for (i, id) in existing.iter().enumerate() {
+        req = req.param(&format!("{name}[{i}][discount]"), id.clone());
+    }
+    req.param(&format!("{name}[{}][coupon]", existing.len()), coupon)
+}
+
+/// Stripe's preview of the next invoice if the offer were accepted.
+pub fn preview_offer(
+    subscription_id: &str,
+    item_id: Option<&str>,
+    existing: &[String],
+    billing: &Billing,
+) -> Option<StripeRequest> {
+    let req = StripeRequest::new(Method::Post, "/v1/invoices/create_preview".to_owned())
+        .param("subscription", subscription_id);
+    match billing {
+        // The invoice-level discounts of the preview stand for the subscription's.
+        Billing::Discount { coupon } => Some(with_discounts(req, "discounts", existing, coupon)),
+        Billing::PlanChange {
+            price,
+            proration_behavior,
+        } => Some(
+            req.param("subscription_details[items][0][id]", item_id?)
+                .param("subscription_details[items][0][price]", price.clone())
+                .param(
+                    "subscription_details[proration_behavior]",
+                    proration_behavior.as_str(),
+                ),
+        ),
+        // Stripe's preview does not model a pause; the page states its dates.
+        Billing::Pause { .. } | Billing::Extension { .. } | Billing::Redirect { .. } => None,
+    }
 }
 
 /// Stripe's error body: `{"error": {"type", "code", "message", "param"}}`.

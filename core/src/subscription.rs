@@ -38,7 +38,7 @@ impl SubscriptionState {
 }
 
 /// The facts the edge acts on, plus every mappable field as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionFacts {
     pub id: String,
     pub status: SubscriptionState,
@@ -47,6 +47,15 @@ pub struct SubscriptionFacts {
     pub item_id: Option<String>,
     pub current_period_end: Option<i64>,
     pub cancel_at_period_end: bool,
+    /// Ids of the discounts on the subscription (kept when adding a coupon).
+    pub discount_ids: Vec<String>,
+    /// Whether any discount applies (also legacy ones without an id).
+    pub has_discount: bool,
+    /// `pause_collection` is set.
+    pub paused: bool,
+    /// The first item's price per period, in the currency's minor unit.
+    pub amount: Option<i64>,
+    pub currency: Option<String>,
     /// `subscription.*` fields named as in the seed's example payload.
     pub fields: Fields,
 }
@@ -152,7 +161,27 @@ impl SubscriptionFacts {
         put("product.id", id_of(product));
         put("product.name", str_at(product, &["name"]));
 
+        let discounts: Vec<&Value> = sub
+            .get("discounts")
+            .and_then(Value::as_array)
+            .map(|d| d.iter().collect())
+            .unwrap_or_default();
+        let discount_ids: Vec<String> = discounts.iter().filter_map(|d| id_of(d)).collect();
+        let legacy_discount = sub.get("discount").is_some_and(|d| d.is_object());
+        let quantity = f
+            .get("subscription.quantity")
+            .and_then(|q| q.parse::<i64>().ok())
+            .unwrap_or(1);
+        let amount = f
+            .get("subscription.plan.amount_decimal")
+            .and_then(|a| a.parse::<f64>().ok())
+            .map(|a| (a * quantity as f64).round() as i64);
         Ok(Self {
+            has_discount: !discount_ids.is_empty() || legacy_discount,
+            discount_ids,
+            paused: sub.get("pause_collection").is_some_and(|p| p.is_object()),
+            amount,
+            currency: f.get("subscription.currency").cloned(),
             status: str_at(sub, &["status"])
                 .map_or(SubscriptionState::Unknown, |s| SubscriptionState::parse(&s)),
             customer_id: id_of(customer),

@@ -29,6 +29,21 @@ pub fn render(template: &str, fields: &Fields) -> String {
     out
 }
 
+/// Renders a URL template: substituted values are percent-encoded, so a
+/// field can never change the URL's structure (add a parameter, a path).
+pub fn render_url(template: &str, fields: &Fields) -> String {
+    let encoded: Fields = fields
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                form_urlencoded::byte_serialize(v.trim().as_bytes()).collect(),
+            )
+        })
+        .collect();
+    render(template, &encoded)
+}
+
 fn resolve(placeholder: &str, fields: &Fields) -> String {
     let (name, fallback) = match placeholder.split_once('|') {
         Some((n, f)) => (n.trim(), Some(unquote(f.trim()))),
@@ -98,6 +113,15 @@ mod tests {
     fn markup_in_values_stays_text() {
         let f = fields(&[("first_name", "<img src=x onerror=alert(1)>")]);
         assert_eq!(render("{{first_name}}", &f), "<img src=x onerror=alert(1)>");
+    }
+
+    #[test]
+    fn url_templates_encode_values() {
+        let f = fields(&[("account.internal_id", "42&admin=1"), ("first_name", "Zoë")]);
+        assert_eq!(
+            render_url("https://example.com/free-month?customer_id={{account.internal_id}}&n={{first_name}}", &f),
+            "https://example.com/free-month?customer_id=42%26admin%3D1&n=Zo%C3%AB"
+        );
     }
 
     #[test]

@@ -1,28 +1,16 @@
-//! Cancelling in Stripe exactly once, and never losing a cancel request.
-//!
-//! The session's state change and the operation it owes are written in one
-//! D1 batch before Stripe is called; the operation's lease means only one
-//! worker calls Stripe at a time; every write carries an idempotency key
-//! derived from the session, so a retry after a crash cannot apply twice.
-
-use std::time::Duration;
+//! The customer's cancel: recorded at once, applied in Stripe exactly once
+//! (see `work`), never lost.
 
 use holdfast_core::api::OutcomeResponse;
-use holdfast_core::cancel::{CancelPlan, CancelTiming};
+use holdfast_core::cancel::{CancelPlan, Feedback};
 use holdfast_core::session::SessionStatus;
-use holdfast_core::stripe::{self as req, backoff_ms, IdempotencyKey};
-use holdfast_core::subscription::SubscriptionFacts;
-use serde_json::{json, Value};
-use worker::{D1Database, D1PreparedStatement};
+use serde_json::json;
+use worker::D1Database;
 
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::{changes, events, operations, sessions};
-use crate::stripe::{Client, Failure};
-
-const KIND: &str = "cancel";
-const STRIPE_DEADLINE: Duration = Duration::from_secs(8);
-const STRIPE_ATTEMPTS: u32 = 2;
+use crate::work::{self, Work};
 
 /// What the customer asked for, from the cancel route.
 pub struct Ask<'a> {
@@ -39,20 +27,20 @@ pub async fn request(
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     match session.status {
-        SessionStatus::Cancelled => {
-            return Ok(outcome(
-                session,
-                SessionStatus::Cancelled,
-                session.cancel_effective_at,
-            ))
+        SessionStatus::Cancelled => return Ok(outcome(session, SessionStatus::Cancelled, session.cancel_effective_at)),
+        SessionStatus::CancelPending => {
+            return match work::resume(db, config, &session.id, now).await? {
+                Some(landed) => Ok(outcome(session, landed.status, landed.effective_at)),
+                None => current(db, session).await,
+            };
         }
-        SessionStatus::CancelPending => return resume(db, config, session, now).await,
-        s if s.can_start_cancel() => {}
-        _ => {
+        s if s.is_offer() => {
             return Err(AppError::Conflict(
-                "This session can no longer be cancelled from here.".to_owned(),
+                "You accepted an offer on this page, so it cannot also cancel. To cancel, go back to your account and click Cancel again.".to_owned(),
             ))
         }
+        s if s.can_start_cancel() => {}
+        _ => return Err(AppError::Conflict("This session can no longer be cancelled from here.".to_owned())),
     }
     let reason = ask.reason_id.or(session.reason_id.as_deref());
     let feedback = match reason {
@@ -74,7 +62,7 @@ pub async fn request(
     let Some(plan) = plan(session, feedback, ask.comment) else {
         return record_only(db, session, ask, now).await;
     };
-    let params = serde_json::to_string(&plan).map_err(|e| AppError::internal(e.to_string()))?;
+    let work = Work::Cancel(plan);
     let op_id = crate::random::id("op")?;
     let results = db
         .batch(vec![
@@ -90,15 +78,15 @@ pub async fn request(
                 db,
                 &op_id,
                 &session.id,
-                KIND,
-                &params,
+                work.kind(),
+                &work.params()?,
                 now,
             )?,
             events::insert(
                 db,
                 &session.id,
                 "cancel_requested",
-                &json!({"reason_id": reason, "plan": plan}),
+                &json!({"reason_id": reason}),
                 now,
             )?,
         ])
@@ -108,9 +96,8 @@ pub async fn request(
         // A concurrent request got there first; answer with where it stands.
         return current(db, session).await;
     }
-    execute(db, config, &session.id, &plan, now)
-        .await
-        .map(|(status, at)| outcome(session, status, at))
+    let landed = work::run(db, config, &session.id, &work, now).await?;
+    Ok(outcome(session, landed.status, landed.effective_at))
 }
 
 /// The cancel Stripe should receive, or None when there is nothing to call:
@@ -118,7 +105,7 @@ pub async fn request(
 /// subscription. The request is then recorded only.
 fn plan(
     session: &sessions::Session,
-    feedback: Option<holdfast_core::cancel::Feedback>,
+    feedback: Option<Feedback>,
     comment: Option<&str>,
 ) -> Option<CancelPlan> {
     let subscription_id = session.subscription_id.clone()?;
@@ -170,25 +157,6 @@ async fn record_only(
     Ok(outcome(session, SessionStatus::Cancelled, None))
 }
 
-/// A pending cancel: retry now if nobody else holds the lease.
-async fn resume(
-    db: &D1Database,
-    config: &Config,
-    session: &sessions::Session,
-    now: i64,
-) -> Result<OutcomeResponse, AppError> {
-    if !operations::claim(db, &session.id, now).await? {
-        return current(db, session).await;
-    }
-    let op = operations::for_session(db, &session.id)
-        .await?
-        .ok_or_else(|| AppError::internal("claimed operation vanished"))?;
-    let plan: CancelPlan = serde_json::from_str(&op.params)
-        .map_err(|e| AppError::internal(format!("stored plan does not parse: {e}")))?;
-    let (status, at) = execute(db, config, &session.id, &plan, now).await?;
-    Ok(outcome(session, status, at))
-}
-
 /// Re-reads the session after losing a race.
 async fn current(
     db: &D1Database,
@@ -197,194 +165,12 @@ async fn current(
     let fresh = sessions::by_id(db, &session.id)
         .await?
         .ok_or_else(|| AppError::internal("session vanished"))?;
+    if fresh.status.is_offer() {
+        return Err(AppError::Conflict(
+            "An offer was accepted on this page, so it cannot also cancel.".to_owned(),
+        ));
+    }
     Ok(outcome(&fresh, fresh.status, fresh.cancel_effective_at))
-}
-
-/// Retries a due operation from the cron.
-pub async fn retry(
-    db: &D1Database,
-    config: &Config,
-    op: &operations::Operation,
-    now: i64,
-) -> Result<SessionStatus, AppError> {
-    if !operations::claim(db, &op.session_id, now).await? {
-        return Ok(SessionStatus::CancelPending);
-    }
-    let plan: CancelPlan = serde_json::from_str(&op.params)
-        .map_err(|e| AppError::internal(format!("stored plan does not parse: {e}")))?;
-    Ok(execute(db, config, &op.session_id, &plan, now).await?.0)
-}
-
-/// Calls Stripe for a leased operation and records what happened.
-async fn execute(
-    db: &D1Database,
-    config: &Config,
-    session_id: &str,
-    plan: &CancelPlan,
-    now: i64,
-) -> Result<(SessionStatus, Option<i64>), AppError> {
-    let client = Client::new(config);
-    let mut trail: Vec<D1PreparedStatement> = Vec::new();
-    let result = call_stripe(db, &client, session_id, plan, now, &mut trail).await?;
-    match result {
-        Ok(effective_at) => {
-            trail.push(operations::complete(db, session_id, now)?);
-            trail.push(sessions::finish_cancel(db, session_id, effective_at, now)?);
-            trail.push(events::insert(
-                db,
-                session_id,
-                "cancel_completed",
-                &json!({"effective_at": effective_at}),
-                now,
-            )?);
-            db.batch(trail).await?;
-            Ok((SessionStatus::Cancelled, effective_at))
-        }
-        Err(failure) if failure.retryable() => {
-            let attempts = operations::for_session(db, session_id)
-                .await?
-                .map_or(1, |o| o.attempts);
-            let wait_ms = backoff_ms(
-                u32::try_from(attempts).unwrap_or(20),
-                30_000,
-                3_600_000,
-                crate::random::jitter(),
-            );
-            trail.push(operations::retry_later(
-                db,
-                session_id,
-                &failure.to_string(),
-                now + (wait_ms / 1000) as i64,
-                now,
-            )?);
-            db.batch(trail).await?;
-            Ok((SessionStatus::CancelPending, None))
-        }
-        Err(failure) => {
-            trail.push(operations::fail(db, session_id, &failure.to_string(), now)?);
-            trail.push(events::insert(
-                db,
-                session_id,
-                "cancel_failed",
-                &json!({"error": failure.to_string()}),
-                now,
-            )?);
-            db.batch(trail).await?;
-            Ok((SessionStatus::CancelPending, None))
-        }
-    }
-}
-
-/// Cancels the subscription (and, when asked, the customer's other live
-/// ones). Returns when the session's own cancel takes effect.
-async fn call_stripe(
-    db: &D1Database,
-    client: &Client<'_>,
-    session_id: &str,
-    plan: &CancelPlan,
-    now: i64,
-    trail: &mut Vec<D1PreparedStatement>,
-) -> Result<Result<Option<i64>, Failure>, AppError> {
-    let mut targets = vec![plan.subscription_id.clone()];
-    if plan.options.all_subscriptions {
-        if let Some(customer) = &plan.customer_id {
-            let list = req::list_customer_subscriptions(customer);
-            let answer = client
-                .send_retrying(&list, STRIPE_ATTEMPTS, STRIPE_DEADLINE)
-                .await;
-            trail.push(audit(
-                db,
-                session_id,
-                &list,
-                &answer.as_ref().map(|r| summary(&r.body)),
-                now,
-            )?);
-            match answer {
-                Ok(reply) => targets.extend(
-                    live_subscription_ids(&reply.body)
-                        .into_iter()
-                        .filter(|id| *id != plan.subscription_id),
-                ),
-                Err(f) => return Ok(Err(f)),
-            }
-        }
-    }
-    let details = plan.details();
-    let mut effective_at = None;
-    for (i, sub) in targets.iter().enumerate() {
-        let call = req::cancel_subscription(
-            sub,
-            &plan.options,
-            &details,
-            IdempotencyKey::derive(session_id, KIND, sub),
-        );
-        let answer = client
-            .send_retrying(&call, STRIPE_ATTEMPTS, STRIPE_DEADLINE)
-            .await;
-        trail.push(audit(
-            db,
-            session_id,
-            &call,
-            &answer.as_ref().map(|r| summary(&r.body)),
-            now,
-        )?);
-        match answer {
-            Ok(reply) if i == 0 => effective_at = effective(&reply.body, plan.options.timing, now),
-            Ok(_) => {}
-            // Stripe has no such subscription: there is nothing left to cancel.
-            Err(f) if f.code() == Some("resource_missing") || f.status() == Some(404) => {}
-            Err(f) => return Ok(Err(f)),
-        }
-    }
-    Ok(Ok(effective_at))
-}
-
-fn live_subscription_ids(list: &Value) -> Vec<String> {
-    list.get("data")
-        .and_then(Value::as_array)
-        .map(|subs| {
-            subs.iter()
-                .filter_map(|s| SubscriptionFacts::from_stripe(s).ok())
-                .filter(|f| f.status.is_live() && !f.cancel_at_period_end)
-                .map(|f| f.id)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// When the cancel takes effect, from Stripe's answer.
-fn effective(sub: &Value, timing: CancelTiming, now: i64) -> Option<i64> {
-    let int = |k: &str| sub.get(k).and_then(Value::as_i64);
-    match timing {
-        CancelTiming::Immediately => int("ended_at").or(int("canceled_at")).or(Some(now)),
-        CancelTiming::AtPeriodEnd => int("cancel_at")
-            .or_else(|| SubscriptionFacts::from_stripe(sub).ok()?.current_period_end),
-    }
-}
-
-/// The part of Stripe's answer worth keeping in the audit trail.
-fn summary(body: &Value) -> Value {
-    let pick = |k: &str| body.get(k).cloned().unwrap_or(Value::Null);
-    json!({"id": pick("id"), "status": pick("status"), "cancel_at_period_end": pick("cancel_at_period_end"),
-           "cancel_at": pick("cancel_at"), "canceled_at": pick("canceled_at")})
-}
-
-fn audit(
-    db: &D1Database,
-    session_id: &str,
-    call: &req::StripeRequest,
-    answer: &Result<Value, &Failure>,
-    now: i64,
-) -> Result<D1PreparedStatement, AppError> {
-    let detail = match answer {
-        Ok(summary) => {
-            json!({"method": call.method.as_str(), "path": call.path, "params": call.params, "ok": true, "answer": summary})
-        }
-        Err(f) => {
-            json!({"method": call.method.as_str(), "path": call.path, "params": call.params, "ok": false, "status": f.status(), "error": f.to_string()})
-        }
-    };
-    events::insert(db, session_id, "stripe_request", &detail, now)
 }
 
 pub fn outcome(

@@ -1,4 +1,5 @@
-//! Cron Trigger: finishes cancels whose Stripe call failed or was cut off.
+//! Cron Trigger: finishes cancels and offers whose Stripe call failed or was
+//! cut off.
 
 use worker::{console_error, console_log, Env};
 
@@ -21,13 +22,14 @@ pub async fn run(env: &Env) {
         Err(e) => return console_error!("cron: listing due operations failed: {e:?}"),
     };
     for op in &due {
-        match crate::cancel::retry(&db, &config, op, now).await {
-            Ok(status) => console_log!(
+        match crate::work::resume(&db, &config, &op.session_id, now).await {
+            Ok(Some(landed)) => console_log!(
                 "cron: operation {} ({}) -> {}",
                 op.id,
                 op.kind,
-                status.as_str()
+                landed.status.as_str()
             ),
+            Ok(None) => console_log!("cron: operation {} is leased elsewhere", op.id),
             Err(e) => console_error!("cron: operation {} failed: {e:?}", op.id),
         }
     }

@@ -15,6 +15,8 @@ pub enum AppError {
     Conflict(String),
     /// 410: the session link has expired.
     Gone(String),
+    /// 503: Stripe could not be reached for a check that must be fresh.
+    Unavailable(String),
     /// 500: logged in full, answered with a generic message.
     Internal(String),
 }
@@ -40,6 +42,7 @@ impl AppError {
             Self::NotFound(m) => (404, "not_found", m.clone(), None),
             Self::Conflict(m) => (409, "conflict", m.clone(), None),
             Self::Gone(m) => (410, "expired", m.clone(), None),
+            Self::Unavailable(m) => (503, "unavailable", m.clone(), None),
             Self::Internal(detail) => {
                 console_error!("internal error: {detail}");
                 (

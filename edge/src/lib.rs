@@ -7,10 +7,12 @@ mod config;
 mod cron;
 mod error;
 mod http;
+mod offers;
 mod random;
 mod routes;
 mod store;
 mod stripe;
+mod work;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {

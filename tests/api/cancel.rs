@@ -2,7 +2,7 @@ use std::thread;
 
 use serde_json::{json, Value};
 
-use crate::helpers::stack;
+use crate::helpers::{stack, stack_alone, within_test};
 
 fn period_end(sub: &Value) -> i64 {
     sub["current_period_end"]
@@ -69,7 +69,7 @@ fn concurrent_cancels_make_exactly_one_stripe_cancel() {
         .map(|_| {
             let token = token.clone();
             thread::spawn(move || {
-                stack()
+                within_test()
                     .api(&token, "cancel", &json!({"reason_id": "unused"}))
                     .status
             })
@@ -92,7 +92,7 @@ fn concurrent_cancels_make_exactly_one_stripe_cancel() {
 
 #[test]
 fn a_stripe_failure_leaves_a_pending_cancel_that_the_customer_can_retry() {
-    let s = stack();
+    let s = stack_alone();
     let sub = s.subscription();
     let token = s.session("t_signed", &sub.id);
     s.fault(json!({"method": "POST", "path_contains": sub.id, "status": 500, "times": 2}));
@@ -127,7 +127,7 @@ fn a_stripe_failure_leaves_a_pending_cancel_that_the_customer_can_retry() {
 
 #[test]
 fn the_cron_finishes_a_pending_cancel() {
-    let s = stack();
+    let s = stack_alone();
     let sub = s.subscription();
     let token = s.session("t_signed", &sub.id);
     s.fault(json!({"method": "POST", "path_contains": sub.id, "status": 503, "times": 2}));
@@ -188,7 +188,7 @@ fn cancel_all_cancels_every_live_subscription_of_the_customer() {
 
 #[test]
 fn with_manage_cancels_off_the_cancel_is_recorded_and_stripe_left_alone() {
-    let s = stack();
+    let s = stack_alone();
     let sub = s.subscription();
     let token = s.session("t_record", &sub.id);
     let a = s.api(

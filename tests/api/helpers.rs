@@ -1,7 +1,8 @@
 //! `stack()` finds the running stack; the rest are small clients of it.
 
+use std::ops::Deref;
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::{json, Value};
 
@@ -20,7 +21,7 @@ fn var(name: &str) -> String {
     })
 }
 
-pub fn stack() -> &'static Stack {
+fn the_stack() -> &'static Stack {
     static STACK: OnceLock<Stack> = OnceLock::new();
     STACK.get_or_init(|| Stack {
         url: var("HOLDFAST_URL"),
@@ -30,6 +31,48 @@ pub fn stack() -> &'static Stack {
         secret_key: var("TEST_SECRET_KEY"),
         state: var("HOLDFAST_STATE"),
     })
+}
+
+/// Tests run in parallel, except those that open the D1 file with wrangler
+/// (`Stack::sql`): a second SQLite process would make the worker's own
+/// writes fail with SQLITE_BUSY, which no deployment ever sees.
+static GATE: RwLock<()> = RwLock::new(());
+
+enum Hold {
+    Shared(#[allow(dead_code)] RwLockReadGuard<'static, ()>),
+    Alone(#[allow(dead_code)] RwLockWriteGuard<'static, ()>),
+}
+
+/// The stack, held for the test's duration.
+pub struct Held {
+    _hold: Hold,
+}
+
+impl Deref for Held {
+    type Target = Stack;
+    fn deref(&self) -> &Stack {
+        the_stack()
+    }
+}
+
+/// Call once per test, at its start: helpers and spawned threads use
+/// `within_test`, since taking the gate twice can deadlock behind a writer.
+pub fn stack() -> Held {
+    Held {
+        _hold: Hold::Shared(GATE.read().unwrap_or_else(|e| e.into_inner())),
+    }
+}
+
+/// For tests that read the database with `sql`: nothing else runs meanwhile.
+pub fn stack_alone() -> Held {
+    Held {
+        _hold: Hold::Alone(GATE.write().unwrap_or_else(|e| e.into_inner())),
+    }
+}
+
+/// For threads a test spawns: the test itself holds the gate.
+pub fn within_test() -> &'static Stack {
+    the_stack()
 }
 
 /// An HTTP answer: status and JSON body (Null when the body is not JSON).
@@ -237,11 +280,9 @@ impl Stack {
         assert_eq!(a.status, 200, "cron did not run");
     }
 
-    /// Reads the local D1 database directly, as an operator would. One at a
-    /// time: concurrent wrangler processes find the database locked.
+    /// Reads the local D1 database directly, as an operator would. Only from
+    /// tests that hold the stack alone (`stack_alone`).
     pub fn sql(&self, query: &str) -> Vec<Value> {
-        static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-        let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let args = [
             "d1",

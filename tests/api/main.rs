@@ -5,4 +5,5 @@ mod helpers;
 
 mod cancel;
 mod emulator;
+mod offers;
 mod precancel;

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::helpers::{get, post_raw, stack};
+use crate::helpers::{get, post_raw, stack, stack_alone};
 
 #[test]
 fn a_signed_precancel_starts_a_personalised_session_with_one_stripe_call() {
@@ -39,7 +39,7 @@ fn a_signed_precancel_starts_a_personalised_session_with_one_stripe_call() {
 
 #[test]
 fn a_tampered_subscription_id_or_auth_hash_is_refused_and_creates_nothing() {
-    let s = stack();
+    let s = stack_alone();
     let (mine, theirs) = (s.subscription(), s.subscription());
 
     let mut swapped = s.signed("t_signed", &mine.id);
@@ -105,7 +105,7 @@ fn a_server_side_precancel_authenticates_with_the_secret_key() {
 
 #[test]
 fn bad_input_gets_a_400_that_names_the_field_and_creates_nothing() {
-    let s = stack();
+    let s = stack_alone();
     let sub = s.subscription();
     let url = format!("{}/precancel", s.url);
     let cases = [
@@ -170,7 +170,7 @@ fn an_unknown_subscription_still_starts_a_session_on_fallback_values() {
 
 #[test]
 fn an_unreachable_stripe_still_starts_a_session() {
-    let s = stack();
+    let s = stack_alone();
     let sub = s.subscription();
     s.fault(json!({"path_contains": sub.id, "status": 503}));
     let token = s.session("t_signed", &sub.id);

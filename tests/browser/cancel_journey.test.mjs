@@ -56,7 +56,8 @@ test("a subscriber cancels from the merchant's page with a reason, and Stripe ha
   assert.match(await message.innerText(), /Premium Snack Pack/);
   assert.ok(await page.getByRole("button", { name: "Cancel subscription" }).isVisible(), "cancel button on the survey");
 
-  await page.getByRole("radio", { name: "It's too expensive" }).check();
+  await page.getByRole("radio", { name: "I'm switching to another service" }).check();
+  await page.getByRole("textbox").fill("A friend's box is cheaper");
   await page.screenshot({ path: `${ARTIFACTS}/cancel-page-survey.png`, fullPage: true });
   await page.getByRole("button", { name: "Cancel subscription" }).click();
   const outcome = page.getByTestId("outcome");
@@ -70,8 +71,59 @@ test("a subscriber cancels from the merchant's page with a reason, and Stripe ha
 
   const s = await stripe(`/v1/subscriptions/${sub}`);
   assert.equal(s.cancel_at_period_end, true);
-  assert.equal(s.cancellation_details.feedback, "too_expensive");
+  assert.equal(s.cancellation_details.feedback, "switched_service");
+  assert.equal(s.cancellation_details.comment, "A friend's box is cheaper");
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a subscriber who finds it too expensive sees the discount's numbers, accepts, and Stripe has the coupon", async () => {
+  const sub = DEMO[3];
+  const { page, errors } = await accountPage(sub);
+  await page.getByRole("link", { name: "Cancel subscription" }).click();
+  await page.getByRole("radio", { name: "It's too expensive" }).check();
+  await page.getByRole("button", { name: "Cancel subscription" }).click();
+
+  const offer = page.getByTestId("offer");
+  await offer.waitFor();
+  assert.match(await page.getByRole("heading", { level: 1 }).innerText(), /25% less/);
+  assert.match(await offer.innerText(), /Premium Snack Pack at 25% off/);
+  const facts = await page.getByTestId("offer-facts").innerText();
+  assert.match(facts, /Your next payment: 11\.25 USD instead of 15\.00 USD/);
+  assert.match(facts, /Next charge on/);
+  assert.ok(await page.getByRole("button", { name: "No thanks, cancel my subscription" }).isVisible(), "cancel stays one click away");
+  await page.screenshot({ path: `${ARTIFACTS}/offer-screen.png`, fullPage: true });
+
+  await page.getByRole("button", { name: "Keep it at 25% off" }).click();
+  await page.getByTestId("outcome").waitFor();
+  assert.match(await page.getByTestId("outcome").innerText(), /Your offer is applied/);
+  await page.waitForURL(/saved=1/, { timeout: 10000 });
+  const s = await stripe(`/v1/subscriptions/${sub}?expand%5B%5D=discounts`);
+  assert.deepEqual(s.discounts.map((d) => d.coupon.id), ["SAVE25"]);
+  assert.equal(s.cancel_at_period_end, false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a subscriber declines the pause offer and cancels; the cancel button is on every screen", async () => {
+  const sub = DEMO[4];
+  const { page } = await accountPage(sub);
+  await page.getByRole("link", { name: "Cancel subscription" }).click();
+  assert.ok(await page.getByRole("button", { name: "Cancel subscription" }).isVisible(), "on the survey");
+  await page.getByRole("radio", { name: "I don't use it enough" }).check();
+  await page.getByRole("button", { name: "Cancel subscription" }).click();
+  await page.getByTestId("offer").waitFor();
+  assert.match(await page.getByTestId("offer-facts").innerText(), /No service and no charges until/);
+  const decline = page.getByRole("button", { name: "No thanks, cancel my subscription" });
+  assert.ok(await decline.isVisible(), "on the offer screen");
+  await decline.click();
+  await page.getByTestId("outcome").waitFor();
+  assert.match(await page.getByTestId("outcome").innerText(), /Your subscription is cancelled/);
+  await page.waitForURL(/\/demo\/cancelled/, { timeout: 10000 });
+  const s = await stripe(`/v1/subscriptions/${sub}`);
+  assert.equal(s.cancel_at_period_end, true);
+  assert.equal(s.pause_collection, null, "the declined offer changed nothing");
+  assert.equal(s.cancellation_details.feedback, "unused");
   await page.close();
 });
 

@@ -3,7 +3,10 @@
 What it adds to localstripe 1.15.10:
 - parameter checks against the official `stripe` package (strict.py): an
   unknown or mistyped parameter answers 400 in Stripe's error shape;
-- prices read from plans (`items.data.price`, `expand[]=items.data.price.product`);
+- prices read from plans (`items.data.price`, `expand[]=items.data.price.product`,
+  `GET /v1/prices`, `items[n][price]` on update);
+- `discounts` (kept by id, added by coupon), `pause_collection`,
+  `proration_behavior`, and `POST /v1/invoices/create_preview`;
 - `cancellation_details` on update and cancel, and `DELETE` that records
   `invoice_now`/`prorate` and sets `canceled_at`;
 - `Idempotency-Key` replay, as Stripe does for 24 h;
@@ -90,6 +93,8 @@ _orig_delete = resources.Subscription._api_delete.__func__
 def _init(self, *args, **kwargs):
     _orig_init(self, *args, **kwargs)
     self.cancellation_details = {"comment": None, "feedback": None, "reason": None}
+    self.pause_collection = None
+    self._discounts = []
 
 
 def _set_details(sub, details):
@@ -102,8 +107,24 @@ def _set_details(sub, details):
     }
 
 
-def _update(self, cancellation_details=None, **data):
+def _update(self, cancellation_details=None, discounts=None, pause_collection=None, proration_behavior=None, **data):
+    # Prices are plans here: `items[n][price]` names one.
+    for item in data.get("items") or []:
+        if isinstance(item, dict) and "price" in item:
+            price = item.pop("price")
+            _price_exists(price, "items[0][price]")
+            item["plan"] = price
+    new_discounts = None if discounts is None else _resolve_discounts(self, discounts)
     _orig_update(self, **data)
+    if new_discounts is not None:
+        self._discounts = new_discounts
+    if pause_collection is not None:
+        self.pause_collection = None if pause_collection == "" else {
+            "behavior": pause_collection["behavior"],
+            "resumes_at": int(pause_collection["resumes_at"]) if pause_collection.get("resumes_at") else None,
+        }
+    if proration_behavior is not None:
+        self._proration_behavior = proration_behavior
     flag = data.get("cancel_at_period_end")
     if flag in ("true", True):
         self.cancel_at = self.current_period_end
@@ -119,6 +140,109 @@ def _update(self, cancellation_details=None, **data):
 
 resources.Subscription.__init__ = _init
 resources.Subscription._update = _update
+
+
+# --- discounts: today's `discounts` array, expandable -------------------------
+def _price_exists(price_id, param):
+    if resources.store.get("plan:" + price_id) is None:
+        raise UserError(400, f"No such price: '{price_id}'", {"code": "resource_missing", "param": param})
+
+
+def _coupon(coupon_id, param):
+    coupon = resources.store.get("coupon:" + coupon_id)
+    if coupon is None:
+        raise UserError(400, f"No such coupon: '{coupon_id}'", {"code": "resource_missing", "param": param})
+    return coupon
+
+
+def _resolve_discounts(sub, entries):
+    """A non-empty list replaces the set; existing ones are kept by id."""
+    if entries == "":
+        return []
+    current = {d["id"]: d for d in getattr(sub, "_discounts", [])}
+    out = []
+    for i, entry in enumerate(entries):
+        if entry.get("discount"):
+            if entry["discount"] not in current:
+                raise UserError(400, f"No such discount: '{entry['discount']}'", {"code": "resource_missing", "param": f"discounts[{i}][discount]"})
+            out.append(current[entry["discount"]])
+        elif entry.get("coupon"):
+            coupon = _coupon(entry["coupon"], f"discounts[{i}][coupon]")
+            out.append({"id": "di_" + resources.random_id(14), "object": "discount", "coupon": coupon._export(),
+                        "customer": sub.customer, "subscription": sub.id, "start": int(time.time()), "end": None})
+        else:
+            raise UserError(400, "Each discount needs a coupon or a discount", {"param": f"discounts[{i}]"})
+    return out
+
+
+_orig_export = resources.Subscription._export
+
+
+def _export(self, expand=None):
+    expand = list(expand or [])
+    want = "discounts" in expand
+    obj = _orig_export(self, expand=[e for e in expand if e != "discounts"])
+    discounts = getattr(self, "_discounts", [])
+    obj["discounts"] = list(discounts) if want else [d["id"] for d in discounts]
+    obj.pop("_discounts", None)
+    return obj
+
+
+resources.Subscription._export = _export
+
+
+# --- prices and invoice previews ----------------------------------------------
+def list_prices(params):
+    data = [_price_of(p) for k, p in resources.store.items() if k.startswith("plan:")]
+    if params.get("product"):
+        data = [p for p in data if p["product"] == params["product"]]
+    if params.get("active") is not None:
+        data = [p for p in data if str(p["active"]).lower() == str(params["active"]).lower()]
+    data = data[: int(params.get("limit", 10))]
+    if "data.product" in (params.get("expand") or []):
+        for p in data:
+            product = resources.store.get("product:" + (p["product"] or ""))
+            p["product"] = product._export() if product else p["product"]
+    return {"object": "list", "url": "/v1/prices", "has_more": False, "data": data}
+
+
+def retrieve_price(price_id):
+    plan = resources.store.get("plan:" + price_id)
+    if plan is None:
+        raise UserError(404, f"No such price: '{price_id}'", {"code": "resource_missing", "param": "id"})
+    return _price_of(plan)
+
+
+def create_preview(params):
+    if not params.get("subscription"):
+        raise UserError(400, "The emulator previews subscription invoices only.", {"param": "subscription"})
+    sub = resources.Subscription._api_retrieve(params["subscription"])
+    details = params.get("subscription_details") or {}
+    items = details.get("items") or []
+    plan = sub.plan
+    if items and items[0].get("price"):
+        _price_exists(items[0]["price"], "subscription_details[items][0][price]")
+        plan = resources.store.get("plan:" + items[0]["price"])
+    discounts = _resolve_discounts(sub, params["discounts"]) if "discounts" in params else getattr(sub, "_discounts", [])
+    subtotal = (plan.amount or 0) * (sub.quantity or 1)
+    total = subtotal
+    for d in discounts:
+        c = d["coupon"]
+        if c.get("percent_off"):
+            total = total * (1 - float(c["percent_off"]) / 100)
+        elif c.get("amount_off"):
+            total = total - int(c["amount_off"])
+    total = max(0, int(round(total)))
+    period_end = sub.current_period_end
+    return {
+        "object": "invoice", "id": None, "customer": sub.customer, "subscription": sub.id,
+        "currency": plan.currency, "subtotal": subtotal, "total": total, "amount_due": total,
+        "period_start": sub.current_period_start, "period_end": period_end, "next_payment_attempt": period_end,
+        "discounts": [d["id"] for d in discounts],
+        "lines": {"object": "list", "has_more": False, "data": [
+            {"object": "line_item", "amount": subtotal, "currency": plan.currency, "quantity": sub.quantity or 1,
+             "pricing": {"price_details": {"price": plan.id}}, "period": {"start": period_end, "end": None}}]},
+    }
 
 
 def cancel_subscription(sub_id, params):
@@ -231,6 +355,7 @@ async def _respond(request, handler, params, entry):
 
 
 SUB_ID = re.compile(r"^/v1/subscriptions/([^/]+)$")
+PRICE_ID = re.compile(r"^/v1/prices/([^/]+)$")
 OBJECT_ID = re.compile(r"^/v1/([a-z_]+?)s/([^/]+)$")
 
 
@@ -240,6 +365,13 @@ async def _execute(request, handler, params):
         if m and request.method == "DELETE":
             sub = cancel_subscription(m.group(1), params or {})
             return ls.json_response(sub._export(expand=(params or {}).get("expand")))
+        if request.method == "GET" and request.path == "/v1/prices":
+            return ls.json_response(list_prices(params or {}))
+        m = PRICE_ID.match(request.path)
+        if m and request.method == "GET":
+            return ls.json_response(retrieve_price(m.group(1)))
+        if request.method == "POST" and request.path == "/v1/invoices/create_preview":
+            return ls.json_response(create_preview(params or {}))
         resp = await handler(request)
     except UserError as e:
         resp = e.to_response()

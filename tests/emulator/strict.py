@@ -33,6 +33,9 @@ ROUTES = [
     ("GET", r"^/v1/coupons$", "_coupon_list_params", "CouponListParams"),
     ("GET", r"^/v1/coupons/[^/]+$", "_coupon_retrieve_params", "CouponRetrieveParams"),
     ("GET", r"^/v1/events$", "_event_list_params", "EventListParams"),
+    ("GET", r"^/v1/prices$", "_price_list_params", "PriceListParams"),
+    ("GET", r"^/v1/prices/[^/]+$", "_price_retrieve_params", "PriceRetrieveParams"),
+    ("POST", r"^/v1/invoices/create_preview$", "_invoice_create_preview_params", "InvoiceCreatePreviewParams"),
 ]
 
 def _check_union(branches, value, path):

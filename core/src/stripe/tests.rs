@@ -114,3 +114,162 @@ proptest! {
         prop_assert_eq!(decoded, r.params.clone());
     }
 }
+
+mod offers {
+    use super::*;
+    use crate::offer::{Billing, Interval, OfferPlan, ProrationBehavior};
+
+    fn plan(billing: Billing) -> OfferPlan {
+        OfferPlan {
+            offer_id: "o1".into(),
+            subscription_id: "sub_1".into(),
+            billing,
+            item_id: Some("si_1".into()),
+            existing_discounts: vec!["di_old".into()],
+            resumes_at: Some(1_800_000_000),
+        }
+    }
+
+    fn body(r: &StripeRequest) -> Vec<(String, String)> {
+        r.params.clone()
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_discount_keeps_the_existing_ones() {
+        let r = apply_offer(
+            &plan(Billing::Discount {
+                coupon: "SAVE25".into(),
+            }),
+            key(),
+        )
+        .expect("a write");
+        assert_eq!(r.method, Method::Post);
+        assert_eq!(r.path, "/v1/subscriptions/sub_1");
+        assert_eq!(
+            body(&r),
+            pairs(&[
+                ("discounts[0][discount]", "di_old"),
+                ("discounts[1][coupon]", "SAVE25")
+            ])
+        );
+        assert!(r.idempotency_key.is_some());
+    }
+
+    #[test]
+    fn pause_voids_and_extension_marks_uncollectible() {
+        let p = apply_offer(
+            &plan(Billing::Pause {
+                duration: 2,
+                interval: Interval::Month,
+            }),
+            key(),
+        )
+        .expect("a write");
+        assert_eq!(
+            body(&p),
+            pairs(&[
+                ("pause_collection[behavior]", "void"),
+                ("pause_collection[resumes_at]", "1800000000")
+            ])
+        );
+        let e = apply_offer(
+            &plan(Billing::Extension {
+                duration: 1,
+                interval: Interval::Month,
+            }),
+            key(),
+        )
+        .expect("a write");
+        assert_eq!(
+            body(&e)[0],
+            (
+                "pause_collection[behavior]".to_owned(),
+                "mark_uncollectible".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_plan_change_swaps_the_item_price_with_its_proration() {
+        let billing = Billing::PlanChange {
+            price: "price_y".into(),
+            proration_behavior: ProrationBehavior::None,
+        };
+        let r = apply_offer(&plan(billing.clone()), key()).expect("a write");
+        assert_eq!(
+            body(&r),
+            pairs(&[
+                ("items[0][id]", "si_1"),
+                ("items[0][price]", "price_y"),
+                ("proration_behavior", "none")
+            ])
+        );
+        let mut no_item = plan(billing);
+        no_item.item_id = None;
+        assert!(
+            apply_offer(&no_item, key()).is_none(),
+            "no item, no plan change"
+        );
+    }
+
+    #[test]
+    fn redirects_write_nothing() {
+        assert!(apply_offer(
+            &plan(Billing::Redirect {
+                url: "https://x.example".into()
+            }),
+            key()
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn previews_describe_the_change() {
+        let d = preview_offer(
+            "sub_1",
+            Some("si_1"),
+            &["di_old".into()],
+            &Billing::Discount { coupon: "C".into() },
+        )
+        .expect("preview");
+        assert_eq!(d.path, "/v1/invoices/create_preview");
+        assert_eq!(
+            body(&d),
+            pairs(&[
+                ("subscription", "sub_1"),
+                ("discounts[0][discount]", "di_old"),
+                ("discounts[1][coupon]", "C")
+            ])
+        );
+        let pc = preview_offer(
+            "sub_1",
+            Some("si_1"),
+            &[],
+            &Billing::PlanChange {
+                price: "p".into(),
+                proration_behavior: ProrationBehavior::AlwaysInvoice,
+            },
+        )
+        .expect("preview");
+        assert!(body(&pc).contains(&(
+            "subscription_details[proration_behavior]".to_owned(),
+            "always_invoice".to_owned()
+        )));
+        assert!(preview_offer(
+            "sub_1",
+            None,
+            &[],
+            &Billing::Pause {
+                duration: 1,
+                interval: Interval::Month
+            }
+        )
+        .is_none());
+    }
+}

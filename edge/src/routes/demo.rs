@@ -137,7 +137,7 @@ fn subscription_card(
         "subscription_id": f.id,
         "auth_hash": signing::auth_hash(secret, &f.id),
         "email": email,
-        "first_name": email.split('@').next().unwrap_or("").split('.').next().unwrap_or(""),
+        "first_name": field("subscription.customer.name").split_whitespace().next().unwrap_or(""),
         "save_return_url": format!("{origin}/demo?subscription={}&saved=1", f.id),
         "cancel_confirmation_url": format!("{origin}/demo/cancelled?subscription={}", f.id),
         "account": {"internal_id": field("subscription.customer.id"), "plan": product},

@@ -33,6 +33,14 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         .post_async("/api/sessions/:token/deflect", |req, ctx| async move {
             api(sessions::deflect(req, ctx).await)
         })
+        .post_async(
+            "/api/sessions/:token/offers/:offer/show",
+            |req, ctx| async move { api(sessions::show_offer(req, ctx).await) },
+        )
+        .post_async(
+            "/api/sessions/:token/offers/:offer/accept",
+            |req, ctx| async move { api(sessions::accept_offer(req, ctx).await) },
+        )
         .get_async("/js/current/", |req, ctx| async move {
             api(snippet::serve(req, ctx).await)
         })

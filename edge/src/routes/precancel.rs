@@ -88,6 +88,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         customer_id: facts.as_ref().and_then(|f| f.customer_id.as_deref()),
         stripe_lookup: lookup.as_str(),
         fields: &fields,
+        facts: facts.as_ref(),
         save_return_url: payload.save_return_url.as_deref(),
         cancel_confirmation_url: payload.cancel_confirmation_url.as_deref(),
         now,

@@ -13,6 +13,7 @@ use crate::cancel::{self, Ask};
 use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
+use crate::offers;
 use crate::store::{changes, events, sessions};
 
 const MAX_BODY: usize = 16 * 1024;
@@ -44,7 +45,8 @@ async fn load(ctx: &Ctx, now: i64) -> Result<(worker::D1Database, sessions::Sess
 }
 
 pub async fn view(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (_, s) = load(&ctx, crate::random::now_secs()).await?;
+    let now = crate::random::now_secs();
+    let (_, s) = load(&ctx, now).await?;
     let view = session_view(ViewInput {
         settings: &s.settings,
         fields: &s.fields,
@@ -53,6 +55,8 @@ pub async fn view(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         save_return_url: s.save_return_url.clone(),
         cancel_confirmation_url: s.cancel_confirmation_url.clone(),
         cancel_effective_at: s.cancel_effective_at,
+        offers: offers::eligible(&s, now),
+        offer_screens_left: offers::screens_left(&s),
     });
     Ok(http::json(&view, 200))
 }
@@ -112,14 +116,45 @@ pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&outcome, status))
 }
 
+pub async fn show_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let now = crate::random::now_secs();
+    let (db, s) = load(&ctx, now).await?;
+    let preview = offers::show(
+        &db,
+        &Config::from_env(&ctx.env),
+        &s,
+        param(&ctx, "offer")?,
+        now,
+    )
+    .await?;
+    Ok(http::json(&preview, 200))
+}
+
+pub async fn accept_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let now = crate::random::now_secs();
+    let (db, s) = load(&ctx, now).await?;
+    let outcome = offers::accept(
+        &db,
+        &Config::from_env(&ctx.env),
+        &s,
+        param(&ctx, "offer")?,
+        now,
+    )
+    .await?;
+    let status = if outcome.status == SessionStatus::OfferAccepted {
+        200
+    } else {
+        202
+    };
+    Ok(http::json(&outcome, status))
+}
+
 /// "Keep my subscription": a passive deflect back to `save_return_url`.
 pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let now = crate::random::now_secs();
     let (db, s) = load(&ctx, now).await?;
     if !s.status.can_deflect() {
-        return Err(AppError::Conflict(
-            "Your cancellation is already on its way.".to_owned(),
-        ));
+        return Err(AppError::Conflict(conflict_message(s.status).to_owned()));
     }
     let results = db
         .batch(vec![
@@ -134,9 +169,10 @@ pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         ])
         .await?;
     if results.first().map(changes) != Some(1) {
-        return Err(AppError::Conflict(
-            "Your cancellation is already on its way.".to_owned(),
-        ));
+        let fresh = sessions::by_id(&db, &s.id)
+            .await?
+            .map_or(s.status, |f| f.status);
+        return Err(AppError::Conflict(conflict_message(fresh).to_owned()));
     }
     let outcome = OutcomeResponse {
         status: SessionStatus::Deflected,
@@ -145,6 +181,14 @@ pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         cancel_effective_at: None,
     };
     Ok(http::json(&outcome, 200))
+}
+
+fn conflict_message(status: SessionStatus) -> &'static str {
+    if status.is_offer() {
+        "You accepted an offer on this page."
+    } else {
+        "Your cancellation is already on its way."
+    }
 }
 
 fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, AppError> {

@@ -1,5 +1,6 @@
 use holdfast_core::experience::AppSettings;
 use holdfast_core::session::SessionStatus;
+use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::template::Fields;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
@@ -16,6 +17,7 @@ pub struct NewSession<'a> {
     pub customer_id: Option<&'a str>,
     pub stripe_lookup: &'a str,
     pub fields: &'a Fields,
+    pub facts: Option<&'a SubscriptionFacts>,
     pub save_return_url: Option<&'a str>,
     pub cancel_confirmation_url: Option<&'a str>,
     pub now: i64,
@@ -24,11 +26,16 @@ pub struct NewSession<'a> {
 
 pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement, AppError> {
     let fields = serde_json::to_string(s.fields).map_err(|e| AppError::internal(e.to_string()))?;
+    let facts = s
+        .facts
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| AppError::internal(e.to_string()))?;
     stmt(
         db,
         "INSERT INTO sessions (id, token_digest, app_id, subscription_id, customer_id, stripe_lookup, status, \
-         fields, save_return_url, cancel_confirmation_url, created_at, expires_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10)",
+         fields, save_return_url, cancel_confirmation_url, created_at, expires_at, updated_at, facts) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12)",
         &[
             text(s.id),
             text(s.token_digest),
@@ -41,6 +48,7 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
             opt_text(s.cancel_confirmation_url),
             int(s.now),
             int(s.expires_at),
+            opt_text(facts.as_deref()),
         ],
     )
 }
@@ -59,6 +67,13 @@ pub struct Session {
     pub cancel_effective_at: Option<i64>,
     pub expires_at: i64,
     pub settings: AppSettings,
+    /// What precancel read from Stripe, for the offer guardrails.
+    pub facts: Option<SubscriptionFacts>,
+    pub offers_shown: u32,
+    pub shown_offer_id: Option<String>,
+    pub offer_id: Option<String>,
+    /// The latest accepted offer of any session on this subscription.
+    pub last_offer_at: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -75,10 +90,17 @@ struct Row {
     cancel_effective_at: Option<i64>,
     expires_at: i64,
     app_settings: String,
+    facts: Option<String>,
+    offers_shown: i64,
+    shown_offer_id: Option<String>,
+    offer_id: Option<String>,
+    last_offer_at: Option<i64>,
 }
 
 const SELECT: &str = "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lookup, s.status, s.reason_id, \
-     s.fields, s.save_return_url, s.cancel_confirmation_url, s.cancel_effective_at, s.expires_at, a.settings AS app_settings \
+     s.fields, s.save_return_url, s.cancel_confirmation_url, s.cancel_effective_at, s.expires_at, a.settings AS app_settings, \
+     s.facts, s.offers_shown, s.shown_offer_id, s.offer_id, \
+     (SELECT MAX(x.offer_accepted_at) FROM sessions x WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id) AS last_offer_at \
      FROM sessions s JOIN apps a ON a.id = s.app_id";
 
 pub async fn by_token_digest(db: &D1Database, digest: &str) -> Result<Option<Session>, AppError> {
@@ -114,6 +136,16 @@ fn into_session(r: Row) -> Result<Session, AppError> {
         cancel_confirmation_url: r.cancel_confirmation_url,
         cancel_effective_at: r.cancel_effective_at,
         expires_at: r.expires_at,
+        facts: r
+            .facts
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| AppError::internal(format!("stored facts do not parse: {e}")))?,
+        offers_shown: u32::try_from(r.offers_shown).unwrap_or(u32::MAX),
+        shown_offer_id: r.shown_offer_id,
+        offer_id: r.offer_id,
+        last_offer_at: r.last_offer_at,
     })
 }
 
@@ -179,5 +211,58 @@ pub fn start_cancel(
         "UPDATE sessions SET status = ?2, reason_id = COALESCE(?3, reason_id), comment = COALESCE(?4, comment), updated_at = ?5 \
          WHERE id = ?1 AND status IN ('open', 'deflected')",
         &[text(id), text(to.as_str()), opt_text(reason_id), opt_text(comment), int(now)],
+    )
+}
+
+/// Counts an offer screen, unless the limit is reached; showing the same
+/// offer again (a reload) costs nothing.
+pub fn show_offer(
+    db: &D1Database,
+    id: &str,
+    offer_id: &str,
+    max_screens: u32,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE sessions SET offers_shown = CASE WHEN shown_offer_id IS ?2 THEN offers_shown ELSE offers_shown + 1 END, \
+         shown_offer_id = ?2, updated_at = ?4 \
+         WHERE id = ?1 AND status IN ('open', 'deflected') AND (shown_offer_id IS ?2 OR offers_shown < ?3)",
+        &[text(id), text(offer_id), int(i64::from(max_screens)), int(now)],
+    )
+}
+
+/// Moves an undecided session to `to` with the accepted offer.
+pub fn start_offer(
+    db: &D1Database,
+    id: &str,
+    to: SessionStatus,
+    offer_id: &str,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    let accepted_at = if to == SessionStatus::OfferAccepted {
+        Some(now)
+    } else {
+        None
+    };
+    stmt(
+        db,
+        "UPDATE sessions SET status = ?2, offer_id = ?3, offer_accepted_at = ?4, updated_at = ?5 \
+         WHERE id = ?1 AND status IN ('open', 'deflected')",
+        &[
+            text(id),
+            text(to.as_str()),
+            text(offer_id),
+            opt_int(accepted_at),
+            int(now),
+        ],
+    )
+}
+
+pub fn finish_offer(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE sessions SET status = 'offer_accepted', offer_accepted_at = ?2, updated_at = ?2 WHERE id = ?1",
+        &[text(id), int(now)],
     )
 }

@@ -1,0 +1,322 @@
+//! Retention offers on the cancel page: which may be shown, the offer screen
+//! with its numbers, and accepting one (applied via `work`, exactly once).
+
+use std::time::Duration;
+
+use holdfast_core::api::{OfferPreview, OutcomeResponse};
+use holdfast_core::experience::offer_view;
+use holdfast_core::offer::{self, Billing, Offer, OfferPlan};
+use holdfast_core::precancel::check_web_url;
+use holdfast_core::session::SessionStatus;
+use holdfast_core::stripe as req;
+use holdfast_core::subscription::SubscriptionFacts;
+use holdfast_core::template::render_url;
+use serde_json::{json, Value};
+use worker::D1Database;
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::store::{changes, events, operations, sessions};
+use crate::stripe::{Client, Failure};
+use crate::work::{self, Work};
+
+const READ_DEADLINE: Duration = Duration::from_secs(4);
+
+/// Offers that pass the guardrails on what precancel read from Stripe. Once
+/// the session's offer screens are used up, only the one already shown stays
+/// (a reload shows it again); the server enforces the limit in `show`.
+pub fn eligible(session: &sessions::Session, now: i64) -> Vec<&Offer> {
+    if !session.status.can_accept_offer() {
+        return Vec::new();
+    }
+    let s = &session.settings;
+    let exhausted = screens_left(session) == 0;
+    s.offers
+        .iter()
+        .filter(|o| !exhausted || session.shown_offer_id.as_deref() == Some(o.id.as_str()))
+        .filter(|o| {
+            offer::check(
+                o,
+                session.facts.as_ref(),
+                session.last_offer_at,
+                now,
+                s.offer_cooldown_days,
+            )
+            .is_ok()
+        })
+        .collect()
+}
+
+pub fn screens_left(session: &sessions::Session) -> u32 {
+    session
+        .settings
+        .max_offer_screens
+        .saturating_sub(session.offers_shown)
+}
+
+fn find<'a>(session: &'a sessions::Session, offer_id: &str) -> Result<&'a Offer, AppError> {
+    session
+        .settings
+        .offer(offer_id)
+        .ok_or_else(|| AppError::NotFound(format!("No such offer: {offer_id}")))
+}
+
+fn unavailable(why: offer::Ineligible) -> AppError {
+    AppError::Conflict(format!("This offer is not available: {why}."))
+}
+
+/// Shows the offer screen: counts it against the session's limit and says
+/// what accepting means, in Stripe's numbers where Stripe has a preview.
+pub async fn show(
+    db: &D1Database,
+    config: &Config,
+    session: &sessions::Session,
+    offer_id: &str,
+    now: i64,
+) -> Result<OfferPreview, AppError> {
+    let offer = find(session, offer_id)?;
+    if !session.status.can_accept_offer() {
+        return Err(AppError::Conflict(
+            "This page's decision is already made.".to_owned(),
+        ));
+    }
+    offer::check(
+        offer,
+        session.facts.as_ref(),
+        session.last_offer_at,
+        now,
+        session.settings.offer_cooldown_days,
+    )
+    .map_err(unavailable)?;
+    let results = db
+        .batch(vec![
+            sessions::show_offer(
+                db,
+                &session.id,
+                offer_id,
+                session.settings.max_offer_screens,
+                now,
+            )?,
+            events::insert(
+                db,
+                &session.id,
+                "offer_shown",
+                &json!({"offer_id": offer_id, "kind": offer.billing.kind()}),
+                now,
+            )?,
+        ])
+        .await?;
+    if results.first().map(changes) != Some(1) {
+        return Err(AppError::Conflict(
+            "No more offers can be shown on this page.".to_owned(),
+        ));
+    }
+    Ok(preview(config, session, offer, now).await)
+}
+
+async fn preview(
+    config: &Config,
+    session: &sessions::Session,
+    offer: &Offer,
+    now: i64,
+) -> OfferPreview {
+    let facts = session.facts.as_ref();
+    let mut p = OfferPreview {
+        offer: offer_view(offer, &session.fields),
+        current_amount: facts.and_then(|f| f.amount),
+        new_amount: None,
+        currency: facts.and_then(|f| f.currency.clone()),
+        next_charge_at: facts.and_then(|f| f.current_period_end),
+        resumes_at: None,
+    };
+    let Some(f) = facts else { return p };
+    match &offer.billing {
+        Billing::Pause { duration, interval } | Billing::Extension { duration, interval } => {
+            p.resumes_at = offer::resumes_at(f, now, *duration, *interval);
+            if matches!(offer.billing, Billing::Pause { .. }) {
+                p.next_charge_at = p.resumes_at;
+            }
+        }
+        billing => {
+            let Some(call) =
+                req::preview_offer(&f.id, f.item_id.as_deref(), &f.discount_ids, billing)
+            else {
+                return p;
+            };
+            if let Ok(reply) = Client::new(config).send(&call, READ_DEADLINE).await {
+                let int = |k: &str| reply.body.get(k).and_then(Value::as_i64);
+                p.new_amount = int("total").or(int("amount_due"));
+                p.next_charge_at = int("next_payment_attempt")
+                    .or(int("period_end"))
+                    .or(p.next_charge_at);
+                p.currency = reply
+                    .body
+                    .get("currency")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .or(p.currency);
+            }
+        }
+    }
+    p
+}
+
+/// Accepts an offer: guardrails again on a fresh read, the acceptance
+/// recorded before Stripe is called, the write applied once.
+pub async fn accept(
+    db: &D1Database,
+    config: &Config,
+    session: &sessions::Session,
+    offer_id: &str,
+    now: i64,
+) -> Result<OutcomeResponse, AppError> {
+    let offer = find(session, offer_id)?;
+    match session.status {
+        SessionStatus::OfferAccepted if session.offer_id.as_deref() == Some(offer_id) => {
+            return Ok(outcome(session, offer, SessionStatus::OfferAccepted))
+        }
+        SessionStatus::OfferPending if session.offer_id.as_deref() == Some(offer_id) => {
+            let landed = work::resume(db, config, &session.id, now).await?;
+            return Ok(outcome(
+                session,
+                offer,
+                landed.map_or(SessionStatus::OfferPending, |l| l.status),
+            ));
+        }
+        s if s.is_cancel() => {
+            return Err(AppError::Conflict(
+                "You've already cancelled on this page, so the offer can no longer be accepted."
+                    .to_owned(),
+            ))
+        }
+        s if !s.can_accept_offer() => {
+            return Err(AppError::Conflict(
+                "An offer was already accepted on this page.".to_owned(),
+            ))
+        }
+        _ => {}
+    }
+    let applies_in_stripe = offer.billing.writes_to_stripe()
+        && session.settings.manage_offers
+        && session.stripe_lookup != "missing";
+    match (applies_in_stripe, session.subscription_id.as_deref()) {
+        (true, Some(sub)) => accept_in_stripe(db, config, session, offer, sub, now).await,
+        _ => record_only(db, session, offer, now).await,
+    }
+}
+
+async fn accept_in_stripe(
+    db: &D1Database,
+    config: &Config,
+    session: &sessions::Session,
+    offer: &Offer,
+    sub: &str,
+    now: i64,
+) -> Result<OutcomeResponse, AppError> {
+    let fresh = match Client::new(config).send(&req::retrieve_subscription(sub), READ_DEADLINE).await {
+        Ok(reply) => SubscriptionFacts::from_stripe(&reply.body).map_err(|e| AppError::internal(e.to_string()))?,
+        Err(Failure::Status { status: 404, .. }) => return Err(unavailable(offer::Ineligible::NoSubscription)),
+        Err(_) => return Err(AppError::Unavailable("We couldn't reach the billing system to apply this offer. Please try again in a moment.".to_owned())),
+    };
+    let cooldown = session.settings.offer_cooldown_days;
+    if let Err(why) = offer::check(offer, Some(&fresh), session.last_offer_at, now, cooldown) {
+        // A concurrent click of the same offer may have applied it already:
+        // that is this request's answer too, not a refusal.
+        return current(db, session, offer)
+            .await
+            .map_err(|_| unavailable(why));
+    }
+    let resumes_at = match &offer.billing {
+        Billing::Pause { duration, interval } | Billing::Extension { duration, interval } => {
+            offer::resumes_at(&fresh, now, *duration, *interval)
+        }
+        _ => None,
+    };
+    let plan = OfferPlan {
+        offer_id: offer.id.clone(),
+        subscription_id: fresh.id.clone(),
+        billing: offer.billing.clone(),
+        item_id: fresh.item_id.clone(),
+        existing_discounts: fresh.discount_ids.clone(),
+        resumes_at,
+    };
+    let work = Work::Offer(plan);
+    let op_id = crate::random::id("op")?;
+    let results = db
+        .batch(vec![
+            sessions::start_offer(db, &session.id, SessionStatus::OfferPending, &offer.id, now)?,
+            operations::insert_leased_after_transition(db, &op_id, &session.id, work.kind(), &work.params()?, now)?,
+            events::insert(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing}), now)?,
+        ])
+        .await?;
+    let won = results.first().map(changes) == Some(1) && results.get(1).map(changes) == Some(1);
+    if !won {
+        return current(db, session, offer).await;
+    }
+    let landed = work::run(db, config, &session.id, &work, now).await?;
+    Ok(outcome(session, offer, landed.status))
+}
+
+/// Offers Holdfast does not apply itself: redirects, or any offer when the
+/// app does not let Holdfast manage offers. Recorded for the merchant.
+async fn record_only(
+    db: &D1Database,
+    session: &sessions::Session,
+    offer: &Offer,
+    now: i64,
+) -> Result<OutcomeResponse, AppError> {
+    offer::check(
+        offer,
+        session.facts.as_ref(),
+        session.last_offer_at,
+        now,
+        session.settings.offer_cooldown_days,
+    )
+    .map_err(unavailable)?;
+    let results = db
+        .batch(vec![
+            sessions::start_offer(db, &session.id, SessionStatus::OfferAccepted, &offer.id, now)?,
+            events::insert(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing, "recorded_only": true}), now)?,
+        ])
+        .await?;
+    if results.first().map(changes) != Some(1) {
+        return current(db, session, offer).await;
+    }
+    Ok(outcome(session, offer, SessionStatus::OfferAccepted))
+}
+
+async fn current(
+    db: &D1Database,
+    session: &sessions::Session,
+    offer: &Offer,
+) -> Result<OutcomeResponse, AppError> {
+    let fresh = sessions::by_id(db, &session.id)
+        .await?
+        .ok_or_else(|| AppError::internal("session vanished"))?;
+    if fresh.status.is_offer() && fresh.offer_id.as_deref() == Some(offer.id.as_str()) {
+        return Ok(outcome(&fresh, offer, fresh.status));
+    }
+    Err(AppError::Conflict(
+        "This page's decision was already made.".to_owned(),
+    ))
+}
+
+fn outcome(session: &sessions::Session, offer: &Offer, status: SessionStatus) -> OutcomeResponse {
+    let redirect_url = match &offer.billing {
+        Billing::Redirect { url } => {
+            Some(render_url(url, &session.fields)).filter(|u| check_web_url("url", u).is_ok())
+        }
+        _ => session.save_return_url.clone(),
+    };
+    let message = if status == SessionStatus::OfferAccepted {
+        "Done! Your offer is applied. Thank you for staying with us."
+    } else {
+        "Thank you! We're applying your offer now; it may take a few minutes to show on your account."
+    };
+    OutcomeResponse {
+        status,
+        message: message.to_owned(),
+        redirect_url,
+        cancel_effective_at: None,
+    }
+}

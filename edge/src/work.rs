@@ -1,0 +1,312 @@
+//! The Stripe writes a session owes (an operation: a cancel or an offer),
+//! applied exactly once.
+//!
+//! The session's state change and its operation are written in one D1 batch
+//! before Stripe is called; the operation's lease means only one worker calls
+//! Stripe at a time; every write carries an idempotency key derived from the
+//! session, so a retry after a crash or a timeout cannot apply twice.
+
+use std::time::Duration;
+
+use holdfast_core::cancel::{CancelPlan, CancelTiming};
+use holdfast_core::offer::OfferPlan;
+use holdfast_core::session::SessionStatus;
+use holdfast_core::stripe::{self as req, backoff_ms, IdempotencyKey, StripeRequest};
+use holdfast_core::subscription::SubscriptionFacts;
+use serde_json::{json, Value};
+use worker::{D1Database, D1PreparedStatement};
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::store::{events, operations, sessions};
+use crate::stripe::{Client, Failure};
+
+const STRIPE_DEADLINE: Duration = Duration::from_secs(8);
+const STRIPE_ATTEMPTS: u32 = 2;
+
+pub const CANCEL: &str = "cancel";
+pub const OFFER: &str = "offer";
+
+/// What an operation does, as stored in its `params`.
+pub enum Work {
+    Cancel(CancelPlan),
+    Offer(OfferPlan),
+}
+
+impl Work {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Cancel(_) => CANCEL,
+            Self::Offer(_) => OFFER,
+        }
+    }
+
+    pub fn params(&self) -> Result<String, AppError> {
+        match self {
+            Self::Cancel(p) => serde_json::to_string(p),
+            Self::Offer(p) => serde_json::to_string(p),
+        }
+        .map_err(|e| AppError::internal(e.to_string()))
+    }
+
+    pub fn load(op: &operations::Operation) -> Result<Self, AppError> {
+        let bad = |e: serde_json::Error| {
+            AppError::internal(format!("stored {} plan does not parse: {e}", op.kind))
+        };
+        match op.kind.as_str() {
+            CANCEL => serde_json::from_str(&op.params)
+                .map(Self::Cancel)
+                .map_err(bad),
+            OFFER => serde_json::from_str(&op.params)
+                .map(Self::Offer)
+                .map_err(bad),
+            other => Err(AppError::internal(format!(
+                "unknown operation kind {other}"
+            ))),
+        }
+    }
+}
+
+/// Where the session stands after an attempt.
+pub struct Landed {
+    pub status: SessionStatus,
+    /// For cancels: when it takes effect.
+    pub effective_at: Option<i64>,
+}
+
+/// Claims the lease of a pending operation and runs it; `None` when someone
+/// else holds the lease (they are calling Stripe right now).
+pub async fn resume(
+    db: &D1Database,
+    config: &Config,
+    session_id: &str,
+    now: i64,
+) -> Result<Option<Landed>, AppError> {
+    if !operations::claim(db, session_id, now).await? {
+        return Ok(None);
+    }
+    let op = operations::for_session(db, session_id)
+        .await?
+        .ok_or_else(|| AppError::internal("claimed operation vanished"))?;
+    run(db, config, session_id, &Work::load(&op)?, now)
+        .await
+        .map(Some)
+}
+
+/// Calls Stripe for a leased operation and records what happened.
+pub async fn run(
+    db: &D1Database,
+    config: &Config,
+    session_id: &str,
+    work: &Work,
+    now: i64,
+) -> Result<Landed, AppError> {
+    let client = Client::new(config);
+    let mut trail: Vec<D1PreparedStatement> = Vec::new();
+    let result = match work {
+        Work::Cancel(plan) => cancel(db, &client, session_id, plan, now, &mut trail).await?,
+        Work::Offer(plan) => offer(db, &client, session_id, plan, now, &mut trail).await?,
+    };
+    let pending = match work {
+        Work::Cancel(_) => SessionStatus::CancelPending,
+        Work::Offer(_) => SessionStatus::OfferPending,
+    };
+    match result {
+        Ok(effective_at) => {
+            trail.push(operations::complete(db, session_id, now)?);
+            let (finish, status, event) = match work {
+                Work::Cancel(_) => (
+                    sessions::finish_cancel(db, session_id, effective_at, now)?,
+                    SessionStatus::Cancelled,
+                    "cancel_completed",
+                ),
+                Work::Offer(_) => (
+                    sessions::finish_offer(db, session_id, now)?,
+                    SessionStatus::OfferAccepted,
+                    "offer_applied",
+                ),
+            };
+            trail.push(finish);
+            trail.push(events::insert(
+                db,
+                session_id,
+                event,
+                &json!({"effective_at": effective_at}),
+                now,
+            )?);
+            db.batch(trail).await?;
+            Ok(Landed {
+                status,
+                effective_at,
+            })
+        }
+        Err(failure) if failure.retryable() => {
+            let attempts = operations::for_session(db, session_id)
+                .await?
+                .map_or(1, |o| o.attempts);
+            let wait_ms = backoff_ms(
+                u32::try_from(attempts).unwrap_or(20),
+                30_000,
+                3_600_000,
+                crate::random::jitter(),
+            );
+            trail.push(operations::retry_later(
+                db,
+                session_id,
+                &failure.to_string(),
+                now + (wait_ms / 1000) as i64,
+                now,
+            )?);
+            db.batch(trail).await?;
+            Ok(Landed {
+                status: pending,
+                effective_at: None,
+            })
+        }
+        Err(failure) => {
+            trail.push(operations::fail(db, session_id, &failure.to_string(), now)?);
+            trail.push(events::insert(
+                db,
+                session_id,
+                &format!("{}_failed", work.kind()),
+                &json!({"error": failure.to_string()}),
+                now,
+            )?);
+            db.batch(trail).await?;
+            Ok(Landed {
+                status: pending,
+                effective_at: None,
+            })
+        }
+    }
+}
+
+/// Sends one write (retrying what is safe) and adds it to the audit trail.
+async fn send(
+    db: &D1Database,
+    client: &Client<'_>,
+    session_id: &str,
+    call: &StripeRequest,
+    now: i64,
+    trail: &mut Vec<D1PreparedStatement>,
+) -> Result<Result<Value, Failure>, AppError> {
+    let answer = client
+        .send_retrying(call, STRIPE_ATTEMPTS, STRIPE_DEADLINE)
+        .await;
+    let detail = match &answer {
+        Ok(reply) => {
+            json!({"method": call.method.as_str(), "path": call.path, "params": call.params, "ok": true, "answer": summary(&reply.body)})
+        }
+        Err(f) => {
+            json!({"method": call.method.as_str(), "path": call.path, "params": call.params, "ok": false, "status": f.status(), "error": f.to_string()})
+        }
+    };
+    trail.push(events::insert(
+        db,
+        session_id,
+        "stripe_request",
+        &detail,
+        now,
+    )?);
+    Ok(answer.map(|r| r.body))
+}
+
+/// Cancels the subscription (and, when asked, the customer's other live
+/// ones). Returns when the session's own cancel takes effect.
+async fn cancel(
+    db: &D1Database,
+    client: &Client<'_>,
+    session_id: &str,
+    plan: &CancelPlan,
+    now: i64,
+    trail: &mut Vec<D1PreparedStatement>,
+) -> Result<Result<Option<i64>, Failure>, AppError> {
+    let mut targets = vec![plan.subscription_id.clone()];
+    if plan.options.all_subscriptions {
+        if let Some(customer) = &plan.customer_id {
+            match send(
+                db,
+                client,
+                session_id,
+                &req::list_customer_subscriptions(customer),
+                now,
+                trail,
+            )
+            .await?
+            {
+                Ok(list) => targets.extend(
+                    live_subscription_ids(&list)
+                        .into_iter()
+                        .filter(|id| *id != plan.subscription_id),
+                ),
+                Err(f) => return Ok(Err(f)),
+            }
+        }
+    }
+    let details = plan.details();
+    let mut effective_at = None;
+    for (i, sub) in targets.iter().enumerate() {
+        let call = req::cancel_subscription(
+            sub,
+            &plan.options,
+            &details,
+            IdempotencyKey::derive(session_id, CANCEL, sub),
+        );
+        match send(db, client, session_id, &call, now, trail).await? {
+            Ok(body) if i == 0 => effective_at = effective(&body, plan.options.timing, now),
+            Ok(_) => {}
+            // Stripe has no such subscription: there is nothing left to cancel.
+            Err(f) if f.code() == Some("resource_missing") || f.status() == Some(404) => {}
+            Err(f) => return Ok(Err(f)),
+        }
+    }
+    Ok(Ok(effective_at))
+}
+
+async fn offer(
+    db: &D1Database,
+    client: &Client<'_>,
+    session_id: &str,
+    plan: &OfferPlan,
+    now: i64,
+    trail: &mut Vec<D1PreparedStatement>,
+) -> Result<Result<Option<i64>, Failure>, AppError> {
+    let key = IdempotencyKey::derive(session_id, OFFER, &plan.offer_id);
+    let Some(call) = req::apply_offer(plan, key) else {
+        return Ok(Ok(None));
+    };
+    Ok(send(db, client, session_id, &call, now, trail)
+        .await?
+        .map(|_| None))
+}
+
+fn live_subscription_ids(list: &Value) -> Vec<String> {
+    list.get("data")
+        .and_then(Value::as_array)
+        .map(|subs| {
+            subs.iter()
+                .filter_map(|s| SubscriptionFacts::from_stripe(s).ok())
+                .filter(|f| f.status.is_live() && !f.cancel_at_period_end)
+                .map(|f| f.id)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// When the cancel takes effect, from Stripe's answer.
+fn effective(sub: &Value, timing: CancelTiming, now: i64) -> Option<i64> {
+    let int = |k: &str| sub.get(k).and_then(Value::as_i64);
+    match timing {
+        CancelTiming::Immediately => int("ended_at").or(int("canceled_at")).or(Some(now)),
+        CancelTiming::AtPeriodEnd => int("cancel_at")
+            .or_else(|| SubscriptionFacts::from_stripe(sub).ok()?.current_period_end),
+    }
+}
+
+/// The part of Stripe's answer worth keeping in the audit trail.
+fn summary(body: &Value) -> Value {
+    let pick = |k: &str| body.get(k).cloned().unwrap_or(Value::Null);
+    json!({"id": pick("id"), "status": pick("status"), "cancel_at_period_end": pick("cancel_at_period_end"),
+           "cancel_at": pick("cancel_at"), "canceled_at": pick("canceled_at"), "pause_collection": pick("pause_collection"),
+           "discounts": pick("discounts")})
+}
