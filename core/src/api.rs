@@ -23,6 +23,9 @@ pub struct ErrorBody {
     /// The request field at fault, as a dotted path, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every field at fault, for forms that check several at once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<crate::admin::FieldIssue>,
 }
 
 impl ApiError {
@@ -32,6 +35,7 @@ impl ApiError {
                 code: code.to_owned(),
                 message: message.into(),
                 field,
+                fields: Vec::new(),
             },
         }
     }

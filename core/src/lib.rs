@@ -3,6 +3,7 @@
 //! The edge parses requests into these types, decides with them, and builds
 //! Stripe requests from them; the app renders the same wire types.
 
+pub mod admin;
 pub mod api;
 pub mod cancel;
 pub mod experience;

@@ -47,6 +47,11 @@ pub fn matches_digest(presented: &str, stored_digest_hex: &str) -> bool {
     presented.as_slice().ct_eq(&stored).into()
 }
 
+/// Equality of two secrets in time independent of where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +88,13 @@ mod tests {
         assert!(!verify_auth_hash("s3cret", "sub_A", &h[..62]), "truncated");
         assert!(!verify_auth_hash("s3cret", "sub_A", "zz"), "not hex");
         assert!(!verify_auth_hash("s3cret", "sub_A", ""), "empty");
+    }
+
+    #[test]
+    fn constant_time_eq_compares_whole_values() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
     }
 
     #[test]

@@ -128,6 +128,19 @@ pub fn list_subscriptions(limit: u8) -> StripeRequest {
         .param("expand[]", "data.customer")
 }
 
+/// The merchant's coupons, for the offer editor.
+pub fn list_coupons() -> StripeRequest {
+    StripeRequest::new(Method::Get, "/v1/coupons".to_owned()).param("limit", "100")
+}
+
+/// The merchant's active prices with their products, for the offer editor.
+pub fn list_prices() -> StripeRequest {
+    StripeRequest::new(Method::Get, "/v1/prices".to_owned())
+        .param("active", "true")
+        .param("limit", "100")
+        .param("expand[]", "data.product")
+}
+
 /// Cancels one subscription per the app's options.
 pub fn cancel_subscription(
     subscription_id: &str,

@@ -13,6 +13,7 @@ const STRIPE_SECRET_KEY: &str = "STRIPE_SECRET_KEY";
 const STRIPE_API_BASE: &str = "STRIPE_API_BASE";
 const PUBLIC_URL: &str = "PUBLIC_URL";
 const DEMO_APP_ID: &str = "DEMO_APP_ID";
+const ADMIN_SETUP_TOKEN: &str = "ADMIN_SETUP_TOKEN";
 
 const DEFAULT_STRIPE_API_BASE: &str = "https://api.stripe.com";
 
@@ -42,6 +43,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The app the local demo page signs for; None disables `/demo`.
     pub demo_app_id: Option<String>,
+    /// One-time token that creates the first admin; None disables setup.
+    pub admin_setup_token: Option<Secret>,
 }
 
 impl Config {
@@ -52,15 +55,17 @@ impl Config {
                 .map(|v| v.to_string())
                 .filter(|v| !v.trim().is_empty())
         };
-        let stripe_key = env
-            .secret(STRIPE_SECRET_KEY)
-            .ok()
-            .map(|s| s.to_string())
-            .or_else(|| text(STRIPE_SECRET_KEY))
-            .filter(|k| !k.trim().is_empty())
-            .map(Secret);
+        let secret = |name: &str| {
+            env.secret(name)
+                .ok()
+                .map(|s| s.to_string())
+                .or_else(|| text(name))
+                .filter(|k| !k.trim().is_empty())
+                .map(Secret)
+        };
         Self {
-            stripe_key,
+            stripe_key: secret(STRIPE_SECRET_KEY),
+            admin_setup_token: secret(ADMIN_SETUP_TOKEN),
             stripe_base: text(STRIPE_API_BASE)
                 .unwrap_or_else(|| DEFAULT_STRIPE_API_BASE.to_owned()),
             public_url: text(PUBLIC_URL).map(|u| u.trim_end_matches('/').to_owned()),

@@ -7,8 +7,14 @@ use worker::{console_error, Response};
 pub enum AppError {
     /// 400: the request is malformed; `field` names what to fix.
     BadRequest { field: String, message: String },
+    /// 400: several form fields at fault at once.
+    Invalid(Vec<holdfast_core::admin::FieldIssue>),
     /// 401: missing or wrong credentials or signature.
     Unauthorized(String),
+    /// 403: a write without its CSRF token, or from another site.
+    Forbidden(String),
+    /// 429: too many attempts; try again after the given seconds.
+    TooManyRequests { message: String, retry_after: i64 },
     /// 404: no such app, session or route.
     NotFound(String),
     /// 409: the request conflicts with the session's state.
@@ -35,6 +41,16 @@ impl AppError {
 
     fn parts(&self) -> (u16, &'static str, String, Option<String>) {
         match self {
+            Self::Invalid(issues) => (
+                400,
+                "invalid_request",
+                issues
+                    .first()
+                    .map_or_else(|| "Check the form.".to_owned(), |i| i.message.clone()),
+                issues.first().map(|i| i.field.clone()),
+            ),
+            Self::Forbidden(m) => (403, "forbidden", m.clone(), None),
+            Self::TooManyRequests { message, .. } => (429, "rate_limited", message.clone(), None),
             Self::BadRequest { field, message } => {
                 (400, "invalid_request", message.clone(), Some(field.clone()))
             }
@@ -57,7 +73,17 @@ impl AppError {
 
     pub fn into_response(self) -> Response {
         let (status, code, message, field) = self.parts();
-        crate::http::json(&ApiError::new(code, message, field), status)
+        let mut body = ApiError::new(code, message, field);
+        if let Self::Invalid(issues) = &self {
+            body.error.fields = issues.clone();
+        }
+        let mut resp = crate::http::json(&body, status);
+        if let Self::TooManyRequests { retry_after, .. } = &self {
+            let _ = resp
+                .headers_mut()
+                .set("retry-after", &retry_after.to_string());
+        }
+        resp
     }
 
     /// The brightback.js contract's error shape for `/precancel`.

@@ -2,12 +2,14 @@
 
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
+mod admin;
 mod cancel;
 mod config;
 mod cron;
 mod error;
 mod http;
 mod offers;
+mod password;
 mod random;
 mod routes;
 mod store;

@@ -6,6 +6,11 @@ use crate::error::AppError;
 
 /// `n` random bytes as hex, from `crypto.getRandomValues`.
 pub fn hex(n: usize) -> Result<String, AppError> {
+    Ok(hex::encode(bytes(n)?))
+}
+
+/// `n` random bytes from `crypto.getRandomValues`.
+pub fn bytes(n: usize) -> Result<Vec<u8>, AppError> {
     let crypto: web_sys::Crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
         .map_err(|_| AppError::internal("crypto is not available"))?
         .dyn_into()
@@ -14,7 +19,7 @@ pub fn hex(n: usize) -> Result<String, AppError> {
     crypto
         .get_random_values_with_u8_array(&mut buf)
         .map_err(|_| AppError::internal("crypto.getRandomValues failed"))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(buf)
 }
 
 /// A session token: 256 random bits. Only its digest is stored.

@@ -1,6 +1,7 @@
 //! The route table. Handlers return `Result<Response, AppError>`; errors
 //! become JSON here, so no route answers with a bare worker error.
 
+mod admin;
 mod demo;
 mod precancel;
 mod sessions;
@@ -41,6 +42,64 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
             "/api/sessions/:token/offers/:offer/accept",
             |req, ctx| async move { api(sessions::accept_offer(req, ctx).await) },
         )
+        .get_async("/api/admin/status", |req, ctx| async move {
+            api(admin::status(req, ctx).await)
+        })
+        .post_async("/api/admin/setup", |req, ctx| async move {
+            api(admin::setup(req, ctx).await)
+        })
+        .post_async("/api/admin/login", |req, ctx| async move {
+            api(admin::login(req, ctx).await)
+        })
+        .post_async("/api/admin/logout", |req, ctx| async move {
+            api(admin::logout(req, ctx).await)
+        })
+        .get_async("/api/admin/me", |req, ctx| async move {
+            api(admin::me(req, ctx).await)
+        })
+        .get_async("/api/admin/audit", |req, ctx| async move {
+            api(admin::audit(req, ctx).await)
+        })
+        .get_async("/api/admin/apps", |req, ctx| async move {
+            api(admin::list_apps(req, ctx).await)
+        })
+        .post_async("/api/admin/apps", |req, ctx| async move {
+            api(admin::create_app(req, ctx).await)
+        })
+        .patch_async("/api/admin/apps/:id", |req, ctx| async move {
+            api(admin::update_app(req, ctx).await)
+        })
+        .delete_async("/api/admin/apps/:id", |req, ctx| async move {
+            api(admin::delete_app(req, ctx).await)
+        })
+        .post_async("/api/admin/apps/:id/rotate", |req, ctx| async move {
+            api(admin::rotate_app(req, ctx).await)
+        })
+        .get_async("/api/admin/apps/:id/settings", |req, ctx| async move {
+            api(admin::get_settings(req, ctx).await)
+        })
+        .put_async("/api/admin/apps/:id/settings", |req, ctx| async move {
+            api(admin::put_settings(req, ctx).await)
+        })
+        .get_async("/api/admin/stripe/coupons", |req, ctx| async move {
+            api(admin::coupons(req, ctx).await)
+        })
+        .get_async("/api/admin/stripe/prices", |req, ctx| async move {
+            api(admin::prices(req, ctx).await)
+        })
+        .get_async("/api/admin/operations", |req, ctx| async move {
+            api(admin::operations(req, ctx).await)
+        })
+        .post_async(
+            "/api/admin/operations/:session/retry",
+            |req, ctx| async move { api(admin::retry_operation(req, ctx).await) },
+        )
+        .get_async("/admin", |req, ctx| async move {
+            api(settings_ui(req, ctx).await)
+        })
+        .get_async("/admin/*rest", |req, ctx| async move {
+            api(settings_ui(req, ctx).await)
+        })
         .get_async("/js/current/", |req, ctx| async move {
             api(snippet::serve(req, ctx).await)
         })
@@ -71,6 +130,42 @@ async fn fallback(req: Request, ctx: Ctx) -> worker::Result<Response> {
         Ok(assets) => assets.fetch_request(req).await,
         Err(_) => api(Err(AppError::NotFound("Not found.".to_owned()))),
     }
+}
+
+/// The settings UI: its files, or its index.html for any page under
+/// `/admin/` (client-side routes). It may never be framed.
+async fn settings_ui(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let path = req.path();
+    let file = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    let origin = crate::http::origin_of(&crate::http::raw_url(&req)).unwrap_or_default();
+    let target = if file {
+        format!("{origin}{path}")
+    } else {
+        format!("{origin}/admin/index.html")
+    };
+    let fetched = ctx
+        .env
+        .assets(crate::config::ASSETS)?
+        .fetch(target, None)
+        .await?;
+    // A fetched response's headers are immutable: copy them into a new one.
+    let status = fetched.status_code();
+    let headers = worker::Headers::new();
+    for (k, v) in fetched.headers().entries() {
+        headers.set(&k, &v)?;
+    }
+    headers.set("content-security-policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")?;
+    headers.set("x-frame-options", "DENY")?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("referrer-policy", "same-origin")?;
+    let (_, body) = fetched.into_parts();
+    let resp = Response::from_body(body)?
+        .with_status(status)
+        .with_headers(headers);
+    Ok(resp)
 }
 
 /// A path parameter the route pattern guarantees; absent only if the route

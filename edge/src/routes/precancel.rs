@@ -67,12 +67,12 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     })?;
     let config = Config::from_env(&ctx.env);
     let db = config::db(&ctx.env)?;
-    let app = apps::get(&db, &payload.app_id)
+    let now = crate::random::now_secs();
+    let app = apps::get(&db, &payload.app_id, now)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("No such app: {}", payload.app_id)))?;
     authenticate(req, &app, &payload)?;
 
-    let now = crate::random::now_secs();
     let (facts, lookup) = lookup(&config, payload.subscription_id.as_deref()).await;
     let mut fields = payload.fields();
     if let Some(f) = &facts {
@@ -121,9 +121,13 @@ fn authenticate(
     app: &apps::App,
     payload: &PrecancelPayload,
 ) -> Result<(), AppError> {
+    // During a rotation's grace period the previous secrets work too.
+    let previous = app.previous.as_ref();
     if let Ok(Some(header)) = req.headers().get("authorization") {
         let key = header.strip_prefix("Bearer ").unwrap_or(&header).trim();
-        return if signing::matches_digest(key, &app.secret_key_digest) {
+        let ok = signing::matches_digest(key, &app.secret_key_digest)
+            || previous.is_some_and(|(_, d)| signing::matches_digest(key, d));
+        return if ok {
             Ok(())
         } else {
             Err(AppError::Unauthorized(
@@ -131,11 +135,19 @@ fn authenticate(
             ))
         };
     }
-    match (&payload.auth_hash, payload.signed_subject()) {
-        (Some(hash), Some(subject)) if signing::verify_auth_hash(&app.signing_secret, &subject, hash) => Ok(()),
-        (Some(_), _) => Err(AppError::Unauthorized("auth_hash does not match subscription_id for this app.".to_owned())),
-        (None, _) if !app.require_signed => Ok(()),
-        (None, _) => Err(AppError::Unauthorized(
+    let signed_by = |secret: &str| {
+        let subject = payload.signed_subject();
+        payload
+            .auth_hash
+            .as_deref()
+            .zip(subject)
+            .is_some_and(|(hash, subject)| signing::verify_auth_hash(secret, &subject, hash))
+    };
+    match &payload.auth_hash {
+        Some(_) if signed_by(&app.signing_secret) || previous.is_some_and(|(s, _)| signed_by(s)) => Ok(()),
+        Some(_) => Err(AppError::Unauthorized("auth_hash does not match subscription_id for this app.".to_owned())),
+        None if !app.require_signed => Ok(()),
+        None => Err(AppError::Unauthorized(
             "auth_hash is required: send the HMAC-SHA256 of subscription_id, keyed with your app's signing secret.".to_owned(),
         )),
     }

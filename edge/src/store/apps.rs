@@ -1,8 +1,9 @@
+use holdfast_core::admin::AppSummary;
 use holdfast_core::experience::AppSettings;
 use serde::Deserialize;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
-use super::{stmt, text};
+use super::{int, stmt, text};
 use crate::error::AppError;
 
 pub struct App {
@@ -10,6 +11,8 @@ pub struct App {
     pub signing_secret: String,
     pub secret_key_digest: String,
     pub require_signed: bool,
+    /// Rotated-out secrets, valid until `previous_valid_until`.
+    pub previous: Option<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -18,25 +21,160 @@ struct Row {
     signing_secret: String,
     secret_key_digest: String,
     require_signed: i64,
+    previous_signing_secret: Option<String>,
+    previous_secret_key_digest: Option<String>,
+    previous_valid_until: Option<i64>,
 }
 
-pub async fn get(db: &D1Database, id: &str) -> Result<Option<App>, AppError> {
+pub async fn get(db: &D1Database, id: &str, now: i64) -> Result<Option<App>, AppError> {
     let row: Option<Row> = stmt(
         db,
-        "SELECT id, signing_secret, secret_key_digest, require_signed FROM apps WHERE id = ?1",
+        "SELECT id, signing_secret, secret_key_digest, require_signed, previous_signing_secret, \
+         previous_secret_key_digest, previous_valid_until FROM apps WHERE id = ?1",
         &[text(id)],
     )?
     .first(None)
     .await?;
-    Ok(row.map(|r| App {
-        id: r.id,
-        signing_secret: r.signing_secret,
-        secret_key_digest: r.secret_key_digest,
-        require_signed: r.require_signed != 0,
+    Ok(row.map(|r| {
+        let previous = match (
+            r.previous_signing_secret,
+            r.previous_secret_key_digest,
+            r.previous_valid_until,
+        ) {
+            (Some(s), Some(k), Some(until)) if until > now => Some((s, k)),
+            _ => None,
+        };
+        App {
+            id: r.id,
+            signing_secret: r.signing_secret,
+            secret_key_digest: r.secret_key_digest,
+            require_signed: r.require_signed != 0,
+            previous,
+        }
     }))
 }
 
 pub fn parse_settings(json: &str) -> Result<AppSettings, AppError> {
     serde_json::from_str(json)
         .map_err(|e| AppError::internal(format!("stored app settings do not parse: {e}")))
+}
+
+#[derive(Deserialize)]
+struct SummaryRow {
+    id: String,
+    name: String,
+    require_signed: i64,
+    created_at: i64,
+    previous_valid_until: Option<i64>,
+}
+
+impl From<SummaryRow> for AppSummary {
+    fn from(r: SummaryRow) -> Self {
+        AppSummary {
+            id: r.id,
+            name: r.name,
+            require_signed: r.require_signed != 0,
+            created_at: r.created_at,
+            previous_valid_until: r.previous_valid_until,
+        }
+    }
+}
+
+const SUMMARY: &str = "SELECT id, name, require_signed, created_at, previous_valid_until FROM apps";
+
+pub async fn list(db: &D1Database) -> Result<Vec<AppSummary>, AppError> {
+    let rows: Vec<SummaryRow> = stmt(db, &format!("{SUMMARY} ORDER BY created_at, id"), &[])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows.into_iter().map(AppSummary::from).collect())
+}
+
+pub async fn summary(db: &D1Database, id: &str) -> Result<Option<AppSummary>, AppError> {
+    let row: Option<SummaryRow> = stmt(db, &format!("{SUMMARY} WHERE id = ?1"), &[text(id)])?
+        .first(None)
+        .await?;
+    Ok(row.map(AppSummary::from))
+}
+
+pub struct NewApp<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub signing_secret: &'a str,
+    pub secret_key_digest: &'a str,
+    pub now: i64,
+}
+
+pub fn insert(db: &D1Database, a: &NewApp<'_>) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "INSERT INTO apps (id, name, signing_secret, secret_key_digest, require_signed, settings, created_at) \
+         VALUES (?1, ?2, ?3, ?4, 1, '{}', ?5)",
+        &[text(a.id), text(a.name), text(a.signing_secret), text(a.secret_key_digest), int(a.now)],
+    )
+}
+
+pub fn update(
+    db: &D1Database,
+    id: &str,
+    name: Option<&str>,
+    require_signed: Option<bool>,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE apps SET name = COALESCE(?2, name), require_signed = COALESCE(?3, require_signed) WHERE id = ?1",
+        &[text(id), super::opt_text(name), require_signed.map_or(wasm_bindgen::JsValue::NULL, |b| int(i64::from(b)))],
+    )
+}
+
+/// New secrets in; the current ones stay valid until `valid_until`.
+pub fn rotate(
+    db: &D1Database,
+    id: &str,
+    signing_secret: &str,
+    secret_key_digest: &str,
+    valid_until: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE apps SET previous_signing_secret = signing_secret, previous_secret_key_digest = secret_key_digest, \
+         previous_valid_until = ?4, signing_secret = ?2, secret_key_digest = ?3 WHERE id = ?1",
+        &[text(id), text(signing_secret), text(secret_key_digest), int(valid_until)],
+    )
+}
+
+#[derive(Deserialize)]
+struct SettingsRow {
+    settings: String,
+}
+
+pub async fn settings(db: &D1Database, id: &str) -> Result<Option<AppSettings>, AppError> {
+    let row: Option<SettingsRow> =
+        stmt(db, "SELECT settings FROM apps WHERE id = ?1", &[text(id)])?
+            .first(None)
+            .await?;
+    row.map(|r| parse_settings(&r.settings)).transpose()
+}
+
+pub fn set_settings(
+    db: &D1Database,
+    id: &str,
+    settings: &AppSettings,
+) -> Result<D1PreparedStatement, AppError> {
+    let json = serde_json::to_string(settings).map_err(|e| AppError::internal(e.to_string()))?;
+    stmt(
+        db,
+        "UPDATE apps SET settings = ?2 WHERE id = ?1",
+        &[text(id), text(&json)],
+    )
+}
+
+/// Deleting an app keeps its sessions' history: only apps without sessions
+/// can go.
+pub fn delete_unused(db: &D1Database, id: &str) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "DELETE FROM apps WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM sessions WHERE app_id = ?1)",
+        &[text(id)],
+    )
 }

@@ -1,5 +1,6 @@
 //! Typed repository functions over D1. SQL lives here and only here.
 
+pub mod admin;
 pub mod apps;
 pub mod events;
 pub mod operations;

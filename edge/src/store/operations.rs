@@ -115,3 +115,34 @@ pub fn fail(
         &[text(session_id), text(error), int(now)],
     )
 }
+
+/// Pending and failed operations, newest first, for the admin.
+pub async fn needing_attention(
+    db: &D1Database,
+    limit: u32,
+) -> Result<Vec<holdfast_core::admin::OperationView>, AppError> {
+    let res = stmt(
+        db,
+        "SELECT o.session_id, s.app_id, s.subscription_id, o.kind, o.status, o.attempts, o.last_error, o.updated_at \
+         FROM operations o JOIN sessions s ON s.id = o.session_id \
+         WHERE o.status IN ('pending', 'failed') ORDER BY o.updated_at DESC LIMIT ?1",
+        &[int(i64::from(limit))],
+    )?
+    .all()
+    .await?;
+    Ok(res.results()?)
+}
+
+/// Puts a pending or failed operation back in line for an attempt now.
+pub fn reopen(
+    db: &D1Database,
+    session_id: &str,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE operations SET status = 'pending', lease_until = 0, next_attempt_at = ?2, updated_at = ?2 \
+         WHERE session_id = ?1 AND status IN ('pending', 'failed')",
+        &[text(session_id), int(now)],
+    )
+}

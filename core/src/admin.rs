@@ -1,0 +1,359 @@
+//! The admin API's wire types and the checks of what admins submit.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cancel::CancelTiming;
+use crate::experience::AppSettings;
+use crate::offer::Billing;
+use crate::precancel::check_web_url;
+use crate::template::{render_url, Fields};
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// `POST /api/admin/setup`: the first admin, with the one-time setup token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetupRequest {
+    pub token: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/admin/login`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// `GET /api/admin/me`: who is signed in, and the CSRF token every write
+/// must carry in `X-CSRF-Token`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub email: String,
+    pub csrf_token: String,
+}
+
+/// `GET /api/admin/status`: what the sign-in screen should offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminStatus {
+    /// No admin exists yet: the setup form (with the setup token) is shown.
+    pub needs_setup: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppSummary {
+    pub id: String,
+    pub name: String,
+    pub require_signed: bool,
+    pub created_at: i64,
+    /// Until when the previous secrets still work after a rotation.
+    #[serde(default)]
+    pub previous_valid_until: Option<i64>,
+}
+
+/// `POST /api/admin/apps`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateAppRequest {
+    pub name: String,
+}
+
+/// The answer to creating an app: its secrets, shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreatedApp {
+    pub app: AppSummary,
+    pub signing_secret: String,
+    pub secret_key: String,
+}
+
+/// `PATCH /api/admin/apps/{id}`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UpdateAppRequest {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub require_signed: Option<bool>,
+}
+
+/// `POST /api/admin/apps/{id}/rotate`: new secrets; the old ones keep
+/// working for a grace period so merchants can deploy the new ones.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RotatedSecrets {
+    pub signing_secret: String,
+    pub secret_key: String,
+    pub previous_valid_until: i64,
+}
+
+/// How long rotated-out secrets stay valid.
+pub const ROTATION_GRACE_SECS: i64 = 24 * 60 * 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub admin: String,
+    pub action: String,
+    pub target: Option<String>,
+    pub at: i64,
+}
+
+/// A Stripe write a session owes, for the admin's pending/failed list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationView {
+    pub session_id: String,
+    pub app_id: String,
+    pub subscription_id: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub updated_at: i64,
+}
+
+/// A Stripe coupon, for the offer editor's picker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouponOption {
+    pub id: String,
+    pub label: String,
+}
+
+/// A Stripe price, for the plan-change picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceOption {
+    pub id: String,
+    pub label: String,
+}
+
+/// One field's problem in a submitted form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldIssue {
+    pub field: String,
+    pub message: String,
+}
+
+fn issue(field: impl Into<String>, message: impl Into<String>) -> FieldIssue {
+    FieldIssue {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+pub fn check_email(email: &str) -> Result<(), FieldIssue> {
+    let ok = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(issue("email", "Enter an email address."))
+    }
+}
+
+pub fn check_password(password: &str) -> Result<(), FieldIssue> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(issue(
+            "password",
+            format!("Use at least {MIN_PASSWORD_CHARS} characters."),
+        ));
+    }
+    if password.len() > 1024 {
+        return Err(issue("password", "That password is too long."));
+    }
+    Ok(())
+}
+
+pub fn check_app_name(name: &str) -> Result<(), FieldIssue> {
+    let n = name.trim().chars().count();
+    if n == 0 || n > 80 {
+        return Err(issue("name", "Give the app a name of 1 to 80 characters."));
+    }
+    Ok(())
+}
+
+/// Every problem with submitted settings, each naming its field.
+pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
+    let mut out = Vec::new();
+    for (name, v, max) in [
+        ("brand", &s.brand, 80),
+        ("title", &s.title, 200),
+        ("message", &s.message, 2000),
+        ("survey_prompt", &s.survey_prompt, 200),
+    ] {
+        if v.chars().count() > max {
+            out.push(issue(name, format!("Keep this under {max} characters.")));
+        }
+    }
+    if s.title.trim().is_empty() {
+        out.push(issue("title", "The page needs a heading."));
+    }
+    let mut reason_ids = HashSet::new();
+    for (i, r) in s.reasons.iter().enumerate() {
+        if !valid_id(&r.id) {
+            out.push(issue(
+                format!("reasons.{i}.id"),
+                "Use 1 to 40 letters, digits, '-' or '_'.",
+            ));
+        } else if !reason_ids.insert(r.id.as_str()) {
+            out.push(issue(
+                format!("reasons.{i}.id"),
+                "Another reason has this id.",
+            ));
+        }
+        if r.label.trim().is_empty() || r.label.chars().count() > 120 {
+            out.push(issue(
+                format!("reasons.{i}.label"),
+                "Give the reason a label of 1 to 120 characters.",
+            ));
+        }
+    }
+    if s.reasons.len() > 20 {
+        out.push(issue("reasons", "Offer at most 20 reasons."));
+    }
+    if s.cancel.timing == CancelTiming::AtPeriodEnd && (s.cancel.invoice_now || s.cancel.prorate) {
+        out.push(issue(
+            "cancel.timing",
+            "Invoicing now and prorating apply to immediate cancels only.",
+        ));
+    }
+    if s.max_offer_screens > 3 {
+        out.push(issue(
+            "max_offer_screens",
+            "Show at most 3 offer screens; easy-cancel laws favour 1.",
+        ));
+    }
+    if s.offer_cooldown_days > 3650 {
+        out.push(issue("offer_cooldown_days", "Use at most 3650 days."));
+    }
+    let mut offer_ids = HashSet::new();
+    for (i, o) in s.offers.iter().enumerate() {
+        let f = |k: &str| format!("offers.{i}.{k}");
+        if !valid_id(&o.id) {
+            out.push(issue(f("id"), "Use 1 to 40 letters, digits, '-' or '_'."));
+        } else if !offer_ids.insert(o.id.as_str()) {
+            out.push(issue(f("id"), "Another offer has this id."));
+        }
+        if o.title.trim().is_empty() || o.title.chars().count() > 120 {
+            out.push(issue(
+                f("title"),
+                "Give the offer a title of 1 to 120 characters.",
+            ));
+        }
+        if o.body.chars().count() > 2000 {
+            out.push(issue(f("body"), "Keep the copy under 2000 characters."));
+        }
+        if o.accept_label.trim().is_empty() || o.accept_label.chars().count() > 60 {
+            out.push(issue(
+                f("accept_label"),
+                "Give the button a label of 1 to 60 characters.",
+            ));
+        }
+        for r in &o.reasons {
+            if !reason_ids.contains(r.as_str()) {
+                out.push(issue(
+                    f("reasons"),
+                    format!("{r} is not one of the reasons."),
+                ));
+            }
+        }
+        match &o.billing {
+            Billing::Discount { coupon } if coupon.trim().is_empty() => {
+                out.push(issue(f("billing.coupon"), "Pick a coupon."))
+            }
+            Billing::PlanChange { price, .. } if price.trim().is_empty() => {
+                out.push(issue(f("billing.price"), "Pick a price."))
+            }
+            Billing::Pause { duration, .. } | Billing::Extension { duration, .. }
+                if !(1..=24).contains(duration) =>
+            {
+                out.push(issue(f("billing.duration"), "Use a duration of 1 to 24."))
+            }
+            Billing::Redirect { url } => {
+                let sample: Fields = Fields::new();
+                if check_web_url("url", &render_url(url, &sample)).is_err() {
+                    out.push(issue(
+                        f("billing.url"),
+                        "Use an absolute http(s) URL; {{fields}} may fill its parts.",
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if s.offers.len() > 20 {
+        out.push(issue("offers", "Configure at most 20 offers."));
+    }
+    out
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn settings(v: serde_json::Value) -> AppSettings {
+        serde_json::from_value(v).expect("settings")
+    }
+
+    fn fields_of(issues: &[FieldIssue]) -> Vec<&str> {
+        issues.iter().map(|i| i.field.as_str()).collect()
+    }
+
+    #[test]
+    fn the_default_settings_are_valid() {
+        assert_eq!(check_settings(&AppSettings::default()), vec![]);
+    }
+
+    #[test]
+    fn each_problem_names_its_field() {
+        let s = settings(json!({
+            "title": "",
+            "reasons": [{"id": "a", "label": "A", "feedback": "other"}, {"id": "a", "label": "", "feedback": "other"}],
+            "cancel": {"timing": "at_period_end", "prorate": true},
+            "offers": [
+                {"id": "o 1", "title": "", "body": "b", "billing": {"type": "discount", "coupon": ""}, "reasons": ["nope"]},
+                {"id": "p", "title": "P", "body": "b", "billing": {"type": "pause", "duration": 0, "interval": "month"}},
+                {"id": "r", "title": "R", "body": "b", "billing": {"type": "redirect", "url": "javascript:alert(1)"}}
+            ]
+        }));
+        let issues = check_settings(&s);
+        let f = fields_of(&issues);
+        for expected in [
+            "title",
+            "reasons.1.id",
+            "reasons.1.label",
+            "cancel.timing",
+            "offers.0.id",
+            "offers.0.title",
+            "offers.0.reasons",
+            "offers.0.billing.coupon",
+            "offers.1.billing.duration",
+            "offers.2.billing.url",
+        ] {
+            assert!(f.contains(&expected), "{expected} missing from {f:?}");
+        }
+    }
+
+    #[test]
+    fn redirect_templates_may_fill_parts_of_the_url() {
+        let s = settings(json!({"offers": [{"id": "r", "title": "R", "body": "b",
+            "billing": {"type": "redirect", "url": "https://example.com/free?c={{account.internal_id}}"}}]}));
+        assert_eq!(check_settings(&s), vec![]);
+    }
+
+    #[test]
+    fn credentials_are_checked() {
+        assert!(check_email("admin@example.com").is_ok());
+        assert!(check_email("admin").is_err());
+        assert!(check_password("short").is_err());
+        assert!(check_password("a long enough passphrase").is_ok());
+        assert!(check_app_name("  ").is_err());
+    }
+}

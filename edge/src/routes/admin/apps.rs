@@ -1,0 +1,213 @@
+//! Apps: their ids and secrets, and their cancel-page settings.
+
+use holdfast_core::admin::{
+    self as wire, CreateAppRequest, CreatedApp, RotatedSecrets, UpdateAppRequest,
+    ROTATION_GRACE_SECS,
+};
+use holdfast_core::experience::AppSettings;
+use holdfast_core::signing::digest_hex;
+use serde_json::json;
+use worker::{Request, Response};
+
+use super::{body, signed_in};
+use crate::error::AppError;
+use crate::http;
+use crate::routes::{param, Ctx};
+use crate::store::{admin::audit, apps, changes};
+
+fn not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("No such app: {id}"))
+}
+
+/// Checked before a change, so a change to no app writes no audit entry.
+async fn exists(db: &worker::D1Database, id: &str) -> Result<(), AppError> {
+    apps::summary(db, id)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| not_found(id))
+}
+
+pub async fn list_apps(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    Ok(http::json(&apps::list(&db).await?, 200))
+}
+
+fn new_secrets() -> Result<(String, String), AppError> {
+    Ok((
+        format!("hf_sign_{}", crate::random::hex(32)?),
+        format!("hf_sk_{}", crate::random::hex(32)?),
+    ))
+}
+
+pub async fn create_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let form: CreateAppRequest = body(&mut req).await?;
+    wire::check_app_name(&form.name).map_err(|i| AppError::Invalid(vec![i]))?;
+    let id = format!("app_{}", crate::random::hex(8)?);
+    let (signing_secret, secret_key) = new_secrets()?;
+    let name = form.name.trim();
+    let new = apps::NewApp {
+        id: &id,
+        name,
+        signing_secret: &signing_secret,
+        secret_key_digest: &digest_hex(&secret_key),
+        now,
+    };
+    db.batch(vec![
+        apps::insert(&db, &new)?,
+        audit(
+            &db,
+            &admin.email,
+            "app.create",
+            Some(&id),
+            &json!({"name": name}),
+            now,
+        )?,
+    ])
+    .await?;
+    let app = apps::summary(&db, &id)
+        .await?
+        .ok_or_else(|| AppError::internal("created app vanished"))?;
+    Ok(http::json(
+        &CreatedApp {
+            app,
+            signing_secret,
+            secret_key,
+        },
+        201,
+    ))
+}
+
+pub async fn update_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    exists(&db, &id).await?;
+    let form: UpdateAppRequest = body(&mut req).await?;
+    if let Some(name) = &form.name {
+        wire::check_app_name(name).map_err(|i| AppError::Invalid(vec![i]))?;
+    }
+    let results = db
+        .batch(vec![
+            apps::update(
+                &db,
+                &id,
+                form.name.as_deref().map(str::trim),
+                form.require_signed,
+            )?,
+            audit(
+                &db,
+                &admin.email,
+                "app.update",
+                Some(&id),
+                &json!({"name": form.name, "require_signed": form.require_signed}),
+                now,
+            )?,
+        ])
+        .await?;
+    if results.first().map(changes) != Some(1) {
+        return Err(not_found(&id));
+    }
+    Ok(http::json(
+        &apps::summary(&db, &id)
+            .await?
+            .ok_or_else(|| not_found(&id))?,
+        200,
+    ))
+}
+
+pub async fn rotate_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    exists(&db, &id).await?;
+    let (signing_secret, secret_key) = new_secrets()?;
+    let valid_until = now + ROTATION_GRACE_SECS;
+    let results = db
+        .batch(vec![
+            apps::rotate(
+                &db,
+                &id,
+                &signing_secret,
+                &digest_hex(&secret_key),
+                valid_until,
+            )?,
+            audit(
+                &db,
+                &admin.email,
+                "app.rotate_secrets",
+                Some(&id),
+                &json!({"previous_valid_until": valid_until}),
+                now,
+            )?,
+        ])
+        .await?;
+    if results.first().map(changes) != Some(1) {
+        return Err(not_found(&id));
+    }
+    Ok(http::json(
+        &RotatedSecrets {
+            signing_secret,
+            secret_key,
+            previous_valid_until: valid_until,
+        },
+        200,
+    ))
+}
+
+pub async fn delete_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    exists(&db, &id).await?;
+    let results = db
+        .batch(vec![
+            apps::delete_unused(&db, &id)?,
+            audit(&db, &admin.email, "app.delete", Some(&id), &json!({}), now)?,
+        ])
+        .await?;
+    if results.first().map(changes) != Some(1) {
+        return Err(AppError::Conflict(
+            "This app has cancel sessions; it is kept for their history.".to_owned(),
+        ));
+    }
+    Ok(http::json(&json!({"deleted": id}), 200))
+}
+
+pub async fn get_settings(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let id = param(&ctx, "id")?;
+    Ok(http::json(
+        &apps::settings(&db, id)
+            .await?
+            .ok_or_else(|| not_found(id))?,
+        200,
+    ))
+}
+
+/// Replaces the settings; checked whole on the server, and a refused save
+/// changes nothing.
+pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    exists(&db, &id).await?;
+    let settings: AppSettings = body(&mut req).await?;
+    let issues = wire::check_settings(&settings);
+    if !issues.is_empty() {
+        return Err(AppError::Invalid(issues));
+    }
+    let results = db
+        .batch(vec![
+            apps::set_settings(&db, &id, &settings)?,
+            audit(
+                &db,
+                &admin.email,
+                "app.settings",
+                Some(&id),
+                &json!({}),
+                now,
+            )?,
+        ])
+        .await?;
+    if results.first().map(changes) != Some(1) {
+        return Err(not_found(&id));
+    }
+    Ok(http::json(&settings, 200))
+}

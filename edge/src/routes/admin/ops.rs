@@ -1,0 +1,151 @@
+//! Stripe pickers for the offer editor, and the operations an admin may
+//! need to look at: cancels and offers still pending or failed in Stripe.
+
+use std::time::Duration;
+
+use holdfast_core::admin::{CouponOption, OperationView, PriceOption};
+use holdfast_core::stripe as req;
+use serde_json::{json, Value};
+use worker::{Request, Response};
+
+use super::signed_in;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::http;
+use crate::routes::{param, Ctx};
+use crate::store::{admin::audit, operations};
+use crate::stripe::Client;
+
+const DEADLINE: Duration = Duration::from_secs(8);
+
+async fn stripe_list(ctx: &Ctx, call: &req::StripeRequest) -> Result<Vec<Value>, AppError> {
+    let config = Config::from_env(&ctx.env);
+    let reply = Client::new(&config)
+        .send_retrying(call, 2, DEADLINE)
+        .await
+        .map_err(|f| AppError::Unavailable(format!("Stripe did not list them: {f}")))?;
+    Ok(reply
+        .body
+        .get("data")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default())
+}
+
+pub async fn coupons(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    signed_in(&req, &ctx, false).await?;
+    let list = stripe_list(&ctx, &req::list_coupons()).await?;
+    let options: Vec<CouponOption> = list
+        .iter()
+        .filter(|c| c["valid"] != false)
+        .filter_map(coupon_option)
+        .collect();
+    Ok(http::json(&options, 200))
+}
+
+fn coupon_option(c: &Value) -> Option<CouponOption> {
+    let id = c.get("id")?.as_str()?.to_owned();
+    let off = match (c["percent_off"].as_f64(), c["amount_off"].as_i64()) {
+        (Some(p), _) => format!("{p}% off"),
+        (None, Some(a)) => format!(
+            "{}.{:02} {} off",
+            a / 100,
+            a % 100,
+            c["currency"].as_str().unwrap_or("").to_uppercase()
+        ),
+        _ => "discount".to_owned(),
+    };
+    let how_long = match (c["duration"].as_str(), c["duration_in_months"].as_i64()) {
+        (Some("repeating"), Some(m)) => format!("for {m} months"),
+        (Some("forever"), _) => "forever".to_owned(),
+        _ => "once".to_owned(),
+    };
+    let name = c["name"]
+        .as_str()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(&id)
+        .to_owned();
+    Some(CouponOption {
+        label: format!("{name} ({off}, {how_long})"),
+        id,
+    })
+}
+
+pub async fn prices(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    signed_in(&req, &ctx, false).await?;
+    let list = stripe_list(&ctx, &req::list_prices()).await?;
+    let options: Vec<PriceOption> = list.iter().filter_map(price_option).collect();
+    Ok(http::json(&options, 200))
+}
+
+fn price_option(p: &Value) -> Option<PriceOption> {
+    let id = p.get("id")?.as_str()?.to_owned();
+    let product = p
+        .pointer("/product/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let amount = p["unit_amount"].as_i64().unwrap_or(0);
+    let interval = match p
+        .pointer("/recurring/interval_count")
+        .and_then(Value::as_i64)
+    {
+        Some(n) if n > 1 => format!(
+            "{n} {}s",
+            p.pointer("/recurring/interval")
+                .and_then(Value::as_str)
+                .unwrap_or("period")
+        ),
+        _ => p
+            .pointer("/recurring/interval")
+            .and_then(Value::as_str)
+            .unwrap_or("one-off")
+            .to_owned(),
+    };
+    let currency = p["currency"].as_str().unwrap_or("").to_uppercase();
+    Some(PriceOption {
+        label: format!(
+            "{product}: {}.{:02} {currency} / {interval}",
+            amount / 100,
+            amount % 100
+        ),
+        id,
+    })
+}
+
+pub async fn operations(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let list: Vec<OperationView> = operations::needing_attention(&db, 200).await?;
+    Ok(http::json(&list, 200))
+}
+
+/// Tries a pending or failed operation again now, with its same
+/// idempotency key.
+pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let session_id = param(&ctx, "session")?.to_owned();
+    let results = db
+        .batch(vec![
+            operations::reopen(&db, &session_id, now)?,
+            audit(
+                &db,
+                &admin.email,
+                "operation.retry",
+                Some(&session_id),
+                &json!({}),
+                now,
+            )?,
+        ])
+        .await?;
+    if results.first().map(crate::store::changes) != Some(1) {
+        return Err(AppError::NotFound(
+            "No pending or failed operation for that session.".to_owned(),
+        ));
+    }
+    let config = Config::from_env(&ctx.env);
+    let landed = crate::work::resume(&db, &config, &session_id, now).await?;
+    let status = landed.map_or("pending", |l| l.status.as_str());
+    Ok(http::json(
+        &json!({"session_id": session_id, "status": status}),
+        200,
+    ))
+}

@@ -1,0 +1,159 @@
+//! Admins, their sessions, login throttling and the audit log.
+
+use holdfast_core::admin::AuditEntry;
+use serde::Deserialize;
+use serde_json::Value;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::{int, stmt, text};
+use crate::error::AppError;
+
+#[derive(Deserialize)]
+struct Count {
+    n: i64,
+}
+
+pub async fn count_admins(db: &D1Database) -> Result<i64, AppError> {
+    let c: Option<Count> = stmt(db, "SELECT COUNT(*) AS n FROM admins", &[])?
+        .first(None)
+        .await?;
+    Ok(c.map_or(0, |c| c.n))
+}
+
+/// Creates the first admin only: the insert is refused once any exists, so
+/// two racing setup requests cannot both succeed.
+pub fn insert_first(
+    db: &D1Database,
+    id: &str,
+    email: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "INSERT INTO admins (id, email, password_hash, created_at) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM admins)",
+        &[text(id), text(email), text(password_hash), int(now)],
+    )
+}
+
+#[derive(Deserialize)]
+pub struct AdminRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+}
+
+pub async fn by_email(db: &D1Database, email: &str) -> Result<Option<AdminRow>, AppError> {
+    Ok(stmt(
+        db,
+        "SELECT id, email, password_hash FROM admins WHERE email = ?1",
+        &[text(email)],
+    )?
+    .first(None)
+    .await?)
+}
+
+pub fn insert_session(
+    db: &D1Database,
+    digest: &str,
+    admin_id: &str,
+    csrf: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "INSERT INTO admin_sessions (token_digest, admin_id, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[text(digest), text(admin_id), text(csrf), int(now), int(expires_at)],
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SessionRow {
+    pub email: String,
+    pub csrf_token: String,
+    pub expires_at: i64,
+}
+
+pub async fn session(db: &D1Database, digest: &str) -> Result<Option<SessionRow>, AppError> {
+    Ok(stmt(
+        db,
+        "SELECT a.email, s.csrf_token, s.expires_at FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.token_digest = ?1",
+        &[text(digest)],
+    )?
+    .first(None)
+    .await?)
+}
+
+pub fn delete_session(db: &D1Database, digest: &str) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "DELETE FROM admin_sessions WHERE token_digest = ?1",
+        &[text(digest)],
+    )
+}
+
+/// Failed logins for `key` since `since`.
+pub async fn failures(db: &D1Database, key: &str, since: i64) -> Result<i64, AppError> {
+    let c: Option<Count> = stmt(
+        db,
+        "SELECT COUNT(*) AS n FROM login_failures WHERE key = ?1 AND at > ?2",
+        &[text(key), int(since)],
+    )?
+    .first(None)
+    .await?;
+    Ok(c.map_or(0, |c| c.n))
+}
+
+pub fn record_failure(
+    db: &D1Database,
+    key: &str,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+        &[text(key), int(now)],
+    )
+}
+
+pub fn clear_failures(db: &D1Database, key: &str) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "DELETE FROM login_failures WHERE key = ?1",
+        &[text(key)],
+    )
+}
+
+/// Who changed what, when; written in the same batch as the change.
+pub fn audit(
+    db: &D1Database,
+    admin: &str,
+    action: &str,
+    target: Option<&str>,
+    detail: &Value,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "INSERT INTO audit_log (admin, action, target, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[
+            text(admin),
+            text(action),
+            super::opt_text(target),
+            text(&detail.to_string()),
+            int(now),
+        ],
+    )
+}
+
+pub async fn audit_entries(db: &D1Database, limit: u32) -> Result<Vec<AuditEntry>, AppError> {
+    let res = stmt(
+        db,
+        "SELECT admin, action, target, at FROM audit_log ORDER BY id DESC LIMIT ?1",
+        &[int(i64::from(limit))],
+    )?
+    .all()
+    .await?;
+    Ok(res.results()?)
+}
