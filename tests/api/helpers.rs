@@ -1,8 +1,10 @@
 //! `stack()` finds the running stack; the rest are small clients of it.
 
+use std::cell::Cell;
 use std::ops::Deref;
 use std::process::Command;
 use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -39,13 +41,40 @@ fn the_stack() -> &'static Stack {
 static GATE: RwLock<()> = RwLock::new(());
 
 enum Hold {
+    /// This thread already holds the gate (a helper called `stack()` again).
+    Nested,
     Shared(#[allow(dead_code)] RwLockReadGuard<'static, ()>),
     Alone(#[allow(dead_code)] RwLockWriteGuard<'static, ()>),
+}
+
+thread_local! {
+    /// How many `Held` this thread has, so taking the gate twice on one
+    /// thread never waits behind a queued writer (a deadlock).
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
 }
 
 /// The stack, held for the test's duration.
 pub struct Held {
     _hold: Hold,
+}
+
+impl Held {
+    fn take(alone: bool) -> Self {
+        let nested = DEPTH.with(|d| d.get() > 0);
+        let hold = match (nested, alone) {
+            (true, _) => Hold::Nested,
+            (false, false) => Hold::Shared(GATE.read().unwrap_or_else(|e| e.into_inner())),
+            (false, true) => Hold::Alone(GATE.write().unwrap_or_else(|e| e.into_inner())),
+        };
+        DEPTH.with(|d| d.set(d.get() + 1));
+        Self { _hold: hold }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
 }
 
 impl Deref for Held {
@@ -55,24 +84,30 @@ impl Deref for Held {
     }
 }
 
-/// Call once per test, at its start: helpers and spawned threads use
-/// `within_test`, since taking the gate twice can deadlock behind a writer.
+/// Call at the start of a test; helpers may call it again on the same
+/// thread. Threads a test spawns use `within_test`.
 pub fn stack() -> Held {
-    Held {
-        _hold: Hold::Shared(GATE.read().unwrap_or_else(|e| e.into_inner())),
-    }
+    Held::take(false)
 }
 
 /// For tests that read the database with `sql`: nothing else runs meanwhile.
 pub fn stack_alone() -> Held {
-    Held {
-        _hold: Hold::Alone(GATE.write().unwrap_or_else(|e| e.into_inner())),
-    }
+    Held::take(true)
 }
 
 /// For threads a test spawns: the test itself holds the gate.
 pub fn within_test() -> &'static Stack {
     the_stack()
+}
+
+/// Every request has a deadline, so a hang fails a test instead of CI.
+pub fn agent() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .build()
+    })
 }
 
 /// An HTTP answer: status and JSON body (Null when the body is not JSON).
@@ -96,7 +131,7 @@ fn answer(result: Result<ureq::Response, ureq::Error>) -> Answer {
 }
 
 pub fn post_raw(url: &str, content: &str, headers: &[(&str, &str)]) -> Answer {
-    let mut req = ureq::post(url).set("content-type", "application/json");
+    let mut req = agent().post(url).set("content-type", "application/json");
     for (k, v) in headers {
         req = req.set(k, v);
     }
@@ -104,7 +139,7 @@ pub fn post_raw(url: &str, content: &str, headers: &[(&str, &str)]) -> Answer {
 }
 
 pub fn get(url: &str) -> Answer {
-    answer(ureq::get(url).call())
+    answer(agent().get(url).call())
 }
 
 pub struct Subscription {
@@ -118,9 +153,10 @@ impl Stack {
         let url = format!("{}{path}", self.emulator);
         let auth = format!("Bearer {}", self.key);
         let res = if method == "GET" {
-            ureq::get(&url).set("authorization", &auth).call()
+            agent().get(&url).set("authorization", &auth).call()
         } else {
-            ureq::request(method, &url)
+            agent()
+                .request(method, &url)
                 .set("authorization", &auth)
                 .send_form(form)
         };
@@ -132,7 +168,8 @@ impl Stack {
     pub fn stripe_answer(&self, method: &str, path: &str, form: &[(&str, &str)]) -> Answer {
         let url = format!("{}{path}", self.emulator);
         answer(
-            ureq::request(method, &url)
+            agent()
+                .request(method, &url)
                 .set("authorization", &format!("Bearer {}", self.key))
                 .send_form(form),
         )
@@ -142,7 +179,8 @@ impl Stack {
         static DONE: OnceLock<()> = OnceLock::new();
         DONE.get_or_init(|| {
             let exists = answer(
-                ureq::get(&format!("{}/v1/plans/e2e_monthly", self.emulator))
+                agent()
+                    .get(&format!("{}/v1/plans/e2e_monthly", self.emulator))
                     .set("authorization", &format!("Bearer {}", self.key))
                     .call(),
             );
@@ -235,7 +273,9 @@ impl Stack {
     }
 
     pub fn fault(&self, fault: Value) {
-        let resp = ureq::post(&format!("{}/_config/faults", self.emulator)).send_json(fault);
+        let resp = agent()
+            .post(&format!("{}/_config/faults", self.emulator))
+            .send_json(fault);
         assert!(resp.is_ok(), "fault not accepted");
     }
 
@@ -319,5 +359,63 @@ impl Stack {
         );
         let v: Value = serde_json::from_slice(&out.stdout).expect("wrangler --json output");
         v[0]["results"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// A signed-in admin: the session cookie and the CSRF token.
+pub struct AdminClient {
+    pub cookie: String,
+    pub csrf: String,
+    pub email: String,
+}
+
+fn session_cookie(resp: &ureq::Response) -> String {
+    let set = resp.header("set-cookie").expect("a session cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("Secure") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    set.split(';').next().expect("name=value").to_owned()
+}
+
+/// The test run's admin, created once with the setup token (or signed in if
+/// another test binary made it first).
+pub fn admin() -> &'static AdminClient {
+    static ADMIN: OnceLock<AdminClient> = OnceLock::new();
+    ADMIN.get_or_init(|| {
+        let s = the_stack();
+        let (email, password) = (var("ADMIN_EMAIL"), var("ADMIN_PASSWORD"));
+        let setup = agent().post(&format!("{}/api/admin/setup", s.url))
+            .send_json(serde_json::json!({"token": var("ADMIN_SETUP_TOKEN"), "email": email, "password": password}));
+        let resp = match setup {
+            Ok(r) => r,
+            Err(_) => agent().post(&format!("{}/api/admin/login", s.url))
+                .send_json(serde_json::json!({"email": email, "password": password}))
+                .expect("the admin signs in"),
+        };
+        let cookie = session_cookie(&resp);
+        let me: Value = resp.into_json().expect("me");
+        AdminClient { cookie, csrf: me["csrf_token"].as_str().expect("csrf").to_owned(), email }
+    })
+}
+
+impl AdminClient {
+    pub fn get(&self, path: &str) -> Answer {
+        answer(
+            agent()
+                .get(&format!("{}{path}", the_stack().url))
+                .set("cookie", &self.cookie)
+                .call(),
+        )
+    }
+
+    pub fn send(&self, method: &str, path: &str, body: &Value) -> Answer {
+        answer(
+            agent()
+                .request(method, &format!("{}{path}", the_stack().url))
+                .set("cookie", &self.cookie)
+                .set("x-csrf-token", &self.csrf)
+                .send_json(body.clone()),
+        )
     }
 }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod admin;
 mod cancel;
 mod emulator;
 mod offers;

@@ -185,7 +185,8 @@ fn an_unreachable_stripe_still_starts_a_session() {
 #[test]
 fn precancel_answers_cross_origin_calls_from_the_snippet() {
     let s = stack();
-    let resp = ureq::request("OPTIONS", &format!("{}/precancel", s.url))
+    let resp = crate::helpers::agent()
+        .request("OPTIONS", &format!("{}/precancel", s.url))
         .set("origin", "https://merchant.example")
         .set("access-control-request-method", "POST")
         .call()
@@ -207,7 +208,8 @@ fn the_snippet_is_served_at_the_brightback_paths_too() {
         "/js/current/?compiled=true",
         "/js/current/brightback.js",
     ] {
-        let resp = ureq::get(&format!("{}{path}", s.url))
+        let resp = crate::helpers::agent()
+            .get(&format!("{}{path}", s.url))
             .call()
             .expect("served");
         assert!(

@@ -109,6 +109,7 @@ test("a subscriber declines the pause offer and cancels; the cancel button is on
   const sub = DEMO[4];
   const { page } = await accountPage(sub);
   await page.getByRole("link", { name: "Cancel subscription" }).click();
+  await page.getByTestId("message").waitFor();
   assert.ok(await page.getByRole("button", { name: "Cancel subscription" }).isVisible(), "on the survey");
   await page.getByRole("radio", { name: "I don't use it enough" }).check();
   await page.getByRole("button", { name: "Cancel subscription" }).click();

@@ -1,0 +1,145 @@
+//! Typed client of the admin API. Writes carry the session's CSRF token.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use holdfast_core::admin::{
+    AdminStatus, AppSummary, AuditEntry, CouponOption, CreateAppRequest, CreatedApp, LoginRequest,
+    Me, OperationView, PriceOption, RotatedSecrets, SetupRequest, UpdateAppRequest,
+};
+use holdfast_core::api::ApiError;
+use holdfast_core::experience::AppSettings;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub use crate::api::Error;
+
+async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, Error> {
+    let status = resp.status();
+    if resp.ok() {
+        resp.json::<T>().await.map_err(|_| Error::Network)
+    } else {
+        let error = resp.json::<ApiError>().await.unwrap_or_else(|_| {
+            ApiError::new("unknown", format!("The server answered {status}."), None)
+        });
+        Err(Error::Api { status, error })
+    }
+}
+
+async fn send<T: DeserializeOwned>(
+    req: RequestBuilder,
+    csrf: &str,
+    body: Option<&impl Serialize>,
+) -> Result<T, Error> {
+    let req = req.header("x-csrf-token", csrf);
+    let req = match body {
+        Some(b) => req.json(b).map_err(|_| Error::Network)?,
+        None => req.build().map_err(|_| Error::Network)?,
+    };
+    read(req.send().await.map_err(|_| Error::Network)?).await
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> Result<T, Error> {
+    read(Request::get(url).send().await.map_err(|_| Error::Network)?).await
+}
+
+const NO_BODY: Option<&()> = None;
+
+pub async fn status() -> Result<AdminStatus, Error> {
+    get("/api/admin/status").await
+}
+
+pub async fn me() -> Result<Me, Error> {
+    get("/api/admin/me").await
+}
+
+pub async fn setup(form: SetupRequest) -> Result<Me, Error> {
+    send(Request::post("/api/admin/setup"), "", Some(&form)).await
+}
+
+pub async fn login(form: LoginRequest) -> Result<Me, Error> {
+    send(Request::post("/api/admin/login"), "", Some(&form)).await
+}
+
+pub async fn logout(csrf: String) -> Result<serde_json::Value, Error> {
+    send(Request::post("/api/admin/logout"), &csrf, NO_BODY).await
+}
+
+pub async fn apps() -> Result<Vec<AppSummary>, Error> {
+    get("/api/admin/apps").await
+}
+
+pub async fn create_app(csrf: String, form: CreateAppRequest) -> Result<CreatedApp, Error> {
+    send(Request::post("/api/admin/apps"), &csrf, Some(&form)).await
+}
+
+pub async fn update_app(
+    csrf: String,
+    id: String,
+    form: UpdateAppRequest,
+) -> Result<AppSummary, Error> {
+    send(
+        Request::patch(&format!("/api/admin/apps/{id}")),
+        &csrf,
+        Some(&form),
+    )
+    .await
+}
+
+pub async fn rotate(csrf: String, id: String) -> Result<RotatedSecrets, Error> {
+    send(
+        Request::post(&format!("/api/admin/apps/{id}/rotate")),
+        &csrf,
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn delete_app(csrf: String, id: String) -> Result<serde_json::Value, Error> {
+    send(
+        Request::delete(&format!("/api/admin/apps/{id}")),
+        &csrf,
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn settings(id: String) -> Result<AppSettings, Error> {
+    get(&format!("/api/admin/apps/{id}/settings")).await
+}
+
+pub async fn save_settings(
+    csrf: String,
+    id: String,
+    settings: AppSettings,
+) -> Result<AppSettings, Error> {
+    send(
+        Request::put(&format!("/api/admin/apps/{id}/settings")),
+        &csrf,
+        Some(&settings),
+    )
+    .await
+}
+
+pub async fn coupons() -> Result<Vec<CouponOption>, Error> {
+    get("/api/admin/stripe/coupons").await
+}
+
+pub async fn prices() -> Result<Vec<PriceOption>, Error> {
+    get("/api/admin/stripe/prices").await
+}
+
+pub async fn operations() -> Result<Vec<OperationView>, Error> {
+    get("/api/admin/operations").await
+}
+
+pub async fn retry(csrf: String, session_id: String) -> Result<serde_json::Value, Error> {
+    send(
+        Request::post(&format!("/api/admin/operations/{session_id}/retry")),
+        &csrf,
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn audit() -> Result<Vec<AuditEntry>, Error> {
+    get("/api/admin/audit").await
+}

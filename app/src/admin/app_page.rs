@@ -1,0 +1,135 @@
+//! One app: install snippet, secret rotation, and its cancel-flow settings.
+
+use holdfast_core::admin::UpdateAppRequest;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::api;
+use super::settings::SettingsForm;
+use super::Session;
+
+#[component]
+pub fn AppPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let session = expect_context::<Session>();
+    let rotate = Action::new_local(move |id: &String| api::rotate(session.csrf(), id.clone()));
+    let update = Action::new_local(move |(id, signed): &(String, bool)| {
+        api::update_app(
+            session.csrf(),
+            id.clone(),
+            UpdateAppRequest {
+                name: None,
+                require_signed: Some(*signed),
+            },
+        )
+    });
+    let delete = Action::new_local(move |id: &String| api::delete_app(session.csrf(), id.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delete.value().get() {
+            let _ = window().location().set_href("/admin");
+        }
+    });
+    let apps = LocalResource::new(move || {
+        update.version().get();
+        api::apps()
+    });
+    let settings = LocalResource::new(move || api::settings(id()));
+    view! {
+        <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || {
+                let app = apps.get().and_then(Result::ok).and_then(|all| all.into_iter().find(|a| a.id == id()));
+                app.map(|a| {
+                    let aid = a.id.clone();
+                    let aid2 = a.id.clone();
+                    let aid3 = a.id.clone();
+                    view! {
+                        <h1>{a.name.clone()}</h1>
+                        <section aria-labelledby="install">
+                            <h2 id="install">"Install"</h2>
+                            <p>"Put this on the page with your Cancel link. Compute auth_hash on your server; never ship the signing secret to the browser."</p>
+                            <pre data-testid="snippet"><code>{snippet(&a.id)}</code></pre>
+                            <details>
+                                <summary>"Computing auth_hash on your server"</summary>
+                                <pre><code>{SIGNING_EXAMPLES}</code></pre>
+                            </details>
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=a.require_signed
+                                    on:change=move |ev| {
+                                        update.dispatch((aid2.clone(), event_target_checked(&ev)));
+                                    }
+                                />
+                                "Require signed requests (auth_hash or the secret key)"
+                            </label>
+                            <button class="secondary" on:click=move |_| {
+                                rotate.dispatch(aid.clone());
+                            }>"Rotate secrets"</button>
+                            {move || rotate.value().get().map(|r| match r {
+                                Ok(s) => view! {
+                                    <div class="secrets" role="status" data-testid="rotated">
+                                        <p>"New secrets. The old ones keep working for 24 hours; copy these now."</p>
+                                        <p>"Signing secret: " <code>{s.signing_secret}</code></p>
+                                        <p>"Secret key: " <code>{s.secret_key}</code></p>
+                                    </div>
+                                }.into_any(),
+                                Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                            })}
+                            <button class="danger" on:click=move |_| {
+                                if window().confirm_with_message("Delete this app? Apps with cancel sessions are kept.").unwrap_or(false) {
+                                    delete.dispatch(aid3.clone());
+                                }
+                            }>"Delete app"</button>
+                            {move || delete.value().get().and_then(Result::err).map(|e| view! { <p role="alert">{e.message()}</p> })}
+                        </section>
+                    }
+                })
+            }}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || {
+                settings
+                    .get()
+                    .map(|r| match r {
+                        Ok(s) => view! { <SettingsForm app_id=id() initial=s/> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+fn snippet(app_id: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!(
+        r#"<a id="bb-cancel" href="/your/usual/cancel/page">Cancel</a>
+<script src="{origin}/js/holdfast.js" async></script>
+<script>
+  window.addEventListener("load", function () {{
+    window.Holdfast.handleData({{
+      app_id: "{app_id}",
+      subscription_id: "sub_...",          // the customer's Stripe subscription
+      auth_hash: "<computed on your server>",
+      save_return_url: "https://example.com/account",
+      cancel_confirmation_url: "https://example.com/goodbye"
+    }});
+  }});
+</script>"#
+    )
+}
+
+const SIGNING_EXAMPLES: &str = r#"// Node.js
+crypto.createHmac("sha256", SIGNING_SECRET).update(subscriptionId).digest("hex")
+
+# Python
+hmac.new(SIGNING_SECRET.encode(), subscription_id.encode(), hashlib.sha256).hexdigest()
+
+# Ruby
+OpenSSL::HMAC.hexdigest("SHA256", SIGNING_SECRET, subscription_id)
+
+// PHP
+hash_hmac('sha256', $subscriptionId, SIGNING_SECRET)
+
+// Go
+mac := hmac.New(sha256.New, []byte(signingSecret)); mac.Write([]byte(subscriptionID)); hex.EncodeToString(mac.Sum(nil))"#;

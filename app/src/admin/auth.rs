@@ -1,0 +1,72 @@
+//! First-admin setup (with the one-time token) and sign-in.
+
+use holdfast_core::admin::{LoginRequest, SetupRequest};
+use leptos::prelude::*;
+
+use super::api;
+use super::fields::{FieldError, Issues};
+use super::Session;
+
+#[component]
+pub fn Setup() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let (token, email, password) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let issues = Issues::new();
+    let submit = Action::new_local(move |form: &SetupRequest| api::setup(form.clone()));
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(me)) => session.0.set(Some(me)),
+        Some(Err(e)) => issues.set_from(&e),
+        None => {}
+    });
+    view! {
+        <main class="auth">
+            <h1>"Set up Holdfast"</h1>
+            <p>"Create the first admin account. You need the setup token from the Worker's ADMIN_SETUP_TOKEN secret."</p>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                issues.clear();
+                submit.dispatch(SetupRequest { token: token.get_untracked(), email: email.get_untracked(), password: password.get_untracked() });
+            }>
+                <label>"Setup token"<input type="password" autocomplete="off" required bind:value=token/></label>
+                <label>"Email"<input type="email" autocomplete="username" required bind:value=email/></label>
+                <FieldError issues=issues field="email"/>
+                <label>"Password"<input type="password" autocomplete="new-password" required minlength="12" bind:value=password/></label>
+                <FieldError issues=issues field="password"/>
+                <FieldError issues=issues field=""/>
+                <button class="primary" type="submit" disabled=move || submit.pending().get()>"Create admin"</button>
+            </form>
+        </main>
+    }
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let issues = Issues::new();
+    let submit = Action::new_local(move |form: &LoginRequest| api::login(form.clone()));
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(me)) => session.0.set(Some(me)),
+        Some(Err(e)) => issues.set_from(&e),
+        None => {}
+    });
+    view! {
+        <main class="auth">
+            <h1>"Sign in to Holdfast"</h1>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                issues.clear();
+                submit.dispatch(LoginRequest { email: email.get_untracked(), password: password.get_untracked() });
+            }>
+                <label>"Email"<input type="email" autocomplete="username" required bind:value=email/></label>
+                <label>"Password"<input type="password" autocomplete="current-password" required bind:value=password/></label>
+                <FieldError issues=issues field=""/>
+                <button class="primary" type="submit" disabled=move || submit.pending().get()>"Sign in"</button>
+            </form>
+        </main>
+    }
+}

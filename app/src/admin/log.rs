@@ -1,0 +1,76 @@
+//! What needs an admin's eye: Stripe writes still pending or failed, and
+//! who changed what.
+
+use leptos::prelude::*;
+
+use super::api;
+use super::Session;
+
+fn when(secs: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
+    String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+#[component]
+pub fn OperationsPage() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let retry = Action::new_local(move |id: &String| api::retry(session.csrf(), id.clone()));
+    let ops = LocalResource::new(move || {
+        retry.version().get();
+        api::operations()
+    });
+    view! {
+        <h1>"Operations"</h1>
+        <p>"Cancels and offers whose Stripe call has not landed. Pending ones are retried automatically with the same idempotency key; failed ones need you."</p>
+        <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || ops.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p data-testid="no-operations">"Nothing pending or failed."</p> }.into_any(),
+                Ok(list) => view! {
+                    <table class="list" aria-label="Operations">
+                        <thead><tr><th>"Kind"</th><th>"Status"</th><th>"Subscription"</th><th>"Attempts"</th><th>"Last error"</th><th>"Updated"</th><th></th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|o| {
+                                let sid = o.session_id.clone();
+                                view! {
+                                    <tr>
+                                        <td>{o.kind}</td>
+                                        <td>{o.status}</td>
+                                        <td><code>{o.subscription_id.unwrap_or_default()}</code></td>
+                                        <td>{o.attempts}</td>
+                                        <td>{o.last_error.unwrap_or_default()}</td>
+                                        <td>{when(o.updated_at)}</td>
+                                        <td><button class="secondary" on:click=move |_| { retry.dispatch(sid.clone()); }>"Retry now"</button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+                Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let entries = LocalResource::new(api::audit);
+    view! {
+        <h1>"Audit log"</h1>
+        <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || entries.get().map(|r| match r {
+                Ok(list) => view! {
+                    <table class="list" aria-label="Audit log">
+                        <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Target"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|e| view! {
+                                <tr><td>{when(e.at)}</td><td>{e.admin}</td><td>{e.action}</td><td><code>{e.target.unwrap_or_default()}</code></td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+                Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,93 @@
+//! The settings UI: sign-in, apps and their install snippet, the cancel
+//! flow's settings, operations that need attention, and the audit log.
+
+mod api;
+mod app_page;
+mod apps;
+mod auth;
+mod fields;
+mod log;
+mod settings;
+
+use holdfast_core::admin::Me;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+/// The signed-in admin, shared with every page (its CSRF token signs writes).
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<Option<Me>>);
+
+impl Session {
+    pub fn csrf(&self) -> String {
+        self.0
+            .get_untracked()
+            .map(|m| m.csrf_token)
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    let me = RwSignal::new(None::<Me>);
+    provide_context(Session(me));
+    let checked = LocalResource::new(move || async move {
+        match api::me().await {
+            Ok(found) => {
+                me.set(Some(found));
+                Ok(false)
+            }
+            Err(_) => api::status().await.map(|s| s.needs_setup),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p role="status" class="loading">"Loading…"</p> }>
+            {move || {
+                checked
+                    .get()
+                    .map(|needs_setup| match (me.get(), needs_setup) {
+                        (Some(m), _) => view! { <Shell me=m/> }.into_any(),
+                        (None, Ok(true)) => view! { <auth::Setup/> }.into_any(),
+                        (None, Ok(false)) => view! { <auth::Login/> }.into_any(),
+                        (None, Err(e)) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Shell(me: Me) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let logout = Action::new_local(move |_: &()| api::logout(session.csrf()));
+    Effect::new(move |_| {
+        if logout.value().get().is_some() {
+            session.0.set(None);
+            let _ = window().location().reload();
+        }
+    });
+    view! {
+        <Router>
+            <header class="admin-header">
+                <strong>"Holdfast"</strong>
+                <nav aria-label="Settings">
+                    <A href="/admin">"Apps"</A>
+                    <A href="/admin/operations">"Operations"</A>
+                    <A href="/admin/audit">"Audit log"</A>
+                </nav>
+                <span class="who">{me.email.clone()}</span>
+                <button class="secondary" on:click=move |_| {
+                    logout.dispatch(());
+                }>"Sign out"</button>
+            </header>
+            <main class="admin-main">
+                <Routes fallback=|| view! { <h1>"Not found"</h1> }>
+                    <Route path=path!("/admin") view=apps::AppsPage/>
+                    <Route path=path!("/admin/apps/:id") view=app_page::AppPage/>
+                    <Route path=path!("/admin/operations") view=log::OperationsPage/>
+                    <Route path=path!("/admin/audit") view=log::AuditPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

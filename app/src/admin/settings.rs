@@ -1,0 +1,145 @@
+//! An app's cancel flow: copy, use cases, cancel options, reasons, offers.
+//! The server checks the whole form; its field errors show by their fields.
+
+mod offers;
+mod reasons;
+
+use holdfast_core::cancel::CancelTiming;
+use holdfast_core::experience::AppSettings;
+use leptos::prelude::*;
+
+use super::api;
+use super::fields::{FieldError, Issues};
+use super::Session;
+
+/// The form's state, shared by its sections.
+#[derive(Clone, Copy)]
+pub struct Form {
+    pub s: RwSignal<AppSettings>,
+    pub issues: Issues,
+}
+
+impl Form {
+    /// A text input bound to one string of the settings.
+    pub fn text(
+        &self,
+        label: &'static str,
+        field: &'static str,
+        get: fn(&AppSettings) -> &String,
+        set: fn(&mut AppSettings, String),
+    ) -> impl IntoView {
+        let s = self.s;
+        view! {
+            <label>
+                {label}
+                <input type="text" prop:value=move || s.with(|v| get(v).clone()) on:input=move |ev| s.update(|v| set(v, event_target_value(&ev)))/>
+            </label>
+            <FieldError issues=self.issues field=field/>
+        }
+    }
+
+    pub fn check(
+        &self,
+        label: &'static str,
+        get: fn(&AppSettings) -> bool,
+        set: fn(&mut AppSettings, bool),
+    ) -> impl IntoView {
+        let s = self.s;
+        view! {
+            <label class="check">
+                <input type="checkbox" prop:checked=move || s.with(get) on:change=move |ev| s.update(|v| set(v, event_target_checked(&ev)))/>
+                {label}
+            </label>
+        }
+    }
+}
+
+#[component]
+pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let form = Form {
+        s: RwSignal::new(initial),
+        issues: Issues::new(),
+    };
+    let s = form.s;
+    let save = Action::new_local(move |(id, settings): &(String, AppSettings)| {
+        api::save_settings(session.csrf(), id.clone(), settings.clone())
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(saved)) => {
+            form.issues.clear();
+            s.set(saved);
+        }
+        Some(Err(e)) => form.issues.set_from(&e),
+        None => {}
+    });
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    view! {
+        <form class="settings" on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch((app_id.clone(), s.get_untracked()));
+        }>
+            <h2>"Cancel page"</h2>
+            {form.text("Brand", "brand", |v| &v.brand, |v, x| v.brand = x)}
+            {form.text("Heading", "title", |v| &v.title, |v, x| v.title = x)}
+            <label>
+                "Message"
+                <textarea rows="3" prop:value=move || s.with(|v| v.message.clone()) on:input=move |ev| s.update(|v| v.message = event_target_value(&ev))></textarea>
+            </label>
+            <FieldError issues=form.issues field="message"/>
+            <p class="hint">"Personalise with {{first_name | there}}, {{subscription.product.name}}, {{account.plan}}, {{custom.anything}}…"</p>
+            {form.text("Survey question", "survey_prompt", |v| &v.survey_prompt, |v, x| v.survey_prompt = x)}
+
+            <h2>"Use cases"</h2>
+            {form.check("Manage cancels: cancel the subscription in Stripe", |v| v.manage_cancels, |v, x| v.manage_cancels = x)}
+            {form.check("Manage offers: apply accepted offers in Stripe", |v| v.manage_offers, |v, x| v.manage_offers = x)}
+
+            <h2>"Cancel options"</h2>
+            <fieldset>
+                <legend>"When a cancel takes effect"</legend>
+                <label class="check">
+                    <input type="radio" name="timing" prop:checked=move || s.with(|v| v.cancel.timing == CancelTiming::AtPeriodEnd)
+                        on:change=move |_| s.update(|v| { v.cancel.timing = CancelTiming::AtPeriodEnd; v.cancel.invoice_now = false; v.cancel.prorate = false; })/>
+                    "At the end of the billing period"
+                </label>
+                <label class="check">
+                    <input type="radio" name="timing" prop:checked=move || s.with(|v| v.cancel.timing == CancelTiming::Immediately)
+                        on:change=move |_| s.update(|v| v.cancel.timing = CancelTiming::Immediately)/>
+                    "Immediately"
+                </label>
+            </fieldset>
+            <FieldError issues=form.issues field="cancel.timing"/>
+            {form.check("Cancel all of the customer's active subscriptions", |v| v.cancel.all_subscriptions, |v, x| v.cancel.all_subscriptions = x)}
+            <Show when=move || s.with(|v| v.cancel.timing == CancelTiming::Immediately)>
+                {form.check("Invoice outstanding charges now", |v| v.cancel.invoice_now, |v, x| v.cancel.invoice_now = x)}
+                {form.check("Prorate: credit the unused time", |v| v.cancel.prorate, |v, x| v.cancel.prorate = x)}
+            </Show>
+
+            <reasons::Reasons form=form/>
+            <offers::Offers form=form/>
+
+            <h2>"Limits"</h2>
+            <label>
+                "Offer screens per session"
+                <input type="number" min="0" max="3" prop:value=move || s.with(|v| v.max_offer_screens.to_string())
+                    on:input=move |ev| s.update(|v| v.max_offer_screens = event_target_value(&ev).parse().unwrap_or(0))/>
+            </label>
+            <FieldError issues=form.issues field="max_offer_screens"/>
+            <label>
+                "No new offer within this many days of an accepted one"
+                <input type="number" min="0" prop:value=move || s.with(|v| v.offer_cooldown_days.to_string())
+                    on:input=move |ev| s.update(|v| v.offer_cooldown_days = event_target_value(&ev).parse().unwrap_or(0))/>
+            </label>
+            <FieldError issues=form.issues field="offer_cooldown_days"/>
+
+            <div class="save-bar">
+                <button class="primary" type="submit" disabled=move || save.pending().get()>"Save"</button>
+                {move || saved().then(|| view! { <span role="status" data-testid="saved">"Saved"</span> })}
+                {move || (!form.issues.0.get().is_empty()).then(|| view! {
+                    <span role="alert" class="field-error" data-testid="save-error">"Not saved: fix the fields marked above."</span>
+                })}
+                <FieldError issues=form.issues field=""/>
+            </div>
+        </form>
+    }
+}

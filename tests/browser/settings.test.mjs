@@ -1,0 +1,122 @@
+// The settings UI in headless Chromium: sign in, create an app, configure
+// its cancel flow with a coupon picked from Stripe, and see the cancel page
+// pick it up for a real subscription.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.HOLDFAST_URL;
+const EMULATOR = process.env.EMULATOR_URL;
+const KEY = process.env.EMULATOR_KEY;
+const ARTIFACTS = process.env.HOLDFAST_ARTIFACTS || "tests/artifacts";
+const EMAIL = process.env.ADMIN_EMAIL;
+const PASSWORD = process.env.ADMIN_PASSWORD;
+assert.ok(BASE && EMULATOR && KEY && EMAIL && PASSWORD, "run with scripts/test, which starts the stack");
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
+  });
+  // The API tests usually made the admin; make it if they did not run.
+  const status = await (await fetch(`${BASE}/api/admin/status`)).json();
+  if (status.needs_setup) {
+    const r = await fetch(`${BASE}/api/admin/setup`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: process.env.ADMIN_SETUP_TOKEN, email: EMAIL, password: PASSWORD }),
+    });
+    assert.equal(r.status, 200);
+  }
+});
+after(async () => browser && (await browser.close()));
+
+async function stripe(method, path, form) {
+  const r = await fetch(EMULATOR + path, {
+    method, headers: { authorization: `Bearer ${KEY}`, "content-type": "application/x-www-form-urlencoded" },
+    body: form ? new URLSearchParams(form).toString() : undefined,
+  });
+  assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);
+  return r.json();
+}
+
+async function newSubscription() {
+  const cus = await stripe("POST", "/v1/customers", { email: "ada@example.com", name: "Ada Lovelace" });
+  const tok = await stripe("POST", "/v1/tokens", { "card[number]": "4242424242424242", "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123" });
+  await stripe("POST", `/v1/customers/${cus.id}/sources`, { source: tok.id });
+  return (await stripe("POST", "/v1/subscriptions", { customer: cus.id, "items[0][plan]": "snack_monthly" })).id;
+}
+
+test("an admin configures an app's cancel flow and the cancel page follows it", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e));
+  await page.goto(`${BASE}/admin`);
+  await page.getByLabel("Email").fill(EMAIL);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await page.getByRole("heading", { name: "Apps" }).waitFor();
+  await page.getByLabel("New app name").fill("Browser test app");
+  await page.getByRole("button", { name: "Create app" }).click();
+  const secrets = page.getByTestId("new-secrets");
+  await secrets.waitFor();
+  const appId = await page.getByTestId("app-id").innerText();
+  const signing = await page.getByTestId("signing-secret").innerText();
+  assert.match(signing, /^hf_sign_[0-9a-f]{64}$/);
+  await page.getByRole("link", { name: "Set up its cancel flow" }).click();
+
+  await page.getByRole("heading", { name: "Browser test app" }).waitFor();
+  assert.match(await page.getByTestId("snippet").innerText(), new RegExp(`app_id: "${appId}"`));
+
+  // A refused save shows the field's error and changes nothing.
+  const heading = page.getByLabel("Heading");
+  await heading.fill("");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("The page needs a heading.").waitFor();
+
+  await heading.fill("Hold on, {{first_name | friend}}");
+  await page.getByRole("button", { name: "Add offer" }).click();
+  const offer = page.getByTestId("offer-0");
+  await offer.getByLabel("Title").fill("Stay for less");
+  await offer.getByLabel("Copy").fill("Keep {{subscription.product.name}} at 25% off.");
+  await offer.getByLabel("Coupon").selectOption({ label: "25% off for 3 months (25% off, for 3 months)" });
+  await offer.getByLabel("It's too expensive").check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("saved").waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}/settings-app.png`, fullPage: true });
+
+  const sub = await newSubscription();
+  const pre = await fetch(`${BASE}/precancel`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ app_id: appId, subscription_id: sub, first_name: "Ada",
+      auth_hash: createHmac("sha256", signing).update(sub).digest("hex") }),
+  });
+  const { url } = await pre.json();
+  assert.ok(url, "a cancel-page URL for the new app");
+  await page.goto(url);
+  await page.getByRole("heading", { name: "Hold on, Ada" }).waitFor();
+  await page.getByRole("radio", { name: "It's too expensive" }).check();
+  await page.getByRole("button", { name: "Cancel subscription" }).click();
+  await page.getByRole("heading", { name: "Stay for less" }).waitFor();
+  assert.match(await page.getByTestId("offer").innerText(), /Keep Premium Snack Pack at 25% off/);
+
+  await page.goto(`${BASE}/admin/audit`);
+  await page.getByRole("table", { name: "Audit log" }).waitFor();
+  const log = await page.getByRole("table", { name: "Audit log" }).innerText();
+  assert.match(log, /app\.settings/);
+  assert.match(log, /app\.create/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the settings UI may not be framed and sends a strict CSP", async () => {
+  const r = await fetch(`${BASE}/admin`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get("content-security-policy"), /frame-ancestors 'none'/);
+  assert.doesNotMatch(r.headers.get("content-security-policy"), /unsafe-inline/);
+  assert.equal(r.headers.get("x-frame-options"), "DENY");
+});
