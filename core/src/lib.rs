@@ -14,3 +14,4 @@ pub mod signing;
 pub mod stripe;
 pub mod subscription;
 pub mod template;
+pub mod vault;

@@ -105,6 +105,17 @@ impl StripeRequest {
     }
 }
 
+impl StripeRequest {
+    /// A request for the connection check: a list of one, or the write probe.
+    pub fn probe(method: Method, path: &str) -> Self {
+        let req = Self::new(method, path.to_owned());
+        match method {
+            Method::Get => req.param("limit", "1"),
+            _ => req.param("metadata[holdfast_permission_probe]", "1"),
+        }
+    }
+}
+
 /// ONE call for precancel: subscription, customer, price and product.
 pub fn retrieve_subscription(id: &str) -> StripeRequest {
     StripeRequest::new(Method::Get, format!("/v1/subscriptions/{id}"))

@@ -14,6 +14,7 @@ const STRIPE_API_BASE: &str = "STRIPE_API_BASE";
 const PUBLIC_URL: &str = "PUBLIC_URL";
 const DEMO_APP_ID: &str = "DEMO_APP_ID";
 const ADMIN_SETUP_TOKEN: &str = "ADMIN_SETUP_TOKEN";
+const ENCRYPTION_KEY: &str = "HOLDFAST_ENCRYPTION_KEY";
 
 const DEFAULT_STRIPE_API_BASE: &str = "https://api.stripe.com";
 
@@ -45,6 +46,10 @@ pub struct Config {
     pub demo_app_id: Option<String>,
     /// One-time token that creates the first admin; None disables setup.
     pub admin_setup_token: Option<Secret>,
+    /// Seals the Stripe key saved in the settings UI (64 hex characters).
+    pub encryption_key: Option<Secret>,
+    /// Where `stripe_key` came from: `settings`, `environment` or `none`.
+    pub stripe_key_source: &'static str,
 }
 
 impl Config {
@@ -63,14 +68,55 @@ impl Config {
                 .filter(|k| !k.trim().is_empty())
                 .map(Secret)
         };
+        let stripe_key = secret(STRIPE_SECRET_KEY);
         Self {
-            stripe_key: secret(STRIPE_SECRET_KEY),
+            stripe_key_source: if stripe_key.is_some() {
+                "environment"
+            } else {
+                "none"
+            },
+            stripe_key,
             admin_setup_token: secret(ADMIN_SETUP_TOKEN),
+            encryption_key: secret(ENCRYPTION_KEY),
             stripe_base: text(STRIPE_API_BASE)
                 .unwrap_or_else(|| DEFAULT_STRIPE_API_BASE.to_owned()),
             public_url: text(PUBLIC_URL).map(|u| u.trim_end_matches('/').to_owned()),
             demo_app_id: text(DEMO_APP_ID),
         }
+    }
+}
+
+impl Config {
+    /// The key saved in the settings UI wins over the environment's. A saved
+    /// key that does not open (wrong or missing encryption key) is not
+    /// replaced by another: Stripe calls then fail, and cancels wait.
+    pub fn with_stored_key(mut self, sealed: Option<&str>) -> Self {
+        let Some(sealed) = sealed else { return self };
+        let opened = self
+            .encryption_key
+            .as_ref()
+            .ok_or(holdfast_core::vault::VaultError::BadKey)
+            .and_then(|k| holdfast_core::vault::key_from_hex(k.expose()))
+            .and_then(|k| holdfast_core::vault::open(&k, sealed));
+        match opened {
+            Ok(key) => {
+                self.stripe_key = Some(Secret(key));
+                self.stripe_key_source = "settings";
+            }
+            Err(e) => {
+                worker::console_error!("the saved Stripe key does not open: {e}");
+                self.stripe_key = None;
+            }
+        }
+        self
+    }
+
+    /// The configuration with the saved key, read from D1.
+    pub async fn load(env: &Env, db: &worker::D1Database) -> Result<Self, AppError> {
+        let sealed = crate::store::connection::get(db)
+            .await?
+            .map(|c| c.sealed_key);
+        Ok(Self::from_env(env).with_stored_key(sealed.as_deref()))
     }
 }
 

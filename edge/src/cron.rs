@@ -11,10 +11,13 @@ use crate::store::operations;
 const BATCH: u32 = 10;
 
 pub async fn run(env: &Env) {
-    let config = Config::from_env(env);
     let db = match config::db(env) {
         Ok(db) => db,
         Err(e) => return console_error!("cron: {e:?}"),
+    };
+    let config = match Config::load(env, &db).await {
+        Ok(c) => c,
+        Err(e) => return console_error!("cron: reading the Stripe connection failed: {e:?}"),
     };
     let now = crate::random::now_secs();
     let due = match operations::due(&db, now, BATCH).await {

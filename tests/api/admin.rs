@@ -312,3 +312,73 @@ fn failed_operations_are_listed_and_an_admin_retry_lands_them() {
     let after = a.get("/api/admin/operations").body.to_string();
     assert!(!after.contains(&sub.id), "no longer needs attention");
 }
+
+#[test]
+fn a_connected_key_is_sealed_never_shown_and_its_missing_permissions_are_named() {
+    // Alone: the connection is global, and this test swaps it.
+    let s = crate::helpers::stack_alone();
+    let a = admin();
+    let key = format!("rk_test_{}", "Q7x".repeat(12));
+    let permissions = json!({"customers": "read", "events": "read", "products": "read", "plans": "read",
+                             "prices": "read", "subscriptions": "write"});
+    let ok = crate::helpers::agent()
+        .post(&format!("{}/_config/restricted_keys", s.emulator))
+        .send_json(json!({"key": key, "permissions": permissions}));
+    assert!(ok.is_ok());
+
+    let bad = a.send("PUT", "/api/admin/stripe", &json!({"key": "pk_test_nope"}));
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.body["error"]["field"], "key");
+
+    let saved = a.send("PUT", "/api/admin/stripe", &json!({"key": key}));
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(saved.body["source"], "settings");
+    assert_eq!(saved.body["last4"], &key[key.len() - 4..]);
+    assert_eq!(saved.body["mode"], "test");
+
+    let checks = a.send("POST", "/api/admin/stripe/check", &json!({}));
+    assert_eq!(checks.status, 200, "{}", checks.body);
+    let list = checks.body.as_array().expect("checks");
+    let by = |r: &str| list.iter().find(|c| c["resource"] == r).cloned().expect(r);
+    assert_eq!(by("Customers")["ok"], true);
+    assert_eq!(
+        by("Subscriptions")["ok"],
+        true,
+        "write probed without changing anything"
+    );
+    assert_eq!(by("Coupons")["ok"], false);
+    assert!(by("Coupons")["fix"]
+        .as_str()
+        .expect("fix")
+        .contains("Read access to Coupons"));
+
+    // Stripe calls now go out with the saved key.
+    let sub = s.subscription();
+    assert_eq!(s.precancel(&s.signed("t_signed", &sub.id)).status, 200);
+    let calls = s.stripe_requests(&sub.id);
+    let last = calls
+        .iter()
+        .rev()
+        .find(|c| c["method"] == "GET")
+        .expect("the precancel read");
+    assert_eq!(last["key_last4"], &key[key.len() - 4..]);
+
+    let shown =
+        a.get("/api/admin/stripe").body.to_string() + &a.get("/api/admin/audit").body.to_string();
+    assert!(!shown.contains(&key), "the key never comes back");
+    let state = std::env::var("HOLDFAST_STATE").expect("state dir");
+    let log = std::fs::read_to_string(format!("{state}/wrangler.log")).expect("the edge's log");
+    assert!(!log.contains(&key), "nor reaches a log line");
+    let rows = s.sql("SELECT sealed_key FROM stripe_connection");
+    assert!(
+        !rows[0]["sealed_key"]
+            .as_str()
+            .expect("sealed")
+            .contains("rk_test"),
+        "sealed at rest"
+    );
+
+    let gone = a.send("DELETE", "/api/admin/stripe", &json!({}));
+    assert_eq!(gone.status, 200);
+    assert_eq!(gone.body["source"], "environment");
+}

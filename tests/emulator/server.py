@@ -11,6 +11,8 @@ What it adds to localstripe 1.15.10:
   `invoice_now`/`prorate` and sets `canceled_at`;
 - `Idempotency-Key` replay, as Stripe does for 24 h;
 - Stripe's `resource_missing` error on unknown ids;
+- restricted keys (`POST /_config/restricted_keys`) answering 403 per
+  missing permission, as Stripe does;
 - a log of every request (`GET /_config/requests`) and injectable faults
   (`POST /_config/faults`) for tests;
 - state in memory, never in localstripe's shared file under /tmp.
@@ -42,8 +44,40 @@ resources.store.try_load_from_disk = lambda *a, **k: None
 
 REQUESTS = []
 FAULTS = []
+# Restricted keys: key -> {resource: "read" | "write"}, as Stripe's
+# restricted keys grant per resource.
+RESTRICTED = {}
 IDEMPOTENT = {}
 IDEMPOTENCY_TTL = 24 * 3600
+
+
+_orig_get_api_key = ls.get_api_key
+
+
+def _get_api_key(request):
+    key = _orig_get_api_key(request)
+    if key:
+        return key
+    header = request.headers.get("Authorization", "").split(" ")
+    if len(header) == 2 and header[0] == "Bearer" and header[1] in RESTRICTED:
+        return header[1]
+    return None
+
+
+ls.get_api_key = _get_api_key
+
+
+def _permission_error(request, key):
+    perms = RESTRICTED.get(key)
+    if perms is None:
+        return None
+    resource = request.path.split("/")[2] if request.path.count("/") >= 2 else ""
+    need = "read" if request.method == "GET" else "write"
+    have = perms.get(resource)
+    if have == "write" or (have == "read" and need == "read"):
+        return None
+    return stripe_error(403, f"The provided key '{key[:8]}...{key[-4:]}' does not have the required permissions for this endpoint. "
+                             f"Having the 'rak_{resource}_{need}' permission would allow this request to continue.")
 
 
 def stripe_error(status, message, code=None, param=None, kind="invalid_request_error"):
@@ -312,8 +346,13 @@ async def holdfast_middleware(request, handler):
 
 
 async def _respond(request, handler, params, entry):
-    if ls.get_api_key(request) is None:
-        return stripe_error(401, "You did not provide an API key.", kind="invalid_request_error")
+    key = ls.get_api_key(request)
+    if key is None:
+        return stripe_error(401, "Invalid API Key provided.", kind="invalid_request_error")
+    entry["key_last4"] = key[-4:]
+    denied = _permission_error(request, key)
+    if denied is not None:
+        return denied
 
     fault = _match_fault(request)
     if fault:
@@ -402,6 +441,12 @@ async def add_fault(request):
     return ls.json_response(f)
 
 
+async def add_restricted_key(request):
+    body = await request.json()
+    RESTRICTED[body["key"]] = body["permissions"]
+    return web.Response(status=204)
+
+
 async def clear_faults(request):
     FAULTS.clear()
     return web.Response(status=204)
@@ -418,6 +463,7 @@ def main():
     app.router.add_delete("/_config/requests", clear_requests)
     app.router.add_post("/_config/faults", add_fault)
     app.router.add_delete("/_config/faults", clear_faults)
+    app.router.add_post("/_config/restricted_keys", add_restricted_key)
     web.run_app(app, host=args.host, port=args.port, access_log=None, print=lambda *_: print(f"emulator listening on {args.host}:{args.port}", flush=True))
 
 

@@ -2,8 +2,9 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use holdfast_core::admin::{
-    AdminStatus, AppSummary, AuditEntry, CouponOption, CreateAppRequest, CreatedApp, LoginRequest,
-    Me, OperationView, PriceOption, RotatedSecrets, SetupRequest, UpdateAppRequest,
+    AdminStatus, AppSummary, AuditEntry, ConnectStripeRequest, CouponOption, CreateAppRequest,
+    CreatedApp, LoginRequest, Me, OperationView, PermissionCheck, PriceOption, RotatedSecrets,
+    SetupRequest, StripeConnection, UpdateAppRequest,
 };
 use holdfast_core::api::ApiError;
 use holdfast_core::experience::AppSettings;
@@ -142,4 +143,21 @@ pub async fn retry(csrf: String, session_id: String) -> Result<serde_json::Value
 
 pub async fn audit() -> Result<Vec<AuditEntry>, Error> {
     get("/api/admin/audit").await
+}
+
+pub async fn stripe() -> Result<StripeConnection, Error> {
+    get("/api/admin/stripe").await
+}
+
+pub async fn connect_stripe(csrf: String, key: String) -> Result<StripeConnection, Error> {
+    send(
+        Request::put("/api/admin/stripe"),
+        &csrf,
+        Some(&ConnectStripeRequest { key }),
+    )
+    .await
+}
+
+pub async fn check_stripe(csrf: String) -> Result<Vec<PermissionCheck>, Error> {
+    send(Request::post("/api/admin/stripe/check"), &csrf, NO_BODY).await
 }

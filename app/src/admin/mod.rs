@@ -8,6 +8,7 @@ mod auth;
 mod fields;
 mod log;
 mod settings;
+mod stripe;
 
 use holdfast_core::admin::Me;
 use leptos::prelude::*;
@@ -72,6 +73,7 @@ fn Shell(me: Me) -> impl IntoView {
                 <strong>"Holdfast"</strong>
                 <nav aria-label="Settings">
                     <A href="/admin">"Apps"</A>
+                    <A href="/admin/stripe">"Stripe"</A>
                     <A href="/admin/operations">"Operations"</A>
                     <A href="/admin/audit">"Audit log"</A>
                 </nav>
@@ -84,6 +86,7 @@ fn Shell(me: Me) -> impl IntoView {
                 <Routes fallback=|| view! { <h1>"Not found"</h1> }>
                     <Route path=path!("/admin") view=apps::AppsPage/>
                     <Route path=path!("/admin/apps/:id") view=app_page::AppPage/>
+                    <Route path=path!("/admin/stripe") view=stripe::StripePage/>
                     <Route path=path!("/admin/operations") view=log::OperationsPage/>
                     <Route path=path!("/admin/audit") view=log::AuditPage/>
                 </Routes>

@@ -81,6 +81,18 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         .put_async("/api/admin/apps/:id/settings", |req, ctx| async move {
             api(admin::put_settings(req, ctx).await)
         })
+        .get_async("/api/admin/stripe", |req, ctx| async move {
+            api(admin::stripe_connection(req, ctx).await)
+        })
+        .put_async("/api/admin/stripe", |req, ctx| async move {
+            api(admin::connect_stripe(req, ctx).await)
+        })
+        .delete_async("/api/admin/stripe", |req, ctx| async move {
+            api(admin::disconnect_stripe(req, ctx).await)
+        })
+        .post_async("/api/admin/stripe/check", |req, ctx| async move {
+            api(admin::check_stripe(req, ctx).await)
+        })
         .get_async("/api/admin/stripe/coupons", |req, ctx| async move {
             api(admin::coupons(req, ctx).await)
         })

@@ -72,6 +72,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         .await?
         .ok_or_else(|| AppError::NotFound(format!("No such app: {}", payload.app_id)))?;
     authenticate(req, &app, &payload)?;
+    let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
 
     let (facts, lookup) = lookup(&config, payload.subscription_id.as_deref()).await;
     let mut fields = payload.fields();

@@ -96,7 +96,7 @@ pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let body: CancelRequest = http::parse_json(&http::body(&mut req, MAX_BODY).await?)?;
     let comment = checked_comment(body.comment.as_deref())?;
     let (db, s) = load(&ctx, now).await?;
-    let config = Config::from_env(&ctx.env);
+    let config = Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref());
     let outcome = cancel::request(
         &db,
         &config,
@@ -121,7 +121,7 @@ pub async fn show_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, s) = load(&ctx, now).await?;
     let preview = offers::show(
         &db,
-        &Config::from_env(&ctx.env),
+        &Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref()),
         &s,
         param(&ctx, "offer")?,
         now,
@@ -135,7 +135,7 @@ pub async fn accept_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError>
     let (db, s) = load(&ctx, now).await?;
     let outcome = offers::accept(
         &db,
-        &Config::from_env(&ctx.env),
+        &Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref()),
         &s,
         param(&ctx, "offer")?,
         now,

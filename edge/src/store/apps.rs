@@ -13,6 +13,8 @@ pub struct App {
     pub require_signed: bool,
     /// Rotated-out secrets, valid until `previous_valid_until`.
     pub previous: Option<(String, String)>,
+    /// The Stripe key saved in the settings UI, sealed.
+    pub stripe_key_sealed: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -24,13 +26,14 @@ struct Row {
     previous_signing_secret: Option<String>,
     previous_secret_key_digest: Option<String>,
     previous_valid_until: Option<i64>,
+    stripe_key_sealed: Option<String>,
 }
 
 pub async fn get(db: &D1Database, id: &str, now: i64) -> Result<Option<App>, AppError> {
     let row: Option<Row> = stmt(
         db,
-        "SELECT id, signing_secret, secret_key_digest, require_signed, previous_signing_secret, \
-         previous_secret_key_digest, previous_valid_until FROM apps WHERE id = ?1",
+        &format!("SELECT id, signing_secret, secret_key_digest, require_signed, previous_signing_secret, \
+         previous_secret_key_digest, previous_valid_until, {} AS stripe_key_sealed FROM apps WHERE id = ?1", super::connection::SEALED_KEY),
         &[text(id)],
     )?
     .first(None)
@@ -50,6 +53,7 @@ pub async fn get(db: &D1Database, id: &str, now: i64) -> Result<Option<App>, App
             secret_key_digest: r.secret_key_digest,
             require_signed: r.require_signed != 0,
             previous,
+            stripe_key_sealed: r.stripe_key_sealed,
         }
     }))
 }

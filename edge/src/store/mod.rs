@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod apps;
+pub mod connection;
 pub mod events;
 pub mod operations;
 pub mod sessions;

@@ -74,6 +74,7 @@ pub struct Session {
     pub offer_id: Option<String>,
     /// The latest accepted offer of any session on this subscription.
     pub last_offer_at: Option<i64>,
+    pub stripe_key_sealed: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -95,12 +96,14 @@ struct Row {
     shown_offer_id: Option<String>,
     offer_id: Option<String>,
     last_offer_at: Option<i64>,
+    stripe_key_sealed: Option<String>,
 }
 
 const SELECT: &str = "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lookup, s.status, s.reason_id, \
      s.fields, s.save_return_url, s.cancel_confirmation_url, s.cancel_effective_at, s.expires_at, a.settings AS app_settings, \
      s.facts, s.offers_shown, s.shown_offer_id, s.offer_id, \
-     (SELECT MAX(x.offer_accepted_at) FROM sessions x WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id) AS last_offer_at \
+     (SELECT MAX(x.offer_accepted_at) FROM sessions x WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id) AS last_offer_at, \
+     (SELECT sealed_key FROM stripe_connection WHERE id = 1) AS stripe_key_sealed \
      FROM sessions s JOIN apps a ON a.id = s.app_id";
 
 pub async fn by_token_digest(db: &D1Database, digest: &str) -> Result<Option<Session>, AppError> {
@@ -146,6 +149,7 @@ fn into_session(r: Row) -> Result<Session, AppError> {
         shown_offer_id: r.shown_offer_id,
         offer_id: r.offer_id,
         last_offer_at: r.last_offer_at,
+        stripe_key_sealed: r.stripe_key_sealed,
     })
 }
 

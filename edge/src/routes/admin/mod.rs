@@ -4,11 +4,16 @@
 
 mod apps;
 mod ops;
+mod stripe;
 
 pub use apps::{
     create_app, delete_app, get_settings, list_apps, put_settings, rotate_app, update_app,
 };
 pub use ops::{coupons, operations, prices, retry_operation};
+pub use stripe::{
+    check as check_stripe, connect as connect_stripe, disconnect as disconnect_stripe,
+    get_connection as stripe_connection,
+};
 
 use holdfast_core::admin::{self as wire, AdminStatus, LoginRequest, Me, SetupRequest};
 use holdfast_core::signing::constant_time_eq;

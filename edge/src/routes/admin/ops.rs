@@ -18,8 +18,12 @@ use crate::stripe::Client;
 
 const DEADLINE: Duration = Duration::from_secs(8);
 
-async fn stripe_list(ctx: &Ctx, call: &req::StripeRequest) -> Result<Vec<Value>, AppError> {
-    let config = Config::from_env(&ctx.env);
+async fn stripe_list(
+    ctx: &Ctx,
+    db: &worker::D1Database,
+    call: &req::StripeRequest,
+) -> Result<Vec<Value>, AppError> {
+    let config = Config::load(&ctx.env, db).await?;
     let reply = Client::new(&config)
         .send_retrying(call, 2, DEADLINE)
         .await
@@ -33,8 +37,8 @@ async fn stripe_list(ctx: &Ctx, call: &req::StripeRequest) -> Result<Vec<Value>,
 }
 
 pub async fn coupons(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    signed_in(&req, &ctx, false).await?;
-    let list = stripe_list(&ctx, &req::list_coupons()).await?;
+    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let list = stripe_list(&ctx, &db, &req::list_coupons()).await?;
     let options: Vec<CouponOption> = list
         .iter()
         .filter(|c| c["valid"] != false)
@@ -72,8 +76,8 @@ fn coupon_option(c: &Value) -> Option<CouponOption> {
 }
 
 pub async fn prices(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    signed_in(&req, &ctx, false).await?;
-    let list = stripe_list(&ctx, &req::list_prices()).await?;
+    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let list = stripe_list(&ctx, &db, &req::list_prices()).await?;
     let options: Vec<PriceOption> = list.iter().filter_map(price_option).collect();
     Ok(http::json(&options, 200))
 }
@@ -141,7 +145,7 @@ pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppErro
             "No pending or failed operation for that session.".to_owned(),
         ));
     }
-    let config = Config::from_env(&ctx.env);
+    let config = Config::load(&ctx.env, &db).await?;
     let landed = crate::work::resume(&db, &config, &session_id, now).await?;
     let status = landed.map_or("pending", |l| l.status.as_str());
     Ok(http::json(

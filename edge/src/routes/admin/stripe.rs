@@ -1,0 +1,169 @@
+//! Connect Stripe: the key is sealed at rest and never sent back; the check
+//! reads each resource the seed lists and says which permission is missing.
+
+use std::time::Duration;
+
+use holdfast_core::admin::{self as wire, ConnectStripeRequest, PermissionCheck, StripeConnection};
+use holdfast_core::stripe::{Method, StripeRequest};
+use holdfast_core::vault;
+use serde_json::json;
+use worker::{Request, Response};
+
+use super::{body, signed_in};
+use crate::config::Config;
+use crate::error::AppError;
+use crate::http;
+use crate::routes::Ctx;
+use crate::store::{admin::audit, connection};
+use crate::stripe::{Client, Failure};
+
+const DEADLINE: Duration = Duration::from_secs(8);
+
+pub async fn get_connection(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let view = match connection::get(&db).await? {
+        Some(c) => StripeConnection {
+            source: "settings".into(),
+            last4: Some(c.last4),
+            mode: Some(c.mode),
+            connected_at: Some(c.connected_at),
+        },
+        None => {
+            let config = Config::from_env(&ctx.env);
+            let key = config.stripe_key.as_ref().map(|k| k.expose().to_owned());
+            StripeConnection {
+                source: config.stripe_key_source.into(),
+                last4: key.as_deref().map(wire::last4),
+                mode: key.as_deref().map(|k| wire::key_mode(k).to_owned()),
+                connected_at: None,
+            }
+        }
+    };
+    Ok(http::json(&view, 200))
+}
+
+pub async fn connect(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let form: ConnectStripeRequest = body(&mut req).await?;
+    let key = form.key.trim().to_owned();
+    wire::check_stripe_key(&key).map_err(|i| AppError::Invalid(vec![i]))?;
+    let config = Config::from_env(&ctx.env);
+    let secret = config.encryption_key.as_ref().ok_or_else(|| {
+        AppError::Conflict(
+            "Saving a key needs the HOLDFAST_ENCRYPTION_KEY secret (64 hex characters).".to_owned(),
+        )
+    })?;
+    let sealing = vault::key_from_hex(secret.expose())
+        .map_err(|e| AppError::internal(format!("HOLDFAST_ENCRYPTION_KEY: {e}")))?;
+    let nonce: [u8; 12] = crate::random::bytes(12)?
+        .try_into()
+        .map_err(|_| AppError::internal("nonce length"))?;
+    let sealed =
+        vault::seal(&sealing, &nonce, &key).map_err(|e| AppError::internal(e.to_string()))?;
+    let (last4, mode) = (wire::last4(&key), wire::key_mode(&key));
+    db.batch(vec![
+        connection::save(&db, &sealed, &last4, mode, &admin.email, now)?,
+        audit(
+            &db,
+            &admin.email,
+            "stripe.connect",
+            None,
+            &json!({"last4": last4, "mode": mode}),
+            now,
+        )?,
+    ])
+    .await?;
+    let view = StripeConnection {
+        source: "settings".into(),
+        last4: Some(last4),
+        mode: Some(mode.into()),
+        connected_at: Some(now),
+    };
+    Ok(http::json(&view, 200))
+}
+
+pub async fn disconnect(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    db.batch(vec![
+        connection::delete(&db)?,
+        audit(
+            &db,
+            &admin.email,
+            "stripe.disconnect",
+            None,
+            &json!({}),
+            now,
+        )?,
+    ])
+    .await?;
+    get_connection(req, ctx).await
+}
+
+/// The seed's permissions: read on Customers, Events, Products, Plans (and
+/// Prices, today's plans), Coupons; write on Subscriptions. Write is probed
+/// by updating a subscription that cannot exist: 404 means the key may
+/// write, 403 that it may not, and nothing changes either way.
+const CHECKS: [(&str, &str, Method, &str); 7] = [
+    ("Customers", "read", Method::Get, "/v1/customers"),
+    ("Events", "read", Method::Get, "/v1/events"),
+    ("Products", "read", Method::Get, "/v1/products"),
+    ("Plans", "read", Method::Get, "/v1/plans"),
+    ("Prices", "read", Method::Get, "/v1/prices"),
+    (
+        "Subscriptions",
+        "write",
+        Method::Post,
+        "/v1/subscriptions/sub_holdfast_permission_probe",
+    ),
+    ("Coupons", "read", Method::Get, "/v1/coupons"),
+];
+
+pub async fn check(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let config = Config::load(&ctx.env, &db).await?;
+    let client = Client::new(&config);
+    let mut results = Vec::with_capacity(CHECKS.len());
+    for (resource, needs, method, path) in CHECKS {
+        let call = StripeRequest::probe(method, path);
+        let answer = client.send(&call, DEADLINE).await;
+        let (ok, fix) = match &answer {
+            Ok(_) => (true, None),
+            Err(Failure::Status { status: 404, .. }) if method == Method::Post => (true, None),
+            Err(Failure::Status { status: 403, .. }) => (
+                false,
+                Some(format!(
+                    "In Stripe, edit the key: give it {} access to {resource}.",
+                    if needs == "write" { "Write" } else { "Read" }
+                )),
+            ),
+            Err(Failure::Status { status: 401, .. }) => (
+                false,
+                Some("Stripe refused the key itself: paste it again.".to_owned()),
+            ),
+            Err(Failure::NotConfigured) => (false, Some("No Stripe key is connected.".to_owned())),
+            Err(f) => (false, Some(format!("Could not check: {f}"))),
+        };
+        results.push(PermissionCheck {
+            resource: resource.into(),
+            needs: needs.into(),
+            ok,
+            fix,
+        });
+    }
+    let missing: Vec<&str> = results
+        .iter()
+        .filter(|r| !r.ok)
+        .map(|r| r.resource.as_str())
+        .collect();
+    audit(
+        &db,
+        &admin.email,
+        "stripe.check",
+        None,
+        &json!({"missing": missing}),
+        now,
+    )?
+    .run()
+    .await?;
+    Ok(http::json(&results, 200))
+}

@@ -1,0 +1,48 @@
+//! The Stripe key saved in the settings UI (sealed; see `holdfast_core::vault`).
+
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::{int, stmt, text};
+use crate::error::AppError;
+
+/// For queries that carry the sealed key along (one round trip, not two).
+pub const SEALED_KEY: &str = "(SELECT sealed_key FROM stripe_connection WHERE id = 1)";
+
+#[derive(Deserialize)]
+pub struct Connection {
+    pub sealed_key: String,
+    pub last4: String,
+    pub mode: String,
+    pub connected_at: i64,
+}
+
+pub async fn get(db: &D1Database) -> Result<Option<Connection>, AppError> {
+    Ok(stmt(
+        db,
+        "SELECT sealed_key, last4, mode, connected_at FROM stripe_connection WHERE id = 1",
+        &[],
+    )?
+    .first(None)
+    .await?)
+}
+
+pub fn save(
+    db: &D1Database,
+    sealed: &str,
+    last4: &str,
+    mode: &str,
+    by: &str,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "INSERT INTO stripe_connection (id, sealed_key, last4, mode, connected_at, connected_by) VALUES (1, ?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (id) DO UPDATE SET sealed_key = ?1, last4 = ?2, mode = ?3, connected_at = ?4, connected_by = ?5",
+        &[text(sealed), text(last4), text(mode), int(now), text(by)],
+    )
+}
+
+pub fn delete(db: &D1Database) -> Result<D1PreparedStatement, AppError> {
+    stmt(db, "DELETE FROM stripe_connection WHERE id = 1", &[])
+}
