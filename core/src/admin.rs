@@ -282,7 +282,79 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
     if s.offers.len() > 20 {
         out.push(issue("offers", "Configure at most 20 offers."));
     }
+    check_targeting(s, &offer_ids, &mut out);
     out
+}
+
+fn check_targeting(s: &AppSettings, offer_ids: &HashSet<&str>, out: &mut Vec<FieldIssue>) {
+    let mut audience_ids = HashSet::new();
+    for (i, a) in s.audiences.iter().enumerate() {
+        if !valid_id(&a.id) || !audience_ids.insert(a.id.as_str()) {
+            out.push(issue(
+                format!("audiences.{i}.id"),
+                "Use a unique id of 1 to 40 letters, digits, '-' or '_'.",
+            ));
+        }
+        if a.name.trim().is_empty() {
+            out.push(issue(format!("audiences.{i}.name"), "Name the audience."));
+        }
+        for (j, r) in a.rules.iter().enumerate() {
+            if r.field.trim().is_empty() {
+                out.push(issue(
+                    format!("audiences.{i}.rules.{j}.field"),
+                    "Pick a field.",
+                ));
+            }
+        }
+    }
+    let mut experience_ids = HashSet::new();
+    for (i, e) in s.experiences.iter().enumerate() {
+        let f = |k: &str| format!("experiences.{i}.{k}");
+        if !valid_id(&e.id) || !experience_ids.insert(e.id.as_str()) {
+            out.push(issue(
+                f("id"),
+                "Use a unique id of 1 to 40 letters, digits, '-' or '_'.",
+            ));
+        }
+        if e.audience
+            .as_deref()
+            .is_some_and(|a| !audience_ids.contains(a))
+        {
+            out.push(issue(
+                f("audience"),
+                "Pick one of the audiences, or everyone.",
+            ));
+        }
+        if e.holdout_percent > 50 {
+            out.push(issue(f("holdout_percent"), "Hold out at most 50%."));
+        }
+        if e.variants.is_empty() || e.variants.iter().all(|v| v.weight == 0) {
+            out.push(issue(
+                f("variants"),
+                "Give the experience at least one variant with a weight.",
+            ));
+        }
+        let mut variant_ids = HashSet::new();
+        for (j, v) in e.variants.iter().enumerate() {
+            if !valid_id(&v.id)
+                || v.id == crate::experiment::HOLDOUT
+                || !variant_ids.insert(v.id.as_str())
+            {
+                out.push(issue(
+                    format!("experiences.{i}.variants.{j}.id"),
+                    "Use a unique variant id (not 'holdout').",
+                ));
+            }
+            for o in v.offers.iter().flatten() {
+                if !offer_ids.contains(o.as_str()) {
+                    out.push(issue(
+                        format!("experiences.{i}.variants.{j}.offers"),
+                        format!("{o} is not one of the offers."),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 fn valid_id(id: &str) -> bool {
@@ -336,6 +408,30 @@ mod tests {
             "offers.0.billing.coupon",
             "offers.1.billing.duration",
             "offers.2.billing.url",
+        ] {
+            assert!(f.contains(&expected), "{expected} missing from {f:?}");
+        }
+    }
+
+    #[test]
+    fn targeting_problems_name_their_fields() {
+        let s = settings(json!({
+            "audiences": [{"id": "a", "name": "", "rules": [{"field": "", "op": "equals", "value": "x"}]}],
+            "experiences": [
+                {"id": "e", "name": "E", "audience": "nope", "holdout_percent": 80, "variants": []},
+                {"id": "f", "name": "F", "variants": [{"id": "holdout", "weight": 1, "offers": ["missing"]}]}
+            ]
+        }));
+        let issues = check_settings(&s);
+        let f = fields_of(&issues);
+        for expected in [
+            "audiences.0.name",
+            "audiences.0.rules.0.field",
+            "experiences.0.audience",
+            "experiences.0.holdout_percent",
+            "experiences.0.variants",
+            "experiences.1.variants.0.id",
+            "experiences.1.variants.0.offers",
         ] {
             assert!(f.contains(&expected), "{expected} missing from {f:?}");
         }

@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{OfferView, ReasonView, SessionView};
+use crate::audience::Audience;
 use crate::cancel::{CancelOptions, Feedback};
+use crate::experiment::{Assignment, Experience, Variant, HOLDOUT};
 use crate::offer::Offer;
 use crate::session::SessionStatus;
 use crate::template::{render, Fields};
@@ -40,6 +42,9 @@ pub struct AppSettings {
     pub max_offer_screens: u32,
     /// No offer for a subscription that accepted one this recently.
     pub offer_cooldown_days: u32,
+    pub audiences: Vec<Audience>,
+    /// Checked in order: the first whose audience matches runs.
+    pub experiences: Vec<Experience>,
 }
 
 impl Default for AppSettings {
@@ -109,6 +114,8 @@ impl Default for AppSettings {
             manage_offers: true,
             max_offer_screens: 1,
             offer_cooldown_days: 90,
+            audiences: Vec::new(),
+            experiences: Vec::new(),
         }
     }
 }
@@ -120,6 +127,33 @@ impl AppSettings {
 
     pub fn offer(&self, id: &str) -> Option<&Offer> {
         self.offers.iter().find(|o| o.id == id)
+    }
+
+    /// Picks the session's experience and variant from its fields; None
+    /// runs the app's default page.
+    pub fn assign(&self, fields: &Fields, subject: &str) -> Option<Assignment> {
+        crate::experiment::choose(&self.experiences, &self.audiences, fields)?.assign(subject)
+    }
+
+    /// The variant a session was assigned, if it still exists.
+    pub fn variant(&self, a: &Assignment) -> Option<&Variant> {
+        self.experiences
+            .iter()
+            .find(|e| e.id == a.experience)?
+            .variant(&a.variant)
+    }
+
+    /// Whether the session's group may see this offer: never in a holdout,
+    /// and only the variant's offers when it names some.
+    pub fn offer_allowed(&self, a: Option<&Assignment>, offer_id: &str) -> bool {
+        let Some(a) = a else { return true };
+        if a.variant == HOLDOUT {
+            return false;
+        }
+        match self.variant(a).and_then(|v| v.offers.as_ref()) {
+            Some(ids) => ids.iter().any(|id| id == offer_id),
+            None => true,
+        }
     }
 }
 
@@ -135,6 +169,8 @@ pub struct ViewInput<'a> {
     /// Offers that passed the guardrails for this session.
     pub offers: Vec<&'a Offer>,
     pub offer_screens_left: u32,
+    /// The session's experience and variant, for copy overrides.
+    pub assignment: Option<&'a Assignment>,
 }
 
 pub fn offer_view(offer: &Offer, fields: &Fields) -> OfferView {
@@ -150,11 +186,16 @@ pub fn offer_view(offer: &Offer, fields: &Fields) -> OfferView {
 
 pub fn session_view(input: ViewInput<'_>) -> SessionView {
     let s = input.settings;
+    let variant = input.assignment.and_then(|a| s.variant(a));
+    let title = variant.and_then(|v| v.title.as_ref()).unwrap_or(&s.title);
+    let message = variant
+        .and_then(|v| v.message.as_ref())
+        .unwrap_or(&s.message);
     SessionView {
         status: input.status,
         brand: render(&s.brand, input.fields),
-        title: render(&s.title, input.fields),
-        message: render(&s.message, input.fields),
+        title: render(title, input.fields),
+        message: render(message, input.fields),
         survey_prompt: render(&s.survey_prompt, input.fields),
         reasons: s
             .reasons
@@ -191,6 +232,39 @@ mod tests {
     }
 
     #[test]
+    fn a_variant_overrides_copy_and_narrows_offers_and_a_holdout_sees_none() {
+        let s: AppSettings = serde_json::from_value(serde_json::json!({
+            "experiences": [{"id": "e", "name": "E", "holdout_percent": 0,
+                "variants": [{"id": "b", "weight": 1, "title": "Variant B", "offers": ["o2"]}]}]
+        }))
+        .expect("settings");
+        let b = Assignment {
+            experience: "e".into(),
+            variant: "b".into(),
+        };
+        let v = session_view(ViewInput {
+            settings: &s,
+            fields: &Fields::new(),
+            status: SessionStatus::Open,
+            chosen_reason: None,
+            save_return_url: None,
+            cancel_confirmation_url: None,
+            cancel_effective_at: None,
+            offers: Vec::new(),
+            offer_screens_left: 1,
+            assignment: Some(&b),
+        });
+        assert_eq!(v.title, "Variant B");
+        assert!(s.offer_allowed(Some(&b), "o2") && !s.offer_allowed(Some(&b), "o1"));
+        let hold = Assignment {
+            experience: "e".into(),
+            variant: HOLDOUT.into(),
+        };
+        assert!(!s.offer_allowed(Some(&hold), "o2"));
+        assert!(s.offer_allowed(None, "o1"), "no experience: every offer");
+    }
+
+    #[test]
     fn the_view_is_personalised_with_fallbacks() {
         let s = AppSettings::default();
         let mut fields = Fields::new();
@@ -208,6 +282,7 @@ mod tests {
             cancel_effective_at: None,
             offers: Vec::new(),
             offer_screens_left: 1,
+            assignment: None,
         });
         assert_eq!(v.title, "Before you go, there");
         assert!(

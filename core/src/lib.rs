@@ -5,8 +5,10 @@
 
 pub mod admin;
 pub mod api;
+pub mod audience;
 pub mod cancel;
 pub mod experience;
+pub mod experiment;
 pub mod offer;
 pub mod precancel;
 pub mod session;

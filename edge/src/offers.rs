@@ -34,6 +34,7 @@ pub fn eligible(session: &sessions::Session, now: i64) -> Vec<&Offer> {
     s.offers
         .iter()
         .filter(|o| !exhausted || session.shown_offer_id.as_deref() == Some(o.id.as_str()))
+        .filter(|o| s.offer_allowed(session.assignment.as_ref(), &o.id))
         .filter(|o| {
             offer::check(
                 o,

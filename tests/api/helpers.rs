@@ -237,6 +237,20 @@ impl Stack {
         self.subscription_for(&customer)
     }
 
+    /// A fresh subscription on one of the seeded prices (`snack_yearly`...).
+    pub fn subscription_on(&self, plan: &str) -> Subscription {
+        let customer = self.customer();
+        let sub = self.stripe(
+            "POST",
+            "/v1/subscriptions",
+            &[("customer", &customer), ("items[0][plan]", plan)],
+        );
+        Subscription {
+            id: sub["id"].as_str().expect("subscription id").to_owned(),
+            customer,
+        }
+    }
+
     pub fn subscription_for(&self, customer: &str) -> Subscription {
         self.ensure_plan();
         let sub = self.stripe(

@@ -6,5 +6,6 @@ mod helpers;
 mod admin;
 mod cancel;
 mod emulator;
+mod experiments;
 mod offers;
 mod precancel;

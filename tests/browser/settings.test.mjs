@@ -3,7 +3,7 @@
 // pick it up for a real subscription.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { chromium } from "playwright-core";
 
 const BASE = process.env.HOLDFAST_URL;
@@ -43,11 +43,11 @@ async function stripe(method, path, form) {
   return r.json();
 }
 
-async function newSubscription() {
+async function newSubscription(plan = "snack_monthly") {
   const cus = await stripe("POST", "/v1/customers", { email: "ada@example.com", name: "Ada Lovelace" });
   const tok = await stripe("POST", "/v1/tokens", { "card[number]": "4242424242424242", "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123" });
   await stripe("POST", `/v1/customers/${cus.id}/sources`, { source: tok.id });
-  return (await stripe("POST", "/v1/subscriptions", { customer: cus.id, "items[0][plan]": "snack_monthly" })).id;
+  return (await stripe("POST", "/v1/subscriptions", { customer: cus.id, "items[0][plan]": plan })).id;
 }
 
 test("an admin configures an app's cancel flow and the cancel page follows it", async () => {
@@ -110,6 +110,76 @@ test("an admin configures an app's cancel flow and the cancel page follows it", 
   assert.match(log, /app\.settings/);
   assert.match(log, /app\.create/);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The same assignment as holdfast_core::experiment, to know where a
+// subscriber should land: SHA-256 of "experience\0subject", 10,000 buckets,
+// the holdout first, then the variants by weight.
+function expectedVariant(experience, subject, holdoutPercent, variants) {
+  const digest = createHash("sha256").update(`${experience}\u0000${subject}`).digest();
+  const bucket = digest.readBigUInt64BE(0) % 10000n;
+  const holdout = BigInt(holdoutPercent) * 10000n / 100n;
+  if (bucket < holdout) return "holdout";
+  const total = BigInt(variants.reduce((sum, [, w]) => sum + w, 0));
+  const point = (bucket - holdout) * total / (10000n - holdout);
+  let edge = 0n;
+  for (const [id, w] of variants) {
+    edge += BigInt(w);
+    if (point < edge) return id;
+  }
+  return null;
+}
+
+test("an admin targets yearly payers with an A/B experience and a holdout", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  await page.goto(`${BASE}/admin`);
+  await page.getByLabel("Email").fill(EMAIL);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("New app name").fill("Experiment app");
+  await page.getByRole("button", { name: "Create app" }).click();
+  const appId = await page.getByTestId("app-id").innerText();
+  const signing = await page.getByTestId("signing-secret").innerText();
+  await page.getByRole("link", { name: "Set up its cancel flow" }).click();
+  await page.getByLabel("Heading").waitFor();
+
+  await page.getByRole("button", { name: "Add audience" }).click();
+  const audience = page.getByTestId("audience-0");
+  await audience.getByLabel("Name").fill("Yearly payers");
+  await audience.getByLabel("Id").fill("yearly");
+  const rule = page.getByTestId("audience-0-rule-0");
+  await rule.getByLabel("Field").fill("subscription.plan.interval");
+  await rule.getByLabel("Value").fill("year");
+
+  await page.getByRole("button", { name: "Add experience" }).click();
+  const exp = page.getByTestId("experience-0");
+  await exp.getByLabel("Name").fill("Yearly test");
+  await exp.getByLabel("Id", { exact: true }).fill("yearly-test");
+  await exp.getByLabel("Audience").selectOption({ label: "Yearly payers" });
+  await exp.getByLabel("Holdout (% who see no offer)").fill("20");
+  await page.getByTestId("experience-0-variant-0").getByLabel("Heading (leave empty for the page's)").fill("Variant A heading");
+  await exp.getByRole("button", { name: "Add variant" }).click();
+  await page.getByTestId("experience-0-variant-1").getByLabel("Heading (leave empty for the page's)").fill("Variant B heading");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("saved").waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}/settings-experiment.png`, fullPage: true });
+
+  const headings = { a: "Variant A heading", b: "Variant B heading", holdout: "Before you go, Ada" };
+  for (const plan of ["snack_yearly", "snack_yearly", "snack_monthly"]) {
+    const sub = await newSubscription(plan);
+    const pre = await fetch(`${BASE}/precancel`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ app_id: appId, subscription_id: sub, first_name: "Ada",
+        auth_hash: createHmac("sha256", signing).update(sub).digest("hex") }),
+    });
+    const { url } = await pre.json();
+    await page.goto(url);
+    const want = plan === "snack_yearly"
+      ? headings[expectedVariant("yearly-test", sub, 20, [["a", 1], ["b", 1]])]
+      : "Before you go, Ada";
+    await page.getByRole("heading", { name: want }).waitFor();
+  }
   await page.close();
 });
 

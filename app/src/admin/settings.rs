@@ -3,6 +3,7 @@
 
 mod offers;
 mod reasons;
+mod targeting;
 
 use holdfast_core::cancel::CancelTiming;
 use holdfast_core::experience::AppSettings;
@@ -117,6 +118,8 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
 
             <reasons::Reasons form=form/>
             <offers::Offers form=form/>
+            <targeting::Audiences form=form/>
+            <targeting::Experiences form=form/>
 
             <h2>"Limits"</h2>
             <label>

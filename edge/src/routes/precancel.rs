@@ -79,6 +79,12 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     if let Some(f) = &facts {
         fields.extend(f.fields.clone());
     }
+    // Stable per subscriber: the subscription, else the account's own id.
+    let subject = payload
+        .signed_subject()
+        .or_else(|| payload.email.clone())
+        .unwrap_or_default();
+    let assignment = app.settings.assign(&fields, &subject);
     let token = crate::random::token()?;
     let id = crate::random::id("ses")?;
     let new = sessions::NewSession {
@@ -90,6 +96,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         stripe_lookup: lookup.as_str(),
         fields: &fields,
         facts: facts.as_ref(),
+        assignment: assignment.as_ref(),
         save_return_url: payload.save_return_url.as_deref(),
         cancel_confirmation_url: payload.cancel_confirmation_url.as_deref(),
         now,
@@ -99,6 +106,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         "stripe_lookup": lookup.as_str(),
         "lookup_error": lookup.error(),
         "subscription_status": facts.as_ref().map(|f| f.status),
+        "assignment": assignment,
         "context": payload.context.as_ref().map(|c| json!({"locale": c.locale, "timezone": c.timezone, "url": c.url})),
     });
     db.batch(vec![

@@ -57,6 +57,7 @@ pub async fn view(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         cancel_effective_at: s.cancel_effective_at,
         offers: offers::eligible(&s, now),
         offer_screens_left: offers::screens_left(&s),
+        assignment: s.assignment.as_ref(),
     });
     Ok(http::json(&view, 200))
 }

@@ -15,6 +15,7 @@ pub struct App {
     pub previous: Option<(String, String)>,
     /// The Stripe key saved in the settings UI, sealed.
     pub stripe_key_sealed: Option<String>,
+    pub settings: AppSettings,
 }
 
 #[derive(Deserialize)]
@@ -27,18 +28,19 @@ struct Row {
     previous_secret_key_digest: Option<String>,
     previous_valid_until: Option<i64>,
     stripe_key_sealed: Option<String>,
+    settings: String,
 }
 
 pub async fn get(db: &D1Database, id: &str, now: i64) -> Result<Option<App>, AppError> {
     let row: Option<Row> = stmt(
         db,
         &format!("SELECT id, signing_secret, secret_key_digest, require_signed, previous_signing_secret, \
-         previous_secret_key_digest, previous_valid_until, {} AS stripe_key_sealed FROM apps WHERE id = ?1", super::connection::SEALED_KEY),
+         previous_secret_key_digest, previous_valid_until, {} AS stripe_key_sealed, settings FROM apps WHERE id = ?1", super::connection::SEALED_KEY),
         &[text(id)],
     )?
     .first(None)
     .await?;
-    Ok(row.map(|r| {
+    row.map(|r| {
         let previous = match (
             r.previous_signing_secret,
             r.previous_secret_key_digest,
@@ -47,15 +49,17 @@ pub async fn get(db: &D1Database, id: &str, now: i64) -> Result<Option<App>, App
             (Some(s), Some(k), Some(until)) if until > now => Some((s, k)),
             _ => None,
         };
-        App {
+        Ok(App {
+            settings: parse_settings(&r.settings)?,
             id: r.id,
             signing_secret: r.signing_secret,
             secret_key_digest: r.secret_key_digest,
             require_signed: r.require_signed != 0,
             previous,
             stripe_key_sealed: r.stripe_key_sealed,
-        }
-    }))
+        })
+    })
+    .transpose()
 }
 
 pub fn parse_settings(json: &str) -> Result<AppSettings, AppError> {

@@ -1,4 +1,5 @@
 use holdfast_core::experience::AppSettings;
+use holdfast_core::experiment::Assignment;
 use holdfast_core::session::SessionStatus;
 use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::template::Fields;
@@ -18,6 +19,7 @@ pub struct NewSession<'a> {
     pub stripe_lookup: &'a str,
     pub fields: &'a Fields,
     pub facts: Option<&'a SubscriptionFacts>,
+    pub assignment: Option<&'a Assignment>,
     pub save_return_url: Option<&'a str>,
     pub cancel_confirmation_url: Option<&'a str>,
     pub now: i64,
@@ -34,8 +36,8 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
     stmt(
         db,
         "INSERT INTO sessions (id, token_digest, app_id, subscription_id, customer_id, stripe_lookup, status, \
-         fields, save_return_url, cancel_confirmation_url, created_at, expires_at, updated_at, facts) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12)",
+         fields, save_return_url, cancel_confirmation_url, created_at, expires_at, updated_at, facts, experience_id, variant_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12, ?13, ?14)",
         &[
             text(s.id),
             text(s.token_digest),
@@ -49,6 +51,8 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
             int(s.now),
             int(s.expires_at),
             opt_text(facts.as_deref()),
+            opt_text(s.assignment.map(|a| a.experience.as_str())),
+            opt_text(s.assignment.map(|a| a.variant.as_str())),
         ],
     )
 }
@@ -75,6 +79,7 @@ pub struct Session {
     /// The latest accepted offer of any session on this subscription.
     pub last_offer_at: Option<i64>,
     pub stripe_key_sealed: Option<String>,
+    pub assignment: Option<Assignment>,
 }
 
 #[derive(Deserialize)]
@@ -97,13 +102,15 @@ struct Row {
     offer_id: Option<String>,
     last_offer_at: Option<i64>,
     stripe_key_sealed: Option<String>,
+    experience_id: Option<String>,
+    variant_id: Option<String>,
 }
 
 const SELECT: &str = "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lookup, s.status, s.reason_id, \
      s.fields, s.save_return_url, s.cancel_confirmation_url, s.cancel_effective_at, s.expires_at, a.settings AS app_settings, \
      s.facts, s.offers_shown, s.shown_offer_id, s.offer_id, \
      (SELECT MAX(x.offer_accepted_at) FROM sessions x WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id) AS last_offer_at, \
-     (SELECT sealed_key FROM stripe_connection WHERE id = 1) AS stripe_key_sealed \
+     (SELECT sealed_key FROM stripe_connection WHERE id = 1) AS stripe_key_sealed, s.experience_id, s.variant_id \
      FROM sessions s JOIN apps a ON a.id = s.app_id";
 
 pub async fn by_token_digest(db: &D1Database, digest: &str) -> Result<Option<Session>, AppError> {
@@ -150,6 +157,13 @@ fn into_session(r: Row) -> Result<Session, AppError> {
         offer_id: r.offer_id,
         last_offer_at: r.last_offer_at,
         stripe_key_sealed: r.stripe_key_sealed,
+        assignment: r
+            .experience_id
+            .zip(r.variant_id)
+            .map(|(experience, variant)| Assignment {
+                experience,
+                variant,
+            }),
     })
 }
 

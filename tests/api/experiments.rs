@@ -1,0 +1,99 @@
+//! Audiences, experiences, variants and the holdout, end to end.
+
+use holdfast_core::experience::AppSettings;
+use holdfast_core::experiment::HOLDOUT;
+use serde_json::json;
+
+use crate::helpers::{admin, stack};
+
+#[test]
+fn a_matching_audience_gets_its_experience_with_stable_variants_and_a_holdout_without_offers() {
+    let s = stack();
+    let a = admin();
+    let created = a
+        .send("POST", "/api/admin/apps", &json!({"name": "Experiments"}))
+        .body;
+    let id = created["app"]["id"].as_str().expect("id").to_owned();
+    let secret = created["signing_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let settings = json!({
+        "title": "Default page",
+        "offers": [{"id": "save25", "title": "25% off", "body": "b", "billing": {"type": "discount", "coupon": "SAVE25"}},
+                   {"id": "pause1", "title": "Pause", "body": "b", "billing": {"type": "pause", "duration": 1, "interval": "month"}}],
+        "audiences": [{"id": "yearly", "name": "Yearly payers", "rules": [{"field": "subscription.plan.interval", "op": "equals", "value": "year"}]}],
+        "experiences": [{"id": "yearly-test", "name": "Yearly test", "audience": "yearly", "holdout_percent": 50,
+            "variants": [{"id": "a", "weight": 1, "title": "Variant A"},
+                         {"id": "b", "weight": 1, "title": "Variant B", "offers": ["pause1"]}]}]
+    });
+    assert_eq!(
+        a.send("PUT", &format!("/api/admin/apps/{id}/settings"), &settings)
+            .status,
+        200
+    );
+    let parsed: AppSettings = serde_json::from_value(settings).expect("settings");
+    let start = |sub: &str| {
+        let p = s.precancel(&json!({"app_id": id, "subscription_id": sub, "auth_hash": holdfast_core::signing::auth_hash(&secret, sub)}));
+        let token = p.body["url"]
+            .as_str()
+            .expect("url")
+            .rsplit('/')
+            .next()
+            .expect("token")
+            .to_owned();
+        s.view(&token).body
+    };
+    let offer_ids = |v: &serde_json::Value| -> Vec<String> {
+        v["offers"]
+            .as_array()
+            .expect("offers")
+            .iter()
+            .filter_map(|o| o["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+
+    let monthly = s.subscription_on("snack_monthly");
+    let v = start(&monthly.id);
+    assert_eq!(
+        v["title"], "Default page",
+        "outside the audience: the default page"
+    );
+    assert_eq!(offer_ids(&v), ["save25", "pause1"]);
+
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..30 {
+        let sub = s.subscription_on("snack_yearly");
+        let experience = &parsed.experiences[0];
+        let expected = experience.assign(&sub.id).expect("assigned").variant;
+        let v = start(&sub.id);
+        match expected.as_str() {
+            HOLDOUT => {
+                assert_eq!(v["title"], "Default page");
+                assert!(offer_ids(&v).is_empty(), "the holdout sees no offer");
+            }
+            "a" => {
+                assert_eq!(v["title"], "Variant A");
+                assert_eq!(offer_ids(&v), ["save25", "pause1"]);
+            }
+            _ => {
+                assert_eq!(v["title"], "Variant B");
+                assert_eq!(offer_ids(&v), ["pause1"], "the variant's own offers only");
+            }
+        }
+        assert_eq!(
+            start(&sub.id)["title"],
+            v["title"],
+            "the same subscriber lands in the same group"
+        );
+        seen.insert(expected);
+        if seen.len() == 3 {
+            break;
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        3,
+        "holdout and both variants were reached: {seen:?}"
+    );
+}
