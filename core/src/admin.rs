@@ -283,6 +283,30 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
         out.push(issue("offers", "Configure at most 20 offers."));
     }
     check_targeting(s, &offer_ids, &mut out);
+    let mut names = HashSet::new();
+    for (i, m) in s.mappings.iter().enumerate() {
+        if !crate::mapping::valid_name(&m.name) || !names.insert(m.name.as_str()) {
+            out.push(issue(
+                format!("mappings.{i}.name"),
+                "Use a unique name of lower-case letters, digits and '_'.",
+            ));
+        }
+        if m.source.trim().is_empty() {
+            out.push(issue(
+                format!("mappings.{i}.source"),
+                "Pick where the field comes from.",
+            ));
+        }
+    }
+    let c = &s.branding.accent_color;
+    if !(c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|x| x.is_ascii_hexdigit())) {
+        out.push(issue("branding.accent_color", "Use a colour like #0969da."));
+    }
+    if let Some(logo) = &s.branding.logo_url {
+        if !logo.starts_with("https://") || check_web_url("logo_url", logo).is_err() {
+            out.push(issue("branding.logo_url", "Use an https URL for the logo."));
+        }
+    }
     out
 }
 
@@ -520,4 +544,12 @@ pub fn key_mode(key: &str) -> &'static str {
 pub fn last4(key: &str) -> String {
     let chars: Vec<char> = key.trim().chars().collect();
     chars[chars.len().saturating_sub(4)..].iter().collect()
+}
+
+/// `POST /api/admin/apps/{id}/mappings/preview`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MappingPreviewRequest {
+    pub subscription_id: String,
+    /// The mappings as edited (not yet saved).
+    pub mappings: Vec<crate::mapping::FieldMapping>,
 }

@@ -92,6 +92,11 @@ pub struct SessionView {
     /// How many offer screens may still be shown (0: cancel goes straight on).
     #[serde(default)]
     pub offer_screens_left: u32,
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    /// `#rrggbb`
+    #[serde(default)]
+    pub accent_color: String,
 }
 
 /// An offer as the cancel page shows it.

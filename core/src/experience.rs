@@ -9,6 +9,7 @@ use crate::api::{OfferView, ReasonView, SessionView};
 use crate::audience::Audience;
 use crate::cancel::{CancelOptions, Feedback};
 use crate::experiment::{Assignment, Experience, Variant, HOLDOUT};
+use crate::mapping::FieldMapping;
 use crate::offer::Offer;
 use crate::session::SessionStatus;
 use crate::template::{render, Fields};
@@ -45,6 +46,48 @@ pub struct AppSettings {
     pub audiences: Vec<Audience>,
     /// Checked in order: the first whose audience matches runs.
     pub experiences: Vec<Experience>,
+    /// Seed: "Enrichment". Off: precancel does not read Stripe; the page
+    /// uses the snippet's data and fallbacks.
+    pub enrichment: bool,
+    /// Show the reasons in a per-session order (a reason with id `other`
+    /// stays last), so the first ones are not picked for being first.
+    pub randomize_reasons: bool,
+    pub branding: Branding,
+    /// Named, typed fields for copy, audiences and reports.
+    pub mappings: Vec<FieldMapping>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Branding {
+    /// An https URL of the merchant's logo.
+    pub logo_url: Option<String>,
+    /// `#rrggbb` for buttons and links.
+    pub accent_color: String,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Self {
+            logo_url: None,
+            accent_color: "#0969da".to_owned(),
+        }
+    }
+}
+
+/// Fields to preview copy with in the settings UI.
+pub fn sample_fields() -> Fields {
+    [
+        ("first_name", "Jane"),
+        ("full_name", "Jane Cooper"),
+        ("email", "jane@example.com"),
+        ("subscription.product.name", "Premium Snack Pack"),
+        ("subscription.plan.interval", "month"),
+        ("account.plan", "Pro"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
 }
 
 impl Default for AppSettings {
@@ -116,6 +159,10 @@ impl Default for AppSettings {
             offer_cooldown_days: 90,
             audiences: Vec::new(),
             experiences: Vec::new(),
+            enrichment: true,
+            randomize_reasons: false,
+            branding: Branding::default(),
+            mappings: Vec::new(),
         }
     }
 }
@@ -171,6 +218,24 @@ pub struct ViewInput<'a> {
     pub offer_screens_left: u32,
     /// The session's experience and variant, for copy overrides.
     pub assignment: Option<&'a Assignment>,
+    /// Seeds the per-session order of randomised reasons.
+    pub session_id: &'a str,
+}
+
+/// The reasons in the order this session shows them.
+fn ordered_reasons<'a>(s: &'a AppSettings, session_id: &str) -> Vec<&'a Reason> {
+    let mut reasons: Vec<&Reason> = s.reasons.iter().collect();
+    if s.randomize_reasons {
+        let key = |r: &Reason| {
+            let last = r.id == "other";
+            (
+                last,
+                crate::signing::digest_hex(&format!("{session_id}:{}", r.id)),
+            )
+        };
+        reasons.sort_by_cached_key(|r| key(r));
+    }
+    reasons
 }
 
 pub fn offer_view(offer: &Offer, fields: &Fields) -> OfferView {
@@ -197,9 +262,8 @@ pub fn session_view(input: ViewInput<'_>) -> SessionView {
         title: render(title, input.fields),
         message: render(message, input.fields),
         survey_prompt: render(&s.survey_prompt, input.fields),
-        reasons: s
-            .reasons
-            .iter()
+        reasons: ordered_reasons(s, input.session_id)
+            .into_iter()
             .map(|r| ReasonView {
                 id: r.id.clone(),
                 label: render(&r.label, input.fields),
@@ -216,6 +280,8 @@ pub fn session_view(input: ViewInput<'_>) -> SessionView {
             .map(|o| offer_view(o, input.fields))
             .collect(),
         offer_screens_left: input.offer_screens_left,
+        logo_url: s.branding.logo_url.clone(),
+        accent_color: s.branding.accent_color.clone(),
     }
 }
 
@@ -253,6 +319,7 @@ mod tests {
             offers: Vec::new(),
             offer_screens_left: 1,
             assignment: Some(&b),
+            session_id: "ses_1",
         });
         assert_eq!(v.title, "Variant B");
         assert!(s.offer_allowed(Some(&b), "o2") && !s.offer_allowed(Some(&b), "o1"));
@@ -262,6 +329,37 @@ mod tests {
         };
         assert!(!s.offer_allowed(Some(&hold), "o2"));
         assert!(s.offer_allowed(None, "o1"), "no experience: every offer");
+    }
+
+    #[test]
+    fn randomised_reasons_differ_by_session_keep_other_last_and_are_stable() {
+        let s = AppSettings {
+            randomize_reasons: true,
+            ..AppSettings::default()
+        };
+        let order = |id: &str| {
+            ordered_reasons(&s, id)
+                .iter()
+                .map(|r| r.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(order("ses_1"), order("ses_1"));
+        assert!(
+            (2..40).any(|n| order(&format!("ses_{n}")) != order("ses_1")),
+            "orders vary"
+        );
+        for n in 0..20 {
+            assert_eq!(
+                order(&format!("ses_{n}")).last().map(String::as_str),
+                Some("other")
+            );
+        }
+        let fixed = AppSettings::default();
+        assert_eq!(
+            ordered_reasons(&fixed, "x")[0].id,
+            "too_expensive",
+            "not randomised: as configured"
+        );
     }
 
     #[test]
@@ -283,6 +381,7 @@ mod tests {
             offers: Vec::new(),
             offer_screens_left: 1,
             assignment: None,
+            session_id: "ses_1",
         });
         assert_eq!(v.title, "Before you go, there");
         assert!(

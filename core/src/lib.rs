@@ -9,6 +9,7 @@ pub mod audience;
 pub mod cancel;
 pub mod experience;
 pub mod experiment;
+pub mod mapping;
 pub mod offer;
 pub mod precancel;
 pub mod session;

@@ -169,6 +169,19 @@ pub fn check(
     Ok(())
 }
 
+/// The cooldown alone, for sessions that did not read Stripe (enrichment
+/// off): the state guardrails then run on the fresh read at accept time.
+pub fn check_history(
+    last_offer_accepted_at: Option<i64>,
+    now: i64,
+    cooldown_days: u32,
+) -> Result<(), Ineligible> {
+    if last_offer_accepted_at.is_some_and(|at| now - at < i64::from(cooldown_days) * 86_400) {
+        return Err(Ineligible::RecentOffer);
+    }
+    Ok(())
+}
+
 /// The first offer placed for `reason` that passes the guardrails.
 pub fn pick<'a>(
     offers: &'a [Offer],

@@ -22,6 +22,26 @@ use crate::work::{self, Work};
 
 const READ_DEADLINE: Duration = Duration::from_secs(4);
 
+/// The guardrails on what precancel read. A session that did not read
+/// Stripe (enrichment off) checks the cooldown only here; the fresh read at
+/// accept time checks the rest.
+fn guard(session: &sessions::Session, offer: &Offer, now: i64) -> Result<(), offer::Ineligible> {
+    let cooldown = session.settings.offer_cooldown_days;
+    if session.facts.is_none()
+        && session.stripe_lookup == "skipped"
+        && session.subscription_id.is_some()
+    {
+        return offer::check_history(session.last_offer_at, now, cooldown);
+    }
+    offer::check(
+        offer,
+        session.facts.as_ref(),
+        session.last_offer_at,
+        now,
+        cooldown,
+    )
+}
+
 /// Offers that pass the guardrails on what precancel read from Stripe. Once
 /// the session's offer screens are used up, only the one already shown stays
 /// (a reload shows it again); the server enforces the limit in `show`.
@@ -35,16 +55,7 @@ pub fn eligible(session: &sessions::Session, now: i64) -> Vec<&Offer> {
         .iter()
         .filter(|o| !exhausted || session.shown_offer_id.as_deref() == Some(o.id.as_str()))
         .filter(|o| s.offer_allowed(session.assignment.as_ref(), &o.id))
-        .filter(|o| {
-            offer::check(
-                o,
-                session.facts.as_ref(),
-                session.last_offer_at,
-                now,
-                s.offer_cooldown_days,
-            )
-            .is_ok()
-        })
+        .filter(|o| guard(session, o, now).is_ok())
         .collect()
 }
 
@@ -81,14 +92,7 @@ pub async fn show(
             "This page's decision is already made.".to_owned(),
         ));
     }
-    offer::check(
-        offer,
-        session.facts.as_ref(),
-        session.last_offer_at,
-        now,
-        session.settings.offer_cooldown_days,
-    )
-    .map_err(unavailable)?;
+    guard(session, offer, now).map_err(unavailable)?;
     let results = db
         .batch(vec![
             sessions::show_offer(
@@ -266,14 +270,7 @@ async fn record_only(
     offer: &Offer,
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
-    offer::check(
-        offer,
-        session.facts.as_ref(),
-        session.last_offer_at,
-        now,
-        session.settings.offer_cooldown_days,
-    )
-    .map_err(unavailable)?;
+    guard(session, offer, now).map_err(unavailable)?;
     let results = db
         .batch(vec![
             sessions::start_offer(db, &session.id, SessionStatus::OfferAccepted, &offer.id, now)?,

@@ -382,3 +382,63 @@ fn a_connected_key_is_sealed_never_shown_and_its_missing_permissions_are_named()
     assert_eq!(gone.status, 200);
     assert_eq!(gone.body["source"], "environment");
 }
+
+#[test]
+fn with_enrichment_off_precancel_never_reads_stripe_and_branding_reaches_the_page() {
+    let s = stack();
+    let a = admin();
+    let created = a
+        .send("POST", "/api/admin/apps", &json!({"name": "No enrichment"}))
+        .body;
+    let id = created["app"]["id"].as_str().expect("id").to_owned();
+    let secret = created["signing_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let settings = json!({"enrichment": false, "branding": {"accent_color": "#aa3300", "logo_url": "https://merchant.example/logo.png"}});
+    assert_eq!(
+        a.send("PUT", &format!("/api/admin/apps/{id}/settings"), &settings)
+            .status,
+        200
+    );
+    let bad = a.send(
+        "PUT",
+        &format!("/api/admin/apps/{id}/settings"),
+        &json!({"branding": {"accent_color": "red", "logo_url": "javascript:x"}}),
+    );
+    let fields: Vec<&str> = bad.body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["branding.accent_color", "branding.logo_url"]);
+
+    let sub = s.subscription();
+    let p = s.precancel(&json!({"app_id": id, "subscription_id": sub.id, "auth_hash": holdfast_core::signing::auth_hash(&secret, &sub.id)}));
+    assert_eq!(p.status, 200);
+    assert!(
+        s.stripe_requests(&sub.id).is_empty(),
+        "enrichment off: no Stripe read"
+    );
+    let token = p.body["url"]
+        .as_str()
+        .expect("url")
+        .rsplit('/')
+        .next()
+        .expect("token")
+        .to_owned();
+    let view = s.view(&token).body;
+    assert_eq!(view["accent_color"], "#aa3300");
+    assert_eq!(view["logo_url"], "https://merchant.example/logo.png");
+    assert!(
+        view["message"]
+            .as_str()
+            .expect("message")
+            .contains("your subscription"),
+        "fallback copy"
+    );
+    // Cancelling still reaches Stripe.
+    assert_eq!(s.api(&token, "cancel", &json!({})).status, 200);
+    assert_eq!(s.read_subscription(&sub.id)["cancel_at_period_end"], true);
+}

@@ -97,3 +97,82 @@ fn a_matching_audience_gets_its_experience_with_stable_variants_and_a_holdout_wi
         "holdout and both variants were reached: {seen:?}"
     );
 }
+
+#[test]
+fn mapped_fields_preview_for_a_real_subscription_and_feed_copy_and_audiences() {
+    let s = stack();
+    let a = admin();
+    let created = a
+        .send("POST", "/api/admin/apps", &json!({"name": "Mappings"}))
+        .body;
+    let id = created["app"]["id"].as_str().expect("id").to_owned();
+    let secret = created["signing_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let mappings = json!([
+        {"name": "billing", "kind": "text", "source": "subscription.plan.interval"},
+        {"name": "customer_since", "kind": "date", "source": "subscription.customer.created"},
+        {"name": "seats", "kind": "decimal", "source": "custom.seats"}
+    ]);
+    let sub = s.subscription_on("snack_yearly");
+    let preview = a.send(
+        "POST",
+        &format!("/api/admin/apps/{id}/mappings/preview"),
+        &json!({"subscription_id": sub.id, "mappings": mappings}),
+    );
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.body[0]["value"], "year");
+    assert!(
+        preview.body[1]["value"]
+            .as_str()
+            .expect("a date")
+            .starts_with("20"),
+        "{}",
+        preview.body
+    );
+    assert_eq!(
+        preview.body[2]["value"],
+        serde_json::Value::Null,
+        "absent without the snippet's data"
+    );
+    let missing = a.send(
+        "POST",
+        &format!("/api/admin/apps/{id}/mappings/preview"),
+        &json!({"subscription_id": "sub_nope", "mappings": mappings}),
+    );
+    assert_eq!(missing.status, 400);
+    assert_eq!(missing.body["error"]["field"], "subscription_id");
+
+    let settings = json!({
+        "mappings": mappings,
+        "title": "Billed {{billing | somehow}}, {{seats | some}} seats",
+        "audiences": [{"id": "big", "name": "Big teams", "rules": [{"field": "seats", "op": "greater_than", "value": "10"}]}],
+        "experiences": [{"id": "teams", "name": "Teams", "audience": "big", "variants": [{"id": "a", "weight": 1, "title": "A team of {{seats}}!"}]}]
+    });
+    assert_eq!(
+        a.send("PUT", &format!("/api/admin/apps/{id}/settings"), &settings)
+            .status,
+        200
+    );
+    let start = |custom: serde_json::Value| {
+        let p = s.precancel(
+            &json!({"app_id": id, "subscription_id": sub.id, "custom": custom,
+            "auth_hash": holdfast_core::signing::auth_hash(&secret, &sub.id)}),
+        );
+        let token = p.body["url"]
+            .as_str()
+            .expect("url")
+            .rsplit('/')
+            .next()
+            .expect("token")
+            .to_owned();
+        s.view(&token).body["title"].clone()
+    };
+    assert_eq!(start(json!({"seats": 3})), "Billed year, 3 seats");
+    assert_eq!(
+        start(json!({"seats": 25})),
+        "A team of 25!",
+        "the audience reads the mapped field"
+    );
+}

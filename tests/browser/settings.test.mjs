@@ -183,6 +183,93 @@ test("an admin targets yearly payers with an A/B experience and a holdout", asyn
   await page.close();
 });
 
+async function signIn(page) {
+  await page.goto(`${BASE}/admin`);
+  await page.getByLabel("Email").fill(EMAIL);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Apps" }).waitFor();
+}
+
+async function newApp(page, name) {
+  await page.getByLabel("New app name").fill(name);
+  await page.getByRole("button", { name: "Create app" }).click();
+  await page.getByTestId("new-secrets").waitFor();
+  await page.getByRole("link", { name: "Set up its cancel flow" }).click();
+  await page.getByLabel("Heading").waitFor();
+}
+
+test("an admin edits reasons, every offer type with the pickers, and a field mapping; they persist", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e));
+  await signIn(page);
+  await newApp(page, "Everything app");
+
+  await page.getByTestId("reason-0").getByLabel("Label").fill("Costs too much");
+  await page.getByRole("button", { name: "Add reason" }).click();
+  const added = page.getByTestId("reason-8");
+  await added.getByLabel("Label").fill("Moving abroad");
+  await added.getByLabel("Id").fill("moving");
+  await added.getByLabel("Stripe feedback").selectOption({ label: "Unused" });
+
+  const offerRow = async (i, title, type) => {
+    await page.getByRole("button", { name: "Add offer" }).click();
+    const row = page.getByTestId(`offer-${i}`);
+    await row.getByLabel("Title").fill(title);
+    await row.getByLabel("Type").selectOption(type);
+    return row;
+  };
+  const discount = await offerRow(0, "25% off", "discount");
+  await discount.getByLabel("Copy").fill("Hi {{first_name}}, keep {{subscription.product.name}}");
+  assert.match(await page.getByTestId("offer-0-preview").innerText(), /Hi Jane, keep Premium Snack Pack/);
+  await discount.getByLabel("Coupon").selectOption({ label: "One month free (100% off, once)" });
+  const pause = await offerRow(1, "Pause", "pause");
+  await pause.getByLabel("Duration").fill("2");
+  await pause.getByLabel("Interval").selectOption("month");
+  await offerRow(2, "Free month", "extension");
+  const plan = await offerRow(3, "Go yearly", "plan_change");
+  await plan.getByLabel("New price").selectOption({ label: "Premium Snack Pack: 150.00 USD / year" });
+  await plan.getByLabel("Proration").selectOption("none");
+  const redirect = await offerRow(4, "Talk to us", "redirect");
+  await redirect.getByLabel("URL (may use {{fields}})").fill("https://merchant.example/call?c={{account.internal_id}}");
+  await offerRow(5, "Moving offer", "pause");
+  await page.getByTestId("offer-5").getByLabel("Moving abroad").check();
+
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByTestId("mapping-0").getByLabel("Name").fill("billing");
+  await page.getByTestId("mapping-0").getByLabel("Source").fill("subscription.plan.interval");
+
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("saved").waitFor();
+
+  await page.reload();
+  await page.getByLabel("Heading").waitFor();
+  assert.equal(await page.getByTestId("reason-0").getByLabel("Label").inputValue(), "Costs too much");
+  assert.equal(await page.getByTestId("reason-8").getByLabel("Label").inputValue(), "Moving abroad");
+  assert.equal(await page.getByTestId("offer-1").getByLabel("Duration").inputValue(), "2");
+  await page.getByTestId("offer-3").getByLabel("New price").locator("option:checked").waitFor({ state: "attached" });
+  assert.equal(await page.getByTestId("offer-3").getByLabel("New price").inputValue(), "snack_yearly");
+  assert.equal(await page.getByTestId("offer-0").getByLabel("Coupon").inputValue(), "FREEMONTH");
+  assert.equal(await page.getByTestId("offer-4").getByLabel("URL (may use {{fields}})").inputValue(), "https://merchant.example/call?c={{account.internal_id}}");
+  assert.ok(await page.getByTestId("offer-5").getByLabel("Moving abroad").isChecked());
+  assert.equal(await page.getByTestId("mapping-0").getByLabel("Name").inputValue(), "billing");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("an admin deletes an app that has no sessions", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  page.on("dialog", (d) => d.accept());
+  await signIn(page);
+  await newApp(page, "Throwaway app");
+  await page.getByRole("button", { name: "Delete app" }).click();
+  await page.getByRole("heading", { name: "Apps" }).waitFor();
+  await page.getByRole("table", { name: "Apps" }).waitFor();
+  assert.doesNotMatch(await page.getByRole("table", { name: "Apps" }).innerText(), /Throwaway app/);
+  await page.close();
+});
+
 test("the settings UI may not be framed and sends a strict CSP", async () => {
   const r = await fetch(`${BASE}/admin`);
   assert.equal(r.status, 200);

@@ -161,3 +161,15 @@ pub async fn connect_stripe(csrf: String, key: String) -> Result<StripeConnectio
 pub async fn check_stripe(csrf: String) -> Result<Vec<PermissionCheck>, Error> {
     send(Request::post("/api/admin/stripe/check"), &csrf, NO_BODY).await
 }
+
+pub async fn preview_mappings(
+    app_id: String,
+    form: holdfast_core::admin::MappingPreviewRequest,
+) -> Result<Vec<holdfast_core::mapping::MappedValue>, Error> {
+    send(
+        Request::post(&format!("/api/admin/apps/{app_id}/mappings/preview")),
+        "",
+        Some(&form),
+    )
+    .await
+}

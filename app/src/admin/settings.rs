@@ -6,7 +6,8 @@ mod reasons;
 mod targeting;
 
 use holdfast_core::cancel::CancelTiming;
-use holdfast_core::experience::AppSettings;
+use holdfast_core::experience::{sample_fields, AppSettings};
+use holdfast_core::template::render;
 use leptos::prelude::*;
 
 use super::api;
@@ -89,9 +90,25 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             </label>
             <FieldError issues=form.issues field="message"/>
             <p class="hint">"Personalise with {{first_name | there}}, {{subscription.product.name}}, {{account.plan}}, {{custom.anything}}…"</p>
+            <p class="preview" data-testid="message-preview">"Preview: " {move || s.with(|v| render(&v.message, &sample_fields()))}</p>
             {form.text("Survey question", "survey_prompt", |v| &v.survey_prompt, |v, x| v.survey_prompt = x)}
 
+            <h2>"Branding"</h2>
+            <label>
+                "Logo URL (https)"
+                <input type="url" prop:value=move || s.with(|v| v.branding.logo_url.clone().unwrap_or_default())
+                    on:input=move |ev| s.update(|v| { let x = event_target_value(&ev); v.branding.logo_url = (!x.trim().is_empty()).then_some(x) })/>
+            </label>
+            <FieldError issues=form.issues field="branding.logo_url"/>
+            <label>
+                "Accent colour"
+                <input type="color" prop:value=move || s.with(|v| v.branding.accent_color.clone())
+                    on:input=move |ev| s.update(|v| v.branding.accent_color = event_target_value(&ev))/>
+            </label>
+            <FieldError issues=form.issues field="branding.accent_color"/>
+
             <h2>"Use cases"</h2>
+            {form.check("Enrichment: read the subscription from Stripe to personalise and target", |v| v.enrichment, |v, x| v.enrichment = x)}
             {form.check("Manage cancels: cancel the subscription in Stripe", |v| v.manage_cancels, |v, x| v.manage_cancels = x)}
             {form.check("Manage offers: apply accepted offers in Stripe", |v| v.manage_offers, |v, x| v.manage_offers = x)}
 
@@ -116,8 +133,10 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
                 {form.check("Prorate: credit the unused time", |v| v.cancel.prorate, |v, x| v.cancel.prorate = x)}
             </Show>
 
+            {form.check("Show the reasons in a random order (\"other\" stays last)", |v| v.randomize_reasons, |v, x| v.randomize_reasons = x)}
             <reasons::Reasons form=form/>
             <offers::Offers form=form/>
+            <targeting::Mappings form=form app_id=app_id.clone()/>
             <targeting::Audiences form=form/>
             <targeting::Experiences form=form/>
 

@@ -93,6 +93,10 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         .post_async("/api/admin/stripe/check", |req, ctx| async move {
             api(admin::check_stripe(req, ctx).await)
         })
+        .post_async(
+            "/api/admin/apps/:id/mappings/preview",
+            |req, ctx| async move { api(admin::preview_mappings(req, ctx).await) },
+        )
         .get_async("/api/admin/stripe/coupons", |req, ctx| async move {
             api(admin::coupons(req, ctx).await)
         })

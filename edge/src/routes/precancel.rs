@@ -74,11 +74,17 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     authenticate(req, &app, &payload)?;
     let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
 
-    let (facts, lookup) = lookup(&config, payload.subscription_id.as_deref()).await;
+    // With enrichment off the page runs on the snippet's data alone.
+    let read = payload
+        .subscription_id
+        .as_deref()
+        .filter(|_| app.settings.enrichment);
+    let (facts, lookup) = lookup(&config, read).await;
     let mut fields = payload.fields();
     if let Some(f) = &facts {
         fields.extend(f.fields.clone());
     }
+    holdfast_core::mapping::apply(&app.settings.mappings, &mut fields);
     // Stable per subscriber: the subscription, else the account's own id.
     let subject = payload
         .signed_subject()

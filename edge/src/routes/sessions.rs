@@ -58,6 +58,7 @@ pub async fn view(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         offers: offers::eligible(&s, now),
         offer_screens_left: offers::screens_left(&s),
         assignment: s.assignment.as_ref(),
+        session_id: &s.id,
     });
     Ok(http::json(&view, 200))
 }

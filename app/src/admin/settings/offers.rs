@@ -2,7 +2,9 @@
 //! merchant's Stripe coupons and prices (no typing of ids).
 
 use holdfast_core::admin::{CouponOption, PriceOption};
+use holdfast_core::experience::sample_fields;
 use holdfast_core::offer::{Billing, Interval, Offer, ProrationBehavior};
+use holdfast_core::template::render;
 use leptos::prelude::*;
 
 use super::Form;
@@ -106,6 +108,7 @@ fn OfferRow(
                 <FieldError issues=form.issues field=field("title")/>
                 <label>"Copy"<textarea rows="2" prop:value=get(|o| o.body.clone()) on:input=set(|o, x| o.body = x)></textarea></label>
                 <FieldError issues=form.issues field=field("body")/>
+            <p class="preview" data-testid=format!("offer-{i}-preview")>"Preview: " {move || s.with(|v| v.offers.get(i).map(|o| render(&o.body, &sample_fields())).unwrap_or_default())}</p>
                 <label>"Button"<input type="text" prop:value=get(|o| o.accept_label.clone()) on:input=set(|o, x| o.accept_label = x)/></label>
                 <FieldError issues=form.issues field=field("accept_label")/>
                 <label>"Id"<input type="text" prop:value=get(|o| o.id.clone()) on:input=set(|o, x| o.id = x)/></label>

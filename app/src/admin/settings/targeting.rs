@@ -1,10 +1,13 @@
 //! Audiences (rules on fields) and experiences (A/B variants, a holdout).
 
+use holdfast_core::admin::MappingPreviewRequest;
 use holdfast_core::audience::{Audience, Match, Op, Rule};
 use holdfast_core::experiment::{Experience, Variant};
+use holdfast_core::mapping::{FieldKind, FieldMapping};
 use leptos::prelude::*;
 
 use super::Form;
+use crate::admin::api;
 use crate::admin::fields::FieldError;
 
 /// Fields a rule can use: every key of the seed's Stripe payload, and the
@@ -48,6 +51,80 @@ const OPS: [(Op, &str, &str); 9] = [
     (Op::IsNotEmpty, "is_not_empty", "is not empty"),
 ];
 
+const KINDS: [(FieldKind, &str, &str); 5] = [
+    (FieldKind::Text, "text", "Text"),
+    (FieldKind::Date, "date", "Date"),
+    (FieldKind::Decimal, "decimal", "Decimal"),
+    (FieldKind::Email, "email", "Email"),
+    (FieldKind::Url, "url", "URL"),
+];
+
+/// Field mappings, with a preview of their values for a real subscription.
+#[component]
+pub fn Mappings(form: Form, app_id: String) -> impl IntoView {
+    let s = form.s;
+    let len = move || s.with(|v| v.mappings.len());
+    let sub = RwSignal::new(String::new());
+    let preview = Action::new_local(move |(sub, mappings): &(String, Vec<FieldMapping>)| {
+        api::preview_mappings(
+            app_id.clone(),
+            MappingPreviewRequest {
+                subscription_id: sub.clone(),
+                mappings: mappings.clone(),
+            },
+        )
+    });
+    let m = move |i: usize| s.with(|v| v.mappings.get(i).cloned());
+    let set = move |i: usize, f: Box<dyn FnOnce(&mut FieldMapping)>| {
+        s.update(|v| {
+            if let Some(x) = v.mappings.get_mut(i) {
+                f(x)
+            }
+        })
+    };
+    view! {
+        <datalist id="known-fields">{KNOWN_FIELDS.iter().map(|f| view! { <option value=*f></option> }).collect_view()}</datalist>
+        <h2>"Field mappings"</h2>
+        <p class="hint">"Name a field, give it a type, and pick its source from Stripe or the snippet's account.* and custom.* data. Use it in copy as {{name}} and in audiences."</p>
+        <For each=move || 0..len() key=|i| *i let:i>
+            <div class="rule" data-testid=format!("mapping-{i}")>
+                <label>"Name"<input type="text" prop:value=move || m(i).map(|x| x.name).unwrap_or_default()
+                    on:input=move |ev| { let x = event_target_value(&ev); set(i, Box::new(move |f| f.name = x)) }/></label>
+                <FieldError issues=form.issues field=format!("mappings.{i}.name")/>
+                <label for=format!("mapping-{i}-kind")>"Type"</label>
+                <select id=format!("mapping-{i}-kind") on:change=move |ev| {
+                    let x = event_target_value(&ev);
+                    if let Some((k, _, _)) = KINDS.iter().find(|(_, key, _)| *key == x) { let k = *k; set(i, Box::new(move |f| f.kind = k)) }
+                }>
+                    {KINDS.iter().map(|(k, key, label)| { let k = *k; view! { <option value=*key selected=move || m(i).is_some_and(|x| x.kind == k)>{*label}</option> } }).collect_view()}
+                </select>
+                <label>"Source"<input type="text" list="known-fields" prop:value=move || m(i).map(|x| x.source).unwrap_or_default()
+                    on:input=move |ev| { let x = event_target_value(&ev); set(i, Box::new(move |f| f.source = x)) }/></label>
+                <FieldError issues=form.issues field=format!("mappings.{i}.source")/>
+                <button type="button" class="secondary" on:click=move |_| s.update(|v| { v.mappings.remove(i); })>"Remove field"</button>
+            </div>
+        </For>
+        <button type="button" class="secondary" on:click=move |_| s.update(|v| {
+            v.mappings.push(FieldMapping { name: String::new(), kind: FieldKind::Text, source: String::new() });
+        })>"Add field"</button>
+        <div class="inline">
+            <label>"Preview with subscription"<input type="text" placeholder="sub_…" bind:value=sub/></label>
+            <button type="button" class="secondary" on:click=move |_| { preview.dispatch((sub.get_untracked(), s.with_untracked(|v| v.mappings.clone()))); }>"Preview"</button>
+        </div>
+        {move || preview.value().get().map(|r| match r {
+            Ok(values) => view! {
+                <table class="list" aria-label="Mapped values">
+                    <thead><tr><th>"Field"</th><th>"Source"</th><th>"Value"</th></tr></thead>
+                    <tbody>{values.into_iter().map(|v| view! {
+                        <tr><td>{v.name}</td><td><code>{v.source}</code></td><td>{v.value.unwrap_or_else(|| format!("(none; raw: {})", v.raw.unwrap_or_else(|| "absent".into())))}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }.into_any(),
+            Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+        })}
+    }
+}
+
 #[component]
 pub fn Audiences(form: Form) -> impl IntoView {
     let s = form.s;
@@ -55,7 +132,6 @@ pub fn Audiences(form: Form) -> impl IntoView {
     view! {
         <h2>"Audiences"</h2>
         <p class="hint">"Groups of subscribers by their fields, for experiences."</p>
-        <datalist id="known-fields">{KNOWN_FIELDS.iter().map(|f| view! { <option value=*f></option> }).collect_view()}</datalist>
         <For each=move || 0..len() key=|i| *i let:i>
             <fieldset class="row" data-testid=format!("audience-{i}")>
                 <legend>{format!("Audience {}", i + 1)}</legend>

@@ -121,8 +121,15 @@ fn Flow(token: String, view: SessionView) -> impl IntoView {
     });
     let cancelling = Signal::derive(move || cancel.pending().get() || show.pending().get());
 
+    let accent = view.accent_color.clone();
+    let logo = view.logo_url.clone();
+    let brand = view.brand.clone();
     view! {
-        <header class="brand">{view.brand.clone()}</header>
+        <div class="flow" style:--accent=accent>
+        <header class="brand">
+            {logo.map(|src| view! { <img class="logo" src=src alt=brand.clone()/> })}
+            <span>{view.brand.clone()}</span>
+        </header>
         {move || match stage.get() {
             Stage::Survey => {
                 view! {
@@ -158,6 +165,7 @@ fn Flow(token: String, view: SessionView) -> impl IntoView {
             Stage::Done(outcome) => view! { <done::Done outcome=outcome/> }.into_any(),
         }}
         {move || error().map(|m| view! { <p role="alert" class="error" data-testid="action-error">{m}</p> })}
+        </div>
     }
 }
 

@@ -211,3 +211,36 @@ pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
     }
     Ok(http::json(&settings, 200))
 }
+
+/// Shows what the mappings (as edited) give for a real subscription.
+pub async fn preview_mappings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let form: wire::MappingPreviewRequest = body(&mut req).await?;
+    let id = form.subscription_id.trim();
+    if id.is_empty() || id.len() > 255 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(AppError::bad(
+            "subscription_id",
+            "Enter a Stripe subscription id such as sub_K1Vhej7WAk7k7Z.",
+        ));
+    }
+    let config = crate::config::Config::load(&ctx.env, &db).await?;
+    let reply = crate::stripe::Client::new(&config)
+        .send(
+            &holdfast_core::stripe::retrieve_subscription(id),
+            std::time::Duration::from_secs(8),
+        )
+        .await
+        .map_err(|f| match f {
+            crate::stripe::Failure::Status { status: 404, .. } => {
+                AppError::bad("subscription_id", "Stripe has no such subscription.")
+            }
+            f => AppError::Unavailable(format!("Stripe did not answer: {f}")),
+        })?;
+    let facts = holdfast_core::subscription::SubscriptionFacts::from_stripe(&reply.body)
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(http::json(
+        &holdfast_core::mapping::map(&form.mappings, &facts.fields),
+        200,
+    ))
+}

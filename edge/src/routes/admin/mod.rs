@@ -7,7 +7,8 @@ mod ops;
 mod stripe;
 
 pub use apps::{
-    create_app, delete_app, get_settings, list_apps, put_settings, rotate_app, update_app,
+    create_app, delete_app, get_settings, list_apps, preview_mappings, put_settings, rotate_app,
+    update_app,
 };
 pub use ops::{coupons, operations, prices, retry_operation};
 pub use stripe::{
