@@ -46,6 +46,9 @@ pub struct AppSettings {
     pub audiences: Vec<Audience>,
     /// Checked in order: the first whose audience matches runs.
     pub experiences: Vec<Experience>,
+    /// Seed: "Attribution". On: a save (accepted offer or "keep my
+    /// subscription") is checked in Stripe and booked with its MRR.
+    pub attribution: bool,
     /// Seed: "Enrichment". Off: precancel does not read Stripe; the page
     /// uses the snippet's data and fallbacks.
     pub enrichment: bool,
@@ -159,6 +162,7 @@ impl Default for AppSettings {
             offer_cooldown_days: 90,
             audiences: Vec::new(),
             experiences: Vec::new(),
+            attribution: true,
             enrichment: true,
             randomize_reasons: false,
             branding: Branding::default(),

@@ -12,6 +12,7 @@ pub mod experiment;
 pub mod mapping;
 pub mod offer;
 pub mod precancel;
+pub mod revenue;
 pub mod session;
 pub mod signing;
 pub mod stripe;

@@ -3,6 +3,7 @@
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 mod admin;
+mod attribution;
 mod cancel;
 mod config;
 mod cron;

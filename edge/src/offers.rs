@@ -206,7 +206,7 @@ pub async fn accept(
         && session.stripe_lookup != "missing";
     match (applies_in_stripe, session.subscription_id.as_deref()) {
         (true, Some(sub)) => accept_in_stripe(db, config, session, offer, sub, now).await,
-        _ => record_only(db, session, offer, now).await,
+        _ => record_only(db, config, session, offer, now).await,
     }
 }
 
@@ -259,6 +259,9 @@ async fn accept_in_stripe(
         return current(db, session, offer).await;
     }
     let landed = work::run(db, config, &session.id, &work, now).await?;
+    if landed.status == SessionStatus::OfferAccepted {
+        crate::attribution::validate_save(db, config, session, now).await?;
+    }
     Ok(outcome(session, offer, landed.status))
 }
 
@@ -266,6 +269,7 @@ async fn accept_in_stripe(
 /// app does not let Holdfast manage offers. Recorded for the merchant.
 async fn record_only(
     db: &D1Database,
+    config: &Config,
     session: &sessions::Session,
     offer: &Offer,
     now: i64,
@@ -280,6 +284,7 @@ async fn record_only(
     if results.first().map(changes) != Some(1) {
         return current(db, session, offer).await;
     }
+    crate::attribution::validate_save(db, config, session, now).await?;
     Ok(outcome(session, offer, SessionStatus::OfferAccepted))
 }
 

@@ -80,6 +80,10 @@ fn writes_need_the_csrf_token_and_this_origin_and_change_nothing_without() {
     );
     assert_eq!(cross_site.status, 403);
     assert_eq!(a.get("/api/admin/apps").body, before, "nothing was created");
+    for (method, path) in ROUTES.iter().filter(|(m, _)| *m != "GET") {
+        let status = call(method, path, &[("cookie", &a.cookie), ("origin", &s.url)]);
+        assert_eq!(status, 403, "{method} {path} without its CSRF token");
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod admin;
+mod attribution;
 mod cancel;
 mod emulator;
 mod experiments;

@@ -258,15 +258,26 @@ test("an admin edits reasons, every offer type with the pickers, and a field map
   await page.close();
 });
 
-test("an admin deletes an app that has no sessions", async () => {
+test("an admin edits and deletes an app that has no sessions", async () => {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
   page.on("dialog", (d) => d.accept());
   await signIn(page);
   await newApp(page, "Throwaway app");
+  // Edit: rename it and let it take unsigned requests.
+  await page.getByLabel("App name").fill("Renamed throwaway");
+  await page.getByRole("button", { name: "Rename" }).click();
+  await page.getByRole("heading", { name: "Renamed throwaway" }).waitFor();
+  await page.getByLabel("Require signed requests (auth_hash or the secret key)").uncheck();
+  await page.getByRole("link", { name: "Apps" }).click();
+  const row = page.getByRole("row", { name: /Renamed throwaway/ });
+  await row.waitFor();
+  assert.match(await row.innerText(), /optional/);
+  await row.getByRole("link", { name: "Renamed throwaway" }).click();
+  await page.getByLabel("Heading").waitFor();
   await page.getByRole("button", { name: "Delete app" }).click();
   await page.getByRole("heading", { name: "Apps" }).waitFor();
   await page.getByRole("table", { name: "Apps" }).waitFor();
-  assert.doesNotMatch(await page.getByRole("table", { name: "Apps" }).innerText(), /Throwaway app/);
+  assert.doesNotMatch(await page.getByRole("table", { name: "Apps" }).innerText(), /throwaway/);
   await page.close();
 });
 

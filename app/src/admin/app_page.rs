@@ -14,16 +14,10 @@ pub fn AppPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let session = expect_context::<Session>();
     let rotate = Action::new_local(move |id: &String| api::rotate(session.csrf(), id.clone()));
-    let update = Action::new_local(move |(id, signed): &(String, bool)| {
-        api::update_app(
-            session.csrf(),
-            id.clone(),
-            UpdateAppRequest {
-                name: None,
-                require_signed: Some(*signed),
-            },
-        )
+    let update = Action::new_local(move |(id, form): &(String, UpdateAppRequest)| {
+        api::update_app(session.csrf(), id.clone(), form.clone())
     });
+    let rename = RwSignal::new(String::new());
     let delete = Action::new_local(move |id: &String| api::delete_app(session.csrf(), id.clone()));
     Effect::new(move |_| {
         if let Some(Ok(_)) = delete.value().get() {
@@ -43,8 +37,18 @@ pub fn AppPage() -> impl IntoView {
                     let aid = a.id.clone();
                     let aid2 = a.id.clone();
                     let aid3 = a.id.clone();
+                    let aid4 = a.id.clone();
+                    rename.set(a.name.clone());
                     view! {
                         <h1>{a.name.clone()}</h1>
+                        <form class="inline" on:submit=move |ev| {
+                            ev.prevent_default();
+                            update.dispatch((aid4.clone(), UpdateAppRequest { name: Some(rename.get_untracked()), require_signed: None }));
+                        }>
+                            <label>"App name"<input type="text" maxlength="80" bind:value=rename/></label>
+                            <button class="secondary" type="submit">"Rename"</button>
+                        </form>
+                        {move || update.value().get().and_then(Result::err).map(|e| view! { <p role="alert">{e.message()}</p> })}
                         <section aria-labelledby="install">
                             <h2 id="install">"Install"</h2>
                             <p>"Put this on the page with your Cancel link. Compute auth_hash on your server; never ship the signing secret to the browser."</p>
@@ -58,7 +62,7 @@ pub fn AppPage() -> impl IntoView {
                                     type="checkbox"
                                     prop:checked=a.require_signed
                                     on:change=move |ev| {
-                                        update.dispatch((aid2.clone(), event_target_checked(&ev)));
+                                        update.dispatch((aid2.clone(), UpdateAppRequest { name: None, require_signed: Some(event_target_checked(&ev)) }));
                                     }
                                 />
                                 "Require signed requests (auth_hash or the secret key)"

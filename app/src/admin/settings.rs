@@ -108,6 +108,7 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             <FieldError issues=form.issues field="branding.accent_color"/>
 
             <h2>"Use cases"</h2>
+            {form.check("Attribution: confirm each save in Stripe and book its monthly revenue", |v| v.attribution, |v, x| v.attribution = x)}
             {form.check("Enrichment: read the subscription from Stripe to personalise and target", |v| v.enrichment, |v, x| v.enrichment = x)}
             {form.check("Manage cancels: cancel the subscription in Stripe", |v| v.manage_cancels, |v, x| v.manage_cancels = x)}
             {form.check("Manage offers: apply accepted offers in Stripe", |v| v.manage_offers, |v, x| v.manage_offers = x)}

@@ -176,6 +176,8 @@ pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
             .map_or(s.status, |f| f.status);
         return Err(AppError::Conflict(conflict_message(fresh).to_owned()));
     }
+    let config = Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref());
+    crate::attribution::validate_save(&db, &config, &s, now).await?;
     let outcome = OutcomeResponse {
         status: SessionStatus::Deflected,
         message: "Great, your subscription stays as it is.".to_owned(),

@@ -284,3 +284,17 @@ pub fn finish_offer(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedSta
         &[text(id), int(now)],
     )
 }
+
+pub fn set_attribution(
+    db: &D1Database,
+    id: &str,
+    verdict: &str,
+    mrr: Option<&holdfast_core::revenue::Mrr>,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE sessions SET attribution = ?2, mrr = ?3, mrr_currency = ?4, updated_at = ?5 WHERE id = ?1",
+        &[text(id), text(verdict), opt_int(mrr.map(|m| m.amount)), opt_text(mrr.map(|m| m.currency.as_str())), int(now)],
+    )
+}

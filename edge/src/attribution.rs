@@ -1,0 +1,72 @@
+//! Attribution at the moment of a save (seed: "Validate Saves and
+//! Attribute Revenue"): the subscription must still be live with no cancel
+//! scheduled, and the save is booked with its monthly recurring revenue.
+
+use std::time::Duration;
+
+use holdfast_core::stripe as req;
+use holdfast_core::subscription::SubscriptionFacts;
+use serde_json::json;
+use worker::{console_error, D1Database};
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::store::{events, sessions};
+use crate::stripe::Client;
+
+const DEADLINE: Duration = Duration::from_secs(4);
+
+/// Checks a save in Stripe and records the verdict. A Stripe failure leaves
+/// the save `unknown` (to be checked again later), never unbooked silently.
+pub async fn validate_save(
+    db: &D1Database,
+    config: &Config,
+    session: &sessions::Session,
+    now: i64,
+) -> Result<(), AppError> {
+    let s = &session.settings;
+    let Some(subscription_id) = session
+        .subscription_id
+        .as_deref()
+        .filter(|_| s.attribution && session.stripe_lookup != "missing")
+    else {
+        return Ok(());
+    };
+    let (verdict, mrr, detail) = match Client::new(config)
+        .send(&req::retrieve_subscription(subscription_id), DEADLINE)
+        .await
+    {
+        Ok(reply) => match SubscriptionFacts::from_stripe(&reply.body) {
+            Ok(f) => {
+                let mrr = f.mrr();
+                let verdict = if f.is_saved() {
+                    "confirmed"
+                } else {
+                    "not_saved"
+                };
+                (
+                    verdict,
+                    mrr.clone(),
+                    json!({"status": f.status, "cancel_at_period_end": f.cancel_at_period_end, "mrr": mrr}),
+                )
+            }
+            Err(e) => ("unknown", None, json!({"error": e.to_string()})),
+        },
+        Err(f) => {
+            console_error!("attribution: Stripe read failed: {f}");
+            ("unknown", None, json!({"error": f.to_string()}))
+        }
+    };
+    db.batch(vec![
+        sessions::set_attribution(db, &session.id, verdict, mrr.as_ref(), now)?,
+        events::insert(
+            db,
+            &session.id,
+            "save_validated",
+            &json!({"verdict": verdict, "detail": detail}),
+            now,
+        )?,
+    ])
+    .await?;
+    Ok(())
+}
