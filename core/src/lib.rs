@@ -16,6 +16,7 @@ pub mod revenue;
 pub mod session;
 pub mod signing;
 pub mod stripe;
+pub mod stripe_signature;
 pub mod subscription;
 pub mod template;
 pub mod vault;

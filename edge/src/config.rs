@@ -15,6 +15,7 @@ const PUBLIC_URL: &str = "PUBLIC_URL";
 const DEMO_APP_ID: &str = "DEMO_APP_ID";
 const ADMIN_SETUP_TOKEN: &str = "ADMIN_SETUP_TOKEN";
 const ENCRYPTION_KEY: &str = "HOLDFAST_ENCRYPTION_KEY";
+const STRIPE_WEBHOOK_SECRET: &str = "STRIPE_WEBHOOK_SECRET";
 
 const DEFAULT_STRIPE_API_BASE: &str = "https://api.stripe.com";
 
@@ -48,6 +49,9 @@ pub struct Config {
     pub admin_setup_token: Option<Secret>,
     /// Seals the Stripe key saved in the settings UI (64 hex characters).
     pub encryption_key: Option<Secret>,
+    /// Signing secrets of the Stripe webhook endpoint; two during a rotation
+    /// (comma-separated in `STRIPE_WEBHOOK_SECRET`).
+    pub stripe_webhook_secrets: Vec<Secret>,
     /// Where `stripe_key` came from: `settings`, `environment` or `none`.
     pub stripe_key_source: &'static str,
 }
@@ -78,6 +82,16 @@ impl Config {
             stripe_key,
             admin_setup_token: secret(ADMIN_SETUP_TOKEN),
             encryption_key: secret(ENCRYPTION_KEY),
+            stripe_webhook_secrets: secret(STRIPE_WEBHOOK_SECRET)
+                .map(|s| {
+                    s.expose()
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(|x| Secret(x.to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default(),
             stripe_base: text(STRIPE_API_BASE)
                 .unwrap_or_else(|| DEFAULT_STRIPE_API_BASE.to_owned()),
             public_url: text(PUBLIC_URL).map(|u| u.trim_end_matches('/').to_owned()),

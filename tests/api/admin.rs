@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{admin, post_raw, stack};
 
-const ROUTES: [(&str, &str); 16] = [
+const ROUTES: [(&str, &str); 21] = [
     ("GET", "/api/admin/me"),
     ("POST", "/api/admin/logout"),
     ("GET", "/api/admin/audit"),
@@ -19,6 +19,11 @@ const ROUTES: [(&str, &str); 16] = [
     ("GET", "/api/admin/stripe/coupons"),
     ("GET", "/api/admin/stripe/prices"),
     ("GET", "/api/admin/operations"),
+    ("GET", "/api/admin/stripe"),
+    ("PUT", "/api/admin/stripe"),
+    ("DELETE", "/api/admin/stripe"),
+    ("POST", "/api/admin/stripe/check"),
+    ("POST", "/api/admin/apps/t_signed/mappings/preview"),
     ("POST", "/api/admin/operations/ses_x/retry"),
     ("GET", "/admin/../api/admin/apps"),
     ("GET", "/api/admin/apps?x=1"),

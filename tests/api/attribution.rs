@@ -87,3 +87,94 @@ fn with_attribution_off_a_save_is_not_checked() {
         serde_json::Value::Null
     );
 }
+
+/// A `Stripe-Signature` made by the official `stripe` Python package.
+fn stripe_signs(payload: &str, secret: &str, timestamp: i64) -> String {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let out = std::process::Command::new(format!("{root}/.venv/bin/python"))
+        .args(["-c", "import stripe, sys; print(stripe.WebhookSignature.generate_signature_header(sys.argv[1], sys.argv[2], int(sys.argv[3])))", payload, secret, &timestamp.to_string()])
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("text")
+        .trim()
+        .to_owned()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64
+}
+
+#[test]
+fn stripe_webhooks_are_verified_handled_once_and_update_attribution() {
+    let s = stack_alone();
+    let secret = std::env::var("STRIPE_WEBHOOK_SECRET").expect("the test webhook secret");
+    let sub = s.subscription();
+    let token = s.session("t_signed", &sub.id);
+    assert_eq!(s.api(&token, "deflect", &json!({})).status, 200);
+    assert_eq!(attribution(&s, &sub.id)[0]["attribution"], "confirmed");
+
+    let mut object = s.read_subscription(&sub.id);
+    object["status"] = json!("canceled");
+    let event = json!({"id": format!("evt_{}", sub.id), "type": "customer.subscription.deleted", "data": {"object": object}}).to_string();
+    let url = format!("{}/api/stripe/webhook", s.url);
+    let post = |body: &str, header: &str| {
+        crate::helpers::post_raw(&url, body, &[("stripe-signature", header)])
+    };
+
+    assert_eq!(
+        post(&event, &stripe_signs(&event, "whsec_wrong", now())).status,
+        400,
+        "wrong secret"
+    );
+    assert_eq!(
+        post(&event, &stripe_signs(&event, &secret, now() - 600)).status,
+        400,
+        "stale timestamp"
+    );
+    let changed = event.replace("canceled", "active");
+    assert_eq!(
+        post(&changed, &stripe_signs(&event, &secret, now())).status,
+        400,
+        "changed body"
+    );
+    assert_eq!(
+        attribution(&s, &sub.id)[0]["attribution"],
+        "confirmed",
+        "refused events change nothing"
+    );
+
+    let header = stripe_signs(&event, &secret, now());
+    let first = post(&event, &header);
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["duplicate"], false);
+    assert_eq!(attribution(&s, &sub.id)[0]["attribution"], "lost");
+    let events_after = s.sql(&format!("SELECT COUNT(*) AS n FROM session_events e JOIN sessions x ON x.id = e.session_id WHERE x.subscription_id = '{}'", sub.id));
+
+    // A replay changes nothing, even once a new save of the same subscription exists.
+    let again = s.session("t_signed", &sub.id);
+    assert_eq!(s.api(&again, "deflect", &json!({})).status, 200);
+    let replay = post(&event, &header);
+    assert_eq!(replay.status, 200);
+    assert_eq!(replay.body["duplicate"], true);
+    let events_now = s.sql(&format!("SELECT COUNT(*) AS n FROM session_events e JOIN sessions x ON x.id = e.session_id WHERE x.subscription_id = '{}' AND e.kind = 'save_lost'", sub.id));
+    assert_eq!(events_now[0]["n"], 1);
+    let rows = attribution(&s, &sub.id);
+    assert_eq!(
+        (
+            rows[0]["attribution"].as_str(),
+            rows[1]["attribution"].as_str()
+        ),
+        (Some("lost"), Some("confirmed")),
+        "the new save stands"
+    );
+    assert!(events_after[0]["n"].as_i64().expect("count") >= 3);
+}

@@ -163,12 +163,13 @@ pub async fn check_stripe(csrf: String) -> Result<Vec<PermissionCheck>, Error> {
 }
 
 pub async fn preview_mappings(
+    csrf: String,
     app_id: String,
     form: holdfast_core::admin::MappingPreviewRequest,
 ) -> Result<Vec<holdfast_core::mapping::MappedValue>, Error> {
     send(
         Request::post(&format!("/api/admin/apps/{app_id}/mappings/preview")),
-        "",
+        &csrf,
         Some(&form),
     )
     .await

@@ -6,6 +6,7 @@ mod demo;
 mod precancel;
 mod sessions;
 mod snippet;
+mod stripe_webhook;
 
 use worker::{Env, Request, Response, RouteContext, Router};
 
@@ -42,6 +43,9 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
             "/api/sessions/:token/offers/:offer/accept",
             |req, ctx| async move { api(sessions::accept_offer(req, ctx).await) },
         )
+        .post_async("/api/stripe/webhook", |req, ctx| async move {
+            api(stripe_webhook::receive(req, ctx).await)
+        })
         .get_async("/api/admin/status", |req, ctx| async move {
             api(admin::status(req, ctx).await)
         })

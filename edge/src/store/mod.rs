@@ -6,6 +6,7 @@ pub mod connection;
 pub mod events;
 pub mod operations;
 pub mod sessions;
+pub mod stripe_events;
 
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};

@@ -65,8 +65,10 @@ pub fn Mappings(form: Form, app_id: String) -> impl IntoView {
     let s = form.s;
     let len = move || s.with(|v| v.mappings.len());
     let sub = RwSignal::new(String::new());
+    let session = expect_context::<crate::admin::Session>();
     let preview = Action::new_local(move |(sub, mappings): &(String, Vec<FieldMapping>)| {
         api::preview_mappings(
+            session.csrf(),
             app_id.clone(),
             MappingPreviewRequest {
                 subscription_id: sub.clone(),

@@ -214,7 +214,8 @@ pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
 
 /// Shows what the mappings (as edited) give for a real subscription.
 pub async fn preview_mappings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    // A POST like every write: it carries the CSRF token too.
+    let (db, _, _) = signed_in(&req, &ctx, true).await?;
     let form: wire::MappingPreviewRequest = body(&mut req).await?;
     let id = form.subscription_id.trim();
     if id.is_empty() || id.len() > 255 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

@@ -1,0 +1,68 @@
+//! Incoming Stripe events and what they change in attribution.
+
+use serde_json::Value;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::{int, stmt, text};
+use crate::error::AppError;
+
+/// The first delivery of an event, as recorded with its nonce.
+pub struct Delivery<'a> {
+    pub event_id: &'a str,
+    pub nonce: &'a str,
+}
+
+/// Records the event; 0 changes means it was handled before.
+pub fn record(
+    db: &D1Database,
+    d: &Delivery<'_>,
+    kind: &str,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "INSERT OR IGNORE INTO stripe_events (id, type, received_at, nonce) VALUES (?1, ?2, ?3, ?4)",
+        &[text(d.event_id), text(kind), int(now), text(d.nonce)],
+    )
+}
+
+/// Marks the saves of a subscription `verdict` (with an audit event on each
+/// session), from the states in `from`.
+/// Only the delivery whose nonce was recorded applies them, so a replay in
+/// the same batch changes nothing.
+pub fn mark_saves(
+    db: &D1Database,
+    d: &Delivery<'_>,
+    subscription_id: &str,
+    from: &[&str],
+    verdict: &str,
+    detail: &Value,
+    now: i64,
+) -> Result<[D1PreparedStatement; 2], AppError> {
+    let first = "EXISTS (SELECT 1 FROM stripe_events WHERE id = ?5 AND nonce = ?6)";
+    let states: Vec<String> = from.iter().map(|s| format!("'{s}'")).collect();
+    let states = states.join(", ");
+    let kind = if verdict == "confirmed" {
+        "save_confirmed"
+    } else {
+        "save_lost"
+    };
+    Ok([
+        stmt(
+            db,
+            &format!(
+                "INSERT INTO session_events (session_id, kind, detail, created_at) \
+                 SELECT id, ?2, ?3, ?4 FROM sessions WHERE subscription_id = ?1 AND attribution IN ({states}) AND {first}"
+            ),
+            &[text(subscription_id), text(kind), text(&detail.to_string()), int(now), text(d.event_id), text(d.nonce)],
+        )?,
+        stmt(
+            db,
+            &format!(
+                "UPDATE sessions SET attribution = ?2, updated_at = ?3 WHERE subscription_id = ?1 AND attribution IN ({states}) \
+                 AND EXISTS (SELECT 1 FROM stripe_events WHERE id = ?4 AND nonce = ?5)"
+            ),
+            &[text(subscription_id), text(verdict), int(now), text(d.event_id), text(d.nonce)],
+        )?,
+    ])
+}
