@@ -228,35 +228,18 @@ fn bad_settings_are_refused_field_by_field_and_change_nothing() {
 #[test]
 fn saved_settings_reach_the_cancel_page() {
     let s = stack();
-    let a = admin();
-    let created = a
-        .send("POST", "/api/admin/apps", &json!({"name": "Live settings"}))
-        .body;
-    let id = created["app"]["id"].as_str().expect("id").to_owned();
-    let secret = created["signing_secret"]
-        .as_str()
-        .expect("secret")
-        .to_owned();
-    let settings = json!({
-        "title": "Wait, {{first_name | friend}}!",
-        "reasons": [{"id": "pricey", "label": "Costs too much", "feedback": "too_expensive"}],
-        "offers": [{"id": "half", "title": "Half off", "body": "b", "billing": {"type": "discount", "coupon": "SAVE25"}, "reasons": ["pricey"]}]
-    });
-    let saved = a.send("PUT", &format!("/api/admin/apps/{id}/settings"), &settings);
-    assert_eq!(saved.status, 200, "{}", saved.body);
-    let sub = s.subscription();
-    let p = s.precancel(
-        &json!({"app_id": id, "subscription_id": sub.id, "first_name": "Ada",
-        "auth_hash": holdfast_core::signing::auth_hash(&secret, &sub.id)}),
+    let app = admin().app_with(
+        "Live settings",
+        &json!({
+            "title": "Wait, {{first_name | friend}}!",
+            "reasons": [{"id": "pricey", "label": "Costs too much", "feedback": "too_expensive"}],
+            "offers": [{"id": "half", "title": "Half off", "body": "b", "billing": {"type": "discount", "coupon": "SAVE25"}, "reasons": ["pricey"]}]
+        }),
     );
-    let token = p.body["url"]
-        .as_str()
-        .expect("url")
-        .rsplit('/')
-        .next()
-        .expect("token")
-        .to_owned();
-    let view = s.view(&token).body;
+    let sub = s.subscription();
+    let view = s
+        .view(&s.session_with(&app, &sub.id, json!({"first_name": "Ada"})))
+        .body;
     assert_eq!(view["title"], "Wait, Ada!");
     assert_eq!(view["reasons"][0]["label"], "Costs too much");
     assert_eq!(view["offers"][0]["id"], "half");
@@ -396,23 +379,11 @@ fn a_connected_key_is_sealed_never_shown_and_its_missing_permissions_are_named()
 fn with_enrichment_off_precancel_never_reads_stripe_and_branding_reaches_the_page() {
     let s = stack();
     let a = admin();
-    let created = a
-        .send("POST", "/api/admin/apps", &json!({"name": "No enrichment"}))
-        .body;
-    let id = created["app"]["id"].as_str().expect("id").to_owned();
-    let secret = created["signing_secret"]
-        .as_str()
-        .expect("secret")
-        .to_owned();
     let settings = json!({"enrichment": false, "branding": {"accent_color": "#aa3300", "logo_url": "https://merchant.example/logo.png"}});
-    assert_eq!(
-        a.send("PUT", &format!("/api/admin/apps/{id}/settings"), &settings)
-            .status,
-        200
-    );
+    let app = a.app_with("No enrichment", &settings);
     let bad = a.send(
         "PUT",
-        &format!("/api/admin/apps/{id}/settings"),
+        &format!("/api/admin/apps/{}/settings", app.id),
         &json!({"branding": {"accent_color": "red", "logo_url": "javascript:x"}}),
     );
     let fields: Vec<&str> = bad.body["error"]["fields"]
@@ -424,19 +395,11 @@ fn with_enrichment_off_precancel_never_reads_stripe_and_branding_reaches_the_pag
     assert_eq!(fields, ["branding.accent_color", "branding.logo_url"]);
 
     let sub = s.subscription();
-    let p = s.precancel(&json!({"app_id": id, "subscription_id": sub.id, "auth_hash": holdfast_core::signing::auth_hash(&secret, &sub.id)}));
-    assert_eq!(p.status, 200);
+    let token = s.session_with(&app, &sub.id, json!({}));
     assert!(
         s.stripe_requests(&sub.id).is_empty(),
         "enrichment off: no Stripe read"
     );
-    let token = p.body["url"]
-        .as_str()
-        .expect("url")
-        .rsplit('/')
-        .next()
-        .expect("token")
-        .to_owned();
     let view = s.view(&token).body;
     assert_eq!(view["accent_color"], "#aa3300");
     assert_eq!(view["logo_url"], "https://merchant.example/logo.png");

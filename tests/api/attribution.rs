@@ -44,37 +44,9 @@ fn a_save_is_confirmed_in_stripe_and_booked_with_its_mrr() {
 #[test]
 fn with_attribution_off_a_save_is_not_checked() {
     let s = stack_alone();
-    let a = crate::helpers::admin();
-    let created = a
-        .send(
-            "POST",
-            "/api/admin/apps",
-            &json!({"name": "No attribution"}),
-        )
-        .body;
-    let id = created["app"]["id"].as_str().expect("id").to_owned();
-    let secret = created["signing_secret"]
-        .as_str()
-        .expect("secret")
-        .to_owned();
-    assert_eq!(
-        a.send(
-            "PUT",
-            &format!("/api/admin/apps/{id}/settings"),
-            &json!({"attribution": false})
-        )
-        .status,
-        200
-    );
+    let app = crate::helpers::admin().app_with("No attribution", &json!({"attribution": false}));
     let other = s.subscription();
-    let p = s.precancel(&json!({"app_id": id, "subscription_id": other.id, "auth_hash": holdfast_core::signing::auth_hash(&secret, &other.id)}));
-    let token = p.body["url"]
-        .as_str()
-        .expect("url")
-        .rsplit('/')
-        .next()
-        .expect("token")
-        .to_owned();
+    let token = s.session_with(&app, &other.id, json!({}));
     let reads_before = s.stripe_requests(&other.id).len();
     assert_eq!(s.api(&token, "deflect", &json!({})).status, 200);
     assert_eq!(

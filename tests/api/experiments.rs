@@ -9,15 +9,6 @@ use crate::helpers::{admin, stack};
 #[test]
 fn a_matching_audience_gets_its_experience_with_stable_variants_and_a_holdout_without_offers() {
     let s = stack();
-    let a = admin();
-    let created = a
-        .send("POST", "/api/admin/apps", &json!({"name": "Experiments"}))
-        .body;
-    let id = created["app"]["id"].as_str().expect("id").to_owned();
-    let secret = created["signing_secret"]
-        .as_str()
-        .expect("secret")
-        .to_owned();
     let settings = json!({
         "title": "Default page",
         "offers": [{"id": "save25", "title": "25% off", "body": "b", "billing": {"type": "discount", "coupon": "SAVE25"}},
@@ -27,23 +18,9 @@ fn a_matching_audience_gets_its_experience_with_stable_variants_and_a_holdout_wi
             "variants": [{"id": "a", "weight": 1, "title": "Variant A"},
                          {"id": "b", "weight": 1, "title": "Variant B", "offers": ["pause1"]}]}]
     });
-    assert_eq!(
-        a.send("PUT", &format!("/api/admin/apps/{id}/settings"), &settings)
-            .status,
-        200
-    );
+    let app = admin().app_with("Experiments", &settings);
     let parsed: AppSettings = serde_json::from_value(settings).expect("settings");
-    let start = |sub: &str| {
-        let p = s.precancel(&json!({"app_id": id, "subscription_id": sub, "auth_hash": holdfast_core::signing::auth_hash(&secret, sub)}));
-        let token = p.body["url"]
-            .as_str()
-            .expect("url")
-            .rsplit('/')
-            .next()
-            .expect("token")
-            .to_owned();
-        s.view(&token).body
-    };
+    let start = |sub: &str| s.view(&s.session_with(&app, sub, json!({}))).body;
     let offer_ids = |v: &serde_json::Value| -> Vec<String> {
         v["offers"]
             .as_array()
@@ -102,14 +79,8 @@ fn a_matching_audience_gets_its_experience_with_stable_variants_and_a_holdout_wi
 fn mapped_fields_preview_for_a_real_subscription_and_feed_copy_and_audiences() {
     let s = stack();
     let a = admin();
-    let created = a
-        .send("POST", "/api/admin/apps", &json!({"name": "Mappings"}))
-        .body;
-    let id = created["app"]["id"].as_str().expect("id").to_owned();
-    let secret = created["signing_secret"]
-        .as_str()
-        .expect("secret")
-        .to_owned();
+    let app = a.app_with("Mappings", &json!({}));
+    let id = &app.id;
     let mappings = json!([
         {"name": "billing", "kind": "text", "source": "subscription.plan.interval"},
         {"name": "customer_since", "kind": "date", "source": "subscription.customer.created"},
@@ -156,18 +127,9 @@ fn mapped_fields_preview_for_a_real_subscription_and_feed_copy_and_audiences() {
         200
     );
     let start = |custom: serde_json::Value| {
-        let p = s.precancel(
-            &json!({"app_id": id, "subscription_id": sub.id, "custom": custom,
-            "auth_hash": holdfast_core::signing::auth_hash(&secret, &sub.id)}),
-        );
-        let token = p.body["url"]
-            .as_str()
-            .expect("url")
-            .rsplit('/')
-            .next()
-            .expect("token")
-            .to_owned();
-        s.view(&token).body["title"].clone()
+        s.view(&s.session_with(&app, &sub.id, json!({"custom": custom})))
+            .body["title"]
+            .clone()
     };
     assert_eq!(start(json!({"seats": 3})), "Billed year, 3 seats");
     assert_eq!(

@@ -312,8 +312,7 @@ impl Stack {
     pub fn session(&self, app: &str, subscription_id: &str) -> String {
         let a = self.precancel(&self.signed(app, subscription_id));
         assert_eq!(a.status, 200, "{}", a.body);
-        let url = a.body["url"].as_str().expect("a cancel-page url");
-        url.rsplit('/').next().expect("a token").to_owned()
+        token_of(&a)
     }
 
     pub fn api(&self, token: &str, action: &str, body: &Value) -> Answer {
@@ -431,5 +430,66 @@ impl AdminClient {
                 .set("x-csrf-token", &self.csrf)
                 .send_json(body.clone()),
         )
+    }
+}
+
+/// An app made through the admin API.
+pub struct TestApp {
+    pub id: String,
+    pub signing_secret: String,
+}
+
+impl AdminClient {
+    /// Creates an app and saves `settings` for it.
+    pub fn app_with(&self, name: &str, settings: &Value) -> TestApp {
+        let created = self.send(
+            "POST",
+            "/api/admin/apps",
+            &serde_json::json!({"name": name}),
+        );
+        assert_eq!(created.status, 201, "{}", created.body);
+        let app = TestApp {
+            id: created.body["app"]["id"]
+                .as_str()
+                .expect("app id")
+                .to_owned(),
+            signing_secret: created.body["signing_secret"]
+                .as_str()
+                .expect("signing secret")
+                .to_owned(),
+        };
+        let saved = self.send(
+            "PUT",
+            &format!("/api/admin/apps/{}/settings", app.id),
+            settings,
+        );
+        assert_eq!(saved.status, 200, "{}", saved.body);
+        app
+    }
+}
+
+/// The session token at the end of a precancel answer's URL.
+pub fn token_of(precancel: &Answer) -> String {
+    let url = precancel.body["url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no url in {}", precancel.body));
+    url.rsplit('/').next().expect("a token").to_owned()
+}
+
+impl Stack {
+    /// Starts a session for `app`, signed with its secret; `extra` fields
+    /// (an object) join the payload.
+    pub fn session_with(&self, app: &TestApp, subscription_id: &str, extra: Value) -> String {
+        let mut body = serde_json::json!({
+            "app_id": app.id,
+            "subscription_id": subscription_id,
+            "auth_hash": holdfast_core::signing::auth_hash(&app.signing_secret, subscription_id),
+        });
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        let answer = self.precancel(&body);
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        token_of(&answer)
     }
 }

@@ -168,13 +168,7 @@ fn a_redirect_offer_sends_the_customer_to_the_merchant_url_without_touching_stri
     let mut body = s.signed("t_offers", &sub.id);
     body["account"] = json!({"internal_id": "user 42&x"});
     let a = s.precancel(&body);
-    let token = a.body["url"]
-        .as_str()
-        .expect("url")
-        .rsplit('/')
-        .next()
-        .expect("token")
-        .to_owned();
+    let token = crate::helpers::token_of(&a);
     let r = accept(&token, "callus");
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(

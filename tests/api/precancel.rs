@@ -149,13 +149,7 @@ fn an_unknown_subscription_still_starts_a_session_on_fallback_values() {
     body.as_object_mut().expect("object").remove("first_name");
     let a = s.precancel(&body);
     assert_eq!(a.status, 200, "{}", a.body);
-    let token = a.body["url"]
-        .as_str()
-        .expect("url")
-        .rsplit('/')
-        .next()
-        .expect("token")
-        .to_owned();
+    let token = crate::helpers::token_of(&a);
     let view = s.view(&token);
     assert_eq!(view.body["title"], "Before you go, there");
     assert!(
