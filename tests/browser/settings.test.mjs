@@ -254,6 +254,20 @@ test("an admin edits reasons, every offer type with the pickers, and a field map
   assert.equal(await page.getByTestId("offer-4").getByLabel("URL (may use {{fields}})").inputValue(), "https://merchant.example/call?c={{account.internal_id}}");
   assert.ok(await page.getByTestId("offer-5").getByLabel("Moving abroad").isChecked());
   assert.equal(await page.getByTestId("mapping-0").getByLabel("Name").inputValue(), "billing");
+
+  // Edit an offer; delete the offer, the reason it points at, and the mapping.
+  await page.getByTestId("offer-1").getByLabel("Title").fill("Take two months off");
+  await page.getByTestId("offer-5").getByRole("button", { name: "Remove offer" }).click();
+  await page.getByTestId("reason-8").getByRole("button", { name: "Remove" }).click();
+  await page.getByTestId("mapping-0").getByRole("button", { name: "Remove field" }).click();
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("saved").waitFor();
+  await page.reload();
+  await page.getByLabel("Heading").waitFor();
+  assert.equal(await page.getByTestId("offer-1").getByLabel("Title").inputValue(), "Take two months off");
+  assert.equal(await page.getByTestId("offer-5").count(), 0);
+  assert.equal(await page.getByTestId("reason-8").count(), 0);
+  assert.equal(await page.getByTestId("mapping-0").count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });
