@@ -221,6 +221,12 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
             "Show at most 3 offer screens; easy-cancel laws favour 1.",
         ));
     }
+    if !(1..=365).contains(&s.attribution_window_days) {
+        out.push(issue(
+            "attribution_window_days",
+            "Watch saves for 1 to 365 days.",
+        ));
+    }
     if s.offer_cooldown_days > 3650 {
         out.push(issue("offer_cooldown_days", "Use at most 3650 days."));
     }

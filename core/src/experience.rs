@@ -49,6 +49,8 @@ pub struct AppSettings {
     /// Seed: "Attribution". On: a save (accepted offer or "keep my
     /// subscription") is checked in Stripe and booked with its MRR.
     pub attribution: bool,
+    /// Days a save is watched before it is booked for good.
+    pub attribution_window_days: u32,
     /// Seed: "Enrichment". Off: precancel does not read Stripe; the page
     /// uses the snippet's data and fallbacks.
     pub enrichment: bool,
@@ -163,6 +165,7 @@ impl Default for AppSettings {
             audiences: Vec::new(),
             experiences: Vec::new(),
             attribution: true,
+            attribution_window_days: 30,
             enrichment: true,
             randomize_reasons: false,
             branding: Branding::default(),

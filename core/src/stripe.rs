@@ -123,6 +123,14 @@ pub fn retrieve_subscription(id: &str) -> StripeRequest {
         .param("expand[]", "items.data.price.product")
 }
 
+/// The attribution check: the subscription with its latest invoice, to see
+/// whether it is still paying.
+pub fn retrieve_for_attribution(id: &str) -> StripeRequest {
+    StripeRequest::new(Method::Get, format!("/v1/subscriptions/{id}"))
+        .param("expand[]", "latest_invoice")
+        .param("expand[]", "items.data.price.product")
+}
+
 /// All of a customer's subscriptions; the caller keeps the live ones
 /// (`active`, `trialing`, `past_due`), which one `status` filter cannot say.
 pub fn list_customer_subscriptions(customer_id: &str) -> StripeRequest {

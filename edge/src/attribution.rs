@@ -58,7 +58,14 @@ pub async fn validate_save(
         }
     };
     db.batch(vec![
-        sessions::set_attribution(db, &session.id, verdict, mrr.as_ref(), now)?,
+        sessions::set_attribution(
+            db,
+            &session.id,
+            verdict,
+            mrr.as_ref(),
+            now + i64::from(s.attribution_window_days) * 86_400,
+            now,
+        )?,
         events::insert(
             db,
             &session.id,
@@ -69,4 +76,53 @@ pub async fn validate_save(
     ])
     .await?;
     Ok(())
+}
+
+/// Saves reviewed per cron run, so one run stays inside the Workers limits.
+const REVIEW_BATCH: u32 = 10;
+
+/// The cron's pass over the watch list: each save whose window has ended is
+/// booked `saved`, or `lost` with the reason. A Stripe failure leaves it due
+/// for the next run.
+pub async fn review_due(db: &D1Database, config: &Config, now: i64) -> Result<usize, AppError> {
+    let due = sessions::due_saves(db, now, REVIEW_BATCH).await?;
+    let client = Client::new(config);
+    let mut reviewed = 0;
+    for save in &due {
+        let Ok(reply) = client
+            .send(
+                &req::retrieve_for_attribution(&save.subscription_id),
+                DEADLINE,
+            )
+            .await
+        else {
+            continue;
+        };
+        let Ok(f) = SubscriptionFacts::from_stripe(&reply.body) else {
+            continue;
+        };
+        let invoice = reply
+            .body
+            .pointer("/latest_invoice/status")
+            .and_then(serde_json::Value::as_str);
+        let (verdict, reason) = holdfast_core::revenue::final_verdict(&f, invoice, save.mrr);
+        let kind = if verdict == "saved" {
+            "save_kept"
+        } else {
+            "save_lost"
+        };
+        db.batch(vec![
+            sessions::close_watch(db, &save.id, verdict, reason, now)?,
+            events::insert(
+                db,
+                &save.id,
+                kind,
+                &json!({"reason": reason, "status": f.status, "latest_invoice": invoice}),
+                now,
+            )?,
+        ])
+        .await?;
+        reviewed += 1;
+    }
+    Ok(reviewed)
 }

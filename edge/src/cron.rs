@@ -24,6 +24,11 @@ pub async fn run(env: &Env) {
         Ok(due) => due,
         Err(e) => return console_error!("cron: listing due operations failed: {e:?}"),
     };
+    match crate::attribution::review_due(&db, &config, now).await {
+        Ok(n) if n > 0 => console_log!("cron: {n} watched saves booked"),
+        Ok(_) => {}
+        Err(e) => console_error!("cron: attribution review failed: {e:?}"),
+    }
     for op in &due {
         match crate::work::resume(&db, &config, &op.session_id, now).await {
             Ok(Some(landed)) => console_log!(

@@ -150,3 +150,58 @@ fn stripe_webhooks_are_verified_handled_once_and_update_attribution() {
     );
     assert!(events_after[0]["n"].as_i64().expect("count") >= 3);
 }
+
+#[test]
+fn the_cron_books_watched_saves_as_saved_or_lost_with_the_reason() {
+    let s = stack_alone();
+    let saved = |_: ()| {
+        let sub = s.subscription();
+        let token = s.session("t_signed", &sub.id);
+        assert_eq!(s.api(&token, "deflect", &json!({})).status, 200);
+        assert_eq!(attribution(&s, &sub.id)[0]["attribution"], "confirmed");
+        sub
+    };
+    let (kept, cancelled, scheduled) = (saved(()), saved(()), saved(()));
+    s.stripe(
+        "DELETE",
+        &format!("/v1/subscriptions/{}", cancelled.id),
+        &[],
+    );
+    s.stripe(
+        "POST",
+        &format!("/v1/subscriptions/{}", scheduled.id),
+        &[("cancel_at_period_end", "true")],
+    );
+
+    // The window passes for these three (the others are watched for 30 days).
+    let ids = [&kept.id, &cancelled.id, &scheduled.id]
+        .map(|id| format!("'{id}'"))
+        .join(", ");
+    s.sql(&format!(
+        "UPDATE sessions SET watch_until = 0 WHERE subscription_id IN ({ids})"
+    ));
+    s.run_cron();
+
+    let row = |id: &str| {
+        s.sql(&format!(
+            "SELECT attribution, attribution_reason FROM sessions WHERE subscription_id = '{id}'"
+        ))[0]
+            .clone()
+    };
+    assert_eq!(row(&kept.id)["attribution"], "saved");
+    assert_eq!(row(&cancelled.id)["attribution"], "lost");
+    assert_eq!(
+        row(&cancelled.id)["attribution_reason"],
+        "cancelled elsewhere"
+    );
+    assert_eq!(row(&scheduled.id)["attribution"], "lost");
+    assert_eq!(row(&scheduled.id)["attribution_reason"], "cancel scheduled");
+    let kinds = s.sql(&format!(
+        "SELECT e.kind FROM session_events e JOIN sessions x ON x.id = e.session_id WHERE x.subscription_id = '{}' ORDER BY e.id",
+        kept.id
+    ));
+    assert_eq!(
+        kinds.last().map(|k| k["kind"].clone()),
+        Some(json!("save_kept"))
+    );
+}

@@ -154,6 +154,12 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
                     on:input=move |ev| s.update(|v| v.offer_cooldown_days = event_target_value(&ev).parse().unwrap_or(0))/>
             </label>
             <FieldError issues=form.issues field="offer_cooldown_days"/>
+            <label>
+                "Watch each save for this many days before booking it"
+                <input type="number" min="1" max="365" prop:value=move || s.with(|v| v.attribution_window_days.to_string())
+                    on:input=move |ev| s.update(|v| v.attribution_window_days = event_target_value(&ev).parse().unwrap_or(0))/>
+            </label>
+            <FieldError issues=form.issues field="attribution_window_days"/>
 
             <div class="save-bar">
                 <button class="primary" type="submit" disabled=move || save.pending().get()>"Save"</button>

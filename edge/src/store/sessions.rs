@@ -285,16 +285,53 @@ pub fn finish_offer(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedSta
     )
 }
 
+/// The verdict at the moment of a save; a save stays on the watch list
+/// until `watch_until`.
 pub fn set_attribution(
     db: &D1Database,
     id: &str,
     verdict: &str,
     mrr: Option<&holdfast_core::revenue::Mrr>,
+    watch_until: i64,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "UPDATE sessions SET attribution = ?2, mrr = ?3, mrr_currency = ?4, updated_at = ?5 WHERE id = ?1",
-        &[text(id), text(verdict), opt_int(mrr.map(|m| m.amount)), opt_text(mrr.map(|m| m.currency.as_str())), int(now)],
+        "UPDATE sessions SET attribution = ?2, mrr = ?3, mrr_currency = ?4, watch_until = ?5, updated_at = ?6 WHERE id = ?1",
+        &[text(id), text(verdict), opt_int(mrr.map(|m| m.amount)), opt_text(mrr.map(|m| m.currency.as_str())), int(watch_until), int(now)],
+    )
+}
+
+/// A save whose watch has ended.
+#[derive(Deserialize)]
+pub struct DueSave {
+    pub id: String,
+    pub subscription_id: String,
+    pub mrr: Option<i64>,
+}
+
+pub async fn due_saves(db: &D1Database, now: i64, limit: u32) -> Result<Vec<DueSave>, AppError> {
+    let res = stmt(
+        db,
+        "SELECT id, subscription_id, mrr FROM sessions WHERE attribution IN ('confirmed', 'unknown') \
+         AND watch_until <= ?1 AND subscription_id IS NOT NULL ORDER BY watch_until LIMIT ?2",
+        &[int(now), int(i64::from(limit))],
+    )?
+    .all()
+    .await?;
+    Ok(res.results()?)
+}
+
+pub fn close_watch(
+    db: &D1Database,
+    id: &str,
+    verdict: &str,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE sessions SET attribution = ?2, attribution_reason = ?3, updated_at = ?4 WHERE id = ?1 AND attribution IN ('confirmed', 'unknown')",
+        &[text(id), text(verdict), opt_text(reason), int(now)],
     )
 }
