@@ -180,6 +180,36 @@ test("an admin targets yearly payers with an A/B experience and a holdout", asyn
       : "Before you go, Ada";
     await page.getByRole("heading", { name: want }).waitFor();
   }
+
+  // Edit the experience (one variant, no holdout), then delete it and its
+  // audience: yearly payers see the default page again.
+  const start = async (plan) => {
+    const sub = await newSubscription(plan);
+    const pre = await fetch(`${BASE}/precancel`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ app_id: appId, subscription_id: sub, first_name: "Ada",
+        auth_hash: createHmac("sha256", signing).update(sub).digest("hex") }),
+    });
+    return (await pre.json()).url;
+  };
+  const settingsUrl = `${BASE}/admin/apps/${appId}`;
+  await page.goto(settingsUrl);
+  const edited = page.getByTestId("experience-0");
+  await edited.getByLabel("Holdout (% who see no offer)").fill("0");
+  await page.getByTestId("experience-0-variant-1").getByRole("button", { name: "Remove variant" }).click();
+  await page.getByTestId("experience-0-variant-0").getByLabel("Heading (leave empty for the page's)").fill("Edited heading");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("saved").waitFor();
+  await page.goto(await start("snack_yearly"));
+  await page.getByRole("heading", { name: "Edited heading" }).waitFor();
+
+  await page.goto(settingsUrl);
+  await page.getByTestId("experience-0").getByRole("button", { name: "Remove experience" }).click();
+  await page.getByTestId("audience-0").getByRole("button", { name: "Remove audience" }).click();
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("saved").waitFor();
+  await page.goto(await start("snack_yearly"));
+  await page.getByRole("heading", { name: "Before you go, Ada" }).waitFor();
   await page.close();
 });
 
@@ -255,18 +285,26 @@ test("an admin edits reasons, every offer type with the pickers, and a field map
   assert.ok(await page.getByTestId("offer-5").getByLabel("Moving abroad").isChecked());
   assert.equal(await page.getByTestId("mapping-0").getByLabel("Name").inputValue(), "billing");
 
-  // Edit an offer; delete the offer, the reason it points at, and the mapping.
+  // Edit an offer and the mapping; delete an offer and the reason it points at.
   await page.getByTestId("offer-1").getByLabel("Title").fill("Take two months off");
+  await page.getByTestId("mapping-0").getByLabel("Name").fill("plan_interval");
   await page.getByTestId("offer-5").getByRole("button", { name: "Remove offer" }).click();
   await page.getByTestId("reason-8").getByRole("button", { name: "Remove" }).click();
-  await page.getByTestId("mapping-0").getByRole("button", { name: "Remove field" }).click();
   await page.getByRole("button", { name: "Save" }).click();
   await page.getByTestId("saved").waitFor();
   await page.reload();
   await page.getByLabel("Heading").waitFor();
   assert.equal(await page.getByTestId("offer-1").getByLabel("Title").inputValue(), "Take two months off");
+  assert.equal(await page.getByTestId("mapping-0").getByLabel("Name").inputValue(), "plan_interval");
   assert.equal(await page.getByTestId("offer-5").count(), 0);
   assert.equal(await page.getByTestId("reason-8").count(), 0);
+
+  // Delete the mapping.
+  await page.getByTestId("mapping-0").getByRole("button", { name: "Remove field" }).click();
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("saved").waitFor();
+  await page.reload();
+  await page.getByLabel("Heading").waitFor();
   assert.equal(await page.getByTestId("mapping-0").count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
