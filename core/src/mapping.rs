@@ -108,12 +108,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn fields(pairs: &[(&str, &str)]) -> Fields {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::template::test_fields as fields;
 
     fn mapping(name: &str, kind: FieldKind, source: &str) -> FieldMapping {
         FieldMapping {

@@ -206,10 +206,7 @@ fn check(p: &PrecancelPayload) -> Result<(), FieldError> {
     }
     if let Some(id) = &p.subscription_id {
         // The id becomes part of a Stripe URL path: only Stripe's id alphabet.
-        if id.is_empty()
-            || id.len() > 255
-            || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        if !is_stripe_id(id) {
             return Err(FieldError::new(
                 "subscription_id",
                 "subscription_id must be a Stripe id such as sub_K1Vhej7WAk7k7Z",
@@ -279,6 +276,12 @@ fn check(p: &PrecancelPayload) -> Result<(), FieldError> {
         check_custom("custom", c, 1, &mut keys)?;
     }
     Ok(())
+}
+
+/// Stripe's id alphabet, 1 to 255 characters. Ids become part of Stripe URL
+/// paths, so nothing else may pass (`../customers` would change the call).
+pub fn is_stripe_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 255 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn is_id_char(c: char) -> bool {

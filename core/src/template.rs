@@ -80,17 +80,21 @@ pub fn placeholders(template: &str) -> Vec<String> {
     names
 }
 
+/// Fields from pairs, for the tests of every module that reads them.
+#[cfg(test)]
+pub(crate) fn test_fields(pairs: &[(&str, &str)]) -> Fields {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn fields(pairs: &[(&str, &str)]) -> Fields {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::template::test_fields as fields;
 
     #[test]
     fn fills_known_fields() {

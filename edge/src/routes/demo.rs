@@ -46,7 +46,7 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .map(|d| d.iter().collect())
         .unwrap_or_default();
     let chosen = http::query_param(&url, "subscription")
-        .filter(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !id.is_empty())
+        .filter(|id| holdfast_core::precancel::is_stripe_id(id))
         .or_else(|| {
             subs.first()
                 .and_then(|s| s.get("id"))

@@ -98,7 +98,7 @@ pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let body: CancelRequest = http::parse_json(&http::body(&mut req, MAX_BODY).await?)?;
     let comment = checked_comment(body.comment.as_deref())?;
     let (db, s) = load(&ctx, now).await?;
-    let config = Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref());
+    let config = stripe_config(&ctx, &s);
     let outcome = cancel::request(
         &db,
         &config,
@@ -123,7 +123,7 @@ pub async fn show_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, s) = load(&ctx, now).await?;
     let preview = offers::show(
         &db,
-        &Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref()),
+        &stripe_config(&ctx, &s),
         &s,
         param(&ctx, "offer")?,
         now,
@@ -137,7 +137,7 @@ pub async fn accept_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError>
     let (db, s) = load(&ctx, now).await?;
     let outcome = offers::accept(
         &db,
-        &Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref()),
+        &stripe_config(&ctx, &s),
         &s,
         param(&ctx, "offer")?,
         now,
@@ -176,7 +176,7 @@ pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
             .map_or(s.status, |f| f.status);
         return Err(AppError::Conflict(conflict_message(fresh).to_owned()));
     }
-    let config = Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref());
+    let config = stripe_config(&ctx, &s);
     crate::attribution::validate_save(&db, &config, &s, now).await?;
     let outcome = OutcomeResponse {
         status: SessionStatus::Deflected,
@@ -185,6 +185,11 @@ pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         cancel_effective_at: None,
     };
     Ok(http::json(&outcome, 200))
+}
+
+/// The configuration with the Stripe key the session's query brought along.
+fn stripe_config(ctx: &Ctx, s: &sessions::Session) -> Config {
+    Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref())
 }
 
 fn conflict_message(status: SessionStatus) -> &'static str {

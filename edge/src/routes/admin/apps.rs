@@ -218,8 +218,7 @@ pub async fn preview_mappings(mut req: Request, ctx: Ctx) -> Result<Response, Ap
     let (db, _, _) = signed_in(&req, &ctx, true).await?;
     let form: wire::MappingPreviewRequest = body(&mut req).await?;
     let id = form.subscription_id.trim();
-    if id.is_empty() || id.len() > 255 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
+    if !holdfast_core::precancel::is_stripe_id(id) {
         return Err(AppError::bad(
             "subscription_id",
             "Enter a Stripe subscription id such as sub_K1Vhej7WAk7k7Z.",
