@@ -56,6 +56,9 @@ pub struct SubscriptionFacts {
     /// The first item's price per period, in the currency's minor unit.
     pub amount: Option<i64>,
     pub currency: Option<String>,
+    /// Monthly recurring revenue of every item, less active discounts.
+    #[serde(default)]
+    pub mrr: Option<crate::revenue::Mrr>,
     /// `subscription.*` fields named as in the seed's example payload.
     pub fields: Fields,
 }
@@ -182,6 +185,7 @@ impl SubscriptionFacts {
             paused: sub.get("pause_collection").is_some_and(|p| p.is_object()),
             amount,
             currency: f.get("subscription.currency").cloned(),
+            mrr: crate::revenue::mrr_of(sub),
             status: str_at(sub, &["status"])
                 .map_or(SubscriptionState::Unknown, |s| SubscriptionState::parse(&s)),
             customer_id: id_of(customer),
