@@ -4,6 +4,7 @@
 
 pub mod admin;
 mod api;
+mod format;
 mod pages;
 
 use leptos::prelude::*;

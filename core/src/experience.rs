@@ -189,6 +189,20 @@ impl AppSettings {
         crate::experiment::choose(&self.experiences, &self.audiences, fields)?.assign(subject)
     }
 
+    /// The audience a session is reported under: its experience's, or else
+    /// the first audience its fields match.
+    pub fn audience_of(&self, fields: &Fields, a: Option<&Assignment>) -> Option<String> {
+        let by_experience = a
+            .and_then(|a| self.experiences.iter().find(|e| e.id == a.experience))
+            .and_then(|e| e.audience.clone());
+        by_experience.or_else(|| {
+            self.audiences
+                .iter()
+                .find(|x| x.matches(fields))
+                .map(|x| x.id.clone())
+        })
+    }
+
     /// The variant a session was assigned, if it still exists.
     pub fn variant(&self, a: &Assignment) -> Option<&Variant> {
         self.experiences

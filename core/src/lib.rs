@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod audience;
 pub mod cancel;
+pub mod dashboard;
 pub mod experience;
 pub mod experiment;
 pub mod mapping;

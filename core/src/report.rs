@@ -217,6 +217,9 @@ pub struct Report {
     pub by_audience: Vec<Group>,
     pub by_variant: Vec<Group>,
     pub lift: Vec<ExperienceLift>,
+    /// The period held more sessions than one report reads.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 /// The period a report covers; `bucket_secs` is the width of a chart's bar.
@@ -317,6 +320,7 @@ pub fn report(records: &[SessionRecord], settings: &AppSettings, p: Period) -> R
                 }
             })
             .collect(),
+        truncated: false,
     }
 }
 

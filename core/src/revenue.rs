@@ -265,6 +265,17 @@ impl SubscriptionFacts {
     }
 }
 
+/// Why a subscription no longer counts as saved, from itself alone.
+pub fn lost_reason(f: &SubscriptionFacts) -> Option<&'static str> {
+    use SubscriptionState::*;
+    match f.status {
+        Canceled | IncompleteExpired => Some("cancelled elsewhere"),
+        PastDue | Unpaid | Incomplete => Some("unpaid"),
+        _ if f.cancel_at_period_end => Some("cancel scheduled"),
+        _ => None,
+    }
+}
+
 /// The end of a watch: still live, no cancel scheduled, latest invoice paid
 /// and no smaller than when saved, or lost with the reason.
 pub fn final_verdict(
@@ -272,14 +283,8 @@ pub fn final_verdict(
     latest_invoice_status: Option<&str>,
     mrr_at_save: Option<i64>,
 ) -> (&'static str, Option<&'static str>) {
-    use SubscriptionState::*;
-    match f.status {
-        Canceled | IncompleteExpired => return ("lost", Some("cancelled elsewhere")),
-        PastDue | Unpaid | Incomplete => return ("lost", Some("unpaid")),
-        _ => {}
-    }
-    if f.cancel_at_period_end {
-        return ("lost", Some("cancel scheduled"));
+    if let Some(reason) = lost_reason(f) {
+        return ("lost", Some(reason));
     }
     if matches!(latest_invoice_status, Some("open" | "uncollectible")) {
         return ("lost", Some("unpaid"));

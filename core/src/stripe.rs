@@ -116,11 +116,13 @@ impl StripeRequest {
     }
 }
 
-/// ONE call for precancel: subscription, customer, price and product.
+/// ONE call for precancel: subscription, customer, price and product, and
+/// the coupons of its discounts (for the MRR and the offer's cost).
 pub fn retrieve_subscription(id: &str) -> StripeRequest {
     StripeRequest::new(Method::Get, format!("/v1/subscriptions/{id}"))
         .param("expand[]", "customer")
         .param("expand[]", "items.data.price.product")
+        .param("expand[]", "discounts.source.coupon")
 }
 
 /// The attribution check: the subscription with its latest invoice, to see
@@ -129,6 +131,7 @@ pub fn retrieve_for_attribution(id: &str) -> StripeRequest {
     StripeRequest::new(Method::Get, format!("/v1/subscriptions/{id}"))
         .param("expand[]", "latest_invoice")
         .param("expand[]", "items.data.price.product")
+        .param("expand[]", "discounts.source.coupon")
 }
 
 /// All of a customer's subscriptions; the caller keeps the live ones

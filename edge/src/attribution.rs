@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use holdfast_core::offer::{Billing, Offer};
+use holdfast_core::revenue::{coupons_of, offer_cost};
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
 use serde_json::json;
@@ -16,12 +18,14 @@ use crate::stripe::Client;
 
 const DEADLINE: Duration = Duration::from_secs(4);
 
-/// Checks a save in Stripe and records the verdict. A Stripe failure leaves
-/// the save `unknown` (to be checked again later), never unbooked silently.
+/// Checks a save in Stripe and records the verdict, the MRR it keeps and
+/// what its offer (if any) costs. A Stripe failure leaves the save
+/// `unknown` (to be checked again later), never unbooked silently.
 pub async fn validate_save(
     db: &D1Database,
     config: &Config,
     session: &sessions::Session,
+    offer: Option<&Offer>,
     now: i64,
 ) -> Result<(), AppError> {
     let s = &session.settings;
@@ -32,40 +36,54 @@ pub async fn validate_save(
     else {
         return Ok(());
     };
-    let (verdict, mrr, detail) = match Client::new(config)
+    let before = session.facts.as_ref().and_then(|f| f.mrr.clone());
+    let (verdict, kept, cost, detail) = match Client::new(config)
         .send(&req::retrieve_subscription(subscription_id), DEADLINE)
         .await
     {
         Ok(reply) => match SubscriptionFacts::from_stripe(&reply.body) {
             Ok(f) => {
-                let mrr = f.mrr();
                 let verdict = if f.is_saved() {
                     "confirmed"
                 } else {
                     "not_saved"
                 };
-                (
-                    verdict,
-                    mrr.clone(),
-                    json!({"status": f.status, "cancel_at_period_end": f.cancel_at_period_end, "mrr": mrr}),
-                )
+                let cost = offer.zip(before.as_ref()).and_then(|(o, b)| {
+                    let coupon = match &o.billing {
+                        Billing::Discount { coupon } => coupons_of(&reply.body)
+                            .into_iter()
+                            .find(|c| &c.id == coupon),
+                        _ => None,
+                    };
+                    offer_cost(
+                        &o.billing,
+                        b,
+                        f.mrr.as_ref(),
+                        coupon.as_ref(),
+                        f.period_months(),
+                    )
+                });
+                let detail = json!({"status": f.status, "cancel_at_period_end": f.cancel_at_period_end,
+                    "mrr_before": before, "mrr_kept": f.mrr, "offer_cost": cost});
+                (verdict, f.mrr, cost, detail)
             }
-            Err(e) => ("unknown", None, json!({"error": e.to_string()})),
+            Err(e) => ("unknown", None, None, json!({"error": e.to_string()})),
         },
         Err(f) => {
             console_error!("attribution: Stripe read failed: {f}");
-            ("unknown", None, json!({"error": f.to_string()}))
+            ("unknown", None, None, json!({"error": f.to_string()}))
         }
     };
+    // A deflect gives nothing away.
+    let cost = if offer.is_none() { Some(0) } else { cost };
+    let value = sessions::SaveValue {
+        verdict,
+        kept: kept.as_ref(),
+        offer_cost: cost,
+        watch_until: now + i64::from(s.attribution_window_days) * 86_400,
+    };
     db.batch(vec![
-        sessions::set_attribution(
-            db,
-            &session.id,
-            verdict,
-            mrr.as_ref(),
-            now + i64::from(s.attribution_window_days) * 86_400,
-            now,
-        )?,
+        sessions::set_attribution(db, &session.id, &value, now)?,
         events::insert(
             db,
             &session.id,
@@ -123,6 +141,11 @@ pub async fn review_due(db: &D1Database, config: &Config, now: i64) -> Result<us
         ])
         .await?;
         reviewed += 1;
+    }
+    if reviewed > 0 {
+        crate::store::reports::touch_sync(db, "watch", crate::random::now_secs())?
+            .run()
+            .await?;
     }
     Ok(reviewed)
 }

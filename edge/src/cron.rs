@@ -1,5 +1,5 @@
 //! Cron Trigger: finishes cancels and offers whose Stripe call failed or was
-//! cut off.
+//! cut off, and books the watched saves whose window has ended.
 
 use worker::{console_error, console_log, Env};
 
@@ -10,7 +10,11 @@ use crate::store::operations;
 /// (each takes at most a few subrequests and D1 queries).
 const BATCH: u32 = 10;
 
-pub async fn run(env: &Env) {
+/// `scheduled` is the run's time: the watch list is judged by it. Leases
+/// and retry times are about the processes running now, so operations go
+/// by the wall clock.
+pub async fn run(env: &Env, scheduled: i64) {
+    let now = crate::random::now_secs();
     let db = match config::db(env) {
         Ok(db) => db,
         Err(e) => return console_error!("cron: {e:?}"),
@@ -19,12 +23,11 @@ pub async fn run(env: &Env) {
         Ok(c) => c,
         Err(e) => return console_error!("cron: reading the Stripe connection failed: {e:?}"),
     };
-    let now = crate::random::now_secs();
     let due = match operations::due(&db, now, BATCH).await {
         Ok(due) => due,
         Err(e) => return console_error!("cron: listing due operations failed: {e:?}"),
     };
-    match crate::attribution::review_due(&db, &config, now).await {
+    match crate::attribution::review_due(&db, &config, scheduled).await {
         Ok(n) if n > 0 => console_log!("cron: {n} watched saves booked"),
         Ok(_) => {}
         Err(e) => console_error!("cron: attribution review failed: {e:?}"),

@@ -260,7 +260,7 @@ async fn accept_in_stripe(
     }
     let landed = work::run(db, config, &session.id, &work, now).await?;
     if landed.status == SessionStatus::OfferAccepted {
-        crate::attribution::validate_save(db, config, session, now).await?;
+        crate::attribution::validate_save(db, config, session, Some(offer), now).await?;
     }
     Ok(outcome(session, offer, landed.status))
 }
@@ -284,7 +284,7 @@ async fn record_only(
     if results.first().map(changes) != Some(1) {
         return current(db, session, offer).await;
     }
-    crate::attribution::validate_save(db, config, session, now).await?;
+    crate::attribution::validate_save(db, config, session, Some(offer), now).await?;
     Ok(outcome(session, offer, SessionStatus::OfferAccepted))
 }
 

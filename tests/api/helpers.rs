@@ -333,6 +333,25 @@ impl Stack {
         assert_eq!(a.status, 200, "cron did not run");
     }
 
+    /// Runs the cron as if it were `secs` (unix time): the controllable
+    /// clock of the watch list. Hold the stack alone: other tests' saves
+    /// come due too.
+    pub fn run_cron_at(&self, secs: i64) {
+        // wrangler's `/__scheduled` cannot set the time: the test stack
+        // enables the edge's own clock route (HOLDFAST_DEV_CLOCK=1).
+        let a = post_raw(&format!("{}/api/dev/cron?at={secs}", self.url), "", &[]);
+        assert_eq!(a.status, 200, "cron did not run: {}", a.body);
+    }
+
+    /// Stripe's state after a renewal whose payment failed (`past_due`).
+    pub fn fail_renewal(&self, subscription_id: &str) {
+        let url = format!(
+            "{}/_config/subscriptions/{subscription_id}/renewal_failed",
+            self.emulator
+        );
+        assert!(agent().post(&url).call().is_ok(), "renewal not failed");
+    }
+
     /// Reads the local D1 database directly, as an operator would. Only from
     /// tests that hold the stack alone (`stack_alone`).
     pub fn sql(&self, query: &str) -> Vec<Value> {

@@ -6,6 +6,7 @@ mod helpers;
 mod admin;
 mod attribution;
 mod cancel;
+mod dashboard;
 mod emulator;
 mod experiments;
 mod offers;

@@ -41,7 +41,7 @@ fn coupons(sub: &str) -> Vec<String> {
         .as_array()
         .expect("discounts")
         .iter()
-        .filter_map(|d| d["coupon"]["id"].as_str().map(str::to_owned))
+        .filter_map(|d| d["source"]["coupon"].as_str().map(str::to_owned))
         .collect()
 }
 

@@ -29,7 +29,11 @@ fn a_signed_precancel_starts_a_personalised_session_with_one_stripe_call() {
     assert_eq!(calls[0]["method"], "GET");
     assert_eq!(
         calls[0]["params"]["expand"],
-        json!(["customer", "items.data.price.product"])
+        json!([
+            "customer",
+            "items.data.price.product",
+            "discounts.source.coupon"
+        ])
     );
     assert_eq!(
         calls[0]["stripe_version"],

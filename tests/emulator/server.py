@@ -13,8 +13,9 @@ What it adds to localstripe 1.15.10:
 - Stripe's `resource_missing` error on unknown ids;
 - restricted keys (`POST /_config/restricted_keys`) answering 403 per
   missing permission, as Stripe does;
-- a log of every request (`GET /_config/requests`) and injectable faults
-  (`POST /_config/faults`) for tests;
+- a log of every request (`GET /_config/requests`), injectable faults
+  (`POST /_config/faults`) and failed renewals
+  (`POST /_config/subscriptions/{id}/renewal_failed`) for tests;
 - state in memory, never in localstripe's shared file under /tmp.
 
 Run: python tests/emulator/server.py --port 12111
@@ -202,7 +203,8 @@ def _resolve_discounts(sub, entries):
             out.append(current[entry["discount"]])
         elif entry.get("coupon"):
             coupon = _coupon(entry["coupon"], f"discounts[{i}][coupon]")
-            out.append({"id": "di_" + resources.random_id(14), "object": "discount", "coupon": coupon._export(),
+            out.append({"id": "di_" + resources.random_id(14), "object": "discount",
+                        "source": {"type": "coupon", "coupon": coupon.id},
                         "customer": sub.customer, "subscription": sub.id, "start": int(time.time()), "end": None})
         else:
             raise UserError(400, "Each discount needs a coupon or a discount", {"param": f"discounts[{i}]"})
@@ -212,12 +214,22 @@ def _resolve_discounts(sub, entries):
 _orig_export = resources.Subscription._export
 
 
+def _discount_export(d, expand_coupon):
+    """Today's shape: the coupon under `source`, an id unless expanded."""
+    out = dict(d)
+    if expand_coupon:
+        coupon = resources.store.get("coupon:" + d["source"]["coupon"])
+        out["source"] = {"type": "coupon", "coupon": coupon._export() if coupon else d["source"]["coupon"]}
+    return out
+
+
 def _export(self, expand=None):
     expand = list(expand or [])
-    want = "discounts" in expand
-    obj = _orig_export(self, expand=[e for e in expand if e != "discounts"])
+    deep = "discounts.source.coupon" in expand
+    want = deep or "discounts" in expand
+    obj = _orig_export(self, expand=[e for e in expand if not e.startswith("discounts")])
     discounts = getattr(self, "_discounts", [])
-    obj["discounts"] = list(discounts) if want else [d["id"] for d in discounts]
+    obj["discounts"] = [_discount_export(d, deep) for d in discounts] if want else [d["id"] for d in discounts]
     obj.pop("_discounts", None)
     return obj
 
@@ -261,7 +273,7 @@ def create_preview(params):
     subtotal = (plan.amount or 0) * (sub.quantity or 1)
     total = subtotal
     for d in discounts:
-        c = d["coupon"]
+        c = resources.store.get("coupon:" + d["source"]["coupon"])._export()
         if c.get("percent_off"):
             total = total * (1 - float(c["percent_off"]) / 100)
         elif c.get("amount_off"):
@@ -447,6 +459,14 @@ async def add_restricted_key(request):
     return web.Response(status=204)
 
 
+async def renewal_failed(request):
+    """What a failed renewal leaves behind in Stripe: the subscription
+    `past_due`, as Stripe sets it when the invoice's payment fails."""
+    sub = resources.Subscription._api_retrieve(request.match_info["id"])
+    sub.status = "past_due"
+    return ls.json_response(sub._export())
+
+
 async def clear_faults(request):
     FAULTS.clear()
     return web.Response(status=204)
@@ -464,6 +484,7 @@ def main():
     app.router.add_post("/_config/faults", add_fault)
     app.router.add_delete("/_config/faults", clear_faults)
     app.router.add_post("/_config/restricted_keys", add_restricted_key)
+    app.router.add_post("/_config/subscriptions/{id}/renewal_failed", renewal_failed)
     web.run_app(app, host=args.host, port=args.port, access_log=None, print=lambda *_: print(f"emulator listening on {args.host}:{args.port}", flush=True))
 
 

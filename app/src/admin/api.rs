@@ -7,7 +7,9 @@ use holdfast_core::admin::{
     SetupRequest, StripeConnection, UpdateAppRequest,
 };
 use holdfast_core::api::ApiError;
+use holdfast_core::dashboard::{RevenueCard, SessionDetail, SessionList};
 use holdfast_core::experience::AppSettings;
+use holdfast_core::report::Report;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -173,4 +175,29 @@ pub async fn preview_mappings(
         Some(&form),
     )
     .await
+}
+
+/// `from`, `to`, the bucket and the filters, as a query string.
+pub fn report_query(pairs: &[(&str, String)]) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        q.append_pair(k, v);
+    }
+    q.finish()
+}
+
+pub async fn dashboard(app: String, query: String) -> Result<Report, Error> {
+    get(&format!("/api/admin/apps/{app}/dashboard?{query}")).await
+}
+
+pub async fn sessions(app: String, query: String) -> Result<SessionList, Error> {
+    get(&format!("/api/admin/apps/{app}/sessions?{query}")).await
+}
+
+pub async fn session(id: String) -> Result<SessionDetail, Error> {
+    get(&format!("/api/admin/sessions/{id}")).await
+}
+
+pub async fn revenue_card(app: String) -> Result<RevenueCard, Error> {
+    get(&format!("/api/admin/apps/{app}/revenue")).await
 }

@@ -91,6 +91,7 @@ pub fn AppPage() -> impl IntoView {
                 })
             }}
         </Transition>
+        <RevenueCard app_id=Signal::derive(id)/>
         <Transition fallback=|| ()>
             {move || {
                 settings
@@ -101,6 +102,30 @@ pub fn AppPage() -> impl IntoView {
                     })
             }}
         </Transition>
+    }
+}
+
+/// The seed's Revenue card: the last sync with Stripe and how many
+/// sessions matched a Stripe customer.
+#[component]
+fn RevenueCard(app_id: Signal<String>) -> impl IntoView {
+    let card = LocalResource::new(move || api::revenue_card(app_id.get()));
+    view! {
+        <section class="revenue-card" aria-labelledby="revenue" data-testid="revenue-card">
+            <h2 id="revenue">"Revenue"</h2>
+            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || card.get().map(|r| match r {
+                    Ok(c) => view! {
+                        <p>{if c.attribution { "Attribution is on: saves are checked in Stripe and watched." } else { "Attribution is off: turn it on below to check saves in Stripe." }}</p>
+                        <p>"Last sync: " <strong data-testid="last-sync">{c.last_sync.map_or_else(|| "never".to_owned(), crate::format::date_time)}</strong></p>
+                        <p data-testid="matched">{format!("{} of {} sessions matched a customer in Stripe", c.matched, c.sessions)}</p>
+                        <p data-testid="watching">{format!("{} saves on the watch list", c.watching)}</p>
+                        <p><a href="/admin/dashboard">"Open the dashboard"</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
     }
 }
 

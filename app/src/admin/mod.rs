@@ -1,10 +1,12 @@
-//! The settings UI: sign-in, apps and their install snippet, the cancel
-//! flow's settings, operations that need attention, and the audit log.
+//! The settings UI: sign-in, the dashboard, apps and their install
+//! snippet, the cancel flow's settings, operations that need attention, and
+//! the audit log.
 
 mod api;
 mod app_page;
 mod apps;
 mod auth;
+mod dashboard;
 mod fields;
 mod log;
 mod settings;
@@ -72,6 +74,7 @@ fn Shell(me: Me) -> impl IntoView {
             <header class="admin-header">
                 <strong>"Holdfast"</strong>
                 <nav aria-label="Settings">
+                    <A href="/admin/dashboard">"Dashboard"</A>
                     <A href="/admin">"Apps"</A>
                     <A href="/admin/stripe">"Stripe"</A>
                     <A href="/admin/operations">"Operations"</A>
@@ -86,6 +89,8 @@ fn Shell(me: Me) -> impl IntoView {
                 <Routes fallback=|| view! { <h1>"Not found"</h1> }>
                     <Route path=path!("/admin") view=apps::AppsPage/>
                     <Route path=path!("/admin/apps/:id") view=app_page::AppPage/>
+                    <Route path=path!("/admin/dashboard") view=dashboard::DashboardPage/>
+                    <Route path=path!("/admin/sessions/:id") view=dashboard::SessionPage/>
                     <Route path=path!("/admin/stripe") view=stripe::StripePage/>
                     <Route path=path!("/admin/operations") view=log::OperationsPage/>
                     <Route path=path!("/admin/audit") view=log::AuditPage/>

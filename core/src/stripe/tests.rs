@@ -7,12 +7,12 @@ fn key() -> IdempotencyKey {
 }
 
 #[test]
-fn precancel_is_one_get_with_both_expansions() {
+fn precancel_is_one_get_with_its_expansions() {
     let r = retrieve_subscription("sub_123");
     assert_eq!(r.method, Method::Get);
     assert_eq!(
         r.url("http://127.0.0.1:12111/"),
-        "http://127.0.0.1:12111/v1/subscriptions/sub_123?expand%5B%5D=customer&expand%5B%5D=items.data.price.product"
+        "http://127.0.0.1:12111/v1/subscriptions/sub_123?expand%5B%5D=customer&expand%5B%5D=items.data.price.product&expand%5B%5D=discounts.source.coupon"
     );
     assert_eq!(r.body(), None);
     assert!(!r.is_write());

@@ -107,6 +107,21 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/api/admin/stripe/prices", |req, ctx| async move {
             api(admin::prices(req, ctx).await)
         })
+        .get_async("/api/admin/apps/:id/dashboard", |req, ctx| async move {
+            api(admin::dashboard(req, ctx).await)
+        })
+        .get_async("/api/admin/apps/:id/sessions", |req, ctx| async move {
+            api(admin::sessions(req, ctx).await)
+        })
+        .get_async("/api/admin/apps/:id/sessions.csv", |req, ctx| async move {
+            api(admin::export_sessions(req, ctx).await)
+        })
+        .get_async("/api/admin/apps/:id/revenue", |req, ctx| async move {
+            api(admin::revenue_card(req, ctx).await)
+        })
+        .get_async("/api/admin/sessions/:id", |req, ctx| async move {
+            api(admin::session_detail(req, ctx).await)
+        })
         .get_async("/api/admin/operations", |req, ctx| async move {
             api(admin::operations(req, ctx).await)
         })
@@ -114,6 +129,9 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
             "/api/admin/operations/:session/retry",
             |req, ctx| async move { api(admin::retry_operation(req, ctx).await) },
         )
+        .post_async("/api/dev/cron", |req, ctx| async move {
+            api(dev_cron(req, ctx).await)
+        })
         .get_async("/admin", |req, ctx| async move {
             api(settings_ui(req, ctx).await)
         })
@@ -186,6 +204,25 @@ async fn settings_ui(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .with_status(status)
         .with_headers(headers);
     Ok(resp)
+}
+
+/// Runs the cron as if it were `?at=` (unix seconds): the controllable
+/// clock the tests use for the watch list. Exists only where the
+/// `HOLDFAST_DEV_CLOCK` variable is `1` (the test stack), so no deployed
+/// Worker can be made to judge saves early.
+async fn dev_cron(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let enabled = ctx
+        .env
+        .var("HOLDFAST_DEV_CLOCK")
+        .is_ok_and(|v| v.to_string() == "1");
+    if !enabled {
+        return Err(AppError::NotFound("No such API route.".to_owned()));
+    }
+    let at = crate::http::query_param(&crate::http::raw_url(&req), "at")
+        .and_then(|v| v.parse::<i64>().ok())
+        .ok_or_else(|| AppError::bad("at", "must be a time in unix seconds"))?;
+    crate::cron::run(&ctx.env, at).await;
+    Ok(crate::http::json(&serde_json::json!({"ran_at": at}), 200))
 }
 
 /// A path parameter the route pattern guarantees; absent only if the route

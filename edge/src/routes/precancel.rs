@@ -91,6 +91,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         .or_else(|| payload.email.clone())
         .unwrap_or_default();
     let assignment = app.settings.assign(&fields, &subject);
+    let audience = app.settings.audience_of(&fields, assignment.as_ref());
     let token = crate::random::token()?;
     let id = crate::random::id("ses")?;
     let new = sessions::NewSession {
@@ -103,6 +104,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         fields: &fields,
         facts: facts.as_ref(),
         assignment: assignment.as_ref(),
+        audience_id: audience.as_deref(),
         save_return_url: payload.save_return_url.as_deref(),
         cancel_confirmation_url: payload.cancel_confirmation_url.as_deref(),
         now,

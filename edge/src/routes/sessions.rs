@@ -177,7 +177,7 @@ pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         return Err(AppError::Conflict(conflict_message(fresh).to_owned()));
     }
     let config = stripe_config(&ctx, &s);
-    crate::attribution::validate_save(&db, &config, &s, now).await?;
+    crate::attribution::validate_save(&db, &config, &s, None, now).await?;
     let outcome = OutcomeResponse {
         status: SessionStatus::Deflected,
         message: "Great, your subscription stays as it is.".to_owned(),

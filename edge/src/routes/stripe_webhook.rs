@@ -10,7 +10,8 @@ use super::Ctx;
 use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
-use crate::store::{changes, stripe_events};
+use crate::store::changes;
+use crate::store::stripe_events::{self, Change};
 
 const MAX_BODY: usize = 512 * 1024;
 
@@ -53,13 +54,12 @@ pub async fn receive(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     match kind {
         "customer.subscription.deleted" | "customer.subscription.updated" => {
             if let Ok(f) = SubscriptionFacts::from_stripe(object) {
-                let (from, verdict): (&[&str], &str) = if f.is_saved() {
-                    (&["unknown"], "confirmed")
-                } else {
-                    (&["confirmed", "unknown"], "lost")
+                let change = match holdfast_core::revenue::lost_reason(&f) {
+                    None => Change::confirm(),
+                    Some(reason) => Change::lose(reason),
                 };
                 batch.extend(stripe_events::mark_saves(
-                    &db, &delivery, &f.id, from, verdict, &detail, now,
+                    &db, &delivery, &f.id, &change, &detail, now,
                 )?);
             }
         }
@@ -71,13 +71,13 @@ pub async fn receive(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
                     .and_then(Value::as_str)
             });
             if let Some(sub) = sub {
-                let (from, verdict): (&[&str], &str) = if kind == "invoice.paid" {
-                    (&["unknown"], "confirmed")
+                let change = if kind == "invoice.paid" {
+                    Change::confirm()
                 } else {
-                    (&["confirmed", "unknown"], "lost")
+                    Change::lose("unpaid")
                 };
                 batch.extend(stripe_events::mark_saves(
-                    &db, &delivery, sub, from, verdict, &detail, now,
+                    &db, &delivery, sub, &change, &detail, now,
                 )?);
             }
         }

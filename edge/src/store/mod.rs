@@ -5,6 +5,7 @@ pub mod apps;
 pub mod connection;
 pub mod events;
 pub mod operations;
+pub mod reports;
 pub mod sessions;
 pub mod stripe_events;
 

@@ -1,5 +1,6 @@
 use holdfast_core::experience::AppSettings;
 use holdfast_core::experiment::Assignment;
+use holdfast_core::revenue::Mrr;
 use holdfast_core::session::SessionStatus;
 use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::template::Fields;
@@ -20,6 +21,7 @@ pub struct NewSession<'a> {
     pub fields: &'a Fields,
     pub facts: Option<&'a SubscriptionFacts>,
     pub assignment: Option<&'a Assignment>,
+    pub audience_id: Option<&'a str>,
     pub save_return_url: Option<&'a str>,
     pub cancel_confirmation_url: Option<&'a str>,
     pub now: i64,
@@ -33,11 +35,13 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
         .map(serde_json::to_string)
         .transpose()
         .map_err(|e| AppError::internal(e.to_string()))?;
+    let mrr = s.facts.and_then(|f| f.mrr.as_ref());
     stmt(
         db,
         "INSERT INTO sessions (id, token_digest, app_id, subscription_id, customer_id, stripe_lookup, status, \
-         fields, save_return_url, cancel_confirmation_url, created_at, expires_at, updated_at, facts, experience_id, variant_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12, ?13, ?14)",
+         fields, save_return_url, cancel_confirmation_url, created_at, expires_at, updated_at, facts, experience_id, variant_id, \
+         audience_id, mrr, mrr_currency) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12, ?13, ?14, ?15, ?16, ?17)",
         &[
             text(s.id),
             text(s.token_digest),
@@ -53,6 +57,9 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
             opt_text(facts.as_deref()),
             opt_text(s.assignment.map(|a| a.experience.as_str())),
             opt_text(s.assignment.map(|a| a.variant.as_str())),
+            opt_text(s.audience_id),
+            opt_int(mrr.map(|m| m.amount)),
+            opt_text(mrr.map(|m| m.currency.as_str())),
         ],
     )
 }
@@ -285,20 +292,31 @@ pub fn finish_offer(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedSta
     )
 }
 
+/// What a save is worth, as read when it was confirmed.
+pub struct SaveValue<'a> {
+    pub verdict: &'a str,
+    /// The MRR after the offer (the session keeps its MRR from before it,
+    /// unless precancel could not read one).
+    pub kept: Option<&'a Mrr>,
+    pub offer_cost: Option<i64>,
+    pub watch_until: i64,
+}
+
 /// The verdict at the moment of a save; a save stays on the watch list
 /// until `watch_until`.
 pub fn set_attribution(
     db: &D1Database,
     id: &str,
-    verdict: &str,
-    mrr: Option<&holdfast_core::revenue::Mrr>,
-    watch_until: i64,
+    v: &SaveValue<'_>,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
+    let kept = v.kept.map(|m| m.amount);
+    let currency = v.kept.map(|m| m.currency.as_str());
     stmt(
         db,
-        "UPDATE sessions SET attribution = ?2, mrr = ?3, mrr_currency = ?4, watch_until = ?5, updated_at = ?6 WHERE id = ?1",
-        &[text(id), text(verdict), opt_int(mrr.map(|m| m.amount)), opt_text(mrr.map(|m| m.currency.as_str())), int(watch_until), int(now)],
+        "UPDATE sessions SET attribution = ?2, mrr_kept = ?3, mrr = COALESCE(mrr, ?3), mrr_currency = COALESCE(mrr_currency, ?4), \
+         offer_cost = ?5, watch_until = ?6, updated_at = ?7 WHERE id = ?1",
+        &[text(id), text(v.verdict), opt_int(kept), opt_text(currency), opt_int(v.offer_cost), int(v.watch_until), int(now)],
     )
 }
 
@@ -307,13 +325,14 @@ pub fn set_attribution(
 pub struct DueSave {
     pub id: String,
     pub subscription_id: String,
+    /// The MRR kept when the save was confirmed.
     pub mrr: Option<i64>,
 }
 
 pub async fn due_saves(db: &D1Database, now: i64, limit: u32) -> Result<Vec<DueSave>, AppError> {
     let res = stmt(
         db,
-        "SELECT id, subscription_id, mrr FROM sessions WHERE attribution IN ('confirmed', 'unknown') \
+        "SELECT id, subscription_id, COALESCE(mrr_kept, mrr) AS mrr FROM sessions WHERE attribution IN ('confirmed', 'unknown') \
          AND watch_until <= ?1 AND subscription_id IS NOT NULL ORDER BY watch_until LIMIT ?2",
         &[int(now), int(i64::from(limit))],
     )?

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{int, stmt, text};
+use super::{int, opt_text, stmt, text};
 use crate::error::AppError;
 
 /// The first delivery of an event, as recorded with its nonce.
@@ -26,23 +26,49 @@ pub fn record(
     )
 }
 
-/// Marks the saves of a subscription `verdict` (with an audit event on each
-/// session), from the states in `from`.
+/// What an event does to the saves of its subscription.
+pub struct Change {
+    from: &'static [&'static str],
+    verdict: &'static str,
+    reason: Option<&'static str>,
+}
+
+impl Change {
+    /// Still paying: a save Stripe could not confirm before is confirmed.
+    pub fn confirm() -> Self {
+        Self {
+            from: &["unknown"],
+            verdict: "confirmed",
+            reason: None,
+        }
+    }
+
+    /// No longer paying: any save still watched is lost, with the reason.
+    pub fn lose(reason: &'static str) -> Self {
+        Self {
+            from: &["confirmed", "unknown"],
+            verdict: "lost",
+            reason: Some(reason),
+        }
+    }
+}
+
+/// Applies `change` to the saves of a subscription, with an audit event on
+/// each session.
 /// Only the delivery whose nonce was recorded applies them, so a replay in
 /// the same batch changes nothing.
 pub fn mark_saves(
     db: &D1Database,
     d: &Delivery<'_>,
     subscription_id: &str,
-    from: &[&str],
-    verdict: &str,
+    change: &Change,
     detail: &Value,
     now: i64,
 ) -> Result<[D1PreparedStatement; 2], AppError> {
     let first = "EXISTS (SELECT 1 FROM stripe_events WHERE id = ?5 AND nonce = ?6)";
-    let states: Vec<String> = from.iter().map(|s| format!("'{s}'")).collect();
+    let states: Vec<String> = change.from.iter().map(|s| format!("'{s}'")).collect();
     let states = states.join(", ");
-    let kind = if verdict == "confirmed" {
+    let kind = if change.verdict == "confirmed" {
         "save_confirmed"
     } else {
         "save_lost"
@@ -59,10 +85,10 @@ pub fn mark_saves(
         stmt(
             db,
             &format!(
-                "UPDATE sessions SET attribution = ?2, updated_at = ?3 WHERE subscription_id = ?1 AND attribution IN ({states}) \
-                 AND EXISTS (SELECT 1 FROM stripe_events WHERE id = ?4 AND nonce = ?5)"
+                "UPDATE sessions SET attribution = ?2, attribution_reason = ?6, updated_at = ?3 WHERE subscription_id = ?1 \
+                 AND attribution IN ({states}) AND EXISTS (SELECT 1 FROM stripe_events WHERE id = ?4 AND nonce = ?5)"
             ),
-            &[text(subscription_id), text(verdict), int(now), text(d.event_id), text(d.nonce)],
+            &[text(subscription_id), text(change.verdict), int(now), text(d.event_id), text(d.nonce), opt_text(change.reason)],
         )?,
     ])
 }

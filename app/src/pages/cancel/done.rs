@@ -4,7 +4,7 @@ use holdfast_core::api::{OutcomeResponse, SessionView};
 use holdfast_core::session::SessionStatus;
 use leptos::prelude::*;
 
-use super::format::date;
+use crate::format::date;
 
 #[component]
 pub fn Done(outcome: OutcomeResponse) -> impl IntoView {

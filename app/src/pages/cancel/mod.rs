@@ -2,7 +2,7 @@
 //! most one offer screen, and a cancel button on every step.
 
 mod done;
-mod format;
+
 mod offer;
 mod survey;
 

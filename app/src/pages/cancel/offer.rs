@@ -4,7 +4,7 @@
 use holdfast_core::api::OfferPreview;
 use leptos::prelude::*;
 
-use super::format::{date, money};
+use crate::format::{date, money};
 
 #[component]
 pub fn OfferScreen(

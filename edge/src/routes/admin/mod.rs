@@ -4,6 +4,7 @@
 
 mod apps;
 mod ops;
+mod reports;
 mod stripe;
 
 pub use apps::{
@@ -11,6 +12,9 @@ pub use apps::{
     update_app,
 };
 pub use ops::{coupons, operations, prices, retry_operation};
+pub use reports::{
+    dashboard, export as export_sessions, revenue_card, session as session_detail, sessions,
+};
 pub use stripe::{
     check as check_stripe, connect as connect_stripe, disconnect as disconnect_stripe,
     get_connection as stripe_connection,

@@ -1,4 +1,5 @@
-//! Money and dates as the customer reads them.
+//! Money and dates as people read them, on the cancel page and in the
+//! dashboard.
 
 use wasm_bindgen::JsValue;
 
@@ -21,4 +22,15 @@ pub fn date(secs: i64) -> String {
     let d = js_sys::Date::new(&JsValue::from_f64(secs as f64 * 1000.0));
     d.to_locale_date_string("default", &JsValue::UNDEFINED)
         .into()
+}
+
+/// A unix time as date and time in the reader's locale.
+pub fn date_time(secs: i64) -> String {
+    let d = js_sys::Date::new(&JsValue::from_f64(secs as f64 * 1000.0));
+    d.to_locale_string("default", &JsValue::UNDEFINED).into()
+}
+
+/// A share as a percentage with one decimal, e.g. `62.5%`.
+pub fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
 }

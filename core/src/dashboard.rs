@@ -1,0 +1,276 @@
+//! The dashboard's API: its query (period and filters, validated here),
+//! the session list, a session's audit trail, the Revenue card, and the
+//! CSV export's rows.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::admin::FieldIssue;
+use crate::report::{Outcome, Period, SessionRecord};
+
+const DAY: i64 = 86_400;
+/// The longest period one request may cover.
+pub const MAX_PERIOD_DAYS: i64 = 366;
+pub const MAX_PAGE: usize = 200;
+
+/// Which sessions a list, a report or an export covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    pub outcome: Option<Outcome>,
+    pub reason: Option<String>,
+    pub offer: Option<String>,
+    pub audience: Option<String>,
+    /// `experience/variant`
+    pub variant: Option<String>,
+    pub attribution: Option<String>,
+    /// Part of a session, subscription or customer id.
+    pub q: Option<String>,
+    /// Repeats too, not only the sessions that count.
+    pub repeats: bool,
+}
+
+impl Filter {
+    pub fn matches(&self, r: &SessionRecord, counted: bool) -> bool {
+        let is = |want: &Option<String>, have: Option<&String>| {
+            want.as_ref()
+                .is_none_or(|w| have.map(String::as_str).unwrap_or("") == w)
+        };
+        let variant = r
+            .experience_id
+            .as_ref()
+            .zip(r.variant_id.as_ref())
+            .map(|(e, v)| format!("{e}/{v}"));
+        let offer = r.offer_id.as_ref().or(r.shown_offer_id.as_ref());
+        let found = self.q.as_ref().is_none_or(|q| {
+            let q = q.to_lowercase();
+            [
+                Some(&r.id),
+                r.subscription_id.as_ref(),
+                r.customer_id.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|s| s.to_lowercase().contains(&q))
+        });
+        (counted || self.repeats)
+            && self.outcome.is_none_or(|o| r.outcome() == o)
+            && is(&self.reason, r.reason_id.as_ref())
+            && is(&self.offer, offer)
+            && is(&self.audience, r.audience_id.as_ref())
+            && is(&self.variant, variant.as_ref())
+            && is(&self.attribution, r.attribution.as_ref())
+            && found
+    }
+}
+
+/// A parsed dashboard query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub period: Period,
+    pub filter: Filter,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// Reads `from`, `to` (unix seconds; the last 30 days by default),
+/// `bucket` (day | week), the filters, `offset` and `limit`. Unknown
+/// parameters are refused, so a typo never silently widens a report.
+pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<FieldIssue>> {
+    let mut issues = Vec::new();
+    let mut bad = |field: &str, message: &str| {
+        issues.push(FieldIssue {
+            field: field.to_owned(),
+            message: message.to_owned(),
+        })
+    };
+    let (mut from, mut to, mut bucket) = (None, None, DAY);
+    let (mut filter, mut offset, mut limit) = (Filter::default(), 0, 50);
+    let text = |v: &str| (!v.is_empty()).then(|| v.chars().take(200).collect::<String>());
+    for (k, v) in pairs {
+        match k.as_str() {
+            "from" | "to" => match v.parse::<i64>() {
+                Ok(t) if (0..=253_402_300_799).contains(&t) => {
+                    *(if k == "from" { &mut from } else { &mut to }) = Some(t)
+                }
+                _ => bad(k, "must be a time in unix seconds"),
+            },
+            "bucket" => match v.as_str() {
+                "day" => bucket = DAY,
+                "week" => bucket = 7 * DAY,
+                _ => bad(k, "must be day or week"),
+            },
+            "outcome" if v.is_empty() => {}
+            "outcome" => match serde_json::from_value(Value::String(v.clone())) {
+                Ok(o) => filter.outcome = Some(o),
+                Err(_) => bad(k, "must be open, offer, deflect, cancel or lost"),
+            },
+            "reason" => filter.reason = text(v),
+            "offer" => filter.offer = text(v),
+            "audience" => filter.audience = text(v),
+            "variant" => filter.variant = text(v),
+            "attribution" => filter.attribution = text(v),
+            "q" => filter.q = text(v.trim()),
+            "repeats" => filter.repeats = v == "true" || v == "1",
+            "offset" => match v.parse() {
+                Ok(n) => offset = n,
+                Err(_) => bad(k, "must be a whole number"),
+            },
+            "limit" => match v.parse::<usize>() {
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => limit = n,
+                _ => bad(k, "must be between 1 and 200"),
+            },
+            _ => bad(k, "is not a parameter of this report"),
+        }
+    }
+    // The period excludes its end: by default it ends just after `now`, so
+    // a session started this second is in it.
+    let to = to.unwrap_or(now + 1);
+    let from = from.unwrap_or(to - 30 * DAY);
+    if from >= to {
+        bad("from", "must be before to");
+    } else if to - from > MAX_PERIOD_DAYS * DAY {
+        bad("from", "the period may be at most 366 days");
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    Ok(Query {
+        period: Period {
+            from,
+            to,
+            bucket_secs: bucket,
+        },
+        filter,
+        offset,
+        limit,
+    })
+}
+
+/// One row of the session list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedSession {
+    #[serde(flatten)]
+    pub record: SessionRecord,
+    pub outcome: Outcome,
+    /// False for a repeat of a counted session (see `report::counted`).
+    pub counted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionList {
+    pub sessions: Vec<ListedSession>,
+    /// Matches in all, beyond this page too.
+    pub total: usize,
+}
+
+/// One step of a session's audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrailEvent {
+    pub kind: String,
+    pub detail: Value,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionDetail {
+    pub app_id: String,
+    #[serde(flatten)]
+    pub record: SessionRecord,
+    pub outcome: Outcome,
+    pub comment: Option<String>,
+    pub stripe_lookup: String,
+    pub fields: Value,
+    pub events: Vec<TrailEvent>,
+}
+
+/// The seed's Revenue card: when Holdfast last heard from Stripe, and how
+/// many sessions it matched to a Stripe customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevenueCard {
+    pub attribution: bool,
+    pub last_sync: Option<i64>,
+    pub last_webhook: Option<i64>,
+    pub last_watch: Option<i64>,
+    pub sessions: i64,
+    pub matched: i64,
+    /// Saves still on the watch list.
+    pub watching: i64,
+}
+
+pub const CSV_HEADER: [&str; 18] = [
+    "session_id",
+    "created_at",
+    "subscription_id",
+    "customer_id",
+    "status",
+    "outcome",
+    "counted",
+    "reason",
+    "offer_shown",
+    "offer_accepted",
+    "audience",
+    "experience",
+    "variant",
+    "attribution",
+    "attribution_reason",
+    "currency",
+    "mrr",
+    "offer_cost",
+];
+
+/// A session as a CSV row. Cells a spreadsheet would run as a formula are
+/// prefixed with `'` (customers choose some of these values).
+pub fn csv_row(s: &ListedSession) -> Vec<String> {
+    let r = &s.record;
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let num = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let outcome = serde_json::to_value(s.outcome)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    [
+        r.id.clone(),
+        iso_time(r.created_at),
+        opt(&r.subscription_id),
+        opt(&r.customer_id),
+        r.status.as_str().to_owned(),
+        outcome,
+        s.counted.to_string(),
+        opt(&r.reason_id),
+        opt(&r.shown_offer_id),
+        opt(&r.offer_id),
+        opt(&r.audience_id),
+        opt(&r.experience_id),
+        opt(&r.variant_id),
+        opt(&r.attribution),
+        opt(&r.attribution_reason),
+        opt(&r.currency),
+        num(r.mrr),
+        num(r.offer_cost),
+    ]
+    .into_iter()
+    .map(defuse)
+    .collect()
+}
+
+fn defuse(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// RFC 3339 in UTC.
+pub fn iso_time(secs: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;
