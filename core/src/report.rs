@@ -73,7 +73,8 @@ impl SessionRecord {
 /// that start with a session and take every later one within
 /// [`REPEAT_WINDOW_SECS`] of it; a run counts once, as its last session with
 /// an outcome (or its last session when none has one). Sessions without a
-/// subscription always count.
+/// subscription always count. Sessions of the same second keep their order
+/// in `records`, which callers give oldest first.
 pub fn counted(records: &[SessionRecord]) -> Vec<bool> {
     let mut flags = vec![false; records.len()];
     let mut by_sub: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -84,7 +85,7 @@ pub fn counted(records: &[SessionRecord]) -> Vec<bool> {
         }
     }
     for mut idx in by_sub.into_values() {
-        idx.sort_by_key(|&i| (records[i].created_at, records[i].id.as_str()));
+        idx.sort_by_key(|&i| records[i].created_at);
         let mut start = 0;
         while start < idx.len() {
             let opened = records[idx[start]].created_at;

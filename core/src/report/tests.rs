@@ -50,6 +50,16 @@ fn a_repeat_within_sixty_days_counts_once_as_its_last_decision() {
 }
 
 #[test]
+fn sessions_of_the_same_second_keep_their_order() {
+    // Kept, then cancelled a moment later: the cancel is the decision.
+    let rs = vec![
+        rec("z_first", Some("sub_1"), 0, Deflected),
+        rec("a_second", Some("sub_1"), 0, Cancelled),
+    ];
+    assert_eq!(counted(&rs), [false, true]);
+}
+
+#[test]
 fn outcomes_follow_the_status_and_the_attribution() {
     let mut r = rec("a", None, 0, Deflected);
     assert_eq!(r.outcome(), Outcome::Deflect);

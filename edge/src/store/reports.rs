@@ -18,8 +18,9 @@ const RECORD: &str = "s.id, s.created_at, s.subscription_id, s.customer_id, s.st
      s.mrr_currency AS currency, s.offer_cost";
 
 /// The app's sessions from `from` to `to`, widened by the repeat window on
-/// both sides so repeats across the period's edges count right. The second
-/// value says whether the cap cut the list.
+/// both sides so repeats across the period's edges count right, oldest
+/// first (in creation order within a second). The second value says
+/// whether the cap cut the list, which keeps the latest.
 pub async fn records(
     db: &D1Database,
     app_id: &str,
@@ -30,7 +31,7 @@ pub async fn records(
         db,
         &format!(
             "SELECT {RECORD} FROM sessions s WHERE s.app_id = ?1 AND s.created_at >= ?2 AND s.created_at < ?3 \
-             ORDER BY s.created_at DESC LIMIT ?4"
+             ORDER BY s.created_at DESC, s.rowid DESC LIMIT ?4"
         ),
         &[
             text(app_id),
@@ -44,6 +45,7 @@ pub async fn records(
     let mut rows: Vec<SessionRecord> = res.results()?;
     let truncated = rows.len() as i64 > MAX_RECORDS;
     rows.truncate(MAX_RECORDS as usize);
+    rows.reverse();
     Ok((rows, truncated))
 }
 

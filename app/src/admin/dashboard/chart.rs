@@ -78,8 +78,14 @@ pub fn StackedBars(
     let axis = ticks
         .into_iter()
         .map(|i| {
+            // The end labels stay inside the drawing.
+            let (x, anchor) = match i {
+                0 => (PAD_LEFT, "start"),
+                i if i + 1 == n && n > 1 => (W, "end"),
+                _ => (PAD_LEFT + (i as f64 + 0.5) * slot, "middle"),
+            };
             view! {
-                <text class="axis" x=PAD_LEFT + (i as f64 + 0.5) * slot y=H - 6.0 text-anchor="middle">
+                <text class="axis" x=x y=H - 6.0 text-anchor=anchor>
                     {labels.get(i).cloned().unwrap_or_default()}
                 </text>
             }

@@ -97,20 +97,22 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <h1>"Dashboard"</h1>
         <form class="inline controls" aria-label="Report" on:submit=|ev| ev.prevent_default()>
-            <label>"App"
-                <select on:change=move |ev| app.set(event_target_value(&ev)) prop:value=move || app.get()>
+            <div class="field">
+                <label for="d-app">"App"</label>
+                <select id="d-app" on:change=move |ev| app.set(event_target_value(&ev)) prop:value=move || app.get()>
                     {move || apps.get().and_then(Result::ok).unwrap_or_default().into_iter()
                         .map(|a| view! { <option value=a.id.clone()>{a.name}</option> }).collect_view()}
                 </select>
-            </label>
-            <label>"Period"
-                <select on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(30))>
+            </div>
+            <div class="field">
+                <label for="d-period">"Period"</label>
+                <select id="d-period" on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(30))>
                     <option value="7">"Last 7 days"</option>
                     <option value="30" selected>"Last 30 days"</option>
                     <option value="90">"Last 90 days"</option>
                     <option value="365">"Last 12 months"</option>
                 </select>
-            </label>
+            </div>
             {move || settings.get().flatten().map(|s| view! { <FilterSelects settings=s filters=filters/> })}
         </form>
         <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
@@ -175,9 +177,10 @@ fn FilterSelects(settings: AppSettings, filters: Filters) -> impl IntoView {
         <Choice label="Offer" value=filters.offer options=offers/>
         <Choice label="Audience" value=filters.audience options=audiences/>
         <Choice label="Variant" value=filters.variant options=variants/>
-        <label>"Search"
-            <input type="search" placeholder="sub_, cus_ or ses_ id" on:change=move |ev| filters.q.set(event_target_value(&ev))/>
-        </label>
+        <div class="field">
+            <label for="d-search">"Search"</label>
+            <input id="d-search" type="search" placeholder="sub_, cus_ or ses_ id" on:change=move |ev| filters.q.set(event_target_value(&ev))/>
+        </div>
     }
 }
 
@@ -187,13 +190,15 @@ fn Choice(
     value: RwSignal<String>,
     options: Vec<(String, String)>,
 ) -> impl IntoView {
+    let id = format!("d-{}", label.to_lowercase());
     view! {
-        <label>{label}
-            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
                 <option value="">"All"</option>
                 {options.into_iter().map(|(k, v)| view! { <option value=k>{v}</option> }).collect_view()}
             </select>
-        </label>
+        </div>
     }
 }
 

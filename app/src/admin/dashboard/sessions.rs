@@ -65,8 +65,8 @@ pub fn SessionTable(app: RwSignal<String>, query: Memo<String>) -> impl IntoView
                             </table>
                             <p class="pager">
                                 <span data-testid="session-count">{format!("{}–{} of {total}", o + 1, (o + PAGE).min(total))}</span>
-                                <button class="secondary" disabled=o == 0 on:click=move |_| offset.update(|x| *x = x.saturating_sub(PAGE))>"Previous"</button>
-                                <button class="secondary" disabled=o + PAGE >= total on:click=move |_| offset.update(|x| *x += PAGE)>"Next"</button>
+                                <button class="secondary" disabled={o == 0} on:click=move |_| offset.update(|x| *x = x.saturating_sub(PAGE))>"Previous"</button>
+                                <button class="secondary" disabled={o + PAGE >= total} on:click=move |_| offset.update(|x| *x += PAGE)>"Next"</button>
                             </p>
                         }.into_any()
                     }

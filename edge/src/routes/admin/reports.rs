@@ -45,6 +45,7 @@ async fn matching(
     let listed = records
         .into_iter()
         .zip(flags)
+        .rev()
         .filter(|(r, c)| in_period(r) && q.filter.matches(r, *c))
         .map(|(record, counted)| ListedSession {
             outcome: record.outcome(),
