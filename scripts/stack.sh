@@ -47,6 +47,14 @@ prepare_db() {
     || { cat "$state/seed.log" >&2; die "seeding D1 failed"; }
 }
 
+# start_receiver PORT LOG: the tests' webhook receiver (standardwebhooks).
+start_receiver() {
+  local port=$1 logfile=$2
+  setsid "$PY" "$ROOT/tests/webhooks/receiver.py" --port "$port" >"$logfile" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for "http://127.0.0.1:$port/_received/ping" 30 || { cat "$logfile" >&2; die "the webhook receiver did not start"; }
+}
+
 # start_edge PORT STATE ENV_FILE LOG: wrangler dev serving app, API and snippet.
 start_edge() {
   local port=$1 state=$2 envfile=$3 logfile=$4

@@ -60,6 +60,10 @@ pub struct AppSettings {
     pub branding: Branding,
     /// Named, typed fields for copy, audiences and reports.
     pub mappings: Vec<FieldMapping>,
+    /// Development only: webhook endpoints may use http and private or
+    /// loopback addresses. Honoured only where the Worker's
+    /// `HOLDFAST_ALLOW_PRIVATE_WEBHOOKS` variable is `1`.
+    pub webhooks_allow_private: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,6 +174,7 @@ impl Default for AppSettings {
             randomize_reasons: false,
             branding: Branding::default(),
             mappings: Vec::new(),
+            webhooks_allow_private: false,
         }
     }
 }

@@ -23,3 +23,4 @@ pub mod stripe_signature;
 pub mod subscription;
 pub mod template;
 pub mod vault;
+pub mod webhook;

@@ -131,7 +131,7 @@ pub async fn review_due(db: &D1Database, config: &Config, now: i64) -> Result<us
         };
         db.batch(vec![
             sessions::close_watch(db, &save.id, verdict, reason, now)?,
-            events::insert(
+            events::insert_after_change(
                 db,
                 &save.id,
                 kind,

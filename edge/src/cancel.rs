@@ -82,7 +82,7 @@ pub async fn request(
                 &work.params()?,
                 now,
             )?,
-            events::insert(
+            events::insert_after_change(
                 db,
                 &session.id,
                 "cancel_requested",
@@ -142,7 +142,7 @@ async fn record_only(
                 ask.comment,
                 now,
             )?,
-            events::insert(
+            events::insert_after_change(
                 db,
                 &session.id,
                 "cancel_recorded",

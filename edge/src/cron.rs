@@ -32,6 +32,11 @@ pub async fn run(env: &Env, scheduled: i64) {
         Ok(_) => {}
         Err(e) => console_error!("cron: attribution review failed: {e:?}"),
     }
+    match crate::webhooks::deliver_due(&db, Some(scheduled), crate::webhooks::PER_RUN).await {
+        Ok(n) if n > 0 => console_log!("cron: {n} webhook deliveries attempted"),
+        Ok(_) => {}
+        Err(e) => console_error!("cron: webhook delivery failed: {e:?}"),
+    }
     for op in &due {
         match crate::work::resume(&db, &config, &op.session_id, now).await {
             Ok(Some(landed)) => console_log!(

@@ -15,11 +15,24 @@ mod random;
 mod routes;
 mod store;
 mod stripe;
+mod webhooks;
 mod work;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    routes::handle(req, env).await
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let makes_events = webhooks::may_make_events(&req);
+    let resp = routes::handle(req, env.clone()).await;
+    if makes_events {
+        // Webhooks go out at once, after the answer, without delaying it.
+        ctx.wait_until(async move {
+            if let Ok(db) = config::db(&env) {
+                if let Err(e) = webhooks::deliver_due(&db, None, webhooks::PER_RUN).await {
+                    worker::console_error!("webhooks: {e:?}");
+                }
+            }
+        });
+    }
+    resp
 }
 
 #[event(scheduled)]

@@ -251,7 +251,7 @@ async fn accept_in_stripe(
         .batch(vec![
             sessions::start_offer(db, &session.id, SessionStatus::OfferPending, &offer.id, now)?,
             operations::insert_leased_after_transition(db, &op_id, &session.id, work.kind(), &work.params()?, now)?,
-            events::insert(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing}), now)?,
+            events::insert_after_change(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing}), now)?,
         ])
         .await?;
     let won = results.first().map(changes) == Some(1) && results.get(1).map(changes) == Some(1);
@@ -278,7 +278,7 @@ async fn record_only(
     let results = db
         .batch(vec![
             sessions::start_offer(db, &session.id, SessionStatus::OfferAccepted, &offer.id, now)?,
-            events::insert(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing, "recorded_only": true}), now)?,
+            events::insert_after_change(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing, "recorded_only": true}), now)?,
         ])
         .await?;
     if results.first().map(changes) != Some(1) {

@@ -11,3 +11,4 @@ mod emulator;
 mod experiments;
 mod offers;
 mod precancel;
+mod webhooks;

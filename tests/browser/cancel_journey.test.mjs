@@ -99,7 +99,7 @@ test("a subscriber who finds it too expensive sees the discount's numbers, accep
   assert.match(await page.getByTestId("outcome").innerText(), /Your offer is applied/);
   await page.waitForURL(/saved=1/, { timeout: 10000 });
   const s = await stripe(`/v1/subscriptions/${sub}?expand%5B%5D=discounts`);
-  assert.deepEqual(s.discounts.map((d) => d.coupon.id), ["SAVE25"]);
+  assert.deepEqual(s.discounts.map((d) => d.source.coupon), ["SAVE25"]);
   assert.equal(s.cancel_at_period_end, false);
   assert.deepEqual(errors, []);
   await page.close();

@@ -122,6 +122,32 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/api/admin/sessions/:id", |req, ctx| async move {
             api(admin::session_detail(req, ctx).await)
         })
+        .get_async("/api/admin/apps/:id/webhooks", |req, ctx| async move {
+            api(admin::list_webhooks(req, ctx).await)
+        })
+        .post_async("/api/admin/apps/:id/webhooks", |req, ctx| async move {
+            api(admin::create_webhook(req, ctx).await)
+        })
+        .patch_async("/api/admin/webhooks/:id", |req, ctx| async move {
+            api(admin::update_webhook(req, ctx).await)
+        })
+        .delete_async("/api/admin/webhooks/:id", |req, ctx| async move {
+            api(admin::delete_webhook(req, ctx).await)
+        })
+        .post_async("/api/admin/webhooks/:id/rotate", |req, ctx| async move {
+            api(admin::rotate_webhook(req, ctx).await)
+        })
+        .post_async("/api/admin/webhooks/:id/test", |req, ctx| async move {
+            api(admin::test_webhook(req, ctx).await)
+        })
+        .get_async(
+            "/api/admin/webhooks/:id/deliveries",
+            |req, ctx| async move { api(admin::webhook_deliveries(req, ctx).await) },
+        )
+        .post_async(
+            "/api/admin/webhooks/:id/deliveries/:delivery/replay",
+            |req, ctx| async move { api(admin::replay_webhook(req, ctx).await) },
+        )
         .get_async("/api/admin/operations", |req, ctx| async move {
             api(admin::operations(req, ctx).await)
         })

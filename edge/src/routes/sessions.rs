@@ -163,21 +163,25 @@ pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
             sessions::transition(
                 &db,
                 &s.id,
-                &[SessionStatus::Open, SessionStatus::Deflected],
+                &[SessionStatus::Open],
                 SessionStatus::Deflected,
                 now,
             )?,
-            events::insert(&db, &s.id, "deflected", &json!({}), now)?,
+            events::insert_after_change(&db, &s.id, "deflected", &json!({}), now)?,
         ])
         .await?;
     if results.first().map(changes) != Some(1) {
         let fresh = sessions::by_id(&db, &s.id)
             .await?
             .map_or(s.status, |f| f.status);
-        return Err(AppError::Conflict(conflict_message(fresh).to_owned()));
+        // A second click of "keep": the same answer, recorded once.
+        if fresh != SessionStatus::Deflected {
+            return Err(AppError::Conflict(conflict_message(fresh).to_owned()));
+        }
+    } else {
+        let config = stripe_config(&ctx, &s);
+        crate::attribution::validate_save(&db, &config, &s, None, now).await?;
     }
-    let config = stripe_config(&ctx, &s);
-    crate::attribution::validate_save(&db, &config, &s, None, now).await?;
     let outcome = OutcomeResponse {
         status: SessionStatus::Deflected,
         message: "Great, your subscription stays as it is.".to_owned(),

@@ -8,6 +8,7 @@ pub mod operations;
 pub mod reports;
 pub mod sessions;
 pub mod stripe_events;
+pub mod webhooks;
 
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};

@@ -68,6 +68,10 @@ pub fn mark_saves(
     let first = "EXISTS (SELECT 1 FROM stripe_events WHERE id = ?5 AND nonce = ?6)";
     let states: Vec<String> = change.from.iter().map(|s| format!("'{s}'")).collect();
     let states = states.join(", ");
+    let mut detail = detail.clone();
+    if let (Some(reason), Some(d)) = (change.reason, detail.as_object_mut()) {
+        d.insert("reason".into(), Value::from(reason));
+    }
     let kind = if change.verdict == "confirmed" {
         "save_confirmed"
     } else {

@@ -6,6 +6,7 @@ mod apps;
 mod ops;
 mod reports;
 mod stripe;
+mod webhooks;
 
 pub use apps::{
     create_app, delete_app, get_settings, list_apps, preview_mappings, put_settings, rotate_app,
@@ -18,6 +19,11 @@ pub use reports::{
 pub use stripe::{
     check as check_stripe, connect as connect_stripe, disconnect as disconnect_stripe,
     get_connection as stripe_connection,
+};
+pub use webhooks::{
+    create as create_webhook, delete as delete_webhook, deliveries as webhook_deliveries,
+    list as list_webhooks, replay as replay_webhook, rotate as rotate_webhook,
+    send_test as test_webhook, update as update_webhook,
 };
 
 use holdfast_core::admin::{self as wire, AdminStatus, LoginRequest, Me, SetupRequest};

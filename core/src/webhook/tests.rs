@@ -1,0 +1,116 @@
+use super::*;
+
+/// The Standard Webhooks reference vector (checked against the
+/// `standardwebhooks` package).
+#[test]
+fn signs_like_the_reference_implementation() {
+    let key = secret_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("a key");
+    assert_eq!(
+        sign(
+            &key,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1_614_265_330,
+            r#"{"test": 2432232314}"#
+        ),
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    );
+}
+
+#[test]
+fn a_rotation_sends_both_signatures() {
+    let (old, new) = (vec![1u8; 24], vec![2u8; 24]);
+    let header = signature_header(&[new.clone(), old.clone()], "msg_1", 10, "{}");
+    let parts: Vec<&str> = header.split(' ').collect();
+    assert_eq!(
+        parts,
+        [sign(&new, "msg_1", 10, "{}"), sign(&old, "msg_1", 10, "{}")]
+    );
+    assert!(secret_key("whsec_!!!").is_none());
+    assert!(secret_key("whsec_").is_none());
+    let made = secret_from(&[7u8; 24]);
+    assert!(made.starts_with("whsec_"));
+    assert_eq!(secret_key(&made), Some(vec![7u8; 24]));
+}
+
+#[test]
+fn retries_back_off_and_stop_after_three_days() {
+    let created = 1_000_000;
+    let first = next_attempt(1, created, created, None, 0.0).expect("retry");
+    assert_eq!(first, created + 15, "half of 30 s at the lowest jitter");
+    let later = next_attempt(8, created, created, None, 1.0).expect("retry");
+    assert_eq!(later, created + 3_840, "30 s × 2^7");
+    assert_eq!(
+        next_attempt(30, created, created, None, 1.0),
+        Some(created + 6 * 3600),
+        "capped at 6 h"
+    );
+    assert_eq!(
+        next_attempt(1, created, created, Some(600), 0.0),
+        Some(created + 600),
+        "Retry-After is honoured"
+    );
+    assert_eq!(
+        next_attempt(3, created, created + RETRY_WINDOW_SECS, None, 0.0),
+        None
+    );
+}
+
+#[test]
+fn payloads_carry_the_session_and_the_events_own_facts() {
+    let s = SessionFacts {
+        session_id: "ses_1".into(),
+        app_id: "app_1".into(),
+        subscription_id: Some("sub_1".into()),
+        customer_id: Some("cus_1".into()),
+        experience_id: None,
+        variant_id: None,
+        fields: json!({"account.internal_id": "42"}),
+    };
+    let detail = json!({"offer_id": "save25", "kind": "discount", "billing": {"type": "discount", "coupon": "SAVE25"}, "recorded_only": true});
+    let p = payload("offer.accepted", "offer_accepted", 0, &s, &detail);
+    assert_eq!(p["type"], "offer.accepted");
+    assert_eq!(p["timestamp"], "1970-01-01T00:00:00Z");
+    assert_eq!(p["api_version"], API_VERSION);
+    assert_eq!(p["data"]["billing"]["coupon"], "SAVE25");
+    assert_eq!(p["data"]["handled_by"], "merchant");
+    assert_eq!(p["data"]["fields"]["account.internal_id"], "42");
+    let c = payload(
+        "cancel.requested",
+        "cancel_requested",
+        0,
+        &s,
+        &json!({"reason_id": "unused"}),
+    );
+    assert_eq!(
+        (
+            c["data"]["reason_id"].as_str(),
+            c["data"]["handled_by"].as_str()
+        ),
+        (Some("unused"), Some("holdfast"))
+    );
+}
+
+/// The outbox trigger maps audit entries to events with the same table.
+#[test]
+fn the_outbox_trigger_agrees_with_event_type_of() {
+    let sql = include_str!("../../../edge/migrations/0010_webhooks.sql");
+    for kind in [
+        "session_started",
+        "reason_chosen",
+        "offer_accepted",
+        "cancel_requested",
+        "cancel_recorded",
+        "cancel_completed",
+        "deflected",
+        "save_kept",
+        "save_lost",
+    ] {
+        let event = event_type_of(kind).expect("an event");
+        assert!(
+            sql.contains(&format!("WHEN '{kind}' THEN '{event}'")),
+            "migration 0010 lacks {kind} -> {event}"
+        );
+        assert!(EVENT_TYPES.contains(&event));
+    }
+    assert_eq!(event_type_of("offer_shown"), None);
+}

@@ -1,0 +1,243 @@
+//! Webhook endpoints of an app: made, changed, rotated and deleted by an
+//! admin, with their delivery log, replay and a test event.
+
+use holdfast_core::admin::FieldIssue;
+use holdfast_core::webhook::{self as wh, CreatedEndpoint, EndpointRequest, UpdateEndpointRequest};
+use serde_json::json;
+use worker::{D1Database, Request, Response};
+
+use super::{body, signed_in};
+use crate::error::AppError;
+use crate::http;
+use crate::routes::{param, Ctx};
+use crate::store::webhooks::{self as store, Endpoint, NewEndpoint};
+use crate::store::{admin::audit, apps};
+
+const ROTATION_GRACE_SECS: i64 = 24 * 3600;
+
+/// Private and loopback receivers: only where the Worker allows them and
+/// the app opts in (its development setting).
+async fn allow_private(ctx: &Ctx, db: &D1Database, app_id: &str) -> Result<bool, AppError> {
+    let env_allows = ctx
+        .env
+        .var("HOLDFAST_ALLOW_PRIVATE_WEBHOOKS")
+        .is_ok_and(|v| v.to_string() == "1");
+    let app_allows = apps::settings(db, app_id)
+        .await?
+        .is_some_and(|s| s.webhooks_allow_private);
+    Ok(env_allows && app_allows)
+}
+
+fn check(url: Option<&str>, types: Option<&[String]>, allow_private: bool) -> Result<(), AppError> {
+    let mut issues = Vec::new();
+    if let Some(Err(message)) = url.map(|u| wh::url_check::check(u.trim(), allow_private)) {
+        issues.push(FieldIssue {
+            field: "url".into(),
+            message: format!("The URL {message}."),
+        });
+    }
+    if let Some(Err(issue)) = types.map(wh::check_event_types) {
+        issues.push(issue);
+    }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(issues))
+    }
+}
+
+async fn endpoint(db: &D1Database, id: &str) -> Result<Endpoint, AppError> {
+    store::get(db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No such webhook endpoint: {id}")))
+}
+
+fn new_secret() -> Result<String, AppError> {
+    let bytes =
+        hex::decode(crate::random::hex(24)?).map_err(|e| AppError::internal(e.to_string()))?;
+    Ok(wh::secret_from(&bytes))
+}
+
+pub async fn list(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let app_id = param(&ctx, "id")?;
+    let views: Vec<_> = store::list(&db, app_id)
+        .await?
+        .iter()
+        .map(Endpoint::view)
+        .collect();
+    Ok(http::json(&views, 200))
+}
+
+pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let app_id = param(&ctx, "id")?.to_owned();
+    if apps::summary(&db, &app_id).await?.is_none() {
+        return Err(AppError::NotFound(format!("No such app: {app_id}")));
+    }
+    let form: EndpointRequest = body(&mut req).await?;
+    check(
+        Some(&form.url),
+        Some(&form.event_types),
+        allow_private(&ctx, &db, &app_id).await?,
+    )?;
+    let id = format!("we_{}", crate::random::hex(8)?);
+    let secret = new_secret()?;
+    let types =
+        serde_json::to_string(&form.event_types).map_err(|e| AppError::internal(e.to_string()))?;
+    let url = form.url.trim();
+    let new = NewEndpoint {
+        id: &id,
+        app_id: &app_id,
+        url,
+        secret: &secret,
+        event_types: &types,
+        now,
+    };
+    db.batch(vec![
+        store::insert(&db, &new)?,
+        audit(
+            &db,
+            &admin.email,
+            "webhook.create",
+            Some(&id),
+            &json!({"app_id": app_id, "url": url}),
+            now,
+        )?,
+    ])
+    .await?;
+    let endpoint = endpoint(&db, &id).await?.view();
+    Ok(http::json(&CreatedEndpoint { endpoint, secret }, 201))
+}
+
+pub async fn update(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    let current = endpoint(&db, &id).await?;
+    let form: UpdateEndpointRequest = body(&mut req).await?;
+    let allow = allow_private(&ctx, &db, &current.app_id).await?;
+    check(form.url.as_deref(), form.event_types.as_deref(), allow)?;
+    let types = form
+        .event_types
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let url = form.url.as_deref().map(str::trim);
+    db.batch(vec![
+        store::update(&db, &id, url, types.as_deref(), form.enabled, now)?,
+        audit(
+            &db,
+            &admin.email,
+            "webhook.update",
+            Some(&id),
+            &json!({"url": url, "event_types": form.event_types, "enabled": form.enabled}),
+            now,
+        )?,
+    ])
+    .await?;
+    Ok(http::json(&endpoint(&db, &id).await?.view(), 200))
+}
+
+pub async fn delete(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    endpoint(&db, &id).await?;
+    let mut batch = store::delete(&db, &id)?;
+    batch.push(audit(
+        &db,
+        &admin.email,
+        "webhook.delete",
+        Some(&id),
+        &json!({}),
+        now,
+    )?);
+    db.batch(batch).await?;
+    Ok(http::json(&json!({"deleted": id}), 200))
+}
+
+pub async fn rotate(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    endpoint(&db, &id).await?;
+    let secret = new_secret()?;
+    db.batch(vec![
+        store::rotate(&db, &id, &secret, now + ROTATION_GRACE_SECS, now)?,
+        audit(
+            &db,
+            &admin.email,
+            "webhook.rotate",
+            Some(&id),
+            &json!({}),
+            now,
+        )?,
+    ])
+    .await?;
+    let endpoint = endpoint(&db, &id).await?.view();
+    Ok(http::json(&CreatedEndpoint { endpoint, secret }, 200))
+}
+
+pub async fn deliveries(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let id = param(&ctx, "id")?;
+    endpoint(&db, id).await?;
+    Ok(http::json(&store::log(&db, id, 100).await?, 200))
+}
+
+/// Sends a test event now and answers with its delivery.
+pub async fn send_test(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    let e = endpoint(&db, &id).await?;
+    let message_id = format!("msg_{}", crate::random::hex(12)?);
+    let payload = wh::test_payload(&e.app_id, now).to_string();
+    let mut batch = store::insert_test(&db, &message_id, &e, &payload, now)?.to_vec();
+    batch.push(audit(
+        &db,
+        &admin.email,
+        "webhook.test",
+        Some(&id),
+        &json!({"message_id": message_id}),
+        now,
+    )?);
+    db.batch(batch).await?;
+    crate::webhooks::deliver_due(&db, None, crate::webhooks::PER_RUN).await?;
+    let log = store::log(&db, &id, 100).await?;
+    let sent = log.into_iter().find(|d| d.message_id == message_id);
+    Ok(http::json(&sent, 200))
+}
+
+/// Sends a delivery again (same webhook-id), now.
+pub async fn replay(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    let delivery: i64 = param(&ctx, "delivery")?
+        .parse()
+        .map_err(|_| AppError::bad("delivery", "must be a delivery number"))?;
+    let e = endpoint(&db, &id).await?;
+    if !e.view().enabled {
+        return Err(AppError::Conflict(
+            "The endpoint is disabled; enable it to replay.".to_owned(),
+        ));
+    }
+    let results = db
+        .batch(vec![
+            store::replay(&db, delivery, &id, now)?,
+            audit(
+                &db,
+                &admin.email,
+                "webhook.replay",
+                Some(&id),
+                &json!({"delivery": delivery}),
+                now,
+            )?,
+        ])
+        .await?;
+    if results.first().map(crate::store::changes) != Some(1) {
+        return Err(AppError::NotFound(format!(
+            "No delivery {delivery} for this endpoint"
+        )));
+    }
+    crate::webhooks::deliver_due(&db, None, crate::webhooks::PER_RUN).await?;
+    Ok(http::json(&store::delivery(&db, delivery).await?, 200))
+}

@@ -1,0 +1,305 @@
+//! Webhook endpoints, the outbox's messages and their deliveries.
+
+use holdfast_core::webhook::{DeliveryView, EndpointView};
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, D1PreparedStatement};
+
+use super::{int, opt_int, opt_text, stmt, text};
+use crate::error::AppError;
+
+/// An endpoint as the admin sees it: never its secrets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub id: String,
+    pub app_id: String,
+    pub url: String,
+    /// JSON array text; `[]` is every event.
+    pub event_types: String,
+    pub enabled: i64,
+    pub disabled_reason: Option<String>,
+    pub previous_valid_until: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Endpoint {
+    pub fn view(&self) -> EndpointView {
+        EndpointView {
+            id: self.id.clone(),
+            url: self.url.clone(),
+            event_types: serde_json::from_str(&self.event_types).unwrap_or_default(),
+            enabled: self.enabled != 0,
+            disabled_reason: self.disabled_reason.clone(),
+            previous_valid_until: self.previous_valid_until,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// One delivery of the log, by id.
+pub async fn delivery(db: &D1Database, id: i64) -> Result<Option<DeliveryView>, AppError> {
+    Ok(stmt(
+        db,
+        "SELECT d.id, d.message_id, m.type AS event_type, m.session_id, d.status, d.attempts, d.last_status, \
+         d.last_error, d.last_latency_ms, d.next_attempt_at, d.created_at, d.updated_at \
+         FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id WHERE d.id = ?1",
+        &[int(id)],
+    )?
+    .first(None)
+    .await?)
+}
+
+const ENDPOINT: &str =
+    "id, app_id, url, event_types, enabled, disabled_reason, previous_valid_until, created_at";
+
+pub async fn list(db: &D1Database, app_id: &str) -> Result<Vec<Endpoint>, AppError> {
+    Ok(stmt(
+        db,
+        &format!(
+            "SELECT {ENDPOINT} FROM webhook_endpoints WHERE app_id = ?1 ORDER BY created_at, id"
+        ),
+        &[text(app_id)],
+    )?
+    .all()
+    .await?
+    .results()?)
+}
+
+pub async fn get(db: &D1Database, id: &str) -> Result<Option<Endpoint>, AppError> {
+    Ok(stmt(
+        db,
+        &format!("SELECT {ENDPOINT} FROM webhook_endpoints WHERE id = ?1"),
+        &[text(id)],
+    )?
+    .first(None)
+    .await?)
+}
+
+pub struct NewEndpoint<'a> {
+    pub id: &'a str,
+    pub app_id: &'a str,
+    pub url: &'a str,
+    pub secret: &'a str,
+    pub event_types: &'a str,
+    pub now: i64,
+}
+
+pub fn insert(db: &D1Database, e: &NewEndpoint<'_>) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "INSERT INTO webhook_endpoints (id, app_id, url, secret, event_types, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        &[text(e.id), text(e.app_id), text(e.url), text(e.secret), text(e.event_types), int(e.now)],
+    )
+}
+
+/// Changes what is given; enabling clears the reason it was disabled.
+pub fn update(
+    db: &D1Database,
+    id: &str,
+    url: Option<&str>,
+    event_types: Option<&str>,
+    enabled: Option<bool>,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE webhook_endpoints SET url = COALESCE(?2, url), event_types = COALESCE(?3, event_types), \
+         enabled = COALESCE(?4, enabled), disabled_reason = CASE WHEN ?4 = 1 THEN NULL ELSE disabled_reason END, \
+         updated_at = ?5 WHERE id = ?1",
+        &[text(id), opt_text(url), opt_text(event_types), opt_int(enabled.map(i64::from)), int(now)],
+    )
+}
+
+/// The endpoint and everything it was sent.
+pub fn delete(db: &D1Database, id: &str) -> Result<Vec<D1PreparedStatement>, AppError> {
+    Ok(vec![
+        stmt(
+            db,
+            "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE endpoint_id = ?1)",
+            &[text(id)],
+        )?,
+        stmt(db, "DELETE FROM webhook_deliveries WHERE endpoint_id = ?1", &[text(id)])?,
+        stmt(db, "DELETE FROM webhook_endpoints WHERE id = ?1", &[text(id)])?,
+    ])
+}
+
+/// A new secret; the old one keeps signing beside it until `grace_until`.
+pub fn rotate(
+    db: &D1Database,
+    id: &str,
+    secret: &str,
+    grace_until: i64,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE webhook_endpoints SET previous_secret = secret, previous_valid_until = ?3, secret = ?2, updated_at = ?4 WHERE id = ?1",
+        &[text(id), text(secret), int(grace_until), int(now)],
+    )
+}
+
+/// A message made by an admin (a test event), delivered to one endpoint.
+pub fn insert_test(
+    db: &D1Database,
+    message_id: &str,
+    endpoint: &Endpoint,
+    payload: &str,
+    now: i64,
+) -> Result<[D1PreparedStatement; 2], AppError> {
+    Ok([
+        stmt(
+            db,
+            "INSERT INTO webhook_messages (id, app_id, type, payload, created_at) VALUES (?1, ?2, 'test', ?3, ?4)",
+            &[text(message_id), text(&endpoint.app_id), text(payload), int(now)],
+        )?,
+        stmt(
+            db,
+            "INSERT INTO webhook_deliveries (message_id, endpoint_id, next_attempt_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?3, ?3)",
+            &[text(message_id), text(&endpoint.id), int(now)],
+        )?,
+    ])
+}
+
+/// A delivery due now, with all it takes to send it.
+#[derive(Deserialize)]
+pub struct Due {
+    pub id: i64,
+    pub message_id: String,
+    /// When the delivery was made (or replayed): its retry window's start.
+    pub created_at: i64,
+    pub event_type: String,
+    pub payload: Option<String>,
+    pub audit_kind: Option<String>,
+    pub detail: Option<String>,
+    pub event_at: Option<i64>,
+    pub session_id: Option<String>,
+    pub app_id: String,
+    pub subscription_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub experience_id: Option<String>,
+    pub variant_id: Option<String>,
+    pub fields: Option<String>,
+    pub endpoint_id: String,
+    pub url: String,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_valid_until: Option<i64>,
+    pub attempts: i64,
+}
+
+/// Due deliveries, oldest first. A session's messages go to an endpoint in
+/// order: one waits while an earlier one of its session is still pending.
+pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppError> {
+    Ok(stmt(
+        db,
+        "SELECT d.id, d.message_id, d.created_at, m.type AS event_type, m.payload, \
+         ev.kind AS audit_kind, ev.detail, ev.created_at AS event_at, m.session_id, m.app_id, s.subscription_id, \
+         s.customer_id, s.experience_id, s.variant_id, s.fields, e.id AS endpoint_id, e.url, e.secret, \
+         e.previous_secret, e.previous_valid_until, d.attempts \
+         FROM webhook_deliveries d \
+         JOIN webhook_messages m ON m.id = d.message_id \
+         JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 \
+         LEFT JOIN session_events ev ON ev.id = m.session_event_id \
+         LEFT JOIN sessions s ON s.id = m.session_id \
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 AND d.lease_until < ?1 \
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p JOIN webhook_messages pm ON pm.id = p.message_id \
+           WHERE p.endpoint_id = d.endpoint_id AND pm.session_id = m.session_id AND p.id < d.id AND p.status = 'pending') \
+         ORDER BY d.id LIMIT ?2",
+        &[int(now), int(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()?)
+}
+
+/// Takes a due delivery for one attempt; false when another worker has it.
+pub async fn claim(db: &D1Database, id: i64, now: i64, lease_secs: i64) -> Result<bool, AppError> {
+    let res = stmt(
+        db,
+        "UPDATE webhook_deliveries SET lease_until = ?2, attempts = attempts + 1, updated_at = ?3 \
+         WHERE id = ?1 AND status = 'pending' AND lease_until < ?3",
+        &[int(id), int(now + lease_secs), int(now)],
+    )?
+    .run()
+    .await?;
+    Ok(res.meta()?.and_then(|m| m.changes) == Some(1))
+}
+
+/// One attempt's result.
+pub struct Attempt<'a> {
+    pub delivery_id: i64,
+    pub status: Option<u16>,
+    pub latency_ms: i64,
+    pub error: Option<&'a str>,
+    /// delivered | pending | failed
+    pub outcome: &'a str,
+    pub next_attempt_at: i64,
+}
+
+pub fn record(
+    db: &D1Database,
+    a: &Attempt<'_>,
+    now: i64,
+) -> Result<[D1PreparedStatement; 2], AppError> {
+    let status = a.status.map(i64::from);
+    Ok([
+        stmt(
+            db,
+            "UPDATE webhook_deliveries SET status = ?2, next_attempt_at = ?3, lease_until = 0, last_status = ?4, \
+             last_error = ?5, last_latency_ms = ?6, updated_at = ?7 WHERE id = ?1",
+            &[int(a.delivery_id), text(a.outcome), int(a.next_attempt_at), opt_int(status), opt_text(a.error), int(a.latency_ms), int(now)],
+        )?,
+        stmt(
+            db,
+            "INSERT INTO webhook_attempts (delivery_id, at, status, latency_ms, error) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[int(a.delivery_id), int(now), opt_int(status), int(a.latency_ms), opt_text(a.error)],
+        )?,
+    ])
+}
+
+/// `410 Gone`: the receiver asks never to be called again.
+pub fn disable(
+    db: &D1Database,
+    endpoint_id: &str,
+    reason: &str,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?2, updated_at = ?3 WHERE id = ?1",
+        &[text(endpoint_id), text(reason), int(now)],
+    )
+}
+
+pub async fn log(
+    db: &D1Database,
+    endpoint_id: &str,
+    limit: u32,
+) -> Result<Vec<DeliveryView>, AppError> {
+    Ok(stmt(
+        db,
+        "SELECT d.id, d.message_id, m.type AS event_type, m.session_id, d.status, d.attempts, d.last_status, \
+         d.last_error, d.last_latency_ms, d.next_attempt_at, d.created_at, d.updated_at \
+         FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id \
+         WHERE d.endpoint_id = ?1 ORDER BY d.id DESC LIMIT ?2",
+        &[text(endpoint_id), int(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()?)
+}
+
+/// Sends a delivery again, with the same webhook-id, from now.
+pub fn replay(
+    db: &D1Database,
+    delivery_id: i64,
+    endpoint_id: &str,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?3, lease_until = 0, \
+         created_at = ?3, updated_at = ?3 WHERE id = ?1 AND endpoint_id = ?2",
+        &[int(delivery_id), text(endpoint_id), int(now)],
+    )
+}

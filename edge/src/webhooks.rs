@@ -1,0 +1,229 @@
+//! Delivering the outbox: each due delivery is signed (Standard Webhooks),
+//! sent once per attempt, and booked: delivered on a 2xx, retried with
+//! backoff and jitter (honouring `Retry-After`) for up to 3 days, failed
+//! after that; a `410 Gone` disables the endpoint. Runs right after the
+//! request that made the event (`wait_until`) and on every cron run.
+
+use std::time::Duration;
+
+use futures_util::future::{select, Either};
+use holdfast_core::webhook::{self, SessionFacts};
+use serde_json::Value;
+use worker::{
+    console_error, AbortController, D1Database, Delay, Fetch, Headers, Request, RequestInit,
+    RequestRedirect,
+};
+
+use crate::error::AppError;
+use crate::store::webhooks::{self as store, Attempt, Due};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+const LEASE_SECS: i64 = 30;
+/// Deliveries per invocation: each is one subrequest (Workers Free: 50).
+pub const PER_RUN: u32 = 20;
+
+/// Whether a request may have written events (the customer's actions and
+/// Stripe's webhooks), so their deliveries are tried right after it.
+pub fn may_make_events(req: &Request) -> bool {
+    let path = req.path();
+    req.method() == worker::Method::Post
+        && (path == "/precancel"
+            || path.starts_with("/api/sessions/")
+            || path == "/api/stripe/webhook")
+}
+
+/// Sends what is due, oldest first, until nothing is due or `max` were sent.
+/// `clock` is the time retries are scheduled by: the cron's run time, or
+/// the wall clock when `None`. Signatures always carry the wall clock.
+pub async fn deliver_due(db: &D1Database, clock: Option<i64>, max: u32) -> Result<u32, AppError> {
+    let mut sent = 0;
+    while sent < max {
+        let now = clock.unwrap_or_else(crate::random::now_secs);
+        let due = store::due(db, now, 5).await?;
+        if due.is_empty() {
+            break;
+        }
+        for d in &due {
+            if sent >= max {
+                break;
+            }
+            if store::claim(db, d.id, now, LEASE_SECS).await? {
+                deliver(db, d, now).await?;
+                sent += 1;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// The payload's bytes: rendered from the audit entry and the session,
+/// which never change, so every attempt sends the same body.
+fn body_of(d: &Due) -> Option<String> {
+    if let Some(p) = &d.payload {
+        return Some(p.clone());
+    }
+    let detail: Value = serde_json::from_str(d.detail.as_deref()?).ok()?;
+    let facts = SessionFacts {
+        session_id: d.session_id.clone()?,
+        app_id: d.app_id.clone(),
+        subscription_id: d.subscription_id.clone(),
+        customer_id: d.customer_id.clone(),
+        experience_id: d.experience_id.clone(),
+        variant_id: d.variant_id.clone(),
+        fields: d
+            .fields
+            .as_deref()
+            .and_then(|f| serde_json::from_str(f).ok())
+            .unwrap_or(Value::Null),
+    };
+    let kind = d.audit_kind.as_deref()?;
+    let at = d.event_at?;
+    Some(webhook::payload(&d.event_type, kind, at, &facts, &detail).to_string())
+}
+
+/// The keys to sign with: the current secret, and the previous one while
+/// its grace period lasts.
+fn keys(d: &Due, now: i64) -> Vec<Vec<u8>> {
+    let previous = d
+        .previous_secret
+        .as_deref()
+        .filter(|_| d.previous_valid_until.is_some_and(|t| t > now));
+    [Some(d.secret.as_str()), previous]
+        .into_iter()
+        .flatten()
+        .filter_map(webhook::secret_key)
+        .collect()
+}
+
+enum Answer {
+    Status {
+        status: u16,
+        retry_after: Option<i64>,
+    },
+    Failed(String),
+}
+
+async fn send(d: &Due, body: &str, now: i64) -> Answer {
+    let headers = Headers::new();
+    let sig = webhook::signature_header(&keys(d, now), &d.message_id, now, body);
+    for (k, v) in [
+        ("content-type", "application/json"),
+        ("user-agent", "Holdfast-Webhooks/1"),
+        ("webhook-id", d.message_id.as_str()),
+        ("webhook-timestamp", &now.to_string()),
+        ("webhook-signature", &sig),
+    ] {
+        if let Err(e) = headers.set(k, v) {
+            return Answer::Failed(e.to_string());
+        }
+    }
+    let mut init = RequestInit::new();
+    init.with_method(worker::Method::Post)
+        .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual)
+        .with_body(Some(body.into()));
+    let request = match Request::new_with_init(&d.url, &init) {
+        Ok(r) => r,
+        Err(e) => return Answer::Failed(format!("bad request: {e}")),
+    };
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(request);
+    let call = fetch.send_with_signal(&signal);
+    let timer = Delay::from(TIMEOUT);
+    futures_util::pin_mut!(call, timer);
+    match select(call, timer).await {
+        Either::Left((Ok(resp), _)) => Answer::Status {
+            status: resp.status_code(),
+            retry_after: resp
+                .headers()
+                .get("retry-after")
+                .ok()
+                .flatten()
+                .and_then(|v| v.trim().parse().ok()),
+        },
+        Either::Left((Err(e), _)) => Answer::Failed(format!("network error: {e}")),
+        Either::Right(_) => {
+            controller.abort();
+            Answer::Failed("timed out after 10 s".to_owned())
+        }
+    }
+}
+
+async fn deliver(db: &D1Database, d: &Due, now: i64) -> Result<(), AppError> {
+    let Some(body) = body_of(d) else {
+        console_error!("webhooks: message {} cannot be rendered", d.message_id);
+        let a = Attempt {
+            delivery_id: d.id,
+            status: None,
+            latency_ms: 0,
+            error: Some("the event can no longer be rendered"),
+            outcome: "failed",
+            next_attempt_at: now,
+        };
+        db.batch(store::record(db, &a, now)?.to_vec()).await?;
+        return Ok(());
+    };
+    let started = js_sys::Date::now();
+    let answer = send(d, &body, crate::random::now_secs()).await;
+    let latency_ms = (js_sys::Date::now() - started) as i64;
+    let attempts = u32::try_from(d.attempts + 1).unwrap_or(u32::MAX);
+    let retry = |retry_after: Option<i64>| {
+        webhook::next_attempt(
+            attempts,
+            d.created_at,
+            now,
+            retry_after,
+            crate::random::jitter(),
+        )
+    };
+    let mut batch = Vec::new();
+    let (status, error, outcome, next) = match &answer {
+        Answer::Status { status, .. } if (200..300).contains(status) => {
+            (Some(*status), None, "delivered", now)
+        }
+        Answer::Status { status: 410, .. } => {
+            batch.push(store::disable(
+                db,
+                &d.endpoint_id,
+                "the receiver answered 410 Gone",
+                now,
+            )?);
+            (
+                Some(410),
+                Some("410 Gone: endpoint disabled".to_owned()),
+                "failed",
+                now,
+            )
+        }
+        Answer::Status {
+            status,
+            retry_after,
+        } => {
+            let why = if (300..400).contains(status) {
+                "a redirect is not a delivery"
+            } else {
+                "not a 2xx answer"
+            };
+            match retry(*retry_after) {
+                Some(at) => (Some(*status), Some(why.to_owned()), "pending", at),
+                None => (Some(*status), Some(why.to_owned()), "failed", now),
+            }
+        }
+        Answer::Failed(e) => match retry(None) {
+            Some(at) => (None, Some(e.clone()), "pending", at),
+            None => (None, Some(e.clone()), "failed", now),
+        },
+    };
+    let a = Attempt {
+        delivery_id: d.id,
+        status,
+        latency_ms,
+        error: error.as_deref(),
+        outcome,
+        next_attempt_at: next,
+    };
+    batch.extend(store::record(db, &a, now)?);
+    db.batch(batch).await?;
+    Ok(())
+}

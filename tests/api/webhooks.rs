@@ -1,0 +1,335 @@
+//! Outgoing webhooks, checked by a receiver that verifies each delivery with
+//! the independent `standardwebhooks` package (tests/webhooks/receiver.py).
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::helpers::{admin, agent, stack, stack_alone, AdminClient, TestApp};
+
+fn receiver() -> String {
+    std::env::var("WEBHOOK_RECEIVER_URL").expect("WEBHOOK_RECEIVER_URL: run with scripts/test")
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64
+}
+
+/// A receiver name of this test's own, with the plan of its next answers.
+fn control(name: &str, secrets: &[&str], plan: &[&str]) {
+    let url = format!("{}/_control/{name}", receiver());
+    assert!(agent()
+        .post(&url)
+        .send_json(json!({"secrets": secrets, "plan": plan}))
+        .is_ok());
+}
+
+fn received(name: &str) -> Vec<Value> {
+    let url = format!("{}/_received/{name}", receiver());
+    agent()
+        .get(&url)
+        .call()
+        .expect("receiver answers")
+        .into_json()
+        .expect("json")
+}
+
+/// Waits for `n` requests at the receiver (deliveries go out right after
+/// the request that made them).
+fn wait_for(name: &str, n: usize) -> Vec<Value> {
+    let start = Instant::now();
+    loop {
+        let got = received(name);
+        if got.len() >= n || start.elapsed() > Duration::from_secs(20) {
+            return got;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// An app whose endpoint is the receiver under `name`; returns the app and
+/// the endpoint's id, with the receiver told its secret.
+fn hooked(a: &AdminClient, name: &str, types: &[&str]) -> (TestApp, String) {
+    let app = a.app_with(
+        &format!("Webhooks {name}"),
+        &json!({"webhooks_allow_private": true,
+            "offers": [{"id": "save25", "title": "25% off", "body": "b", "billing": {"type": "discount", "coupon": "SAVE25"}}]}),
+    );
+    let made = a.send(
+        "POST",
+        &format!("/api/admin/apps/{}/webhooks", app.id),
+        &json!({"url": format!("{}/hooks/{name}", receiver()), "event_types": types}),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let secret = made.body["secret"].as_str().expect("secret shown once");
+    assert!(secret.starts_with("whsec_"));
+    control(name, &[secret], &[]);
+    let id = made.body["endpoint"]["id"].as_str().expect("id").to_owned();
+    (app, id)
+}
+
+fn deliveries(a: &AdminClient, endpoint: &str) -> Vec<Value> {
+    let log = a.get(&format!("/api/admin/webhooks/{endpoint}/deliveries"));
+    assert_eq!(log.status, 200, "{}", log.body);
+    log.body.as_array().expect("log").clone()
+}
+
+fn types(got: &[Value]) -> Vec<String> {
+    got.iter()
+        .filter(|r| r["answer"] == "204")
+        .filter_map(|r| r["type"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn a_journey_arrives_verified_in_order_exactly_once() {
+    let s = stack();
+    let a = admin();
+    let name = format!("journey{}", now());
+    let (app, _) = hooked(a, &name, &[]);
+    let sub = s.subscription();
+    let token = s.session_with(
+        &app,
+        &sub.id,
+        json!({"account": {"internal_id": "acct_42"}}),
+    );
+    assert_eq!(
+        s.api(&token, "reason", &json!({"reason_id": "too_expensive"}))
+            .status,
+        200
+    );
+    assert_eq!(
+        s.api(&token, "offers/save25/accept", &json!({})).status,
+        200
+    );
+    // A second click changes nothing and sends nothing.
+    assert_eq!(
+        s.api(&token, "offers/save25/accept", &json!({})).status,
+        200
+    );
+    let other = s.subscription();
+    let token = s.session_with(&app, &other.id, json!({}));
+    assert_eq!(
+        s.api(&token, "cancel", &json!({"reason_id": "unused"}))
+            .status,
+        200
+    );
+    let deflect = s.subscription();
+    let token = s.session_with(&app, &deflect.id, json!({}));
+    assert_eq!(s.api(&token, "deflect", &json!({})).status, 200);
+    assert_eq!(
+        s.api(&token, "deflect", &json!({})).status,
+        200,
+        "keep, twice"
+    );
+
+    let got = wait_for(&name, 8);
+    assert!(
+        got.iter().all(|r| r["verified"] == true),
+        "standardwebhooks verifies each: {got:?}"
+    );
+    let of = |sub: &str| -> Vec<String> {
+        let mine: Vec<Value> = got
+            .iter()
+            .filter(|r| r["body"].as_str().is_some_and(|b| b.contains(sub)))
+            .cloned()
+            .collect();
+        types(&mine)
+    };
+    assert_eq!(
+        of(&sub.id),
+        ["session.started", "reason.chosen", "offer.accepted"]
+    );
+    assert_eq!(
+        of(&other.id),
+        ["session.started", "cancel.requested", "cancel.completed"]
+    );
+    assert_eq!(of(&deflect.id), ["session.started", "session.deflected"]);
+    let mut ids: Vec<&str> = got.iter().filter_map(|r| r["id"].as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), got.len(), "no duplicates");
+
+    let offer: Value = got
+        .iter()
+        .find(|r| r["type"] == "offer.accepted")
+        .and_then(|r| r["body"].as_str())
+        .and_then(|b| serde_json::from_str(b).ok())
+        .expect("offer event");
+    assert_eq!(offer["api_version"], "2026-11-01");
+    assert_eq!(offer["data"]["kind"], "discount");
+    assert_eq!(offer["data"]["billing"]["coupon"], "SAVE25");
+    assert_eq!(offer["data"]["fields"]["account.internal_id"], "acct_42");
+    assert_eq!(offer["data"]["subscription_id"], sub.id.as_str());
+}
+
+#[test]
+fn failures_are_retried_with_the_same_id_until_delivered_and_then_fail_for_good() {
+    let s = stack_alone();
+    let a = admin();
+    let name = format!("flaky{}", now());
+    let (app, endpoint) = hooked(a, &name, &["session.started"]);
+    // 500, a timeout, a redirect: three failures, then it recovers.
+    control_plan(&name, &["500", "timeout", "redirect"]);
+    let sub = s.subscription();
+    s.session_with(&app, &sub.id, json!({}));
+    wait_for(&name, 1);
+    for hours in [1, 2, 3] {
+        s.run_cron_at(now() + hours * 3600);
+    }
+    let got = wait_for(&name, 4);
+    let answers: Vec<&str> = got.iter().filter_map(|r| r["answer"].as_str()).collect();
+    assert_eq!(answers, ["500", "timeout", "redirect", "204"]);
+    let ids: Vec<&str> = got.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] == w[1]),
+        "one webhook-id across retries: {ids:?}"
+    );
+    assert!(got.iter().all(|r| r["verified"] == true));
+    let log = deliveries(a, &endpoint);
+    assert_eq!(log[0]["status"], "delivered");
+    assert_eq!(log[0]["attempts"], 4);
+
+    // A receiver that never recovers: failed after three days, then a replay delivers it.
+    control_plan(&name, &["503"; 40]);
+    let sub = s.subscription();
+    s.session_with(&app, &sub.id, json!({}));
+    let before = received(&name).len();
+    wait_for(&name, before + 1);
+    for hours in [1, 8, 30, 60, 80] {
+        s.run_cron_at(now() + hours * 3600);
+    }
+    let log = deliveries(a, &endpoint);
+    assert_eq!(log[0]["status"], "failed", "{log:?}");
+    assert_eq!(log[0]["last_status"], 503);
+    control_plan(&name, &[]);
+    let replay = a.send(
+        "POST",
+        &format!(
+            "/api/admin/webhooks/{endpoint}/deliveries/{}/replay",
+            log[0]["id"]
+        ),
+        &json!({}),
+    );
+    assert_eq!(replay.status, 200, "{}", replay.body);
+    assert_eq!(replay.body["status"], "delivered");
+    let last = received(&name).last().cloned().expect("the replay");
+    assert_eq!(
+        last["id"], log[0]["message_id"],
+        "a replay keeps the webhook-id"
+    );
+    assert_eq!(last["verified"], true);
+}
+
+fn control_plan(name: &str, plan: &[&str]) {
+    let url = format!("{}/_control/{name}", receiver());
+    assert!(agent().post(&url).send_json(json!({"plan": plan})).is_ok());
+}
+
+#[test]
+fn gone_disables_the_endpoint_and_a_test_event_and_rotation_verify() {
+    let s = stack();
+    let a = admin();
+    let name = format!("gone{}", now());
+    let (app, endpoint) = hooked(a, &name, &[]);
+    let test = a.send(
+        "POST",
+        &format!("/api/admin/webhooks/{endpoint}/test"),
+        &json!({}),
+    );
+    assert_eq!(test.status, 200, "{}", test.body);
+    assert_eq!(test.body["status"], "delivered");
+    assert_eq!(received(&name)[0]["type"], "test");
+
+    // Rotation: both signatures while the old secret is valid; the new one verifies alone.
+    let rotated = a.send(
+        "POST",
+        &format!("/api/admin/webhooks/{endpoint}/rotate"),
+        &json!({}),
+    );
+    assert_eq!(rotated.status, 200, "{}", rotated.body);
+    let new_secret = rotated.body["secret"].as_str().expect("new secret");
+    control(&name, &[new_secret], &[]);
+    a.send(
+        "POST",
+        &format!("/api/admin/webhooks/{endpoint}/test"),
+        &json!({}),
+    );
+    let last = received(&name).last().cloned().expect("second test");
+    assert_eq!(
+        (last["verified"].as_bool(), last["signatures"].as_i64()),
+        (Some(true), Some(2))
+    );
+
+    control_plan(&name, &["410"]);
+    let sub = s.subscription();
+    s.session_with(&app, &sub.id, json!({}));
+    wait_for(&name, 3);
+    let listed = a.get(&format!("/api/admin/apps/{}/webhooks", app.id));
+    let e = &listed.body[0];
+    assert_eq!(e["enabled"], false, "{e}");
+    assert!(e["disabled_reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("410")));
+    // Disabled: nothing more is sent.
+    let token = s.session_with(&app, &s.subscription().id, json!({}));
+    assert_eq!(s.api(&token, "deflect", &json!({})).status, 200);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(received(&name).len(), 3);
+}
+
+#[test]
+fn endpoints_must_be_public_https_unless_the_development_setting_allows() {
+    let _s = stack();
+    let a = admin();
+    let app = a.app_with("Webhooks, production", &json!({}));
+    let post = |url: &str, types: Value| {
+        a.send(
+            "POST",
+            &format!("/api/admin/apps/{}/webhooks", app.id),
+            &json!({"url": url, "event_types": types}),
+        )
+    };
+    for url in [
+        "http://127.0.0.1:9/hooks",
+        "https://10.0.0.8/hooks",
+        "https://2130706433/",
+        "https://localhost/x",
+        "https://169.254.169.254/",
+    ] {
+        let refused = post(url, json!([]));
+        assert_eq!(refused.status, 400, "{url}: {}", refused.body);
+        assert_eq!(refused.body["error"]["fields"][0]["field"], "url");
+    }
+    let bad_type = post("https://hooks.example.com/x", json!(["session.exploded"]));
+    assert_eq!(bad_type.status, 400);
+    assert_eq!(bad_type.body["error"]["fields"][0]["field"], "event_types");
+    assert_eq!(
+        post("https://hooks.example.com/x", json!(["save.lost"])).status,
+        201
+    );
+    let listed = a.get(&format!("/api/admin/apps/{}/webhooks", app.id));
+    assert_eq!(
+        listed.body.as_array().map(Vec::len),
+        Some(1),
+        "refusals changed nothing"
+    );
+    assert!(
+        listed.body[0].get("secret").is_none(),
+        "the secret is shown once"
+    );
+
+    let dev = a.app_with(
+        "Webhooks, development",
+        &json!({"webhooks_allow_private": true}),
+    );
+    let allowed = a.send(
+        "POST",
+        &format!("/api/admin/apps/{}/webhooks", dev.id),
+        &json!({"url": "http://127.0.0.1:9/hooks"}),
+    );
+    assert_eq!(allowed.status, 201, "{}", allowed.body);
+}
