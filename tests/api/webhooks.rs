@@ -333,3 +333,37 @@ fn endpoints_must_be_public_https_unless_the_development_setting_allows() {
     );
     assert_eq!(allowed.status, 201, "{}", allowed.body);
 }
+
+#[test]
+fn a_pending_event_survives_a_restart_of_the_edge() {
+    let s = stack_alone();
+    let a = admin();
+    let name = format!("restart{}", now());
+    let (app, endpoint) = hooked(a, &name, &["session.started"]);
+    control_plan(&name, &["500"]);
+    let sub = s.subscription();
+    s.session_with(&app, &sub.id, json!({}));
+    wait_for(&name, 1);
+    assert_eq!(deliveries(a, &endpoint)[0]["status"], "pending");
+
+    let restart =
+        std::env::var("HOLDFAST_RESTART_EDGE").expect("scripts/test sets HOLDFAST_RESTART_EDGE");
+    let out = std::process::Command::new(restart)
+        .output()
+        .expect("restart runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    s.run_cron_at(now() + 3600);
+    let got = wait_for(&name, 2);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0]["id"], got[1]["id"], "the same message, retried");
+    assert_eq!(
+        (got[1]["answer"].as_str(), got[1]["verified"].as_bool()),
+        (Some("204"), Some(true))
+    );
+    assert_eq!(deliveries(a, &endpoint)[0]["status"], "delivered");
+}
