@@ -171,6 +171,11 @@ pub fn check_app_name(name: &str) -> Result<(), FieldIssue> {
 }
 
 /// Every problem with submitted settings, each naming its field.
+/// A URL template that renders to an absolute http(s) URL.
+fn is_url_template(template: &str) -> bool {
+    check_web_url("url", &render_url(template, &Fields::new())).is_ok()
+}
+
 pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
     let mut out = Vec::new();
     for (name, v, max) in [
@@ -213,6 +218,16 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
         out.push(issue(
             "cancel.timing",
             "Invoicing now and prorating apply to immediate cancels only.",
+        ));
+    }
+    if s.cancel
+        .pass_through_url
+        .as_deref()
+        .is_some_and(|u| !is_url_template(u))
+    {
+        out.push(issue(
+            "cancel.pass_through_url",
+            "Use an absolute http(s) URL; {{fields}} may fill its parts.",
         ));
     }
     if s.max_offer_screens > 3 {
@@ -273,16 +288,22 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
             {
                 out.push(issue(f("billing.duration"), "Use a duration of 1 to 24."))
             }
-            Billing::Redirect { url } => {
-                let sample: Fields = Fields::new();
-                if check_web_url("url", &render_url(url, &sample)).is_err() {
-                    out.push(issue(
-                        f("billing.url"),
-                        "Use an absolute http(s) URL; {{fields}} may fill its parts.",
-                    ));
-                }
+            Billing::Redirect { url } if !is_url_template(url) => {
+                out.push(issue(
+                    f("billing.url"),
+                    "Use an absolute http(s) URL; {{fields}} may fill its parts.",
+                ));
             }
             _ => {}
+        }
+        if o.pass_through_url
+            .as_deref()
+            .is_some_and(|u| !is_url_template(u))
+        {
+            out.push(issue(
+                f("pass_through_url"),
+                "Use an absolute http(s) URL; {{fields}} may fill its parts.",
+            ));
         }
     }
     if s.offers.len() > 20 {

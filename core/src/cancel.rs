@@ -52,6 +52,10 @@ pub struct CancelOptions {
     pub invoice_now: bool,
     /// With `Immediately`: credit the unused time.
     pub prorate: bool,
+    /// Where the customer goes after cancelling, instead of the snippet's
+    /// `cancel_confirmation_url`: a URL template, signed (pass-through).
+    #[serde(default)]
+    pub pass_through_url: Option<String>,
 }
 
 /// What Stripe is told about why the customer left.

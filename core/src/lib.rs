@@ -12,6 +12,7 @@ pub mod experience;
 pub mod experiment;
 pub mod mapping;
 pub mod offer;
+pub mod pass_through;
 pub mod precancel;
 pub mod report;
 pub mod revenue;

@@ -89,6 +89,10 @@ pub struct Offer {
     /// Only meaningful for discounts; on by default.
     #[serde(default = "yes")]
     pub skip_if_discounted: bool,
+    /// Where the customer goes after accepting, instead of the snippet's
+    /// `save_return_url`: a URL template, signed (pass-through).
+    #[serde(default)]
+    pub pass_through_url: Option<String>,
 }
 
 fn default_accept_label() -> String {

@@ -182,10 +182,26 @@ pub fn outcome(
         SessionStatus::Cancelled => "We're sorry to see you go. Thank you for having been with us.",
         _ => "We've received your cancellation request and are completing it with our billing system. You don't need to do anything else.",
     };
+    let redirect_url = match &session.settings.cancel.pass_through_url {
+        Some(template) => Some(pass_through(session, template)),
+        None => session.cancel_confirmation_url.clone(),
+    };
     OutcomeResponse {
         status,
         message: message.to_owned(),
-        redirect_url: session.cancel_confirmation_url.clone(),
+        redirect_url,
         cancel_effective_at: effective_at,
     }
+}
+
+/// A pass-through URL filled from the session and signed with the app's
+/// signing secret (see `holdfast_core::pass_through`).
+pub fn pass_through(session: &sessions::Session, template: &str) -> String {
+    holdfast_core::pass_through::signed(
+        template,
+        &session.fields,
+        &session.signing_secret,
+        &session.id,
+        crate::random::now_secs(),
+    )
 }

@@ -10,7 +10,6 @@ use holdfast_core::precancel::check_web_url;
 use holdfast_core::session::SessionStatus;
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
-use holdfast_core::template::render_url;
 use serde_json::{json, Value};
 use worker::D1Database;
 
@@ -305,11 +304,15 @@ async fn current(
 }
 
 fn outcome(session: &sessions::Session, offer: &Offer, status: SessionStatus) -> OutcomeResponse {
-    let redirect_url = match &offer.billing {
-        Billing::Redirect { url } => {
-            Some(render_url(url, &session.fields)).filter(|u| check_web_url("url", u).is_ok())
-        }
-        _ => session.save_return_url.clone(),
+    // A redirect offer's URL is a pass-through URL too: both are signed.
+    let pass_through = match &offer.billing {
+        Billing::Redirect { url } => Some(url.as_str()),
+        _ => offer.pass_through_url.as_deref(),
+    };
+    let redirect_url = match pass_through {
+        Some(template) => Some(crate::cancel::pass_through(session, template))
+            .filter(|u| check_web_url("url", u).is_ok()),
+        None => session.save_return_url.clone(),
     };
     let message = if status == SessionStatus::OfferAccepted {
         "Done! Your offer is applied. Thank you for staying with us."

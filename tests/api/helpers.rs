@@ -512,3 +512,24 @@ impl Stack {
         token_of(&answer)
     }
 }
+
+/// Checks a pass-through URL's `hf_sig` the way a merchant would, with
+/// Python's hmac module (an implementation independent of ours).
+pub fn pass_through_verifies(url: &str, secret: &str) -> bool {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let script = "import hmac, hashlib, sys, time, urllib.parse as u\n\
+head, sig = sys.argv[1].rsplit('&hf_sig=', 1)\n\
+ts = int(u.parse_qs(u.urlsplit(head).query)['hf_ts'][0])\n\
+good = hmac.compare_digest(hmac.new(sys.argv[2].encode(), head.encode(), hashlib.sha256).hexdigest(), sig)\n\
+print(good and abs(time.time() - ts) < 300)";
+    let out = std::process::Command::new(format!("{root}/.venv/bin/python"))
+        .args(["-c", script, url, secret])
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim() == "True"
+}

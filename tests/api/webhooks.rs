@@ -367,3 +367,64 @@ fn a_pending_event_survives_a_restart_of_the_edge() {
     );
     assert_eq!(deliveries(a, &endpoint)[0]["status"], "delivered");
 }
+
+#[test]
+fn pass_through_urls_are_filled_from_the_session_and_signed() {
+    let s = stack();
+    let a = admin();
+    let app = a.app_with(
+        "Pass-through",
+        &json!({
+            "cancel": {"pass_through_url": "https://merchant.example/cancelled?customer_id={{account.internal_id}}"},
+            "offers": [{"id": "save25", "title": "25% off", "body": "b", "billing": {"type": "discount", "coupon": "SAVE25"},
+                "pass_through_url": "https://merchant.example/free-month?customer_id={{account.internal_id}}&interval=1"}],
+        }),
+    );
+    let extra = json!({"account": {"internal_id": "12345"}});
+    let token = s.session_with(&app, &s.subscription().id, extra.clone());
+    let accepted = s.api(&token, "offers/save25/accept", &json!({}));
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let url = accepted.body["redirect_url"]
+        .as_str()
+        .expect("pass-through");
+    assert!(
+        url.starts_with(
+            "https://merchant.example/free-month?customer_id=12345&interval=1&hf_session=ses_"
+        ),
+        "{url}"
+    );
+    assert!(crate::helpers::pass_through_verifies(
+        url,
+        &app.signing_secret
+    ));
+    assert!(!crate::helpers::pass_through_verifies(
+        &url.replace("12345", "99999"),
+        &app.signing_secret
+    ));
+
+    let token = s.session_with(&app, &s.subscription().id, extra);
+    let cancelled = s.api(&token, "cancel", &json!({}));
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    let url = cancelled.body["redirect_url"]
+        .as_str()
+        .expect("pass-through");
+    assert!(
+        url.starts_with("https://merchant.example/cancelled?customer_id=12345&hf_session=ses_"),
+        "{url}"
+    );
+    assert!(crate::helpers::pass_through_verifies(
+        url,
+        &app.signing_secret
+    ));
+
+    let bad = a.send(
+        "PUT",
+        &format!("/api/admin/apps/{}/settings", app.id),
+        &json!({"cancel": {"pass_through_url": "javascript:alert(1)"}}),
+    );
+    assert_eq!(bad.status, 400);
+    assert_eq!(
+        bad.body["error"]["fields"][0]["field"],
+        "cancel.pass_through_url"
+    );
+}

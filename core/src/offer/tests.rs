@@ -11,6 +11,7 @@ fn offer(billing: Billing, reasons: &[&str]) -> Offer {
         accept_label: "Accept".into(),
         reasons: reasons.iter().map(|r| (*r).to_owned()).collect(),
         skip_if_discounted: true,
+        pass_through_url: None,
     }
 }
 

@@ -45,6 +45,7 @@ fn cancel_now_deletes_with_invoice_and_proration_choices() {
         invoice_now: true,
         prorate: false,
         all_subscriptions: false,
+        pass_through_url: None,
     };
     let r = cancel_subscription("sub_1", &opts, &CancellationDetails::default(), key());
     assert_eq!(r.method, Method::Delete);

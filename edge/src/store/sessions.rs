@@ -87,6 +87,8 @@ pub struct Session {
     pub last_offer_at: Option<i64>,
     pub stripe_key_sealed: Option<String>,
     pub assignment: Option<Assignment>,
+    /// The app's signing secret, which signs pass-through URLs.
+    pub signing_secret: String,
 }
 
 #[derive(Deserialize)]
@@ -111,13 +113,15 @@ struct Row {
     stripe_key_sealed: Option<String>,
     experience_id: Option<String>,
     variant_id: Option<String>,
+    signing_secret: String,
 }
 
 const SELECT: &str = "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lookup, s.status, s.reason_id, \
      s.fields, s.save_return_url, s.cancel_confirmation_url, s.cancel_effective_at, s.expires_at, a.settings AS app_settings, \
      s.facts, s.offers_shown, s.shown_offer_id, s.offer_id, \
      (SELECT MAX(x.offer_accepted_at) FROM sessions x WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id) AS last_offer_at, \
-     (SELECT sealed_key FROM stripe_connection WHERE id = 1) AS stripe_key_sealed, s.experience_id, s.variant_id \
+     (SELECT sealed_key FROM stripe_connection WHERE id = 1) AS stripe_key_sealed, s.experience_id, s.variant_id, \
+     a.signing_secret \
      FROM sessions s JOIN apps a ON a.id = s.app_id";
 
 pub async fn by_token_digest(db: &D1Database, digest: &str) -> Result<Option<Session>, AppError> {
@@ -164,6 +168,7 @@ fn into_session(r: Row) -> Result<Session, AppError> {
         offer_id: r.offer_id,
         last_offer_at: r.last_offer_at,
         stripe_key_sealed: r.stripe_key_sealed,
+        signing_secret: r.signing_secret,
         assignment: r
             .experience_id
             .zip(r.variant_id)

@@ -64,6 +64,7 @@ pub fn Offers(form: Form) -> impl IntoView {
                 accept_label: "Accept offer".to_owned(),
                 reasons: Vec::new(),
                 skip_if_discounted: true,
+                pass_through_url: None,
             });
         })>"Add offer"</button>
         <FieldError issues=form.issues field="offers"/>
