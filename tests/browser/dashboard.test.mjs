@@ -4,50 +4,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.HOLDFAST_URL;
-const EMULATOR = process.env.EMULATOR_URL;
-const KEY = process.env.EMULATOR_KEY;
-const ARTIFACTS = process.env.HOLDFAST_ARTIFACTS || "tests/artifacts";
-const EMAIL = process.env.ADMIN_EMAIL;
-const PASSWORD = process.env.ADMIN_PASSWORD;
-assert.ok(BASE && EMULATOR && KEY && EMAIL && PASSWORD, "run with scripts/test, which starts the stack");
+import { ARTIFACTS, BASE, EMAIL, PASSWORD, launch, newSubscription } from "./lib.mjs";
 
 let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
-  });
-  const status = await (await fetch(`${BASE}/api/admin/status`)).json();
-  if (status.needs_setup) {
-    const r = await fetch(`${BASE}/api/admin/setup`, {
-      method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: process.env.ADMIN_SETUP_TOKEN, email: EMAIL, password: PASSWORD }),
-    });
-    assert.equal(r.status, 200);
-  }
-});
+before(async () => { browser = await launch(); });
 after(async () => browser && (await browser.close()));
-
-async function stripe(method, path, form) {
-  const r = await fetch(EMULATOR + path, {
-    method, headers: { authorization: `Bearer ${KEY}`, "content-type": "application/x-www-form-urlencoded" },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);
-  return r.json();
-}
-
-async function newSubscription() {
-  const cus = await stripe("POST", "/v1/customers", { email: "grace@example.com", name: "Grace Hopper" });
-  const tok = await stripe("POST", "/v1/tokens", { "card[number]": "4242424242424242", "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123" });
-  await stripe("POST", `/v1/customers/${cus.id}/sources`, { source: tok.id });
-  return (await stripe("POST", "/v1/subscriptions", { customer: cus.id, "items[0][plan]": "snack_monthly" })).id;
-}
 
 async function post(path, body) {
   const r = await fetch(BASE + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -10,6 +10,9 @@ use holdfast_core::api::ApiError;
 use holdfast_core::dashboard::{RevenueCard, SessionDetail, SessionList};
 use holdfast_core::experience::AppSettings;
 use holdfast_core::report::Report;
+use holdfast_core::webhook::{
+    CreatedEndpoint, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -200,4 +203,80 @@ pub async fn session(id: String) -> Result<SessionDetail, Error> {
 
 pub async fn revenue_card(app: String) -> Result<RevenueCard, Error> {
     get(&format!("/api/admin/apps/{app}/revenue")).await
+}
+
+pub async fn webhooks(app: String) -> Result<Vec<EndpointView>, Error> {
+    get(&format!("/api/admin/apps/{app}/webhooks")).await
+}
+
+pub async fn create_webhook(
+    csrf: String,
+    app: String,
+    form: EndpointRequest,
+) -> Result<CreatedEndpoint, Error> {
+    send(
+        Request::post(&format!("/api/admin/apps/{app}/webhooks")),
+        &csrf,
+        Some(&form),
+    )
+    .await
+}
+
+pub async fn update_webhook(
+    csrf: String,
+    id: String,
+    form: UpdateEndpointRequest,
+) -> Result<EndpointView, Error> {
+    send(
+        Request::patch(&format!("/api/admin/webhooks/{id}")),
+        &csrf,
+        Some(&form),
+    )
+    .await
+}
+
+pub async fn delete_webhook(csrf: String, id: String) -> Result<serde_json::Value, Error> {
+    send(
+        Request::delete(&format!("/api/admin/webhooks/{id}")),
+        &csrf,
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn rotate_webhook(csrf: String, id: String) -> Result<CreatedEndpoint, Error> {
+    send(
+        Request::post(&format!("/api/admin/webhooks/{id}/rotate")),
+        &csrf,
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn test_webhook(csrf: String, id: String) -> Result<Option<DeliveryView>, Error> {
+    send(
+        Request::post(&format!("/api/admin/webhooks/{id}/test")),
+        &csrf,
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn webhook_deliveries(id: String) -> Result<Vec<DeliveryView>, Error> {
+    get(&format!("/api/admin/webhooks/{id}/deliveries")).await
+}
+
+pub async fn replay_webhook(
+    csrf: String,
+    id: String,
+    delivery: i64,
+) -> Result<Option<DeliveryView>, Error> {
+    send(
+        Request::post(&format!(
+            "/api/admin/webhooks/{id}/deliveries/{delivery}/replay"
+        )),
+        &csrf,
+        NO_BODY,
+    )
+    .await
 }

@@ -11,6 +11,7 @@ mod fields;
 mod log;
 mod settings;
 mod stripe;
+mod webhooks;
 
 use holdfast_core::admin::Me;
 use leptos::prelude::*;

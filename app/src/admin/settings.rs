@@ -133,7 +133,15 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
                 {form.check("Invoice outstanding charges now", |v| v.cancel.invoice_now, |v, x| v.cancel.invoice_now = x)}
                 {form.check("Prorate: credit the unused time", |v| v.cancel.prorate, |v, x| v.cancel.prorate = x)}
             </Show>
+            <label>
+                "Pass-through URL after cancelling (optional; may use {{fields}}; Holdfast signs it)"
+                <input type="url" placeholder="https://example.com/cancelled?customer_id={{account.internal_id}}"
+                    prop:value=move || s.with(|v| v.cancel.pass_through_url.clone().unwrap_or_default())
+                    on:input=move |ev| s.update(|v| v.cancel.pass_through_url = Some(event_target_value(&ev)).filter(|x| !x.trim().is_empty()))/>
+            </label>
+            <FieldError issues=form.issues field="cancel.pass_through_url"/>
 
+            {form.check("Development: webhooks may use http and private addresses (only where the Worker allows it)", |v| v.webhooks_allow_private, |v, x| v.webhooks_allow_private = x)}
             {form.check("Show the reasons in a random order (\"other\" stays last)", |v| v.randomize_reasons, |v, x| v.randomize_reasons = x)}
             <reasons::Reasons form=form/>
             <offers::Offers form=form/>

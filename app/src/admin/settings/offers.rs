@@ -197,6 +197,14 @@ fn OfferRow(
                         <FieldError issues=form.issues field=field("billing.url")/>
                     }.into_any(),
                 }}
+                <Show when=move || kind() != "redirect">
+                    <label>
+                        "Pass-through URL after accepting (optional; may use {{fields}}; Holdfast signs it)"
+                        <input type="url" prop:value=get(|o| o.pass_through_url.clone().unwrap_or_default())
+                            on:input=set(|o, x| o.pass_through_url = Some(x).filter(|x| !x.trim().is_empty()))/>
+                    </label>
+                    <FieldError issues=form.issues field=field("pass_through_url")/>
+                </Show>
                 <fieldset>
                     <legend>"Show for these reasons (none ticked: any reason)"</legend>
                     {move || s.with(|v| v.reasons.iter().map(|r| (r.id.clone(), r.label.clone())).collect::<Vec<_>>()).into_iter().map(|(rid, label)| {
