@@ -1,11 +1,13 @@
 //! Typed client of the session API; every call returns `Result<T, Error>`.
 
-use gloo_net::http::{Request, Response};
 use holdfast_core::api::{
     ApiError, CancelRequest, ChooseReasonRequest, OfferPreview, OutcomeResponse, SessionView,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -27,48 +29,87 @@ impl Error {
     }
 }
 
+#[derive(serde::Deserialize)]
+struct Problem {
+    error: ProblemBody,
+}
+
+#[derive(serde::Deserialize)]
+struct ProblemBody {
+    message: String,
+}
+
+/// The `{}` body of the actions that take none.
+#[derive(Serialize)]
+struct Empty {}
+
 fn base(token: &str) -> String {
     format!("/api/sessions/{token}")
 }
 
-async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, Error> {
+/// One call to the session API with the browser's own `fetch`: gloo-net
+/// would pull streams and HTTP tables into the customer's download, which
+/// has a 100 KB budget.
+async fn call<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<JsValue>,
+) -> Result<T, Error> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(b) = &body {
+        let headers = Headers::new().map_err(|_| Error::Network)?;
+        headers
+            .set("content-type", "application/json")
+            .map_err(|_| Error::Network)?;
+        init.set_headers(&headers);
+        let text = js_sys::JSON::stringify(b).map_err(|_| Error::Network)?;
+        init.set_body(&text);
+    }
+    let promise = web_sys::window()
+        .ok_or(Error::Network)?
+        .fetch_with_str_and_init(url, &init);
+    let resp: Response = JsFuture::from(promise)
+        .await
+        .and_then(|r| r.dyn_into())
+        .map_err(|_| Error::Network)?;
     let status = resp.status();
+    // The browser parses the JSON; serde reads the parsed value (no JSON
+    // parser in the bundle).
+    let value = match resp.json() {
+        Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
+    };
     if resp.ok() {
-        resp.json::<T>().await.map_err(|_| Error::Network)
+        serde_wasm_bindgen::from_value(value).map_err(|_| Error::Network)
     } else {
-        let error = resp.json::<ApiError>().await.unwrap_or_else(|_| {
-            ApiError::new(
-                "unknown",
-                format!("The server answered {status}. Please try again."),
-                None,
-            )
-        });
-        Err(Error::Api { status, error })
+        // The page shows the message only; reading just that keeps the
+        // bundle small.
+        let message = serde_wasm_bindgen::from_value::<Problem>(value)
+            .map(|p| p.error.message)
+            .unwrap_or_else(|_| format!("The server answered {status}. Please try again."));
+        Err(Error::Api {
+            status,
+            error: ApiError::new("error", message, None),
+        })
     }
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, Error> {
-    let resp = Request::post(url)
-        .json(body)
-        .map_err(|_| Error::Network)?
-        .send()
-        .await
+    let body = body
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|_| Error::Network)?;
-    read(resp).await
+    call("POST", url, Some(body)).await
 }
 
 pub async fn session(token: String) -> Result<SessionView, Error> {
-    let resp = Request::get(&base(&token))
-        .send()
-        .await
-        .map_err(|_| Error::Network)?;
-    read(resp).await
+    call("GET", &base(&token), None).await
 }
 
 pub async fn choose_reason(
     token: String,
     req: ChooseReasonRequest,
-) -> Result<serde_json::Value, Error> {
+) -> Result<serde::de::IgnoredAny, Error> {
     post(&format!("{}/reason", base(&token)), &req).await
 }
 
@@ -77,13 +118,13 @@ pub async fn cancel(token: String, req: CancelRequest) -> Result<OutcomeResponse
 }
 
 pub async fn deflect(token: String) -> Result<OutcomeResponse, Error> {
-    post(&format!("{}/deflect", base(&token)), &serde_json::json!({})).await
+    post(&format!("{}/deflect", base(&token)), &Empty {}).await
 }
 
 pub async fn show_offer(token: String, offer_id: String) -> Result<OfferPreview, Error> {
     post(
         &format!("{}/offers/{offer_id}/show", base(&token)),
-        &serde_json::json!({}),
+        &Empty {},
     )
     .await
 }
@@ -91,7 +132,7 @@ pub async fn show_offer(token: String, offer_id: String) -> Result<OfferPreview,
 pub async fn accept_offer(token: String, offer_id: String) -> Result<OutcomeResponse, Error> {
     post(
         &format!("{}/offers/{offer_id}/accept", base(&token)),
-        &serde_json::json!({}),
+        &Empty {},
     )
     .await
 }

@@ -11,7 +11,7 @@ pub fn money(minor: i64, currency: &str) -> String {
         "{sign}{}.{:02} {}",
         abs / 100,
         abs % 100,
-        currency.to_uppercase()
+        currency.to_ascii_uppercase()
     )
     .trim_end()
     .to_owned()

@@ -8,17 +8,22 @@ mod format;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
-/// The cancel page's root.
+/// The cancel page's root. It has one route, `/cancel/{token}`, read
+/// directly: a router would cost the customer's phone more bytes than it
+/// saves code.
 #[component]
 pub fn CancelApp() -> impl IntoView {
-    view! {
-        <Router>
-            <Routes fallback=pages::not_found::NotFound>
-                <Route path=path!("/cancel/:token") view=pages::cancel::CancelPage/>
-            </Routes>
-        </Router>
+    let path = window().location().pathname().unwrap_or_default();
+    match token_of(&path) {
+        Some(token) => view! { <pages::cancel::CancelPage token=token/> }.into_any(),
+        None => view! { <pages::not_found::NotFound/> }.into_any(),
     }
+}
+
+/// The session token of a cancel-page path.
+fn token_of(path: &str) -> Option<String> {
+    let token = path.strip_prefix("/cancel/")?.trim_end_matches('/');
+    (!token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| token.to_owned())
 }

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use holdfast_core::api::{CancelRequest, OfferPreview, OutcomeResponse, SessionView};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 
@@ -25,30 +24,53 @@ enum Stage {
 }
 
 #[component]
-pub fn CancelPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
-    let session = LocalResource::new(move || api::session(token()));
+pub fn CancelPage(token: String) -> impl IntoView {
+    // Plain signals and spawn_local rather than resources and actions: the
+    // async machinery those bring would cost the customer's phone bytes.
+    let session = RwSignal::new(None::<Result<SessionView, api::Error>>);
+    let t = token.clone();
+    leptos::task::spawn_local(async move { session.set(Some(api::session(t).await)) });
     view! {
         <main class="page">
-            <Suspense fallback=|| view! { <p role="status" class="loading">"Loading…"</p> }>
-                {move || {
-                    session
-                        .get()
-                        .map(|result| match result {
-                            Ok(view) => view! { <Flow token=token() view=view/> }.into_any(),
-                            Err(e) => {
-                                view! {
-                                    <h1>"We can't open this page"</h1>
-                                    <p role="alert" data-testid="load-error">{e.message()}</p>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            {move || match session.get() {
+                None => view! { <p role="status" class="loading">"Loading…"</p> }.into_any(),
+                Some(Ok(view)) => view! { <Flow token=token.clone() view=view/> }.into_any(),
+                Some(Err(e)) => view! {
+                    <h1>"We can't open this page"</h1>
+                    <p role="alert" data-testid="load-error">{e.message()}</p>
+                }
+                .into_any(),
+            }}
         </main>
     }
+}
+
+/// What the page is waiting for, if anything.
+#[derive(Clone, Copy, PartialEq)]
+enum Busy {
+    Idle,
+    /// A cancel, or the offer screen that comes before it.
+    Cancelling,
+    Other,
+}
+
+/// Runs one call to the session API unless another is under way (a double
+/// click does nothing), then hands its result to `then`.
+fn act<T: 'static>(
+    busy: RwSignal<Busy>,
+    kind: Busy,
+    call: impl std::future::Future<Output = Result<T, api::Error>> + 'static,
+    then: impl FnOnce(Result<T, api::Error>) + 'static,
+) {
+    if busy.get_untracked() != Busy::Idle {
+        return;
+    }
+    busy.set(kind);
+    leptos::task::spawn_local(async move {
+        let result = call.await;
+        busy.set(Busy::Idle);
+        then(result);
+    });
 }
 
 #[component]
@@ -56,70 +78,58 @@ fn Flow(token: String, view: SessionView) -> impl IntoView {
     let stage = RwSignal::new(done::initial(&view).map_or(Stage::Survey, Stage::Done));
     let reason = RwSignal::new(view.chosen_reason.clone());
     let comment = RwSignal::new(String::new());
+    let state = RwSignal::new(Busy::Idle);
+    let error = RwSignal::new(None::<String>);
 
+    let finish = move |r: Result<OutcomeResponse, api::Error>| match r {
+        Ok(outcome) => {
+            error.set(None);
+            go_later(outcome.redirect_url.clone());
+            stage.set(Stage::Done(outcome));
+        }
+        Err(e) => error.set(Some(e.message())),
+    };
     let t = token.clone();
-    let cancel = Action::new_local(move |req: &CancelRequest| api::cancel(t.clone(), req.clone()));
-    let t = token.clone();
-    let keep = Action::new_local(move |_: &()| api::deflect(t.clone()));
-    let t = token.clone();
-    let show = Action::new_local(move |id: &String| api::show_offer(t.clone(), id.clone()));
-    let t = token.clone();
-    let accept = Action::new_local(move |id: &String| api::accept_offer(t.clone(), id.clone()));
-
     let cancel_now = move || {
-        let comment = Some(comment.get_untracked()).filter(|c| !c.trim().is_empty());
-        cancel.dispatch(CancelRequest {
+        let req = CancelRequest {
             reason_id: reason.get_untracked(),
-            comment,
-        });
+            comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
+        };
+        act(state, Busy::Cancelling, api::cancel(t.clone(), req), finish);
     };
     // An offer screen instead of cancelling, when one is placed for the reason;
     // if it cannot be shown, the cancel goes straight on.
     let offers = view.offers.clone();
-    let on_cancel = move || {
-        let chosen = reason.get_untracked();
-        match offers.iter().find(|o| o.placed_for(chosen.as_deref())) {
-            Some(o) if matches!(stage.get_untracked(), Stage::Survey) => {
-                show.dispatch(o.id.clone());
+    let t = token.clone();
+    let on_cancel = {
+        let cancel_now = cancel_now.clone();
+        move || {
+            let chosen = reason.get_untracked();
+            match offers.iter().find(|o| o.placed_for(chosen.as_deref())) {
+                Some(o) if matches!(stage.get_untracked(), Stage::Survey) => {
+                    let cancel_now = cancel_now.clone();
+                    act(
+                        state,
+                        Busy::Cancelling,
+                        api::show_offer(t.clone(), o.id.clone()),
+                        move |r| match r {
+                            Ok(preview) => stage.set(Stage::Offer(preview)),
+                            Err(_) => cancel_now(),
+                        },
+                    );
+                }
+                _ => cancel_now(),
             }
-            _ => cancel_now(),
         }
     };
-    Effect::new(move |_| match show.value().get() {
-        Some(Ok(preview)) => stage.set(Stage::Offer(preview)),
-        Some(Err(_)) => cancel_now(),
-        None => {}
-    });
-    Effect::new(move |_| {
-        let finished = cancel
-            .value()
-            .get()
-            .or_else(|| keep.value().get())
-            .or_else(|| accept.value().get());
-        if let Some(Ok(outcome)) = finished {
-            go_later(outcome.redirect_url.clone());
-            stage.set(Stage::Done(outcome));
-        }
-    });
+    let t = token.clone();
+    let on_keep = move || act(state, Busy::Other, api::deflect(t.clone()), finish);
+    let t = token.clone();
+    let on_accept =
+        move |id: String| act(state, Busy::Other, api::accept_offer(t.clone(), id), finish);
 
-    let error = move || {
-        [
-            cancel.value().get(),
-            keep.value().get(),
-            accept.value().get(),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(Result::err)
-        .map(|e| e.message())
-    };
-    let busy = Signal::derive(move || {
-        cancel.pending().get()
-            || keep.pending().get()
-            || show.pending().get()
-            || accept.pending().get()
-    });
-    let cancelling = Signal::derive(move || cancel.pending().get() || show.pending().get());
+    let busy = Signal::derive(move || state.get() != Busy::Idle);
+    let cancelling = Signal::derive(move || state.get() == Busy::Cancelling);
 
     let accent = view.accent_color.clone();
     let logo = view.logo_url.clone();
@@ -141,9 +151,7 @@ fn Flow(token: String, view: SessionView) -> impl IntoView {
                         busy=busy
                         cancelling=cancelling
                         on_cancel=on_cancel.clone()
-                        on_keep=move || {
-                            keep.dispatch(());
-                        }
+                        on_keep=on_keep.clone()
                     />
                 }
                     .into_any()
@@ -154,17 +162,15 @@ fn Flow(token: String, view: SessionView) -> impl IntoView {
                         preview=preview
                         busy=busy
                         cancelling=cancelling
-                        on_accept=move |id| {
-                            accept.dispatch(id);
-                        }
-                        on_cancel=cancel_now
+                        on_accept=on_accept.clone()
+                        on_cancel=cancel_now.clone()
                     />
                 }
                     .into_any()
             }
             Stage::Done(outcome) => view! { <done::Done outcome=outcome/> }.into_any(),
         }}
-        {move || error().map(|m| view! { <p role="alert" class="error" data-testid="action-error">{m}</p> })}
+        {move || error.get().map(|m| view! { <p role="alert" class="error" data-testid="action-error">{m}</p> })}
         </div>
     }
 }

@@ -16,9 +16,14 @@ pub fn Survey(
     on_cancel: impl Fn() + Clone + 'static,
     on_keep: impl Fn() + Clone + 'static,
 ) -> impl IntoView {
-    let record = Action::new_local(move |req: &ChooseReasonRequest| {
-        api::choose_reason(token.clone(), req.clone())
-    });
+    // Recorded as soon as it is picked (the audit trail's "reason chosen");
+    // the page goes on whatever the answer.
+    let record = move |req: ChooseReasonRequest| {
+        let token = token.clone();
+        leptos::task::spawn_local(async move {
+            let _ = api::choose_reason(token, req).await;
+        });
+    };
     let reasons = view.reasons.clone();
     let follow_up = Memo::new(move |_| {
         let chosen = reason.get()?;
@@ -38,6 +43,7 @@ pub fn Survey(
                 .map(|r| {
                     let id = r.id.clone();
                     let id2 = r.id.clone();
+                    let record = record.clone();
                     let checked = move || reason.get().as_deref() == Some(id2.as_str());
                     view! {
                         <label class="reason">
@@ -48,7 +54,7 @@ pub fn Survey(
                                 prop:checked=checked
                                 on:change=move |_| {
                                     reason.set(Some(id.clone()));
-                                    record.dispatch(ChooseReasonRequest { reason_id: id.clone(), comment: None });
+                                    record(ChooseReasonRequest { reason_id: id.clone(), comment: None });
                                 }
                             />
                             <span>{r.label.clone()}</span>

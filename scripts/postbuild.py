@@ -1,0 +1,53 @@
+"""Finishes a Trunk build for production and a strict CSP.
+
+1. Minifies the wasm-bindgen JS glue with esbuild (Trunk's own minifier
+   cannot parse it) and updates the Subresource Integrity hashes that
+   index.html holds for it.
+2. Moves Trunk's inline module loader into its own file, so the pages can
+   send a Content-Security-Policy without 'unsafe-inline'.
+
+Usage: postbuild.py DIST_DIR URL_PREFIX   (e.g. dist /  or dist/admin /admin/)
+"""
+
+import base64
+import hashlib
+import pathlib
+import re
+import subprocess
+import sys
+
+dist, prefix = pathlib.Path(sys.argv[1]), sys.argv[2]
+root = pathlib.Path(__file__).resolve().parent.parent
+esbuild = root / "node_modules" / ".bin" / "esbuild"
+index = dist / "index.html"
+html = index.read_text()
+
+for js in sorted(dist.glob("*.js")):
+    if js.name.startswith("boot-"):
+        continue
+    subprocess.run([str(esbuild), str(js), "--minify", "--format=esm", "--log-level=warning",
+                    f"--outfile={js}", "--allow-overwrite"], check=True)
+
+
+def with_integrity(tag):
+    href = re.search(r'href="?([^"\s>]+)', tag)
+    if not href or "integrity=" not in tag:
+        return tag
+    name = href.group(1)[len(prefix):] if href.group(1).startswith(prefix) else href.group(1).lstrip("/")
+    path = dist / name
+    if not path.is_file():
+        sys.exit(f"{index}: {href.group(1)} is not in {dist}")
+    digest = base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode()
+    return re.sub(r'sha384-[A-Za-z0-9+/=]+', f"sha384-{digest}", tag)
+
+
+html = re.sub(r"<link\b[^>]*>", lambda m: with_integrity(m.group(0)), html)
+
+match = re.search(r'<script type="?module"?>(.*?)</script>', html, re.S)
+if match is None:
+    sys.exit(f"{index}: no inline module script (already externalised?)")
+code = match.group(1).strip() + "\n"
+name = f"boot-{hashlib.sha256(code.encode()).hexdigest()[:16]}.js"
+(dist / name).write_text(code)
+html = html.replace(match.group(0), f'<script type="module" src="{prefix}{name}"></script>')
+index.write_text(html)
