@@ -29,16 +29,6 @@ impl Error {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct Problem {
-    error: ProblemBody,
-}
-
-#[derive(serde::Deserialize)]
-struct ProblemBody {
-    message: String,
-}
-
 /// The `{}` body of the actions that take none.
 #[derive(Serialize)]
 struct Empty {}
@@ -85,9 +75,11 @@ async fn call<T: DeserializeOwned>(
     } else {
         // The page shows the message only; reading just that keeps the
         // bundle small.
-        let message = serde_wasm_bindgen::from_value::<Problem>(value)
-            .map(|p| p.error.message)
-            .unwrap_or_else(|_| format!("The server answered {status}. Please try again."));
+        let message = js_sys::Reflect::get(&value, &"error".into())
+            .and_then(|e| js_sys::Reflect::get(&e, &"message".into()))
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| format!("The server answered {status}. Please try again."));
         Err(Error::Api {
             status,
             error: ApiError::new("error", message, None),

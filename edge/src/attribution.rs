@@ -13,6 +13,7 @@ use worker::{console_error, D1Database};
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::store::Batched;
 use crate::store::{events, sessions};
 use crate::stripe::Client;
 
@@ -82,7 +83,7 @@ pub async fn validate_save(
         offer_cost: cost,
         watch_until: now + i64::from(s.attribution_window_days) * 86_400,
     };
-    db.batch(vec![
+    db.batched(vec![
         sessions::set_attribution(db, &session.id, &value, now)?,
         events::insert(
             db,
@@ -129,7 +130,7 @@ pub async fn review_due(db: &D1Database, config: &Config, now: i64) -> Result<us
         } else {
             "save_lost"
         };
-        db.batch(vec![
+        db.batched(vec![
             sessions::close_watch(db, &save.id, verdict, reason, now)?,
             events::insert_after_change(
                 db,

@@ -9,6 +9,7 @@ use worker::D1Database;
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::store::Batched;
 use crate::store::{changes, events, operations, sessions};
 use crate::work::{self, Work};
 
@@ -65,7 +66,7 @@ pub async fn request(
     let work = Work::Cancel(plan);
     let op_id = crate::random::id("op")?;
     let results = db
-        .batch(vec![
+        .batched(vec![
             sessions::start_cancel(
                 db,
                 &session.id,
@@ -133,7 +134,7 @@ async fn record_only(
         "manage_cancels_off"
     };
     let results = db
-        .batch(vec![
+        .batched(vec![
             sessions::start_cancel(
                 db,
                 &session.id,

@@ -6,6 +6,7 @@ mod admin;
 mod attribution;
 mod cancel;
 mod config;
+mod counts;
 mod cron;
 mod error;
 mod http;
@@ -21,7 +22,14 @@ mod work;
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let makes_events = webhooks::may_make_events(&req);
-    let resp = routes::handle(req, env.clone()).await;
+    counts::reset();
+    let mut resp = routes::handle(req, env.clone()).await;
+    if test_hooks(&env) {
+        if let Ok(r) = resp.as_mut() {
+            // Fetched assets have immutable headers; they make no D1 calls.
+            let _ = r.headers_mut().set("x-holdfast-counts", &counts::summary());
+        }
+    }
     if makes_events {
         // Webhooks go out at once, after the answer, without delaying it.
         ctx.wait_until(async move {
@@ -33,6 +41,13 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         });
     }
     resp
+}
+
+/// The test stack's hooks (the controllable clock, the counts header);
+/// never set in a deployment.
+pub(crate) fn test_hooks(env: &Env) -> bool {
+    env.var("HOLDFAST_TEST_HOOKS")
+        .is_ok_and(|v| v.to_string() == "1")
 }
 
 #[event(scheduled)]

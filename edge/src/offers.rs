@@ -15,6 +15,7 @@ use worker::D1Database;
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::store::Batched;
 use crate::store::{changes, events, operations, sessions};
 use crate::stripe::{Client, Failure};
 use crate::work::{self, Work};
@@ -93,7 +94,7 @@ pub async fn show(
     }
     guard(session, offer, now).map_err(unavailable)?;
     let results = db
-        .batch(vec![
+        .batched(vec![
             sessions::show_offer(
                 db,
                 &session.id,
@@ -247,7 +248,7 @@ async fn accept_in_stripe(
     let work = Work::Offer(plan);
     let op_id = crate::random::id("op")?;
     let results = db
-        .batch(vec![
+        .batched(vec![
             sessions::start_offer(db, &session.id, SessionStatus::OfferPending, &offer.id, now)?,
             operations::insert_leased_after_transition(db, &op_id, &session.id, work.kind(), &work.params()?, now)?,
             events::insert_after_change(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing}), now)?,
@@ -275,7 +276,7 @@ async fn record_only(
 ) -> Result<OutcomeResponse, AppError> {
     guard(session, offer, now).map_err(unavailable)?;
     let results = db
-        .batch(vec![
+        .batched(vec![
             sessions::start_offer(db, &session.id, SessionStatus::OfferAccepted, &offer.id, now)?,
             events::insert_after_change(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing, "recorded_only": true}), now)?,
         ])

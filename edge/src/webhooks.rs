@@ -16,6 +16,7 @@ use worker::{
 
 use crate::error::AppError;
 use crate::store::webhooks::{self as store, Attempt, Due};
+use crate::store::Batched;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 const LEASE_SECS: i64 = 30;
@@ -129,6 +130,7 @@ async fn send(d: &Due, body: &str, now: i64) -> Answer {
     let controller = AbortController::default();
     let signal = controller.signal();
     let fetch = Fetch::Request(request);
+    crate::counts::subrequest();
     let call = fetch.send_with_signal(&signal);
     let timer = Delay::from(TIMEOUT);
     futures_util::pin_mut!(call, timer);
@@ -161,7 +163,7 @@ async fn deliver(db: &D1Database, d: &Due, now: i64) -> Result<(), AppError> {
             outcome: "failed",
             next_attempt_at: now,
         };
-        db.batch(store::record(db, &a, now)?.to_vec()).await?;
+        db.batched(store::record(db, &a, now)?.to_vec()).await?;
         return Ok(());
     };
     let started = js_sys::Date::now();
@@ -224,6 +226,6 @@ async fn deliver(db: &D1Database, d: &Due, now: i64) -> Result<(), AppError> {
         next_attempt_at: next,
     };
     batch.extend(store::record(db, &a, now)?);
-    db.batch(batch).await?;
+    db.batched(batch).await?;
     Ok(())
 }

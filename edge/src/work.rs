@@ -18,6 +18,7 @@ use worker::{D1Database, D1PreparedStatement};
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::store::Batched;
 use crate::store::{events, operations, sessions};
 use crate::stripe::{Client, Failure};
 
@@ -134,7 +135,7 @@ pub async fn run(
                 &json!({"effective_at": effective_at}),
                 now,
             )?);
-            db.batch(trail).await?;
+            db.batched(trail).await?;
             Ok(Landed {
                 status,
                 effective_at,
@@ -157,7 +158,7 @@ pub async fn run(
                 now + (wait_ms / 1000) as i64,
                 now,
             )?);
-            db.batch(trail).await?;
+            db.batched(trail).await?;
             Ok(Landed {
                 status: pending,
                 effective_at: None,
@@ -172,7 +173,7 @@ pub async fn run(
                 &json!({"error": failure.to_string()}),
                 now,
             )?);
-            db.batch(trail).await?;
+            db.batched(trail).await?;
             Ok(Landed {
                 status: pending,
                 effective_at: None,

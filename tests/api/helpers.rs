@@ -338,7 +338,7 @@ impl Stack {
     /// come due too.
     pub fn run_cron_at(&self, secs: i64) {
         // wrangler's `/__scheduled` cannot set the time: the test stack
-        // enables the edge's own clock route (HOLDFAST_DEV_CLOCK=1).
+        // enables the edge's own clock route (HOLDFAST_TEST_HOOKS=1).
         let a = post_raw(&format!("{}/api/dev/cron?at={secs}", self.url), "", &[]);
         assert_eq!(a.status, 200, "cron did not run: {}", a.body);
     }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod admin;
 mod attribution;
+mod budgets;
 mod cancel;
 mod dashboard;
 mod emulator;

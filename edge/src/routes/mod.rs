@@ -234,14 +234,10 @@ async fn settings_ui(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 /// Runs the cron as if it were `?at=` (unix seconds): the controllable
 /// clock the tests use for the watch list. Exists only where the
-/// `HOLDFAST_DEV_CLOCK` variable is `1` (the test stack), so no deployed
+/// `HOLDFAST_TEST_HOOKS` variable is `1` (the test stack), so no deployed
 /// Worker can be made to judge saves early.
 async fn dev_cron(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let enabled = ctx
-        .env
-        .var("HOLDFAST_DEV_CLOCK")
-        .is_ok_and(|v| v.to_string() == "1");
-    if !enabled {
+    if !crate::test_hooks(&ctx.env) {
         return Err(AppError::NotFound("No such API route.".to_owned()));
     }
     let at = crate::http::query_param(&crate::http::raw_url(&req), "at")

@@ -15,6 +15,7 @@ use super::Ctx;
 use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
+use crate::store::Batched;
 use crate::store::{apps, events, sessions};
 use crate::stripe::{Client, Failure};
 
@@ -117,7 +118,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         "assignment": assignment,
         "context": payload.context.as_ref().map(|c| json!({"locale": c.locale, "timezone": c.timezone, "url": c.url})),
     });
-    db.batch(vec![
+    db.batched(vec![
         sessions::insert(&db, &new)?,
         events::insert(&db, &id, "session_started", &started, now)?,
     ])

@@ -14,6 +14,7 @@ use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
 use crate::offers;
+use crate::store::Batched;
 use crate::store::{changes, events, sessions};
 
 const MAX_BODY: usize = 16 * 1024;
@@ -79,7 +80,7 @@ pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
             "Your cancellation is already on its way; the reason can no longer change.".to_owned(),
         ));
     }
-    db.batch(vec![
+    db.batched(vec![
         sessions::set_reason(&db, &s.id, &body.reason_id, comment, now)?,
         events::insert(
             &db,
@@ -159,7 +160,7 @@ pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         return Err(AppError::Conflict(conflict_message(s.status).to_owned()));
     }
     let results = db
-        .batch(vec![
+        .batched(vec![
             sessions::transition(
                 &db,
                 &s.id,

@@ -33,7 +33,21 @@ pub fn opt_int(n: Option<i64>) -> JsValue {
 }
 
 pub fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, AppError> {
+    crate::counts::prepared(1);
     Ok(db.prepare(sql).bind(args)?)
+}
+
+/// `D1Database::batch`, counted: a batch is one round trip, however many
+/// statements it holds.
+pub trait Batched {
+    async fn batched(&self, statements: Vec<D1PreparedStatement>) -> worker::Result<Vec<D1Result>>;
+}
+
+impl Batched for D1Database {
+    async fn batched(&self, statements: Vec<D1PreparedStatement>) -> worker::Result<Vec<D1Result>> {
+        crate::counts::batch(statements.len());
+        self.batch(statements).await
+    }
 }
 
 /// Rows changed by one statement of a batch.

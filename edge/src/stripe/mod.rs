@@ -116,6 +116,7 @@ impl<'a> Client<'a> {
         let controller = AbortController::default();
         let signal = controller.signal();
         let fetch = Fetch::Request(request);
+        crate::counts::subrequest();
         let call = fetch.send_with_signal(&signal);
         let timer = Delay::from(deadline);
         futures_util::pin_mut!(call, timer);

@@ -13,6 +13,7 @@ use super::{body, signed_in};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
+use crate::store::Batched;
 use crate::store::{admin::audit, apps, changes};
 
 fn not_found(id: &str) -> AppError {
@@ -53,7 +54,7 @@ pub async fn create_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
         secret_key_digest: &digest_hex(&secret_key),
         now,
     };
-    db.batch(vec![
+    db.batched(vec![
         apps::insert(&db, &new)?,
         audit(
             &db,
@@ -87,7 +88,7 @@ pub async fn update_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
         wire::check_app_name(name).map_err(|i| AppError::Invalid(vec![i]))?;
     }
     let results = db
-        .batch(vec![
+        .batched(vec![
             apps::update(
                 &db,
                 &id,
@@ -122,7 +123,7 @@ pub async fn rotate_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (signing_secret, secret_key) = new_secrets()?;
     let valid_until = now + ROTATION_GRACE_SECS;
     let results = db
-        .batch(vec![
+        .batched(vec![
             apps::rotate(
                 &db,
                 &id,
@@ -158,7 +159,7 @@ pub async fn delete_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let results = db
-        .batch(vec![
+        .batched(vec![
             apps::delete_unused(&db, &id)?,
             audit(&db, &admin.email, "app.delete", Some(&id), &json!({}), now)?,
         ])
@@ -194,7 +195,7 @@ pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
         return Err(AppError::Invalid(issues));
     }
     let results = db
-        .batch(vec![
+        .batched(vec![
             apps::set_settings(&db, &id, &settings)?,
             audit(
                 &db,

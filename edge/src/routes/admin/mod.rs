@@ -37,6 +37,7 @@ use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
 use crate::store::admin as store;
+use crate::store::Batched;
 
 const MAX_BODY: usize = 64 * 1024;
 
@@ -93,7 +94,7 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let id = crate::random::id("adm")?;
     let hash = crate::password::hash(&form.password).await?;
     let results = db
-        .batch(vec![
+        .batched(vec![
             store::insert_first(&db, &id, &email, &hash, now)?,
             store::audit(&db, &email, "admin.setup", Some(&email), &json!({}), now)?,
         ])
@@ -131,7 +132,7 @@ pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .map_or("pbkdf2-sha256$100000$00$00", |a| a.password_hash.as_str());
     let ok = crate::password::verify(&form.password, stored).await? && found.is_some();
     let Some(found) = found.filter(|_| ok) else {
-        db.batch(vec![
+        db.batched(vec![
             store::record_failure(&db, &by_email, now)?,
             store::record_failure(&db, &by_client, now)?,
         ])
@@ -140,7 +141,7 @@ pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
             "That email and password do not match.".to_owned(),
         ));
     };
-    db.batch(vec![
+    db.batched(vec![
         store::clear_failures(&db, &by_email)?,
         store::audit(&db, &found.email, "admin.login", None, &json!({}), now)?,
     ])
@@ -169,7 +170,7 @@ async fn signed_in_response(
 pub async fn logout(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, now) = signed_in(&req, &ctx, true).await?;
     if let Some(digest) = admin::session_digest(&req) {
-        db.batch(vec![
+        db.batched(vec![
             store::delete_session(&db, &digest)?,
             store::audit(&db, &admin.email, "admin.logout", None, &json!({}), now)?,
         ])

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
+use crate::store::Batched;
 use crate::store::{admin::audit, operations};
 use crate::stripe::Client;
 
@@ -128,7 +129,7 @@ pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppErro
     let (db, admin, now) = signed_in(&req, &ctx, true).await?;
     let session_id = param(&ctx, "session")?.to_owned();
     let results = db
-        .batch(vec![
+        .batched(vec![
             operations::reopen(&db, &session_id, now)?,
             audit(
                 &db,

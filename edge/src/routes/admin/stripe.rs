@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::Ctx;
+use crate::store::Batched;
 use crate::store::{admin::audit, connection};
 use crate::stripe::{Client, Failure};
 
@@ -61,7 +62,7 @@ pub async fn connect(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let sealed =
         vault::seal(&sealing, &nonce, &key).map_err(|e| AppError::internal(e.to_string()))?;
     let (last4, mode) = (wire::last4(&key), wire::key_mode(&key));
-    db.batch(vec![
+    db.batched(vec![
         connection::save(&db, &sealed, &last4, mode, &admin.email, now)?,
         audit(
             &db,
@@ -84,7 +85,7 @@ pub async fn connect(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 pub async fn disconnect(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, now) = signed_in(&req, &ctx, true).await?;
-    db.batch(vec![
+    db.batched(vec![
         connection::delete(&db)?,
         audit(
             &db,

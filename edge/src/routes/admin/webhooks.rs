@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::webhooks::{self as store, Endpoint, NewEndpoint};
+use crate::store::Batched;
 use crate::store::{admin::audit, apps};
 
 const ROTATION_GRACE_SECS: i64 = 24 * 3600;
@@ -94,7 +95,7 @@ pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         event_types: &types,
         now,
     };
-    db.batch(vec![
+    db.batched(vec![
         store::insert(&db, &new)?,
         audit(
             &db,
@@ -124,7 +125,7 @@ pub async fn update(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .transpose()
         .map_err(|e| AppError::internal(e.to_string()))?;
     let url = form.url.as_deref().map(str::trim);
-    db.batch(vec![
+    db.batched(vec![
         store::update(&db, &id, url, types.as_deref(), form.enabled, now)?,
         audit(
             &db,
@@ -152,7 +153,7 @@ pub async fn delete(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         &json!({}),
         now,
     )?);
-    db.batch(batch).await?;
+    db.batched(batch).await?;
     Ok(http::json(&json!({"deleted": id}), 200))
 }
 
@@ -161,7 +162,7 @@ pub async fn rotate(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let id = param(&ctx, "id")?.to_owned();
     endpoint(&db, &id).await?;
     let secret = new_secret()?;
-    db.batch(vec![
+    db.batched(vec![
         store::rotate(&db, &id, &secret, now + ROTATION_GRACE_SECS, now)?,
         audit(
             &db,
@@ -200,7 +201,7 @@ pub async fn send_test(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         &json!({"message_id": message_id}),
         now,
     )?);
-    db.batch(batch).await?;
+    db.batched(batch).await?;
     crate::webhooks::deliver_due(&db, None, crate::webhooks::PER_RUN).await?;
     let log = store::log(&db, &id, 100).await?;
     let sent = log.into_iter().find(|d| d.message_id == message_id);
@@ -221,7 +222,7 @@ pub async fn replay(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         ));
     }
     let results = db
-        .batch(vec![
+        .batched(vec![
             store::replay(&db, delivery, &id, now)?,
             audit(
                 &db,

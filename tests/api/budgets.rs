@@ -1,0 +1,126 @@
+//! The edge's request budgets (issue: performance), counted by the edge
+//! itself (`x-holdfast-counts`, test stack only) and by the emulator:
+//! precancel makes one Stripe request and at most three D1 round trips,
+//! accepting an offer one Stripe write, and every route and cron run stays
+//! inside the Workers Free plan's 50 subrequests and 50 D1 queries.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{agent, stack_alone, Stack};
+
+/// D1 round trips and subrequests of one request.
+#[derive(Debug, PartialEq, Eq)]
+struct Counts {
+    d1: u32,
+    subrequests: u32,
+}
+
+fn counts_of(resp: &ureq::Response) -> Counts {
+    let header = resp
+        .header("x-holdfast-counts")
+        .expect("the test stack sends x-holdfast-counts");
+    let get = |name: &str| -> u32 {
+        header
+            .split(',')
+            .filter_map(|part| part.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {header}"))
+    };
+    Counts {
+        d1: get("d1"),
+        subrequests: get("subrequests"),
+    }
+}
+
+/// POSTs and returns the status, the JSON body and the counts. Waits first,
+/// so background work of an earlier request is not counted with this one.
+fn counted(url: &str, body: &Value) -> (u16, Value, Counts) {
+    std::thread::sleep(Duration::from_millis(300));
+    let resp = match agent()
+        .post(url)
+        .set("content-type", "application/json")
+        .send_string(&body.to_string())
+    {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("no answer: {e}"),
+    };
+    let (status, counts) = (resp.status(), counts_of(&resp));
+    let body = resp.into_json().unwrap_or(Value::Null);
+    (status, body, counts)
+}
+
+const FREE_PLAN: u32 = 50;
+
+fn within_free_plan(what: &str, c: &Counts) {
+    assert!(
+        c.d1 <= FREE_PLAN && c.subrequests <= FREE_PLAN,
+        "{what}: {c:?}"
+    );
+}
+
+fn session(s: &Stack, app: &str, sub: &str) -> (String, Counts) {
+    let (status, body, counts) = counted(&format!("{}/precancel", s.url), &s.signed(app, sub));
+    assert_eq!(status, 200, "{body}");
+    let token = body["url"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .expect("url")
+        .to_owned();
+    (token, counts)
+}
+
+#[test]
+fn precancel_makes_one_stripe_call_and_at_most_three_d1_round_trips() {
+    let s = stack_alone();
+    let sub = s.subscription();
+    let (_, counts) = session(&s, "t_signed", &sub.id);
+    assert_eq!(counts.subrequests, 1, "{counts:?}");
+    assert!(counts.d1 <= 3, "{counts:?}");
+    assert_eq!(
+        s.stripe_requests(&sub.id).len(),
+        1,
+        "the emulator saw one request"
+    );
+}
+
+#[test]
+fn accepting_an_offer_makes_one_stripe_write_and_every_route_fits_the_free_plan() {
+    let s = stack_alone();
+    let sub = s.subscription();
+    let (token, _) = session(&s, "t_offers", &sub.id);
+    let api = |action: &str, body: Value| {
+        counted(&format!("{}/api/sessions/{token}/{action}", s.url), &body)
+    };
+    let (status, _, c) = api("reason", json!({"reason_id": "too_expensive"}));
+    assert_eq!(status, 200);
+    within_free_plan("reason", &c);
+    let (status, _, c) = api("offers/save25/show", json!({}));
+    assert_eq!(status, 200);
+    within_free_plan("show offer", &c);
+    let (status, body, c) = api("offers/save25/accept", json!({}));
+    assert_eq!(status, 200, "{body}");
+    within_free_plan("accept", &c);
+    assert_eq!(s.stripe_writes(&sub.id).len(), 1, "one Stripe write");
+
+    let other = s.subscription();
+    let (token, _) = session(&s, "t_now", &other.id);
+    let (status, _, c) = counted(
+        &format!("{}/api/sessions/{token}/cancel", s.url),
+        &json!({}),
+    );
+    assert_eq!(status, 200);
+    within_free_plan("cancel", &c);
+
+    // A cron run, with whatever the other tests left due.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    let (status, _, c) = counted(&format!("{}/api/dev/cron?at={now}", s.url), &json!({}));
+    assert_eq!(status, 200);
+    within_free_plan("cron", &c);
+}
