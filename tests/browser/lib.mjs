@@ -54,3 +54,14 @@ export async function newSubscription(plan = "snack_monthly") {
   await stripe("POST", `/v1/customers/${cus.id}/sources`, { source: tok.id });
   return (await stripe("POST", "/v1/subscriptions", { customer: cus.id, "items[0][plan]": plan })).id;
 }
+
+const AXE = await import("node:fs").then((fs) => fs.readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8"));
+
+/// axe-core's violations on the page as it is now (WCAG 2.x A and AA, and
+/// best practices), as "rule: selector" lines. Evaluated through the
+/// DevTools protocol, which the page's CSP does not restrict.
+export async function axeViolations(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")} (${v.help})`));
+}

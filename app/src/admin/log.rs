@@ -27,7 +27,7 @@ pub fn OperationsPage() -> impl IntoView {
                 Ok(list) if list.is_empty() => view! { <p data-testid="no-operations">"Nothing pending or failed."</p> }.into_any(),
                 Ok(list) => view! {
                     <table class="list" aria-label="Operations">
-                        <thead><tr><th>"Kind"</th><th>"Status"</th><th>"Subscription"</th><th>"Attempts"</th><th>"Last error"</th><th>"Updated"</th><th></th></tr></thead>
+                        <thead><tr><th>"Kind"</th><th>"Status"</th><th>"Subscription"</th><th>"Attempts"</th><th>"Last error"</th><th>"Updated"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                         <tbody>
                             {list.into_iter().map(|o| {
                                 let sid = o.session_id.clone();

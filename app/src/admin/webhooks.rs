@@ -192,7 +192,7 @@ fn DeliveryLog(id: String, version: RwSignal<u32>) -> impl IntoView {
                 Ok(list) if list.is_empty() => view! { <p>"Nothing sent yet."</p> }.into_any(),
                 Ok(list) => view! {
                     <table class="list" aria-label="Deliveries">
-                        <thead><tr><th>"Event"</th><th>"Status"</th><th>"Attempts"</th><th>"Answer"</th><th>"Latency"</th><th>"Updated"</th><th></th></tr></thead>
+                        <thead><tr><th>"Event"</th><th>"Status"</th><th>"Attempts"</th><th>"Answer"</th><th>"Latency"</th><th>"Updated"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                         <tbody>{list.into_iter().map(|d| view! { <Row d=d replay=replay/> }).collect_view()}</tbody>
                     </table>
                 }.into_any(),

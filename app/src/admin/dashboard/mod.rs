@@ -288,10 +288,10 @@ fn ReportView(report: Report) -> impl IntoView {
         </section>
         <section aria-labelledby="breakdowns">
             <h2 id="breakdowns">"Breakdowns"</h2>
-            <Breakdown title="By reason" groups=report.by_reason.clone()/>
-            <Breakdown title="By offer" groups=report.by_offer.clone()/>
-            <Breakdown title="By audience" groups=report.by_audience.clone()/>
-            <Breakdown title="By variant" groups=report.by_variant.clone()/>
+            <Breakdown title="By reason" column="Reason" groups=report.by_reason.clone()/>
+            <Breakdown title="By offer" column="Offer" groups=report.by_offer.clone()/>
+            <Breakdown title="By audience" column="Audience" groups=report.by_audience.clone()/>
+            <Breakdown title="By variant" column="Variant" groups=report.by_variant.clone()/>
         </section>
         {(!report.lift.is_empty()).then(|| view! {
             <section aria-labelledby="holdout">
@@ -345,11 +345,11 @@ fn money_cell(t: &Tally, f: fn(&holdfast_core::report::Money) -> i64) -> String 
 }
 
 #[component]
-fn Breakdown(title: &'static str, groups: Vec<Group>) -> impl IntoView {
+fn Breakdown(title: &'static str, column: &'static str, groups: Vec<Group>) -> impl IntoView {
     view! {
         <table class="list breakdown" aria-label=title>
             <caption>{title}</caption>
-            <thead><tr><th></th><th>"Sessions"</th><th>"Saves"</th><th>"Cancels"</th><th>"Save rate"</th><th>"MRR saved"</th><th>"MRR lost"</th></tr></thead>
+            <thead><tr><th scope="col">{column}</th><th>"Sessions"</th><th>"Saves"</th><th>"Cancels"</th><th>"Save rate"</th><th>"MRR saved"</th><th>"MRR lost"</th></tr></thead>
             <tbody>
                 {groups.into_iter().map(|g| view! {
                     <tr>

@@ -1,0 +1,81 @@
+// Page quality in headless Chromium: no axe-core violations on the cancel
+// page (each step) and the settings screens, and the cancel page usable at
+// 360 px (screenshots in the test artifacts).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { ARTIFACTS, BASE, launch, newSubscription, signIn, axeViolations } from "./lib.mjs";
+
+const SIGN = process.env.TEST_SIGNING_SECRET;
+assert.ok(SIGN, "run with scripts/test");
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => browser && (await browser.close()));
+
+async function cancelUrl(app) {
+  const sub = await newSubscription();
+  const r = await fetch(`${BASE}/precancel`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ app_id: app, subscription_id: sub, first_name: "Ada", auth_hash: createHmac("sha256", SIGN).update(sub).digest("hex") }),
+  });
+  return (await r.json()).url;
+}
+
+async function fitsTheScreen(page) {
+  const [scroll, width] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `the page scrolls sideways: ${scroll} > ${width}`);
+}
+
+test("the cancel page has no accessibility violations and works at 360 px", async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await page.goto(await cancelUrl("t_offers"));
+  await page.getByRole("heading", { name: /Ada/ }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "survey");
+  await fitsTheScreen(page);
+  await page.screenshot({ path: `${ARTIFACTS}/cancel-page-360.png`, fullPage: true });
+
+  await page.getByRole("radio", { name: "It's too expensive" }).check();
+  await page.getByRole("button", { name: "Cancel subscription" }).click();
+  await page.getByTestId("offer").waitFor();
+  assert.deepEqual(await axeViolations(page), [], "offer screen");
+  await fitsTheScreen(page);
+  await page.screenshot({ path: `${ARTIFACTS}/offer-screen-360.png`, fullPage: true });
+
+  await page.getByRole("button", { name: /No thanks, cancel/ }).click();
+  await page.getByTestId("outcome").waitFor();
+  assert.deepEqual(await axeViolations(page), [], "confirmation");
+  await fitsTheScreen(page);
+  await page.close();
+});
+
+test("the settings screens have no accessibility violations", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(`${BASE}/admin`);
+  await page.getByLabel("Email").waitFor();
+  assert.deepEqual(await axeViolations(page), [], "sign-in");
+  await signIn(page);
+  const screens = [
+    ["/admin", "Apps"],
+    ["/admin/apps/t_offers", "offers"],
+    ["/admin/dashboard", "Dashboard"],
+    ["/admin/stripe", "Stripe"],
+    ["/admin/operations", "Operations"],
+    ["/admin/audit", "Audit log"],
+  ];
+  for (const [path, heading] of screens) {
+    await page.goto(`${BASE}${path}`);
+    await page.getByRole("heading", { name: heading, exact: true }).first().waitFor();
+    await page.waitForLoadState("networkidle");
+    assert.deepEqual(await axeViolations(page), [], path);
+  }
+  // A session's audit trail.
+  await page.goto(`${BASE}/admin/dashboard`);
+  await page.getByLabel("App", { exact: true }).selectOption("t_offers");
+  const row = page.getByTestId("session-row").first();
+  await row.waitFor();
+  await row.getByRole("link").click();
+  await page.getByRole("heading", { name: /^Session ses_/ }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "session");
+  await page.close();
+});
