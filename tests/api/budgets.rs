@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{agent, stack_alone, Stack};
+use crate::helpers::{agent, stack, stack_alone, Stack};
+
+#[path = "../shared/first_load.rs"]
+mod first_load;
 
 /// D1 round trips and subrequests of one request.
 #[derive(Debug, PartialEq, Eq)]
@@ -123,4 +126,55 @@ fn accepting_an_offer_makes_one_stripe_write_and_every_route_fits_the_free_plan(
     let (status, _, c) = counted(&format!("{}/api/dev/cron?at={now}", s.url), &json!({}));
     assert_eq!(status, 200);
     within_free_plan("cron", &c);
+}
+
+/// Everything a first visit downloads, as the edge serves it: the HTML with
+/// the session's view and first screen in it, and every file it loads.
+#[test]
+fn the_cancel_page_as_served_is_within_100_kb() {
+    let s = stack();
+    let sub = s.subscription();
+    let token = s.session("t_offers", &sub.id);
+    let resp = agent()
+        .get(&format!("{}/cancel/{token}", s.url))
+        .call()
+        .expect("the cancel page");
+    let csp = resp
+        .header("content-security-policy")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(
+        resp.header("referrer-policy"),
+        Some("no-referrer"),
+        "the URL holds the token"
+    );
+    let html = resp.into_string().expect("html");
+    assert!(
+        html.contains(r#"<script type="application/json" id="hf-session">"#),
+        "the view is in the page"
+    );
+    assert!(
+        html.contains("<h1>Before you go, Ada</h1>"),
+        "the first screen is in the HTML: {html}"
+    );
+
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    let files = first_load::assets_of(&html, &dist);
+    assert!(
+        files
+            .iter()
+            .any(|f| f.extension().is_some_and(|e| e == "wasm")),
+        "{files:?}"
+    );
+    let total: usize = first_load::gzip_len(html.as_bytes())
+        + files
+            .iter()
+            .map(|f| first_load::gzip_len(&std::fs::read(f).expect("built file")))
+            .sum::<usize>();
+    println!("cancel page as served: {total} bytes gzip");
+    assert!(total <= 100_000, "{total} bytes gzip");
 }

@@ -15,7 +15,8 @@ What it adds to localstripe 1.15.10:
   missing permission, as Stripe does;
 - a log of every request (`GET /_config/requests`), injectable faults
   (`POST /_config/faults`) and failed renewals
-  (`POST /_config/subscriptions/{id}/renewal_failed`) for tests;
+  (`POST /_config/subscriptions/{id}/renewal_failed`) for tests, and a
+  latency added to every answer (`POST /_config/latency`) for the benchmark;
 - state in memory, never in localstripe's shared file under /tmp.
 
 Run: python tests/emulator/server.py --port 12111
@@ -49,6 +50,9 @@ FAULTS = []
 # restricted keys grant per resource.
 RESTRICTED = {}
 IDEMPOTENT = {}
+# Added to every /v1 answer when set (POST /_config/latency): Stripe's own
+# time, for the benchmark.
+LATENCY = {"ms": 0}
 IDEMPOTENCY_TTL = 24 * 3600
 
 
@@ -352,6 +356,8 @@ async def holdfast_middleware(request, handler):
         "stripe_version": request.headers.get("Stripe-Version"), "status": None, "replayed": False, "fault": None,
     }
     REQUESTS.append(entry)
+    if LATENCY["ms"]:
+        await asyncio.sleep(LATENCY["ms"] / 1000)
     resp = await _respond(request, handler, params, entry)
     entry["status"] = resp.status
     return resp
@@ -467,6 +473,11 @@ async def renewal_failed(request):
     return ls.json_response(sub._export())
 
 
+async def set_latency(request):
+    LATENCY["ms"] = max(0, int((await request.json()).get("ms", 0)))
+    return web.Response(status=204)
+
+
 async def clear_faults(request):
     FAULTS.clear()
     return web.Response(status=204)
@@ -485,6 +496,7 @@ def main():
     app.router.add_delete("/_config/faults", clear_faults)
     app.router.add_post("/_config/restricted_keys", add_restricted_key)
     app.router.add_post("/_config/subscriptions/{id}/renewal_failed", renewal_failed)
+    app.router.add_post("/_config/latency", set_latency)
     web.run_app(app, host=args.host, port=args.port, access_log=None, print=lambda *_: print(f"emulator listening on {args.host}:{args.port}", flush=True))
 
 

@@ -2,6 +2,7 @@
 //! become JSON here, so no route answers with a bare worker error.
 
 mod admin;
+mod cancel_page;
 mod demo;
 mod precancel;
 mod sessions;
@@ -169,6 +170,9 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         })
         .get_async("/js/current/brightback.js", |req, ctx| async move {
             api(snippet::serve(req, ctx).await)
+        })
+        .get_async("/cancel/:token", |req, ctx| async move {
+            api(cancel_page::serve(req, ctx).await)
         })
         .get_async("/demo", |req, ctx| async move {
             api(demo::account(req, ctx).await)

@@ -1,6 +1,6 @@
 //! The session API the cancel page uses, addressed by the URL token.
 
-use holdfast_core::api::{CancelRequest, ChooseReasonRequest, OutcomeResponse};
+use holdfast_core::api::{CancelRequest, ChooseReasonRequest, OutcomeResponse, SessionView};
 use holdfast_core::cancel::MAX_COMMENT_CHARS;
 use holdfast_core::experience::{session_view, ViewInput};
 use holdfast_core::session::SessionStatus;
@@ -46,9 +46,14 @@ async fn load(ctx: &Ctx, now: i64) -> Result<(worker::D1Database, sessions::Sess
 }
 
 pub async fn view(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    Ok(http::json(&view_of(&ctx).await?, 200))
+}
+
+/// The cancel page's view of the session in `ctx`'s `:token`.
+pub async fn view_of(ctx: &Ctx) -> Result<SessionView, AppError> {
     let now = crate::random::now_secs();
-    let (_, s) = load(&ctx, now).await?;
-    let view = session_view(ViewInput {
+    let (_, s) = load(ctx, now).await?;
+    Ok(session_view(ViewInput {
         settings: &s.settings,
         fields: &s.fields,
         status: s.status,
@@ -60,8 +65,7 @@ pub async fn view(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         offer_screens_left: offers::screens_left(&s),
         assignment: s.assignment.as_ref(),
         session_id: &s.id,
-    });
-    Ok(http::json(&view, 200))
+    }))
 }
 
 pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {

@@ -16,7 +16,7 @@ use crate::api;
 /// How long a confirmation stays before the customer is sent on.
 const REDIRECT_AFTER: Duration = Duration::from_secs(3);
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 enum Stage {
     Survey,
     Offer(OfferPreview),
@@ -27,9 +27,11 @@ enum Stage {
 pub fn CancelPage(token: String) -> impl IntoView {
     // Plain signals and spawn_local rather than resources and actions: the
     // async machinery those bring would cost the customer's phone bytes.
-    let session = RwSignal::new(None::<Result<SessionView, api::Error>>);
-    let t = token.clone();
-    leptos::task::spawn_local(async move { session.set(Some(api::session(t).await)) });
+    let session = RwSignal::new(embedded().map(Ok));
+    if session.get_untracked().is_none() {
+        let t = token.clone();
+        leptos::task::spawn_local(async move { session.set(Some(api::session(t).await)) });
+    }
     view! {
         <main class="page">
             {move || match session.get() {
@@ -43,6 +45,20 @@ pub fn CancelPage(token: String) -> impl IntoView {
             }}
         </main>
     }
+}
+
+/// The view the edge put in the page (`GET /cancel/{token}`), so the first
+/// screen needs no request; and the static first screen it painted, which
+/// this render replaces.
+fn embedded() -> Option<SessionView> {
+    let doc = window().document()?;
+    if let Some(painted) = doc.get_element_by_id("hf-prerender") {
+        painted.remove();
+    }
+    let data = doc.get_element_by_id("hf-session")?;
+    let text = data.text_content()?;
+    data.remove();
+    serde_wasm_bindgen::from_value(js_sys::JSON::parse(&text).ok()?).ok()
 }
 
 /// What the page is waiting for, if anything.
@@ -61,6 +77,18 @@ fn act<T: 'static>(
     kind: Busy,
     call: impl std::future::Future<Output = Result<T, api::Error>> + 'static,
     then: impl FnOnce(Result<T, api::Error>) + 'static,
+) {
+    // Boxed: one copy of the waiting code per answer type, not per caller.
+    run(busy, kind, Box::pin(call), Box::new(then));
+}
+
+type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, api::Error>>>>;
+
+fn run<T: 'static>(
+    busy: RwSignal<Busy>,
+    kind: Busy,
+    call: Call<T>,
+    then: Box<dyn FnOnce(Result<T, api::Error>)>,
 ) {
     if busy.get_untracked() != Busy::Idle {
         return;

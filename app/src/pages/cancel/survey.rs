@@ -25,13 +25,15 @@ pub fn Survey(
         });
     };
     let reasons = view.reasons.clone();
-    let follow_up = Memo::new(move |_| {
+    // A plain closure, not a memo or <Show>: their machinery would be the
+    // page's only use of it, and costs bytes.
+    let follow_up = move || {
         let chosen = reason.get()?;
         reasons
             .iter()
             .find(|r| r.id == chosen)
             .and_then(|r| r.follow_up.clone())
-    });
+    };
     view! {
         <h1 data-testid="title">{view.title.clone()}</h1>
         <p data-testid="message" class="message">{view.message.clone()}</p>
@@ -62,9 +64,9 @@ pub fn Survey(
                     }
                 })
                 .collect_view()}
-            <Show when=move || follow_up.get().is_some()>
+            {move || follow_up().map(|question| view! {
                 <label class="follow-up">
-                    <span>{move || follow_up.get()}</span>
+                    <span>{question}</span>
                     <textarea
                         maxlength="5000"
                         rows="3"
@@ -72,7 +74,7 @@ pub fn Survey(
                         on:input=move |ev| comment.set(event_target_value(&ev))
                     ></textarea>
                 </label>
-            </Show>
+            })}
         </fieldset>
         <div class="actions">
             <button class="danger" data-testid="cancel-button" disabled=busy on:click=move |_| on_cancel()>

@@ -1,0 +1,105 @@
+//! `GET /cancel/{token}`: the cancel page's HTML with the session's view
+//! inside, so the page needs no API round trip before its first screen, and
+//! with that screen's heading and message already in the HTML, painted
+//! before the wasm has loaded. Sent with a strict CSP and no referrer (the
+//! URL holds the session's token).
+
+use holdfast_core::api::SessionView;
+use holdfast_core::session::SessionStatus;
+use worker::{Headers, Response};
+
+use super::{sessions, Ctx};
+use crate::error::AppError;
+use crate::http;
+
+pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError> {
+    // A link that no longer works still gets the page, which says so.
+    let view = sessions::view_of(&ctx).await.ok();
+    let origin = http::origin_of(&http::raw_url(&req)).unwrap_or_default();
+    let mut shell = ctx
+        .env
+        .assets(crate::config::ASSETS)?
+        .fetch(format!("{origin}/index.html"), None)
+        .await?;
+    let html = with_session(&shell.text().await?, view.as_ref());
+    let headers = Headers::new();
+    for (k, v) in [
+        ("content-type", "text/html; charset=utf-8"),
+        ("cache-control", "no-store"),
+        (
+            "content-security-policy",
+            // Merchants' logos may live on any https host.
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'",
+        ),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        headers.set(k, v)?;
+    }
+    Ok(Response::ok(html)?.with_headers(headers))
+}
+
+/// The shell with the view as a JSON data block (never executed, so the CSP
+/// allows it) and, for the first screen, its heading and message.
+fn with_session(shell: &str, view: Option<&SessionView>) -> String {
+    let Some(v) = view else {
+        return shell.to_owned();
+    };
+    // No `<` at all in the data block (JSON has `<` only inside strings,
+    // where `\u003c` means the same): nothing can end it early.
+    let json = serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
+    let first_screen = matches!(v.status, SessionStatus::Open | SessionStatus::Deflected)
+        .then(|| {
+            format!(
+                r#"<main class="page" id="hf-prerender"><div class="flow"><header class="brand"><span>{}</span></header><h1>{}</h1><p class="message">{}</p></div></main>"#,
+                html_escape::encode_text(&v.brand),
+                html_escape::encode_text(&v.title),
+                html_escape::encode_text(&v.message)
+            )
+        })
+        .unwrap_or_default();
+    let data = format!(r#"<script type="application/json" id="hf-session">{json}</script>"#);
+    match shell.find("<body>") {
+        Some(at) => {
+            let (head, body) = shell.split_at(at + "<body>".len());
+            format!("{head}{first_screen}{data}{body}")
+        }
+        None => shell.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(title: &str) -> SessionView {
+        serde_json::from_value(serde_json::json!({
+            "status": "open", "brand": "Acme", "title": title, "message": "m", "survey_prompt": "p",
+            "reasons": [], "save_return_url": null, "cancel_confirmation_url": null,
+        }))
+        .expect("a view")
+    }
+
+    #[test]
+    fn customer_text_cannot_leave_its_element_or_the_data_block() {
+        let html = with_session(
+            "<html><body><noscript></noscript></body></html>",
+            Some(&view("</script><script>alert(1)</script>")),
+        );
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains(r#"\u003c/script>\u003cscript>alert(1)\u003c/script>"#));
+        assert_eq!(
+            html.matches("</script>").count(),
+            1,
+            "only the data block's own end: {html}"
+        );
+    }
+
+    #[test]
+    fn without_a_session_the_shell_is_unchanged() {
+        assert_eq!(with_session("<body></body>", None), "<body></body>");
+    }
+}
