@@ -6,7 +6,11 @@
 2. Moves Trunk's inline module loader into its own file, so the pages can
    send a Content-Security-Policy without 'unsafe-inline'.
 
-Usage: postbuild.py DIST_DIR URL_PREFIX   (e.g. dist /  or dist/admin /admin/)
+3. With --inline-css (the cancel page): puts the stylesheet into the HTML,
+   so the first screen paints without waiting for another request; the edge
+   allows exactly that <style> by its hash in the page's CSP.
+
+Usage: postbuild.py DIST_DIR URL_PREFIX [--inline-css]   (e.g. dist /  or dist/admin /admin/)
 """
 
 import base64
@@ -42,6 +46,15 @@ def with_integrity(tag):
 
 
 html = re.sub(r"<link\b[^>]*>", lambda m: with_integrity(m.group(0)), html)
+
+if "--inline-css" in sys.argv[3:]:
+    def inline(m):
+        href = re.search(r'href="?([^"\s>]+)', m.group(0)).group(1)
+        css = (dist / href[len(prefix):]).read_text().strip()
+        return f"<style>{css}</style>"
+    html, n = re.subn(r'<link\b[^>]*rel="?stylesheet"?[^>]*>', inline, html)
+    if n != 1:
+        sys.exit(f"{index}: expected one stylesheet to inline, found {n}")
 
 match = re.search(r'<script type="?module"?>(.*?)</script>', html, re.S)
 if match is None:

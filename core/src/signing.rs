@@ -55,6 +55,14 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csp_hashes_are_base64_sha256() {
+        assert_eq!(
+            csp_hash(""),
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+        );
+    }
     use proptest::prelude::*;
 
     // RFC 4231 test case 2 pins the HMAC itself, independent of this code.
@@ -121,4 +129,15 @@ mod tests {
             prop_assert!(!verify_auth_hash("k", &subject, &tampered));
         }
     }
+}
+
+/// A CSP source allowing exactly one inline element: `'sha256-<base64>'`
+/// of its text.
+pub fn csp_hash(text: &str) -> String {
+    use base64::Engine;
+    let digest = Sha256::digest(text.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
 }

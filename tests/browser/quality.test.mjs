@@ -29,8 +29,14 @@ async function fitsTheScreen(page) {
 
 test("the cancel page has no accessibility violations and works at 360 px", async () => {
   const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const refused = [];
+  page.on("console", (m) => /Content.Security.Policy/i.test(m.text()) && refused.push(m.text()));
   await page.goto(await cancelUrl("t_offers"));
   await page.getByRole("heading", { name: /Ada/ }).waitFor();
+  await page.getByTestId("cancel-button").waitFor();
+  // The inlined stylesheet applies: the CSP allows it by its hash.
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(246, 248, 250)");
+  assert.equal(await page.locator("#hf-prerender").count(), 0, "the painted first screen was replaced");
   assert.deepEqual(await axeViolations(page), [], "survey");
   await fitsTheScreen(page);
   await page.screenshot({ path: `${ARTIFACTS}/cancel-page-360.png`, fullPage: true });
@@ -46,6 +52,7 @@ test("the cancel page has no accessibility violations and works at 360 px", asyn
   await page.getByTestId("outcome").waitFor();
   assert.deepEqual(await axeViolations(page), [], "confirmation");
   await fitsTheScreen(page);
+  assert.deepEqual(refused, [], "no CSP violations");
   await page.close();
 });
 

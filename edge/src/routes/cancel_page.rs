@@ -6,6 +6,7 @@
 
 use holdfast_core::api::SessionView;
 use holdfast_core::session::SessionStatus;
+use holdfast_core::signing::csp_hash;
 use worker::{Headers, Response};
 
 use super::{sessions, Ctx};
@@ -21,22 +22,32 @@ pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError>
         .assets(crate::config::ASSETS)?
         .fetch(format!("{origin}/index.html"), None)
         .await?;
-    let html = with_session(&shell.text().await?, view.as_ref());
+    let shell = shell.text().await?;
+    let html = with_session(&shell, view.as_ref());
+    let csp = format!(
+        // Merchants' logos may live on any https host. The build inlines the
+        // stylesheet; its hash allows that one <style> and nothing else.
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' {}; img-src 'self' https: data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'",
+        inline_style(&shell).map(csp_hash).unwrap_or_default()
+    );
     let headers = Headers::new();
     for (k, v) in [
         ("content-type", "text/html; charset=utf-8"),
         ("cache-control", "no-store"),
-        (
-            "content-security-policy",
-            // Merchants' logos may live on any https host.
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'",
-        ),
+        ("content-security-policy", csp.as_str()),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "no-referrer"),
     ] {
         headers.set(k, v)?;
     }
     Ok(Response::ok(html)?.with_headers(headers))
+}
+
+/// The text of the shell's one inline `<style>`, if the build put one there.
+fn inline_style(shell: &str) -> Option<&str> {
+    let start = shell.find("<style>")? + "<style>".len();
+    let len = shell[start..].find("</style>")?;
+    Some(&shell[start..start + len])
 }
 
 /// The shell with the view as a JSON data block (never executed, so the CSP
@@ -96,6 +107,15 @@ mod tests {
             1,
             "only the data block's own end: {html}"
         );
+    }
+
+    #[test]
+    fn the_inline_style_is_found_for_its_hash() {
+        assert_eq!(
+            inline_style("<head><style>a{b:c}</style></head>"),
+            Some("a{b:c}")
+        );
+        assert_eq!(inline_style("<head></head>"), None);
     }
 
     #[test]
