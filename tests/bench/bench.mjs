@@ -80,7 +80,7 @@ async function setLatency(stripeMs) {
 }
 
 const latency = [];
-for (const [stripeMs, concurrency, total] of [[STRIPE_MS, 1, 200], [STRIPE_MS, 16, 400], [0, 1, 200], [0, 16, 400]]) {
+for (const [stripeMs, concurrency, total] of [[STRIPE_MS, 1, 200], [STRIPE_MS, 16, 800], [0, 1, 200], [0, 16, 800]]) {
   await setLatency(stripeMs);
   // Interleaved rounds, so both see the same machine state.
   const edge = [], direct = [];
@@ -111,17 +111,26 @@ const acceptResp = await fetch(`${BASE}/api/sessions/${token}/offers/save25/acce
 const acceptCounts = await counts(acceptResp);
 const writes = (await (await fetch(`${EMULATOR}/_config/requests?path_contains=${countSub}`)).json()).filter((r) => r.method !== "GET" && r.status === 200 && !r.replayed).length;
 
-// Lighthouse on a fresh cancel page, default (mobile, simulated) throttling.
-const lhSub = await subscription();
-const page = (await (await precancel(lhSub)).json()).url;
-const lhOut = execFileSync(`${ROOT}node_modules/.bin/lighthouse`, [page, "--output=json", "--quiet",
-  "--only-categories=performance,accessibility", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
-  { env: { ...process.env, CHROME_PATH: "/usr/bin/chromium" }, maxBuffer: 64 * 1024 * 1024 }).toString();
-const lh = JSON.parse(lhOut);
-const perf = Math.round(lh.categories.performance.score * 100);
-const a11y = Math.round(lh.categories.accessibility.score * 100);
-const lcp = lh.audits["largest-contentful-paint"].numericValue;
-const transfer = lh.audits["total-byte-weight"].numericValue;
+// Lighthouse on fresh cancel pages, default (mobile, simulated) throttling:
+// the median of three runs, after one visit that warms the local server.
+async function lighthouse() {
+  const page = (await (await precancel(await subscription())).json()).url;
+  const html = await (await fetch(page)).text();
+  for (const asset of html.match(/\/[\w.-]+\.(?:js|wasm)/g) ?? []) await (await fetch(BASE + asset)).arrayBuffer();
+  const out = execFileSync(`${ROOT}node_modules/.bin/lighthouse`, [page, "--output=json", "--quiet",
+    "--only-categories=performance,accessibility", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
+    { env: { ...process.env, CHROME_PATH: "/usr/bin/chromium" }, maxBuffer: 64 * 1024 * 1024 }).toString();
+  return JSON.parse(out);
+}
+const runs = [await lighthouse(), await lighthouse(), await lighthouse()];
+const median = (f) => runs.map(f).sort((a, b) => a - b)[1];
+const lh = runs[0];
+const perf = median((r) => Math.round(r.categories.performance.score * 100));
+const a11y = median((r) => Math.round(r.categories.accessibility.score * 100));
+const lcp = median((r) => r.audits["largest-contentful-paint"].numericValue);
+const fcp = median((r) => r.audits["first-contentful-paint"].numericValue);
+const lcps = runs.map((r) => Math.round(r.audits["largest-contentful-paint"].numericValue)).join(", ");
+const transfer = median((r) => r.audits["total-byte-weight"].numericValue);
 
 // Sizes of every bundle, raw and gzip level 9.
 const size = (p) => { const b = readFileSync(p); return [b.length, gzipSync(b, { level: 9 }).length]; };
@@ -163,7 +172,7 @@ one run. Sizes and counts are the same on every run; timings vary a little.
 | snippet, gzip | ${bundles[6][1][1]} bytes | 2,048 bytes | ${ok(bundles[6][1][1] <= 2048)} |
 | Worker bundle, gzip | ${bundles[7][1][1]} bytes | 1,000,000 bytes | ${ok(bundles[7][1][1] <= 1000000)} |
 | Lighthouse performance (mobile, simulated throttling) | ${perf} | ≥ 95 | ${ok(perf >= 95)} |
-| largest contentful paint | ${(lcp / 1000).toFixed(2)} s | ≤ 1.5 s | ${ok(lcp <= 1500)} |
+| largest contentful paint (median of 3: ${lcps} ms) | ${Math.round(lcp)} ms | ≤ 1,500 ms | ${ok(lcp <= 1500)} |
 | Lighthouse accessibility | ${a11y} | (axe-core: no violations, in the tests) | |
 | Stripe requests per precancel | ${stripeCalls} (edge counted ${preCounts.subrequests}) | 1 | ${ok(stripeCalls === 1)} |
 | D1 round trips per precancel | ${preCounts.d1} | ≤ 3 | ${ok(preCounts.d1 <= 3)} |
@@ -171,8 +180,12 @@ one run. Sizes and counts are the same on every run; timings vary a little.
 | precancel p50 ÷ Stripe call p50, concurrency 1 (Stripe-like ${STRIPE_MS} ms) | ${ratio1.toFixed(2)} | ≤ 1.3 | ${ok(ratio1 <= 1.3)} |
 | precancel p50 ÷ Stripe call p50, concurrency 16 (Stripe-like ${STRIPE_MS} ms) | ${(latency[1].edge[0] / latency[1].direct[0]).toFixed(2)} | ≤ 1.3 | ${ok(latency[1].edge[0] / latency[1].direct[0] <= 1.3)} |
 
-Lighthouse counted ${Math.round(transfer)} bytes transferred for the cancel page (its own
-figure, as served by \`wrangler dev\`, which compresses differently from gzip -9).
+First contentful paint: ${Math.round(fcp)} ms: the edge puts the first screen's heading and
+message, and the stylesheet, into the HTML, so they paint before the wasm has loaded.
+Lighthouse counted ${(transfer / 1024).toFixed(1)} KiB transferred for the cancel page: its own
+figure, with every response's headers and \`wrangler dev\`'s own compression
+(the budget above counts bodies at gzip -9, and the HTML as the edge serves it
+is measured on the running stack by \`tests/api/budgets.rs\`).
 
 ## Precancel latency
 
@@ -213,5 +226,6 @@ ${bundles.map(([n, [raw, gz]]) => `| ${n} | ${raw} | ${gz} |`).join("\n")}
 - Latency: Node's fetch from this machine; 16 subscriptions used in turn;
   warm-up calls first.
 - Lighthouse ${lh.lighthouseVersion}: Debian's Chromium headless, default
-  mobile emulation and simulated throttling, performance and accessibility.
+  mobile emulation and simulated throttling, performance and accessibility;
+  the median of three runs on fresh sessions.
 `);

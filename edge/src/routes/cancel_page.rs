@@ -62,14 +62,7 @@ fn with_session(shell: &str, view: Option<&SessionView>) -> String {
         .unwrap_or_default()
         .replace('<', "\\u003c");
     let first_screen = matches!(v.status, SessionStatus::Open | SessionStatus::Deflected)
-        .then(|| {
-            format!(
-                r#"<main class="page" id="hf-prerender"><div class="flow"><header class="brand"><span>{}</span></header><h1>{}</h1><p class="message">{}</p></div></main>"#,
-                html_escape::encode_text(&v.brand),
-                html_escape::encode_text(&v.title),
-                html_escape::encode_text(&v.message)
-            )
-        })
+        .then(|| first_screen(v))
         .unwrap_or_default();
     let data = format!(r#"<script type="application/json" id="hf-session">{json}</script>"#);
     match shell.find("<body>") {
@@ -79,6 +72,29 @@ fn with_session(shell: &str, view: Option<&SessionView>) -> String {
         }
         None => shell.to_owned(),
     }
+}
+
+/// The survey screen as the app renders it, inert until the app replaces
+/// it: every element the largest paint could be is already there.
+fn first_screen(v: &SessionView) -> String {
+    let e = |t: &str| html_escape::encode_text(t).into_owned();
+    let reasons: String = v
+        .reasons
+        .iter()
+        .map(|r| {
+            format!(
+                r#"<label class="reason"><input type="radio" name="reason" disabled><span>{}</span></label>"#,
+                e(&r.label)
+            )
+        })
+        .collect();
+    format!(
+        r#"<main class="page" id="hf-prerender"><div class="flow"><header class="brand"><span>{}</span></header><h1>{}</h1><p class="message">{}</p><fieldset class="survey"><legend>{}</legend>{reasons}</fieldset><div class="actions"><button class="danger" disabled>Cancel subscription</button><button class="secondary" disabled>Keep my subscription</button></div></div></main>"#,
+        e(&v.brand),
+        e(&v.title),
+        e(&v.message),
+        e(&v.survey_prompt)
+    )
 }
 
 #[cfg(test)]
