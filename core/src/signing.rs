@@ -52,6 +52,17 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
+/// A CSP source allowing exactly one inline element: `'sha256-<base64>'`
+/// of its text.
+pub fn csp_hash(text: &str) -> String {
+    use base64::Engine;
+    let digest = Sha256::digest(text.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,15 +140,4 @@ mod tests {
             prop_assert!(!verify_auth_hash("k", &subject, &tampered));
         }
     }
-}
-
-/// A CSP source allowing exactly one inline element: `'sha256-<base64>'`
-/// of its text.
-pub fn csp_hash(text: &str) -> String {
-    use base64::Engine;
-    let digest = Sha256::digest(text.as_bytes());
-    format!(
-        "'sha256-{}'",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    )
 }
