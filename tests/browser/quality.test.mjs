@@ -86,3 +86,21 @@ test("the settings screens have no accessibility violations", async () => {
   assert.deepEqual(await axeViolations(page), [], "session");
   await page.close();
 });
+
+test("the snippet adds no global but its API, and the install snippet loads it async", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE}/api/health`);
+  const before = await page.evaluate(() => Object.keys(window));
+  await page.addScriptTag({ url: `${BASE}/js/holdfast.js` });
+  await page.waitForFunction(() => typeof window.Holdfast === "object");
+  const added = await page.evaluate((b) => Object.keys(window).filter((k) => !b.includes(k)), before);
+  assert.deepEqual(added.sort(), ["Brightback", "Holdfast"]);
+  await page.close();
+
+  const admin = await browser.newPage();
+  await signIn(admin);
+  await admin.goto(`${BASE}/admin/apps/t_offers`);
+  const snippet = await admin.getByTestId("snippet").innerText();
+  assert.match(snippet, /<script src="[^"]+\/js\/holdfast\.js" async><\/script>/);
+  await admin.close();
+});
