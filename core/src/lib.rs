@@ -10,6 +10,8 @@ pub mod cancel;
 pub mod dashboard;
 pub mod experience;
 pub mod experiment;
+#[cfg(test)]
+mod fixtures;
 pub mod mapping;
 pub mod offer;
 pub mod pass_through;

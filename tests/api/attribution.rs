@@ -62,20 +62,10 @@ fn with_attribution_off_a_save_is_not_checked() {
 
 /// A `Stripe-Signature` made by the official `stripe` Python package.
 fn stripe_signs(payload: &str, secret: &str, timestamp: i64) -> String {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let out = std::process::Command::new(format!("{root}/.venv/bin/python"))
-        .args(["-c", "import stripe, sys; print(stripe.WebhookSignature.generate_signature_header(sys.argv[1], sys.argv[2], int(sys.argv[3])))", payload, secret, &timestamp.to_string()])
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("text")
-        .trim()
-        .to_owned()
+    crate::helpers::python(
+        "import stripe, sys; print(stripe.WebhookSignature.generate_signature_header(sys.argv[1], sys.argv[2], int(sys.argv[3])))",
+        &[payload, secret, &timestamp.to_string()],
+    )
 }
 
 fn now() -> i64 {

@@ -513,17 +513,14 @@ impl Stack {
     }
 }
 
-/// Checks a pass-through URL's `hf_sig` the way a merchant would, with
-/// Python's hmac module (an implementation independent of ours).
-pub fn pass_through_verifies(url: &str, secret: &str) -> bool {
+/// Runs a Python snippet in the project's venv (independent
+/// implementations: the stripe package, hmac) and returns what it printed.
+pub fn python(script: &str, args: &[&str]) -> String {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let script = "import hmac, hashlib, sys, time, urllib.parse as u\n\
-head, sig = sys.argv[1].rsplit('&hf_sig=', 1)\n\
-ts = int(u.parse_qs(u.urlsplit(head).query)['hf_ts'][0])\n\
-good = hmac.compare_digest(hmac.new(sys.argv[2].encode(), head.encode(), hashlib.sha256).hexdigest(), sig)\n\
-print(good and abs(time.time() - ts) < 300)";
     let out = std::process::Command::new(format!("{root}/.venv/bin/python"))
-        .args(["-c", script, url, secret])
+        .arg("-c")
+        .arg(script)
+        .args(args)
         .output()
         .expect("python runs");
     assert!(
@@ -531,5 +528,16 @@ print(good and abs(time.time() - ts) < 300)";
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout).trim() == "True"
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Checks a pass-through URL's `hf_sig` the way a merchant would, with
+/// Python's hmac module (an implementation independent of ours).
+pub fn pass_through_verifies(url: &str, secret: &str) -> bool {
+    let script = "import hmac, hashlib, sys, time, urllib.parse as u\n\
+head, sig = sys.argv[1].rsplit('&hf_sig=', 1)\n\
+ts = int(u.parse_qs(u.urlsplit(head).query)['hf_ts'][0])\n\
+good = hmac.compare_digest(hmac.new(sys.argv[2].encode(), head.encode(), hashlib.sha256).hexdigest(), sig)\n\
+print(good and abs(time.time() - ts) < 300)";
+    python(script, &[url, secret]) == "True"
 }

@@ -4,51 +4,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.HOLDFAST_URL;
-const EMULATOR = process.env.EMULATOR_URL;
-const KEY = process.env.EMULATOR_KEY;
-const ARTIFACTS = process.env.HOLDFAST_ARTIFACTS || "tests/artifacts";
-const EMAIL = process.env.ADMIN_EMAIL;
-const PASSWORD = process.env.ADMIN_PASSWORD;
-assert.ok(BASE && EMULATOR && KEY && EMAIL && PASSWORD, "run with scripts/test, which starts the stack");
+import { ARTIFACTS, BASE, EMAIL, PASSWORD, launch, newSubscription, signIn } from "./lib.mjs";
 
 let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
-  });
-  // The API tests usually made the admin; make it if they did not run.
-  const status = await (await fetch(`${BASE}/api/admin/status`)).json();
-  if (status.needs_setup) {
-    const r = await fetch(`${BASE}/api/admin/setup`, {
-      method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: process.env.ADMIN_SETUP_TOKEN, email: EMAIL, password: PASSWORD }),
-    });
-    assert.equal(r.status, 200);
-  }
-});
+before(async () => { browser = await launch(); });
 after(async () => browser && (await browser.close()));
-
-async function stripe(method, path, form) {
-  const r = await fetch(EMULATOR + path, {
-    method, headers: { authorization: `Bearer ${KEY}`, "content-type": "application/x-www-form-urlencoded" },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);
-  return r.json();
-}
-
-async function newSubscription(plan = "snack_monthly") {
-  const cus = await stripe("POST", "/v1/customers", { email: "ada@example.com", name: "Ada Lovelace" });
-  const tok = await stripe("POST", "/v1/tokens", { "card[number]": "4242424242424242", "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123" });
-  await stripe("POST", `/v1/customers/${cus.id}/sources`, { source: tok.id });
-  return (await stripe("POST", "/v1/subscriptions", { customer: cus.id, "items[0][plan]": plan })).id;
-}
 
 test("an admin configures an app's cancel flow and the cancel page follows it", async () => {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
@@ -213,13 +173,6 @@ test("an admin targets yearly payers with an A/B experience and a holdout", asyn
   await page.close();
 });
 
-async function signIn(page) {
-  await page.goto(`${BASE}/admin`);
-  await page.getByLabel("Email").fill(EMAIL);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Apps" }).waitFor();
-}
 
 async function newApp(page, name) {
   await page.getByLabel("New app name").fill(name);

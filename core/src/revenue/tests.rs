@@ -9,16 +9,7 @@ fn usd(amount: i64) -> Mrr {
     }
 }
 
-/// Stripe's own example objects (MIT), as shipped in `shared/`.
-fn fixture(name: &str) -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/stripe/fixtures3.json"
-    );
-    let text = std::fs::read_to_string(path).expect("shared/stripe/fixtures3.json beside the repo");
-    let all: Value = serde_json::from_str(&text).expect("fixtures are JSON");
-    all["resources"][name].clone()
-}
+use crate::fixtures::fixture;
 
 fn price(amount: i64, interval: &str, count: i64) -> Value {
     json!({"id": "price_x", "object": "price", "currency": "usd", "unit_amount": amount,

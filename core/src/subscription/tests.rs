@@ -1,16 +1,7 @@
 use super::*;
 use serde_json::json;
 
-/// Stripe's own example objects (MIT), as shipped in `shared/`.
-fn fixture(name: &str) -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/stripe/fixtures3.json"
-    );
-    let text = std::fs::read_to_string(path).expect("shared/stripe/fixtures3.json beside the repo");
-    let all: Value = serde_json::from_str(&text).expect("fixtures are JSON");
-    all["resources"][name].clone()
-}
+use crate::fixtures::fixture;
 
 /// Today's shape: the fixture subscription with customer and product
 /// expanded the way precancel asks for them.

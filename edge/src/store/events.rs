@@ -1,4 +1,6 @@
 //! The session's audit trail: what was shown, chosen and answered, and when.
+//! Entries that announce an event also put it in the webhook outbox (a
+//! trigger, migration 0010), in the same transaction.
 
 use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement};
@@ -13,16 +15,7 @@ pub fn insert(
     detail: &Value,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
-        db,
-        "INSERT INTO session_events (session_id, kind, detail, created_at) VALUES (?1, ?2, ?3, ?4)",
-        &[
-            text(session_id),
-            text(kind),
-            text(&detail.to_string()),
-            int(now),
-        ],
-    )
+    entry(db, "", session_id, kind, detail, now)
 }
 
 /// The same entry, written only when the batch's previous statement changed
@@ -35,9 +28,20 @@ pub fn insert_after_change(
     detail: &Value,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
+    entry(db, "WHERE changes() = 1", session_id, kind, detail, now)
+}
+
+fn entry(
+    db: &D1Database,
+    guard: &str,
+    session_id: &str,
+    kind: &str,
+    detail: &Value,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "INSERT INTO session_events (session_id, kind, detail, created_at) SELECT ?1, ?2, ?3, ?4 WHERE changes() = 1",
+        &format!("INSERT INTO session_events (session_id, kind, detail, created_at) SELECT ?1, ?2, ?3, ?4 {guard}"),
         &[
             text(session_id),
             text(kind),
