@@ -12,4 +12,5 @@ mod emulator;
 mod experiments;
 mod offers;
 mod precancel;
+mod secrets;
 mod webhooks;
