@@ -171,6 +171,22 @@ pub fn check_app_name(name: &str) -> Result<(), FieldIssue> {
 }
 
 /// Every problem with submitted settings, each naming its field.
+/// `https://host[:port]`, nothing else: it goes into a CSP header as is.
+pub fn is_https_origin(o: &str) -> bool {
+    let Some(rest) = o.strip_prefix("https://") else {
+        return false;
+    };
+    let (host, port) = rest.split_once(':').unwrap_or((rest, "443"));
+    !host.is_empty()
+        && host.len() <= 253
+        && host
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && !port.is_empty()
+        && port.len() <= 5
+        && port.chars().all(|c| c.is_ascii_digit())
+}
+
 /// A URL template that renders to an absolute http(s) URL.
 fn is_url_template(template: &str) -> bool {
     check_web_url("url", &render_url(template, &Fields::new())).is_ok()
@@ -213,6 +229,17 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
     }
     if s.reasons.len() > 20 {
         out.push(issue("reasons", "Offer at most 20 reasons."));
+    }
+    for (i, o) in s.embed_origins.iter().enumerate() {
+        if !is_https_origin(o) {
+            out.push(issue(
+                format!("embed_origins.{i}"),
+                "Use an https origin, like https://example.com, with no path.",
+            ));
+        }
+    }
+    if s.embed_origins.len() > 10 {
+        out.push(issue("embed_origins", "List at most 10 sites."));
     }
     if s.cancel.timing == CancelTiming::AtPeriodEnd && (s.cancel.invoice_now || s.cancel.prorate) {
         out.push(issue(
@@ -419,6 +446,30 @@ fn valid_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embedding_sites_are_bare_https_origins() {
+        for good in ["https://example.com", "https://app.example.co.uk:8443"] {
+            assert!(is_https_origin(good), "{good}");
+        }
+        for bad in [
+            "http://example.com",
+            "https://example.com/path",
+            "https://",
+            "https://a b.com",
+            "*",
+            "https://x.com; script-src *",
+            "https://x.com:",
+        ] {
+            assert!(!is_https_origin(bad), "{bad}");
+        }
+        let s = AppSettings {
+            embed_origins: vec!["https://ok.example".into(), "javascript:alert(1)".into()],
+            ..AppSettings::default()
+        };
+        let fields: Vec<String> = check_settings(&s).into_iter().map(|i| i.field).collect();
+        assert_eq!(fields, ["embed_origins.1"]);
+    }
     use serde_json::json;
 
     fn settings(v: serde_json::Value) -> AppSettings {

@@ -64,6 +64,9 @@ pub struct AppSettings {
     /// loopback addresses. Honoured only where the Worker's
     /// `HOLDFAST_ALLOW_PRIVATE_WEBHOOKS` variable is `1`.
     pub webhooks_allow_private: bool,
+    /// Sites that may show the cancel page in a frame (a modal on the
+    /// merchant's own pages), as `https://` origins; none by default.
+    pub embed_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +178,7 @@ impl Default for AppSettings {
             branding: Branding::default(),
             mappings: Vec::new(),
             webhooks_allow_private: false,
+            embed_origins: Vec::new(),
         }
     }
 }

@@ -12,6 +12,11 @@ pub fn json<T: Serialize>(body: &T, status: u16) -> Response {
     let headers = Headers::new();
     let _ = headers.set("content-type", "application/json; charset=utf-8");
     let _ = headers.set("cache-control", "no-store");
+    let _ = headers.set("x-content-type-options", "nosniff");
+    let _ = headers.set(
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    );
     Response::ok(text)
         .map(|r| r.with_status(status).with_headers(headers))
         .unwrap_or_else(|_| {

@@ -130,3 +130,45 @@ fn the_secret_shape_check_finds_secrets() {
         None
     );
 }
+
+#[test]
+fn only_the_sites_an_app_lists_may_frame_its_cancel_page() {
+    let s = crate::helpers::stack();
+    let a = admin();
+    let app = a.app_with(
+        "Embedded",
+        &json!({"embed_origins": ["https://www.merchant.example"]}),
+    );
+    let token = s.session_with(&app, &s.subscription().id, json!({}));
+    let resp = agent()
+        .get(&format!("{}/cancel/{token}", s.url))
+        .call()
+        .expect("page");
+    let csp = resp.header("content-security-policy").unwrap_or_default();
+    assert!(
+        csp.ends_with("frame-ancestors https://www.merchant.example"),
+        "{csp}"
+    );
+    let bad = a.send(
+        "PUT",
+        &format!("/api/admin/apps/{}/settings", app.id),
+        &json!({"embed_origins": ["https://x.example; script-src *"]}),
+    );
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.body["error"]["fields"][0]["field"], "embed_origins.0");
+    let settings = agent()
+        .get(&format!("{}/admin", s.url))
+        .call()
+        .expect("settings UI");
+    assert!(settings
+        .header("content-security-policy")
+        .is_some_and(|c| c.contains("frame-ancestors 'none'")));
+    let api = agent()
+        .get(&format!("{}/api/health", s.url))
+        .call()
+        .expect("health");
+    assert_eq!(api.header("x-content-type-options"), Some("nosniff"));
+    assert!(api
+        .header("strict-transport-security")
+        .is_some_and(|h| h.contains("max-age=")));
+}

@@ -142,6 +142,14 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             <FieldError issues=form.issues field="cancel.pass_through_url"/>
 
             {form.check("Development: webhooks may use http and private addresses (only where the Worker allows it)", |v| v.webhooks_allow_private, |v, x| v.webhooks_allow_private = x)}
+            <label>
+                "Sites that may show the cancel page in a frame (https origins, comma-separated; none by default)"
+                <input type="text" placeholder="https://www.example.com"
+                    prop:value=move || s.with(|v| v.embed_origins.join(", "))
+                    on:change=move |ev| s.update(|v| v.embed_origins = event_target_value(&ev).split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())/>
+            </label>
+            <FieldError issues=form.issues field="embed_origins"/>
+            <FieldError issues=form.issues field="embed_origins.0"/>
             {form.check("Show the reasons in a random order (\"other\" stays last)", |v| v.randomize_reasons, |v, x| v.randomize_reasons = x)}
             <reasons::Reasons form=form/>
             <offers::Offers form=form/>

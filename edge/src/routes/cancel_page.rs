@@ -15,7 +15,10 @@ use crate::http;
 
 pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError> {
     // A link that no longer works still gets the page, which says so.
-    let view = sessions::view_of(&ctx).await.ok();
+    let (view, framers) = match sessions::view_of(&ctx).await {
+        Ok((v, f)) => (Some(v), f),
+        Err(_) => (None, Vec::new()),
+    };
     let origin = http::origin_of(&http::raw_url(&req)).unwrap_or_default();
     let mut shell = ctx
         .env
@@ -24,10 +27,17 @@ pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError>
         .await?;
     let shell = shell.text().await?;
     let html = with_session(&shell, view.as_ref());
+    // Only the sites the app lists may frame the page (a modal on the
+    // merchant's own pages); their origins were checked when saved.
+    let framers = if framers.is_empty() {
+        "'none'".to_owned()
+    } else {
+        framers.join(" ")
+    };
     let csp = format!(
         // Merchants' logos may live on any https host. The build inlines the
         // stylesheet; its hash allows that one <style> and nothing else.
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' {}; img-src 'self' https: data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'",
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' {}; img-src 'self' https: data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors {framers}",
         inline_style(&shell).map(csp_hash).unwrap_or_default()
     );
     let headers = Headers::new();
@@ -37,6 +47,10 @@ pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError>
         ("content-security-policy", csp.as_str()),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "no-referrer"),
+        (
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        ),
     ] {
         headers.set(k, v)?;
     }

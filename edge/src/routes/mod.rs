@@ -229,6 +229,10 @@ async fn settings_ui(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     headers.set("x-frame-options", "DENY")?;
     headers.set("x-content-type-options", "nosniff")?;
     headers.set("referrer-policy", "same-origin")?;
+    headers.set(
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    )?;
     let (_, body) = fetched.into_parts();
     let resp = Response::from_body(body)?
         .with_status(status)

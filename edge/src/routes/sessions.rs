@@ -46,14 +46,15 @@ async fn load(ctx: &Ctx, now: i64) -> Result<(worker::D1Database, sessions::Sess
 }
 
 pub async fn view(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    Ok(http::json(&view_of(&ctx).await?, 200))
+    Ok(http::json(&view_of(&ctx).await?.0, 200))
 }
 
-/// The cancel page's view of the session in `ctx`'s `:token`.
-pub async fn view_of(ctx: &Ctx) -> Result<SessionView, AppError> {
+/// The cancel page's view of the session in `ctx`'s `:token`, and the
+/// sites its app lets frame the page.
+pub async fn view_of(ctx: &Ctx) -> Result<(SessionView, Vec<String>), AppError> {
     let now = crate::random::now_secs();
     let (_, s) = load(ctx, now).await?;
-    Ok(session_view(ViewInput {
+    let view = session_view(ViewInput {
         settings: &s.settings,
         fields: &s.fields,
         status: s.status,
@@ -65,7 +66,8 @@ pub async fn view_of(ctx: &Ctx) -> Result<SessionView, AppError> {
         offer_screens_left: offers::screens_left(&s),
         assignment: s.assignment.as_ref(),
         session_id: &s.id,
-    }))
+    });
+    Ok((view, s.settings.embed_origins.clone()))
 }
 
 pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
