@@ -212,12 +212,7 @@ fn bad_settings_are_refused_field_by_field_and_change_nothing() {
     let bad = json!({"title": "", "offers": [{"id": "o1", "title": "", "body": "b", "billing": {"type": "discount", "coupon": ""}, "reasons": ["nope"]}]});
     let r = a.send("PUT", &path, &bad);
     assert_eq!(r.status, 400, "{}", r.body);
-    let fields: Vec<&str> = r.body["error"]["fields"]
-        .as_array()
-        .expect("fields")
-        .iter()
-        .filter_map(|f| f["field"].as_str())
-        .collect();
+    let fields: Vec<&str> = crate::helpers::strings(&r.body["error"]["fields"], "field");
     for f in [
         "title",
         "offers.0.title",
@@ -393,12 +388,7 @@ fn with_enrichment_off_precancel_never_reads_stripe_and_branding_reaches_the_pag
         &format!("/api/admin/apps/{}/settings", app.id),
         &json!({"branding": {"accent_color": "red", "logo_url": "javascript:x"}}),
     );
-    let fields: Vec<&str> = bad.body["error"]["fields"]
-        .as_array()
-        .expect("fields")
-        .iter()
-        .filter_map(|f| f["field"].as_str())
-        .collect();
+    let fields: Vec<&str> = crate::helpers::strings(&bad.body["error"]["fields"], "field");
     assert_eq!(fields, ["branding.accent_color", "branding.logo_url"]);
 
     let sub = s.subscription();

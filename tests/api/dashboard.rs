@@ -250,12 +250,7 @@ fn the_session_list_filters_exports_csv_and_shows_each_sessions_audit_trail() {
         offers[0]["id"].as_str().expect("id")
     ));
     assert_eq!(detail.status, 200, "{}", detail.body);
-    let kinds: Vec<&str> = detail.body["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter_map(|e| e["kind"].as_str())
-        .collect();
+    let kinds: Vec<&str> = crate::helpers::strings(&detail.body["events"], "kind");
     for step in [
         "session_started",
         "reason_chosen",
@@ -302,12 +297,7 @@ fn the_session_list_filters_exports_csv_and_shows_each_sessions_audit_trail() {
         app.id
     ));
     assert_eq!(bad.status, 400);
-    let fields: Vec<&str> = bad.body["error"]["fields"]
-        .as_array()
-        .expect("fields")
-        .iter()
-        .filter_map(|f| f["field"].as_str())
-        .collect();
+    let fields: Vec<&str> = crate::helpers::strings(&bad.body["error"]["fields"], "field");
     assert_eq!(fields, ["bucket", "from"]);
     assert_eq!(a.get("/api/admin/apps/app_nope/dashboard").status, 404);
     assert_eq!(a.get("/api/admin/sessions/ses_nope").status, 404);

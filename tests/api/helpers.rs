@@ -541,3 +541,13 @@ good = hmac.compare_digest(hmac.new(sys.argv[2].encode(), head.encode(), hashlib
 print(good and abs(time.time() - ts) < 300)";
     python(script, &[url, secret]) == "True"
 }
+
+/// The `key` string of each object in a JSON array (empty when `list` is
+/// not an array).
+pub fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v[key].as_str())
+        .collect()
+}
