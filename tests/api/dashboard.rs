@@ -79,12 +79,7 @@ fn watched_saves_end_as_stripe_says_and_the_totals_equal_the_sum_over_sessions()
     deflect(&elsewhere.id);
     deflect(&unpaid.id);
     let token = s.session_with(&app, &discounted.id, json!({}));
-    assert_eq!(
-        s.api(&token, "reason", &json!({"reason_id": "too_expensive"}))
-            .status,
-        200
-    );
-    let accepted = s.api(&token, "offers/save25/accept", &json!({}));
+    let accepted = s.accept_save25(&token);
     assert_eq!(accepted.status, 200, "{}", accepted.body);
     let token = s.session_with(&app, &cancelled.id, json!({}));
     assert_eq!(
@@ -226,15 +221,7 @@ fn the_session_list_filters_exports_csv_and_shows_each_sessions_audit_trail() {
     let app = dashboard_app(a);
     let sub = s.subscription();
     let token = s.session_with(&app, &sub.id, json!({}));
-    assert_eq!(
-        s.api(&token, "reason", &json!({"reason_id": "too_expensive"}))
-            .status,
-        200
-    );
-    assert_eq!(
-        s.api(&token, "offers/save25/accept", &json!({})).status,
-        200
-    );
+    assert_eq!(s.accept_save25(&token).status, 200);
     let other = s.subscription();
     let token = s.session_with(&app, &other.id, json!({}));
     assert_eq!(s.api(&token, "cancel", &json!({})).status, 200);

@@ -551,3 +551,17 @@ pub fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
         .filter_map(|v| v[key].as_str())
         .collect()
 }
+
+impl Stack {
+    /// The customer finds it too expensive and accepts the `save25` offer
+    /// (25% off for 3 months, in the test apps' settings).
+    pub fn accept_save25(&self, token: &str) -> Answer {
+        let reason = self.api(
+            token,
+            "reason",
+            &serde_json::json!({"reason_id": "too_expensive"}),
+        );
+        assert_eq!(reason.status, 200, "{}", reason.body);
+        self.api(token, "offers/save25/accept", &serde_json::json!({}))
+    }
+}

@@ -96,15 +96,7 @@ fn a_journey_arrives_verified_in_order_exactly_once() {
         &sub.id,
         json!({"account": {"internal_id": "acct_42"}}),
     );
-    assert_eq!(
-        s.api(&token, "reason", &json!({"reason_id": "too_expensive"}))
-            .status,
-        200
-    );
-    assert_eq!(
-        s.api(&token, "offers/save25/accept", &json!({})).status,
-        200
-    );
+    assert_eq!(s.accept_save25(&token).status, 200);
     // A second click changes nothing and sends nothing.
     assert_eq!(
         s.api(&token, "offers/save25/accept", &json!({})).status,

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { ARTIFACTS, BASE, EMAIL, PASSWORD, launch, newSubscription } from "./lib.mjs";
+import { ARTIFACTS, BASE, launch, newSubscription, signIn } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -31,11 +31,7 @@ test("the dashboard shows a new app's sessions, revenue and a session's audit tr
   const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));
-  await page.goto(`${BASE}/admin`);
-  await page.getByLabel("Email").fill(EMAIL);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Apps" }).waitFor();
+  await signIn(page);
 
   // An app of its own, so the figures are this test's alone.
   const me = await (await page.request.get(`${BASE}/api/admin/me`)).json();

@@ -35,17 +35,19 @@ impl Endpoint {
     }
 }
 
+/// A delivery as the log shows it.
+const DELIVERY: &str =
+    "SELECT d.id, d.message_id, m.type AS event_type, m.session_id, d.status, d.attempts, \
+     d.last_status, d.last_error, d.last_latency_ms, d.next_attempt_at, d.created_at, d.updated_at \
+     FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id";
+
 /// One delivery of the log, by id.
 pub async fn delivery(db: &D1Database, id: i64) -> Result<Option<DeliveryView>, AppError> {
-    Ok(stmt(
-        db,
-        "SELECT d.id, d.message_id, m.type AS event_type, m.session_id, d.status, d.attempts, d.last_status, \
-         d.last_error, d.last_latency_ms, d.next_attempt_at, d.created_at, d.updated_at \
-         FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id WHERE d.id = ?1",
-        &[int(id)],
-    )?
-    .first(None)
-    .await?)
+    Ok(
+        stmt(db, &format!("{DELIVERY} WHERE d.id = ?1"), &[int(id)])?
+            .first(None)
+            .await?,
+    )
 }
 
 const ENDPOINT: &str =
@@ -278,10 +280,7 @@ pub async fn log(
 ) -> Result<Vec<DeliveryView>, AppError> {
     Ok(stmt(
         db,
-        "SELECT d.id, d.message_id, m.type AS event_type, m.session_id, d.status, d.attempts, d.last_status, \
-         d.last_error, d.last_latency_ms, d.next_attempt_at, d.created_at, d.updated_at \
-         FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id \
-         WHERE d.endpoint_id = ?1 ORDER BY d.id DESC LIMIT ?2",
+        &format!("{DELIVERY} WHERE d.endpoint_id = ?1 ORDER BY d.id DESC LIMIT ?2"),
         &[text(endpoint_id), int(i64::from(limit))],
     )?
     .all()
