@@ -20,9 +20,14 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::store::Batched;
 use crate::store::{events, operations, sessions};
-use crate::stripe::{Client, Failure};
+use crate::stripe::{Budget, Client, Failure};
 
-const STRIPE_DEADLINE: Duration = Duration::from_secs(8);
+/// A customer is waiting on the answer: two tries at most, all within 9 s;
+/// what does not land by then stays pending for the cron.
+const STRIPE_BUDGET: Budget = Budget {
+    per_attempt: Duration::from_secs(5),
+    total: Duration::from_secs(9),
+};
 const STRIPE_ATTEMPTS: u32 = 2;
 
 pub const CANCEL: &str = "cancel";
@@ -145,17 +150,20 @@ pub async fn run(
             let attempts = operations::for_session(db, session_id)
                 .await?
                 .map_or(1, |o| o.attempts);
-            let wait_ms = backoff_ms(
+            let backoff = backoff_ms(
                 u32::try_from(attempts).unwrap_or(20),
                 30_000,
                 3_600_000,
                 crate::random::jitter(),
-            );
+            ) / 1000;
+            // Never sooner than Stripe asked.
+            let asked = failure.retry_after().map_or(0, |d| d.as_secs());
+            let wait = i64::try_from(backoff.max(asked)).unwrap_or(i64::MAX / 2);
             trail.push(operations::retry_later(
                 db,
                 session_id,
                 &failure.to_string(),
-                now + (wait_ms / 1000) as i64,
+                now + wait,
                 now,
             )?);
             db.batched(trail).await?;
@@ -192,7 +200,7 @@ async fn send(
     trail: &mut Vec<D1PreparedStatement>,
 ) -> Result<Result<Value, Failure>, AppError> {
     let answer = client
-        .send_retrying(call, STRIPE_ATTEMPTS, STRIPE_DEADLINE)
+        .send_retrying(call, STRIPE_ATTEMPTS, STRIPE_BUDGET)
         .await;
     let detail = match &answer {
         Ok(reply) => {

@@ -14,7 +14,10 @@ What it adds to localstripe 1.15.10:
 - restricted keys (`POST /_config/restricted_keys`) answering 403 per
   missing permission, as Stripe does;
 - a log of every request (`GET /_config/requests`), injectable faults
-  (`POST /_config/faults`) and failed renewals
+  per method and path (`POST /_config/faults`: a `status` with an optional
+  `retry_after`, a `delay_ms` before answering (slow, or hanging past the
+  caller's deadline), or `action: refuse` closing the connection unanswered;
+  each for `times` requests) and failed renewals
   (`POST /_config/subscriptions/{id}/renewal_failed`) for tests, and a
   latency added to every answer (`POST /_config/latency`) for the benchmark;
 - state in memory, never in localstripe's shared file under /tmp.
@@ -377,9 +380,12 @@ async def _respond(request, handler, params, entry):
         entry["fault"] = fault.get("status") or fault.get("action") or "delay"
         if fault.get("delay_ms"):
             await asyncio.sleep(fault["delay_ms"] / 1000)
-        if fault.get("action") == "reset":
+        # "refuse": the connection closes before any answer, so the client
+        # sees what a refused or reset connection gives it (no status) and
+        # cannot know whether the request did anything: here it did not.
+        if fault.get("action") in ("reset", "refuse"):
             request.transport.close()
-            raise ConnectionResetError("fault: connection reset")
+            raise ConnectionResetError("fault: connection closed")
         if fault.get("status"):
             headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") else {}
             resp = stripe_error(fault["status"], "Injected fault", kind="api_error")

@@ -27,8 +27,10 @@ pub enum Failure {
     /// Stripe answered with an error.
     Status {
         status: u16,
-        error: StripeError,
+        error: Box<StripeError>,
         should_retry: Option<String>,
+        /// Seconds from a `Retry-After` header (Stripe sends it with 429s).
+        retry_after: Option<u64>,
     },
 }
 
@@ -49,6 +51,17 @@ impl Failure {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// How long Stripe asked us to wait before the next attempt.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Status {
+                retry_after: Some(s),
+                ..
+            } => Some(Duration::from_secs(*s)),
             _ => None,
         }
     }
@@ -147,33 +160,69 @@ impl<'a> Client<'a> {
                 .map_err(|e| Failure::Network(format!("unreadable Stripe answer: {e}")))?;
             Ok(Reply { body })
         } else {
-            let should_retry = resp.headers().get("stripe-should-retry").ok().flatten();
+            let header = |name: &str| resp.headers().get(name).ok().flatten();
             Err(Failure::Status {
                 status,
-                error: StripeError::from_body(&text),
-                should_retry,
+                error: Box::new(StripeError::from_body(&text)),
+                should_retry: header("stripe-should-retry"),
+                retry_after: header("retry-after").and_then(|v| v.trim().parse().ok()),
             })
         }
     }
 
     /// Up to `attempts` tries of a request that is safe to repeat (a read,
-    /// or a write with its idempotency key), backing off with jitter.
+    /// or a write with its idempotency key), backing off with jitter, or as
+    /// long as Stripe's `Retry-After` says, all inside `budget`: the caller
+    /// has a customer waiting, and a wait that would not fit is left to the
+    /// operation's next attempt instead.
     pub async fn send_retrying(
         &self,
         req: &StripeRequest,
         attempts: u32,
-        deadline: Duration,
+        budget: Budget,
     ) -> Result<Reply, Failure> {
+        let started = now_ms();
+        let left = || {
+            budget
+                .total
+                .saturating_sub(Duration::from_millis(now_ms() - started))
+        };
         let mut attempt = 0;
         loop {
+            let deadline = budget.per_attempt.min(left());
             match self.send(req, deadline).await {
                 Err(f) if f.retryable() && attempt + 1 < attempts => {
-                    let wait = backoff_ms(attempt, 200, 2_000, crate::random::jitter());
-                    Delay::from(Duration::from_millis(wait)).await;
+                    let backoff = Duration::from_millis(backoff_ms(
+                        attempt,
+                        200,
+                        2_000,
+                        crate::random::jitter(),
+                    ));
+                    let wait = f.retry_after().map_or(backoff, |r| r.max(backoff));
+                    // The next attempt needs time of its own to be worth making.
+                    if wait + MIN_ATTEMPT > left() {
+                        return Err(f);
+                    }
+                    Delay::from(wait).await;
                     attempt += 1;
                 }
                 other => return other,
             }
         }
     }
+}
+
+/// Time for one request and its retries.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// One attempt is abandoned after this.
+    pub per_attempt: Duration,
+    /// All attempts and the waits between them end by this.
+    pub total: Duration,
+}
+
+const MIN_ATTEMPT: Duration = Duration::from_millis(500);
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
 }

@@ -15,9 +15,12 @@ use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::Batched;
 use crate::store::{admin::audit, operations};
-use crate::stripe::Client;
+use crate::stripe::{Budget, Client};
 
-const DEADLINE: Duration = Duration::from_secs(8);
+const BUDGET: Budget = Budget {
+    per_attempt: Duration::from_secs(5),
+    total: Duration::from_secs(8),
+};
 
 async fn stripe_list(
     ctx: &Ctx,
@@ -26,7 +29,7 @@ async fn stripe_list(
 ) -> Result<Vec<Value>, AppError> {
     let config = Config::load(&ctx.env, db).await?;
     let reply = Client::new(&config)
-        .send_retrying(call, 2, DEADLINE)
+        .send_retrying(call, 2, BUDGET)
         .await
         .map_err(|f| AppError::Unavailable(format!("Stripe did not list them: {f}")))?;
     Ok(reply
