@@ -257,6 +257,12 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
             "Use an absolute http(s) URL; {{fields}} may fill its parts.",
         ));
     }
+    if !(1..=100_000).contains(&s.precancel_per_minute) {
+        out.push(issue(
+            "precancel_per_minute",
+            "Allow 1 to 100000 precancels a minute.",
+        ));
+    }
     if s.max_offer_screens > 3 {
         out.push(issue(
             "max_offer_screens",
@@ -446,6 +452,44 @@ fn valid_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn op_name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("equals".to_owned()),
+            Just("contains".to_owned()),
+            Just("greater_than".to_owned()),
+            Just("before".to_owned()),
+            Just("is_empty".to_owned()),
+            ".{0,12}",
+        ]
+    }
+
+    proptest! {
+        // Audience rules arrive as JSON typed by an admin: whatever it holds,
+        // parsing refuses it or the checks and matching run without panic.
+        #[test]
+        fn any_audience_rules_are_parsed_checked_and_matched_without_panic(
+            rules in proptest::collection::vec((".{0,16}", op_name(), ".{0,16}"), 0..6),
+            id in ".{0,12}",
+            field_value in ".{0,16}",
+            any_match in any::<bool>(),
+        ) {
+            let json = serde_json::json!({"audiences": [{
+                "id": id, "name": "A", "match": if any_match { "any" } else { "all" },
+                "rules": rules.iter().map(|(f, o, v)| serde_json::json!({"field": f, "op": o, "value": v})).collect::<Vec<_>>(),
+            }]});
+            if let Ok(settings) = serde_json::from_value::<AppSettings>(json) {
+                let issues = check_settings(&settings);
+                prop_assert!(issues.iter().all(|i| !i.field.is_empty() && !i.message.is_empty()));
+                let mut fields = crate::template::Fields::new();
+                for (f, _, _) in &rules {
+                    fields.insert(f.clone(), field_value.clone());
+                }
+                let _ = settings.audiences[0].matches(&fields);
+            }
+        }
+    }
 
     #[test]
     fn embedding_sites_are_bare_https_origins() {

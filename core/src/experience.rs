@@ -67,6 +67,9 @@ pub struct AppSettings {
     /// Sites that may show the cancel page in a frame (a modal on the
     /// merchant's own pages), as `https://` origins; none by default.
     pub embed_origins: Vec<String>,
+    /// Precancels this app accepts per minute, from all its customers: a
+    /// ceiling on what a leaked or looping snippet can cost in Stripe calls.
+    pub precancel_per_minute: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,6 +182,7 @@ impl Default for AppSettings {
             mappings: Vec::new(),
             webhooks_allow_private: false,
             embed_origins: Vec::new(),
+            precancel_per_minute: 600,
         }
     }
 }

@@ -10,6 +10,10 @@ use crate::template::Fields;
 
 /// Bodies larger than this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 32 * 1024;
+/// Precancels one client (IP address) may start per minute, whatever the
+/// app: far above what a person clicking Cancel does, far below a flood.
+/// Server-side calls, which carry the app's secret key, count per app only.
+pub const PER_CLIENT_PER_MINUTE: i64 = 30;
 const MAX_TEXT: usize = 1024;
 const MAX_URL: usize = 2048;
 const MAX_CUSTOM_DEPTH: usize = 4;
@@ -92,6 +96,9 @@ pub struct PrecancelPayload {
     #[serde(default)]
     pub context: Option<Context>,
     pub auth_hash: Option<String>,
+    /// Unix seconds; when sent, `auth_hash` signs `"{auth_timestamp}.{subject}"`
+    /// and goes stale (see `signing::signed_message`).
+    pub auth_timestamp: Option<i64>,
 }
 
 impl PrecancelPayload {

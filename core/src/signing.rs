@@ -24,6 +24,27 @@ pub fn verify_auth_hash(secret: &str, subject: &str, candidate_hex: &str) -> boo
     mac(secret, subject).verify_slice(&candidate).is_ok()
 }
 
+/// How long a signature that carries a timestamp stays good, either way
+/// of the edge's clock.
+pub const MAX_SIGNATURE_AGE_SECS: i64 = 300;
+
+/// What a signature signs. With a timestamp it is `"{timestamp}.{subject}"`,
+/// as Stripe signs its webhooks, so a captured signature is good for
+/// [`MAX_SIGNATURE_AGE_SECS`] only; without one, the subject alone
+/// (Brightback's scheme).
+pub fn signed_message(subject: &str, timestamp: Option<i64>) -> String {
+    match timestamp {
+        Some(t) => format!("{t}.{subject}"),
+        None => subject.to_owned(),
+    }
+}
+
+/// A signature's timestamp is neither older nor further ahead than allowed.
+pub fn is_fresh(timestamp: i64, now: i64) -> bool {
+    now.checked_sub(timestamp)
+        .is_some_and(|age| age.abs() <= MAX_SIGNATURE_AGE_SECS)
+}
+
 fn mac(secret: &str, subject: &str) -> HmacSha256 {
     // HMAC takes keys of any length, so this cannot fail.
     let mut mac = <HmacSha256 as Mac>::new_from_slice(secret.as_bytes())
@@ -66,6 +87,33 @@ pub fn csp_hash(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timestamp_is_signed_before_the_subject_and_goes_stale() {
+        assert_eq!(
+            signed_message("sub_1", Some(1700000000)),
+            "1700000000.sub_1"
+        );
+        assert_eq!(signed_message("sub_1", None), "sub_1");
+        assert!(is_fresh(1000, 1000 + MAX_SIGNATURE_AGE_SECS));
+        assert!(!is_fresh(1000, 1001 + MAX_SIGNATURE_AGE_SECS));
+        assert!(
+            is_fresh(1000 + MAX_SIGNATURE_AGE_SECS, 1000),
+            "a little clock skew is fine"
+        );
+        assert!(!is_fresh(1001 + MAX_SIGNATURE_AGE_SECS, 1000));
+        assert!(!is_fresh(i64::MIN, i64::MAX), "no overflow");
+    }
+
+    proptest! {
+        #[test]
+        fn a_signature_for_one_time_is_not_one_for_another(t in 0i64..4_000_000_000, d in 1i64..1000) {
+            let h = auth_hash("secret", &signed_message("sub_1", Some(t)));
+            prop_assert!(verify_auth_hash("secret", &signed_message("sub_1", Some(t)), &h));
+            prop_assert!(!verify_auth_hash("secret", &signed_message("sub_1", Some(t + d)), &h));
+            prop_assert!(!verify_auth_hash("secret", "sub_1", &h));
+        }
+    }
 
     #[test]
     fn csp_hashes_are_base64_sha256() {

@@ -46,7 +46,12 @@ pub fn verify(
     if signatures.is_empty() {
         return Err(SignatureError::NoSignature);
     }
-    if (now - t).abs() > tolerance {
+    // Checked: `t` is whatever the header says, i64::MIN included.
+    if now
+        .checked_sub(t)
+        .and_then(i64::checked_abs)
+        .is_none_or(|age| age > tolerance)
+    {
         return Err(SignatureError::Stale);
     }
     let signed = |secret: &str, sig: &[u8]| {
@@ -130,6 +135,29 @@ mod tests {
         #[test]
         fn arbitrary_headers_never_panic(h in ".{0,200}") {
             let _ = verify(&h, b"{}", &["whsec_a"], NOW, TOLERANCE_SECS);
+        }
+
+        #[test]
+        fn any_timestamp_is_judged_without_overflow(t in any::<i64>(), now in any::<i64>()) {
+            let h = format!("t={t},v1={}", sign("whsec_a", t, "{}"));
+            let r = verify(&h, b"{}", &["whsec_a"], now, TOLERANCE_SECS);
+            let fresh = i128::from(now) - i128::from(t);
+            prop_assert_eq!(r.is_ok(), fresh.abs() <= i128::from(TOLERANCE_SECS));
+        }
+
+        #[test]
+        fn a_signed_body_verifies_and_any_change_to_it_does_not(
+            body in proptest::collection::vec(any::<u8>(), 1..256),
+            at in any::<proptest::sample::Index>(),
+            flip in 1u8..=255,
+        ) {
+            let text = String::from_utf8_lossy(&body).into_owned();
+            let h = format!("t={NOW},v1={}", sign("whsec_a", NOW, &text));
+            prop_assert_eq!(verify(&h, text.as_bytes(), &["whsec_a"], NOW, TOLERANCE_SECS), Ok(NOW));
+            let mut changed = text.into_bytes();
+            let i = at.index(changed.len());
+            changed[i] ^= flip;
+            prop_assert_eq!(verify(&h, &changed, &["whsec_a"], NOW, TOLERANCE_SECS), Err(SignatureError::Mismatch));
         }
     }
 }

@@ -4,7 +4,7 @@
 use worker::{console_error, console_log, Env};
 
 use crate::config::{self, Config};
-use crate::store::operations;
+use crate::store::{limits, operations};
 
 /// Operations handled per run, so one run stays inside the Workers limits
 /// (each takes at most a few subrequests and D1 queries).
@@ -27,6 +27,14 @@ pub async fn run(env: &Env, scheduled: i64) {
         Ok(due) => due,
         Err(e) => return console_error!("cron: listing due operations failed: {e:?}"),
     };
+    // Counters of windows that have ended only take space.
+    let pruned = match limits::prune(&db, now / 60 - 1) {
+        Ok(stmt) => stmt.run().await.map(|_| ()).map_err(|e| format!("{e:?}")),
+        Err(e) => Err(format!("{e:?}")),
+    };
+    if let Err(e) = pruned {
+        console_error!("cron: pruning rate limits failed: {e}");
+    }
     match crate::attribution::review_due(&db, &config, scheduled).await {
         Ok(n) if n > 0 => console_log!("cron: {n} watched saves booked"),
         Ok(_) => {}

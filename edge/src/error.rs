@@ -39,6 +39,13 @@ impl AppError {
         Self::Internal(detail.into())
     }
 
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Internal(_) => 500,
+            other => other.parts().0,
+        }
+    }
+
     fn parts(&self) -> (u16, &'static str, String, Option<String>) {
         match self {
             Self::Invalid(issues) => (
@@ -77,8 +84,11 @@ impl AppError {
         if let Self::Invalid(issues) = &self {
             body.error.fields = issues.clone();
         }
-        let mut resp = crate::http::json(&body, status);
-        if let Self::TooManyRequests { retry_after, .. } = &self {
+        self.with_retry_after(crate::http::json(&body, status))
+    }
+
+    fn with_retry_after(&self, mut resp: Response) -> Response {
+        if let Self::TooManyRequests { retry_after, .. } = self {
             let _ = resp
                 .headers_mut()
                 .set("retry-after", &retry_after.to_string());
@@ -95,7 +105,7 @@ impl AppError {
             message: Some(message),
             field,
         };
-        crate::http::json(&body, status)
+        self.with_retry_after(crate::http::json(&body, status))
     }
 }
 

@@ -45,6 +45,7 @@ fn counted(url: &str, body: &Value) -> (u16, Value, Counts) {
     let resp = match agent()
         .post(url)
         .set("content-type", "application/json")
+        .set("cf-connecting-ip", &crate::helpers::customer_address())
         .send_string(&body.to_string())
     {
         Ok(r) => r,

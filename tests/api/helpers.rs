@@ -130,8 +130,13 @@ fn answer(result: Result<ureq::Response, ureq::Error>) -> Answer {
     }
 }
 
+/// A POST from a client address of its own unless `headers` name one, so
+/// only the rate-limit tests share an address.
 pub fn post_raw(url: &str, content: &str, headers: &[(&str, &str)]) -> Answer {
-    let mut req = agent().post(url).set("content-type", "application/json");
+    let mut req = agent()
+        .post(url)
+        .set("content-type", "application/json")
+        .set("cf-connecting-ip", &customer_address());
     for (k, v) in headers {
         req = req.set(k, v);
     }
@@ -304,8 +309,19 @@ impl Stack {
         })
     }
 
+    /// A precancel from a customer's browser (an address of its own).
     pub fn precancel(&self, body: &Value) -> Answer {
         post_raw(&format!("{}/precancel", self.url), &body.to_string(), &[])
+    }
+
+    /// A precancel as if from `client`, the address Cloudflare puts in
+    /// `CF-Connecting-IP`.
+    pub fn precancel_from(&self, client: &str, body: &Value) -> Answer {
+        post_raw(
+            &format!("{}/precancel", self.url),
+            &body.to_string(),
+            &[("cf-connecting-ip", client)],
+        )
     }
 
     /// Starts a session and returns its token.
@@ -564,4 +580,11 @@ impl Stack {
         assert_eq!(reason.status, 200, "{}", reason.body);
         self.api(token, "offers/save25/accept", &serde_json::json!({}))
     }
+}
+
+/// A client address no other call of this run has used (from 10.0.0.0/8).
+pub fn customer_address() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
 }

@@ -165,6 +165,12 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             </label>
             <FieldError issues=form.issues field="max_offer_screens"/>
             <label>
+                "Precancels accepted per minute (all customers together)"
+                <input type="number" min="1" max="100000" prop:value=move || s.with(|v| v.precancel_per_minute.to_string())
+                    on:input=move |ev| s.update(|v| v.precancel_per_minute = event_target_value(&ev).parse().unwrap_or(0))/>
+            </label>
+            <FieldError issues=form.issues field="precancel_per_minute"/>
+            <label>
                 "No new offer within this many days of an accepted one"
                 <input type="number" min="0" prop:value=move || s.with(|v| v.offer_cooldown_days.to_string())
                     on:input=move |ev| s.update(|v| v.offer_cooldown_days = event_target_value(&ev).parse().unwrap_or(0))/>

@@ -14,10 +14,11 @@ use crate::error::AppError;
 use crate::http;
 
 pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError> {
-    // A link that no longer works still gets the page, which says so.
-    let (view, framers) = match sessions::view_of(&ctx).await {
-        Ok((v, f)) => (Some(v), f),
-        Err(_) => (None, Vec::new()),
+    // A link that no longer works still gets the page, which says so, with
+    // the status that says why (404 unknown, 410 expired).
+    let (view, framers, status) = match sessions::view_of(&ctx).await {
+        Ok((v, f)) => (Some(v), f, 200),
+        Err(e) => (None, Vec::new(), e.status()),
     };
     let origin = http::origin_of(&http::raw_url(&req)).unwrap_or_default();
     let mut shell = ctx
@@ -54,7 +55,9 @@ pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError>
     ] {
         headers.set(k, v)?;
     }
-    Ok(Response::ok(html)?.with_headers(headers))
+    Ok(Response::ok(html)?
+        .with_status(status)
+        .with_headers(headers))
 }
 
 /// The text of the shell's one inline `<style>`, if the build put one there.

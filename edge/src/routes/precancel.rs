@@ -16,7 +16,7 @@ use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
 use crate::store::Batched;
-use crate::store::{apps, events, sessions};
+use crate::store::{apps, events, limits, sessions};
 use crate::stripe::{Client, Failure};
 
 /// Precancel waits this long for Stripe, then starts on fallback values.
@@ -69,9 +69,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     let config = Config::from_env(&ctx.env);
     let db = config::db(&ctx.env)?;
     let now = crate::random::now_secs();
-    let app = apps::get(&db, &payload.app_id, now)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No such app: {}", payload.app_id)))?;
+    let app = counted_app(req, &db, &payload.app_id, now).await?;
     authenticate(req, &app, &payload)?;
     let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
 
@@ -132,6 +130,58 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     Ok(format!("{base}/cancel/{token}"))
 }
 
+/// Reads the app and counts this precancel against its limits in one round
+/// trip: per app always, per client (IP address) unless the call carries a
+/// secret key (a merchant's server calls for all its customers from one
+/// address).
+async fn counted_app(
+    req: &Request,
+    db: &worker::D1Database,
+    app_id: &str,
+    now: i64,
+) -> Result<apps::App, AppError> {
+    let minute = now / 60;
+    let server_side = matches!(req.headers().get("authorization"), Ok(Some(_)));
+    let mut batch = vec![limits::hit(db, &format!("precancel:app:{app_id}"), minute)?];
+    if !server_side {
+        let client = crate::admin::client(req);
+        batch.push(limits::hit(
+            db,
+            &format!("precancel:client:{client}"),
+            minute,
+        )?);
+    }
+    batch.push(apps::select(db, app_id)?);
+    let results = db.batched(batch).await?;
+    let app = results
+        .last()
+        .map(|r| apps::from_result(r, now))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| AppError::NotFound(format!("No such app: {app_id}")))?;
+    let limited = |message: &str| AppError::TooManyRequests {
+        message: message.to_owned(),
+        retry_after: 60 - now.rem_euclid(60),
+    };
+    let count = |i: usize| {
+        results
+            .get(i)
+            .ok_or_else(|| AppError::internal("a batch answered fewer statements than it had"))
+            .and_then(limits::count_of)
+    };
+    if !server_side && count(1)? > precancel::PER_CLIENT_PER_MINUTE {
+        return Err(limited(
+            "Too many cancel requests from this address. Wait a minute and try again.",
+        ));
+    }
+    if count(0)? > i64::from(app.settings.precancel_per_minute) {
+        return Err(limited(
+            "This app is receiving more cancel requests than its limit allows. Wait a minute and try again.",
+        ));
+    }
+    Ok(app)
+}
+
 /// A server-side call proves itself with the app's secret key; a browser
 /// call with `auth_hash`. Unsigned calls pass only if the app allows them.
 fn authenticate(
@@ -153,13 +203,23 @@ fn authenticate(
             ))
         };
     }
+    if let Some(t) = payload.auth_timestamp {
+        if !signing::is_fresh(t, crate::random::now_secs()) {
+            return Err(AppError::Unauthorized(format!(
+                "auth_timestamp is stale: a timestamped auth_hash is good for {} seconds; sign again.",
+                signing::MAX_SIGNATURE_AGE_SECS
+            )));
+        }
+    }
     let signed_by = |secret: &str| {
-        let subject = payload.signed_subject();
+        let message = payload
+            .signed_subject()
+            .map(|s| signing::signed_message(&s, payload.auth_timestamp));
         payload
             .auth_hash
             .as_deref()
-            .zip(subject)
-            .is_some_and(|(hash, subject)| signing::verify_auth_hash(secret, &subject, hash))
+            .zip(message)
+            .is_some_and(|(hash, message)| signing::verify_auth_hash(secret, &message, hash))
     };
     match &payload.auth_hash {
         Some(_) if signed_by(&app.signing_secret) || previous.is_some_and(|(s, _)| signed_by(s)) => Ok(()),

@@ -19,6 +19,8 @@ pub async fn serve(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let headers = Headers::new();
     headers.set("content-type", "text/javascript; charset=utf-8")?;
     headers.set("cache-control", "public, max-age=300")?;
+    // Cross-origin readable, so a merchant may pin it with `integrity`.
     headers.set("access-control-allow-origin", "*")?;
+    headers.set("x-content-type-options", "nosniff")?;
     Ok(Response::from_body(body)?.with_headers(headers))
 }

@@ -1,7 +1,7 @@
 use holdfast_core::admin::AppSummary;
 use holdfast_core::experience::AppSettings;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement, D1Result};
 
 use super::{int, stmt, text};
 use crate::error::AppError;
@@ -32,14 +32,24 @@ struct Row {
 }
 
 pub async fn get(db: &D1Database, id: &str, now: i64) -> Result<Option<App>, AppError> {
-    let row: Option<Row> = stmt(
+    from_row(select(db, id)?.first(None).await?, now)
+}
+
+/// The statement behind [`get`], for a batch; read its answer with [`from_result`].
+pub fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, AppError> {
+    stmt(
         db,
         &format!("SELECT id, signing_secret, secret_key_digest, require_signed, previous_signing_secret, \
          previous_secret_key_digest, previous_valid_until, {} AS stripe_key_sealed, settings FROM apps WHERE id = ?1", super::connection::SEALED_KEY),
         &[text(id)],
-    )?
-    .first(None)
-    .await?;
+    )
+}
+
+pub fn from_result(result: &D1Result, now: i64) -> Result<Option<App>, AppError> {
+    from_row(result.results::<Row>()?.into_iter().next(), now)
+}
+
+fn from_row(row: Option<Row>, now: i64) -> Result<Option<App>, AppError> {
     row.map(|r| {
         let previous = match (
             r.previous_signing_secret,

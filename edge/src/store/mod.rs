@@ -4,6 +4,7 @@ pub mod admin;
 pub mod apps;
 pub mod connection;
 pub mod events;
+pub mod limits;
 pub mod operations;
 pub mod reports;
 pub mod sessions;
