@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod access;
 mod admin;
 mod attribution;
 mod budgets;
@@ -10,7 +11,10 @@ mod cancel;
 mod dashboard;
 mod emulator;
 mod experiments;
+mod faults;
 mod offers;
+mod openapi;
 mod precancel;
+mod races;
 mod secrets;
 mod webhooks;

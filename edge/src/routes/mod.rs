@@ -24,6 +24,7 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/api/health", |_, _| async move {
             Ok(crate::http::json(&serde_json::json!({"ok": true}), 200))
         })
+        .get("/api/openapi.json", |_, _| Ok(openapi()))
         .get_async("/api/sessions/:token", |req, ctx| async move {
             api(sessions::view(req, ctx).await)
         })
@@ -165,6 +166,9 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/admin/*rest", |req, ctx| async move {
             api(settings_ui(req, ctx).await)
         })
+        .get_async("/js/holdfast.js", |req, ctx| async move {
+            api(snippet::serve(req, ctx).await)
+        })
         .get_async("/js/current/", |req, ctx| async move {
             api(snippet::serve(req, ctx).await)
         })
@@ -183,6 +187,24 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         .or_else_any_method_async("/*rest", |req, ctx| async move { fallback(req, ctx).await })
         .run(req, env)
         .await
+}
+
+/// The OpenAPI 3.1 document of every route under `/api` and `/precancel`
+/// (`tests/openapi` keeps it in step with this table).
+const OPENAPI: &str = include_str!("../../openapi.json");
+
+fn openapi() -> Response {
+    let resp = Response::ok(OPENAPI).map(|r| r.with_status(200));
+    match resp {
+        Ok(mut r) => {
+            let h = r.headers_mut();
+            let _ = h.set("content-type", "application/json");
+            let _ = h.set("x-content-type-options", "nosniff");
+            let _ = h.set("cache-control", "public, max-age=300");
+            r
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
 }
 
 fn api(result: Result<Response, AppError>) -> worker::Result<Response> {

@@ -1,0 +1,156 @@
+//! The OpenAPI document (`edge/openapi.json`, served at `/api/openapi.json`)
+//! against the route table (`edge/src/routes/mod.rs`): every API route is
+//! documented, nothing undocumented is, and every reference resolves.
+//! Schemathesis (in `scripts/test`) then checks real answers against it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+const METHODS: [&str; 6] = ["get", "post", "put", "patch", "delete", "options"];
+/// Exists only on the test stack (`HOLDFAST_TEST_HOOKS=1`), so not documented.
+const TEST_ONLY: &str = "/api/dev/cron";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn doc() -> Value {
+    let text =
+        std::fs::read_to_string(root().join("edge/openapi.json")).expect("edge/openapi.json");
+    serde_json::from_str(&text).expect("edge/openapi.json is JSON")
+}
+
+/// (method, path) of every `.get(...)`, `.post_async(...)`... in the table,
+/// with `:param` written `{param}` as OpenAPI does.
+fn routes() -> BTreeSet<(String, String)> {
+    let table =
+        std::fs::read_to_string(root().join("edge/src/routes/mod.rs")).expect("route table");
+    let mut found = BTreeSet::new();
+    for m in METHODS {
+        for call in [format!(".{m}("), format!(".{m}_async(")] {
+            for (at, _) in table.match_indices(&call) {
+                let rest = table[at + call.len()..].trim_start();
+                let Some(path) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else {
+                    continue;
+                };
+                let path = path
+                    .split('/')
+                    .map(|seg| match seg.strip_prefix(':') {
+                        Some(name) => format!("{{{name}}}"),
+                        None => seg.to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                found.insert((m.to_owned(), path));
+            }
+        }
+    }
+    found
+}
+
+fn api_routes() -> BTreeSet<(String, String)> {
+    routes()
+        .into_iter()
+        .filter(|(_, p)| (p.starts_with("/api/") || p == "/precancel") && p != TEST_ONLY)
+        .collect()
+}
+
+fn documented(doc: &Value) -> BTreeSet<(String, String)> {
+    let paths = doc["paths"].as_object().expect("paths");
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .expect("path item")
+                .keys()
+                .filter(|k| METHODS.contains(&k.as_str()))
+                .map(move |m| (m.clone(), path.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_route_table_is_read() {
+    let r = routes();
+    assert!(r.len() > 40, "{r:?}");
+    assert!(r.contains(&(
+        "post".into(),
+        "/api/sessions/{token}/offers/{offer}/accept".into()
+    )));
+    assert!(r.contains(&("get".into(), "/api/openapi.json".into())));
+}
+
+#[test]
+fn every_api_route_is_documented_and_nothing_else() {
+    let (code, doc) = (api_routes(), documented(&doc()));
+    let missing: Vec<_> = code.difference(&doc).collect();
+    let extra: Vec<_> = doc.difference(&code).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without documentation: {missing:?}"
+    );
+    assert!(extra.is_empty(), "documented but not routed: {extra:?}");
+}
+
+fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::String(r)) = o.get("$ref") {
+                out.push(r);
+            }
+            o.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_operation_is_complete_and_every_reference_resolves() {
+    let doc = doc();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut ids = BTreeSet::new();
+    for (method, path) in documented(&doc) {
+        let op = &doc["paths"][&path][&method];
+        let id = op["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {path}: operationId"));
+        assert!(ids.insert(id.to_owned()), "{id} twice");
+        let responses = op["responses"].as_object().expect("responses");
+        assert!(
+            responses.keys().any(|k| k.starts_with('2')),
+            "{id}: no success answer"
+        );
+        if method != "options" && path != "/api/openapi.json" {
+            assert!(
+                responses.contains_key("default"),
+                "{id}: errors undocumented"
+            );
+        }
+        let declared: BTreeSet<String> = op["parameters"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .filter_map(|p| p["$ref"].as_str())
+                    .filter_map(|r| r.rsplit('/').next())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        for seg in path.split('/').filter_map(|s| s.strip_prefix('{')) {
+            let name = seg.trim_end_matches('}');
+            assert!(
+                declared.contains(name),
+                "{id}: path parameter {name} undeclared"
+            );
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    for r in all {
+        let pointer = r.strip_prefix('#').expect("local reference");
+        assert!(doc.pointer(pointer).is_some(), "{r} does not resolve");
+    }
+}
