@@ -137,11 +137,7 @@ fn the_cron_finishes_a_pending_cancel() {
     );
 
     // Time passes: the backoff is over.
-    s.sql(&format!(
-        "UPDATE operations SET next_attempt_at = 0 WHERE session_id = (SELECT id FROM sessions WHERE subscription_id = '{}')",
-        sub.id
-    ));
-    s.run_cron();
+    s.retry_due_now(&sub.id);
     assert_eq!(s.read_subscription(&sub.id)["cancel_at_period_end"], true);
     assert_eq!(s.view(&token).body["status"], "cancelled");
 }

@@ -75,11 +75,7 @@ fn a_429_asking_longer_than_the_customer_can_wait_keeps_the_cancel_until_then() 
 
     s.run_cron();
     assert_eq!(s.stripe_writes(&sub.id).len(), 1, "the cron waits too");
-    s.sql(&format!(
-        "UPDATE operations SET next_attempt_at = 0 WHERE session_id = (SELECT id FROM sessions WHERE subscription_id = '{}')",
-        sub.id
-    ));
-    s.run_cron();
+    s.retry_due_now(&sub.id);
     assert_eq!(s.view(&token).body["status"], "cancelled");
     assert_eq!(s.read_subscription(&sub.id)["cancel_at_period_end"], true);
 }
@@ -130,11 +126,7 @@ fn a_stripe_that_hangs_answers_the_customer_in_time_and_the_cancel_lands_later()
         "two attempts, both abandoned"
     );
 
-    s.sql(&format!(
-        "UPDATE operations SET next_attempt_at = 0 WHERE session_id = (SELECT id FROM sessions WHERE subscription_id = '{}')",
-        sub.id
-    ));
-    s.run_cron();
+    s.retry_due_now(&sub.id);
     assert_eq!(s.view(&token).body["status"], "cancelled");
     let writes = s.stripe_writes(&sub.id);
     one_key(&writes);

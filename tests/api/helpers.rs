@@ -343,6 +343,15 @@ impl Stack {
         get(&format!("{}/api/sessions/{token}", self.url))
     }
 
+    /// Time passes until the subscription's pending operation is due, and
+    /// the cron runs (for tests that hold the stack alone).
+    pub fn retry_due_now(&self, subscription_id: &str) {
+        self.sql(&format!(
+            "UPDATE operations SET next_attempt_at = 0 WHERE session_id = (SELECT id FROM sessions WHERE subscription_id = '{subscription_id}')"
+        ));
+        self.run_cron();
+    }
+
     /// Runs the Cron Trigger now (wrangler dev --test-scheduled).
     pub fn run_cron(&self) {
         let a = get(&format!("{}/__scheduled?cron=*+*+*+*+*", self.url));
