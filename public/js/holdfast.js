@@ -6,6 +6,7 @@
   var script = d.currentScript;
   var host = script && script.src ? new URL(script.src, d.baseURI).origin : w.location.origin;
   var url = null;
+  var pending = null;
   var bound = false;
 
   function context() {
@@ -21,7 +22,7 @@
     var body = {};
     for (var k in data) if (Object.prototype.hasOwnProperty.call(data, k)) body[k] = data[k];
     body.context = Object.assign(context(), body.context || {});
-    return fetch(host + "/precancel", {
+    return (pending = fetch(host + "/precancel", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
@@ -35,13 +36,22 @@
       .catch(function (e) {
         url = null;
         return { valid: false, message: String(e && e.message || e) };
-      });
+      }));
   }
 
-  function onClick(ev) {
-    if (!url || ev.defaultPrevented || ev.button > 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
+  // A click while the session is still being made waits for it (3 s at
+  // most), then goes to the cancel page, or to the link's own href.
+  function onClick(ev, el) {
+    if (!(url || pending) || ev.defaultPrevented || ev.button > 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
     ev.preventDefault();
-    w.location.href = url;
+    var gone = false;
+    function go() {
+      if (!gone) w.location.href = url || el.href;
+      gone = true;
+    }
+    if (url) return go();
+    pending.then(go);
+    setTimeout(go, 3000);
   }
 
   function bind() {
@@ -49,7 +59,7 @@
     bound = true;
     d.addEventListener("click", function (ev) {
       var el = ev.target && ev.target.closest && ev.target.closest("#bb-cancel,[data-holdfast-cancel]");
-      if (el) onClick(ev);
+      if (el) onClick(ev, el);
     });
   }
 
