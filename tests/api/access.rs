@@ -2,18 +2,12 @@
 //! subscription, rate limits per client and per app, and CORS only where
 //! the snippet needs it.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use holdfast_core::signing::{auth_hash, signed_message};
 use serde_json::{json, Value};
 
-use crate::helpers::{admin, agent, customer_address, post_raw, stack, stack_alone, token_of};
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
+use crate::helpers::{admin, agent, customer_address, now, post_raw, stack, stack_alone, token_of};
 
 /// Rate-limit windows are calendar minutes: start a burst early in one.
 fn early_in_a_minute(burst_secs: i64) {

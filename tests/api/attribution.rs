@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::stack_alone;
+use crate::helpers::{now, stack_alone};
 
 fn attribution(s: &crate::helpers::Stack, sub: &str) -> Vec<serde_json::Value> {
     s.sql(&format!("SELECT attribution, mrr, mrr_currency FROM sessions WHERE subscription_id = '{sub}' ORDER BY created_at"))
@@ -66,13 +66,6 @@ fn stripe_signs(payload: &str, secret: &str, timestamp: i64) -> String {
         "import stripe, sys; print(stripe.WebhookSignature.generate_signature_header(sys.argv[1], sys.argv[2], int(sys.argv[3])))",
         &[payload, secret, &timestamp.to_string()],
     )
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs() as i64
 }
 
 #[test]

@@ -120,10 +120,7 @@ fn accepting_an_offer_makes_one_stripe_write_and_every_route_fits_the_free_plan(
     within_free_plan("cancel", &c);
 
     // A cron run, with whatever the other tests left due.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs();
+    let now = crate::helpers::now();
     let (status, _, c) = counted(&format!("{}/api/dev/cron?at={now}", s.url), &json!({}));
     assert_eq!(status, 200);
     within_free_plan("cron", &c);

@@ -5,14 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{admin, stack_alone, AdminClient, Stack, TestApp};
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs() as i64
-}
+use crate::helpers::{admin, now, stack_alone, AdminClient, Stack, TestApp};
 
 const DAY: i64 = 86_400;
 

@@ -5,17 +5,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::helpers::{admin, agent, stack, stack_alone, AdminClient, TestApp};
+use crate::helpers::{admin, agent, now, stack, stack_alone, AdminClient, TestApp};
 
 fn receiver() -> String {
     std::env::var("WEBHOOK_RECEIVER_URL").expect("WEBHOOK_RECEIVER_URL: run with scripts/test")
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs() as i64
 }
 
 /// A receiver name of this test's own, with the plan of its next answers.
