@@ -41,8 +41,15 @@ pub fn signed_message(subject: &str, timestamp: Option<i64>) -> String {
 
 /// A signature's timestamp is neither older nor further ahead than allowed.
 pub fn is_fresh(timestamp: i64, now: i64) -> bool {
+    is_within(timestamp, now, MAX_SIGNATURE_AGE_SECS)
+}
+
+/// `timestamp` is at most `tolerance` seconds from `now`, either way.
+/// Checked: a timestamp comes from a request, so any i64 may arrive.
+pub fn is_within(timestamp: i64, now: i64, tolerance: i64) -> bool {
     now.checked_sub(timestamp)
-        .is_some_and(|age| age.abs() <= MAX_SIGNATURE_AGE_SECS)
+        .and_then(i64::checked_abs)
+        .is_some_and(|age| age <= tolerance)
 }
 
 fn mac(secret: &str, subject: &str) -> HmacSha256 {

@@ -46,12 +46,7 @@ pub fn verify(
     if signatures.is_empty() {
         return Err(SignatureError::NoSignature);
     }
-    // Checked: `t` is whatever the header says, i64::MIN included.
-    if now
-        .checked_sub(t)
-        .and_then(i64::checked_abs)
-        .is_none_or(|age| age > tolerance)
-    {
+    if !crate::signing::is_within(t, now, tolerance) {
         return Err(SignatureError::Stale);
     }
     let signed = |secret: &str, sig: &[u8]| {
