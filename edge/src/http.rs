@@ -112,3 +112,13 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
 }
+
+/// Seconds from a `Retry-After` header (the delta form, as Stripe and
+/// webhook receivers send it).
+pub fn retry_after_secs(headers: &Headers) -> Option<u64> {
+    headers
+        .get("retry-after")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse().ok())
+}

@@ -137,12 +137,8 @@ async fn send(d: &Due, body: &str, now: i64) -> Answer {
     match select(call, timer).await {
         Either::Left((Ok(resp), _)) => Answer::Status {
             status: resp.status_code(),
-            retry_after: resp
-                .headers()
-                .get("retry-after")
-                .ok()
-                .flatten()
-                .and_then(|v| v.trim().parse().ok()),
+            retry_after: crate::http::retry_after_secs(resp.headers())
+                .and_then(|s| i64::try_from(s).ok()),
         },
         Either::Left((Err(e), _)) => Answer::Failed(format!("network error: {e}")),
         Either::Right(_) => {

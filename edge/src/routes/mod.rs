@@ -194,8 +194,7 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
 const OPENAPI: &str = include_str!("../../openapi.json");
 
 fn openapi() -> Response {
-    let resp = Response::ok(OPENAPI).map(|r| r.with_status(200));
-    match resp {
+    match Response::ok(OPENAPI) {
         Ok(mut r) => {
             let h = r.headers_mut();
             let _ = h.set("content-type", "application/json");

@@ -70,7 +70,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     let db = config::db(&ctx.env)?;
     let now = crate::random::now_secs();
     let app = counted_app(req, &db, &payload.app_id, now).await?;
-    authenticate(req, &app, &payload)?;
+    authenticate(req, &app, &payload, now)?;
     let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
 
     // With enrichment off the page runs on the snippet's data alone.
@@ -188,6 +188,7 @@ fn authenticate(
     req: &Request,
     app: &apps::App,
     payload: &PrecancelPayload,
+    now: i64,
 ) -> Result<(), AppError> {
     // During a rotation's grace period the previous secrets work too.
     let previous = app.previous.as_ref();
@@ -204,7 +205,7 @@ fn authenticate(
         };
     }
     if let Some(t) = payload.auth_timestamp {
-        if !signing::is_fresh(t, crate::random::now_secs()) {
+        if !signing::is_fresh(t, now) {
             return Err(AppError::Unauthorized(format!(
                 "auth_timestamp is stale: a timestamped auth_hash is good for {} seconds; sign again.",
                 signing::MAX_SIGNATURE_AGE_SECS

@@ -160,12 +160,11 @@ impl<'a> Client<'a> {
                 .map_err(|e| Failure::Network(format!("unreadable Stripe answer: {e}")))?;
             Ok(Reply { body })
         } else {
-            let header = |name: &str| resp.headers().get(name).ok().flatten();
             Err(Failure::Status {
                 status,
                 error: Box::new(StripeError::from_body(&text)),
-                should_retry: header("stripe-should-retry"),
-                retry_after: header("retry-after").and_then(|v| v.trim().parse().ok()),
+                should_retry: resp.headers().get("stripe-should-retry").ok().flatten(),
+                retry_after: crate::http::retry_after_secs(resp.headers()),
             })
         }
     }
