@@ -40,6 +40,27 @@ impl Form {
         }
     }
 
+    /// A whole-number input bound to one `u32` of the settings.
+    pub fn number(
+        &self,
+        label: &'static str,
+        field: &'static str,
+        (min, max): (u32, Option<u32>),
+        get: fn(&AppSettings) -> u32,
+        set: fn(&mut AppSettings, u32),
+    ) -> impl IntoView {
+        let s = self.s;
+        view! {
+            <label>
+                {label}
+                <input type="number" min=min.to_string() max=max.map(|m| m.to_string())
+                    prop:value=move || s.with(|v| get(v).to_string())
+                    on:input=move |ev| s.update(|v| set(v, event_target_value(&ev).parse().unwrap_or(0)))/>
+            </label>
+            <FieldError issues=self.issues field=field/>
+        }
+    }
+
     pub fn check(
         &self,
         label: &'static str,
@@ -158,30 +179,10 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             <targeting::Experiences form=form/>
 
             <h2>"Limits"</h2>
-            <label>
-                "Offer screens per session"
-                <input type="number" min="0" max="3" prop:value=move || s.with(|v| v.max_offer_screens.to_string())
-                    on:input=move |ev| s.update(|v| v.max_offer_screens = event_target_value(&ev).parse().unwrap_or(0))/>
-            </label>
-            <FieldError issues=form.issues field="max_offer_screens"/>
-            <label>
-                "Precancels accepted per minute (all customers together)"
-                <input type="number" min="1" max="100000" prop:value=move || s.with(|v| v.precancel_per_minute.to_string())
-                    on:input=move |ev| s.update(|v| v.precancel_per_minute = event_target_value(&ev).parse().unwrap_or(0))/>
-            </label>
-            <FieldError issues=form.issues field="precancel_per_minute"/>
-            <label>
-                "No new offer within this many days of an accepted one"
-                <input type="number" min="0" prop:value=move || s.with(|v| v.offer_cooldown_days.to_string())
-                    on:input=move |ev| s.update(|v| v.offer_cooldown_days = event_target_value(&ev).parse().unwrap_or(0))/>
-            </label>
-            <FieldError issues=form.issues field="offer_cooldown_days"/>
-            <label>
-                "Watch each save for this many days before booking it"
-                <input type="number" min="1" max="365" prop:value=move || s.with(|v| v.attribution_window_days.to_string())
-                    on:input=move |ev| s.update(|v| v.attribution_window_days = event_target_value(&ev).parse().unwrap_or(0))/>
-            </label>
-            <FieldError issues=form.issues field="attribution_window_days"/>
+            {form.number("Offer screens per session", "max_offer_screens", (0, Some(3)), |v| v.max_offer_screens, |v, x| v.max_offer_screens = x)}
+            {form.number("Precancels accepted per minute (all customers together)", "precancel_per_minute", (1, Some(100_000)), |v| v.precancel_per_minute, |v, x| v.precancel_per_minute = x)}
+            {form.number("No new offer within this many days of an accepted one", "offer_cooldown_days", (0, None), |v| v.offer_cooldown_days, |v, x| v.offer_cooldown_days = x)}
+            {form.number("Watch each save for this many days before booking it", "attribution_window_days", (1, Some(365)), |v| v.attribution_window_days, |v, x| v.attribution_window_days = x)}
 
             <div class="save-bar">
                 <button class="primary" type="submit" disabled=move || save.pending().get()>"Save"</button>
