@@ -38,6 +38,13 @@ app_sql() {
     "$(sql_quote "$1")" "$(sql_quote "$2")" "$(sql_quote "$3")" "$(sql_quote "$(sha256 "$4")")" "$5" "$(sql_quote "$6")" "$(date +%s)"
 }
 
+# with_origins SETTINGS_JSON ORIGIN...: the settings with these return
+# origins (where customers may be sent back to) added.
+with_origins() {
+  local settings=$1; shift
+  python3 -c 'import json,sys; s=json.loads(sys.argv[1]); s["return_origins"]=s.get("return_origins",[])+sys.argv[2:]; print(json.dumps(s))' "$settings" "$@"
+}
+
 # prepare_db STATE SQL_FILE: applies migrations, then the given SQL.
 prepare_db() {
   local state=$1 sql=$2

@@ -187,9 +187,56 @@ pub fn is_https_origin(o: &str) -> bool {
         && port.chars().all(|c| c.is_ascii_digit())
 }
 
-/// A URL template that renders to an absolute http(s) URL.
-fn is_url_template(template: &str) -> bool {
-    check_web_url("url", &render_url(template, &Fields::new())).is_ok()
+/// What is wrong with a destination template (a redirect offer or a
+/// pass-through URL), if anything: it must render to a web URL on one of the
+/// app's return origins, and fill itself from browser-supplied fields only
+/// where the admin trusts them.
+fn destination_issue(template: &str, s: &AppSettings) -> Option<String> {
+    if check_web_url("url", &render_url(template, &Fields::new())).is_err() {
+        return Some(
+            "Use an absolute https URL; {{fields}} may fill its path and query.".to_owned(),
+        );
+    }
+    if let Err(why) = crate::return_url::check_template(template, &s.return_origins) {
+        return Some(format!(
+            "This URL can't be used: {why}. Add its site to the return origins."
+        ));
+    }
+    let untrusted: Vec<String> = crate::template::placeholders(template)
+        .into_iter()
+        .filter(|k| {
+            crate::provenance::may_come_from_browser(k, &s.mappings)
+                && !s.trusted_url_fields.contains(k)
+        })
+        .collect();
+    (!untrusted.is_empty()).then(|| {
+        format!(
+            "{} comes from the customer's browser, which can send anything; Holdfast would sign it. Tick it under \"Trusted for URLs\" if your server checks it.",
+            untrusted.join(", ")
+        )
+    })
+}
+
+/// The app's return origins and trusted fields.
+fn check_destinations(s: &AppSettings, out: &mut Vec<FieldIssue>) {
+    for (i, o) in s.return_origins.iter().enumerate() {
+        if crate::return_url::normalize_origin(o).is_none() {
+            out.push(issue(
+                format!("return_origins.{i}"),
+                "Use an https origin, like https://example.com, with no path or user name.",
+            ));
+        }
+    }
+    if s.return_origins.len() > 20 {
+        out.push(issue("return_origins", "List at most 20 sites."));
+    }
+    if s.trusted_url_fields.len() > 50
+        || s.trusted_url_fields
+            .iter()
+            .any(|f| f.is_empty() || f.len() > 100)
+    {
+        out.push(issue("trusted_url_fields", "List at most 50 field names."));
+    }
 }
 
 pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
@@ -247,16 +294,15 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
             "Invoicing now and prorating apply to immediate cancels only.",
         ));
     }
-    if s.cancel
+    if let Some(why) = s
+        .cancel
         .pass_through_url
         .as_deref()
-        .is_some_and(|u| !is_url_template(u))
+        .and_then(|u| destination_issue(u, s))
     {
-        out.push(issue(
-            "cancel.pass_through_url",
-            "Use an absolute http(s) URL; {{fields}} may fill its parts.",
-        ));
+        out.push(issue("cancel.pass_through_url", why));
     }
+    check_destinations(s, &mut out);
     if !(1..=100_000).contains(&s.precancel_per_minute) {
         out.push(issue(
             "precancel_per_minute",
@@ -321,22 +367,19 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
             {
                 out.push(issue(f("billing.duration"), "Use a duration of 1 to 24."))
             }
-            Billing::Redirect { url } if !is_url_template(url) => {
-                out.push(issue(
-                    f("billing.url"),
-                    "Use an absolute http(s) URL; {{fields}} may fill its parts.",
-                ));
+            Billing::Redirect { url } => {
+                if let Some(why) = destination_issue(url, s) {
+                    out.push(issue(f("billing.url"), why));
+                }
             }
             _ => {}
         }
-        if o.pass_through_url
+        if let Some(why) = o
+            .pass_through_url
             .as_deref()
-            .is_some_and(|u| !is_url_template(u))
+            .and_then(|u| destination_issue(u, s))
         {
-            out.push(issue(
-                f("pass_through_url"),
-                "Use an absolute http(s) URL; {{fields}} may fill its parts.",
-            ));
+            out.push(issue(f("pass_through_url"), why));
         }
     }
     if s.offers.len() > 20 {
@@ -585,9 +628,56 @@ mod tests {
 
     #[test]
     fn redirect_templates_may_fill_parts_of_the_url() {
-        let s = settings(json!({"offers": [{"id": "r", "title": "R", "body": "b",
-            "billing": {"type": "redirect", "url": "https://example.com/free?c={{account.internal_id}}"}}]}));
+        let offer = json!({"id": "r", "title": "R", "body": "b",
+            "billing": {"type": "redirect", "url": "https://example.com/free?c={{account.internal_id}}"}});
+        let s = settings(
+            json!({"offers": [offer], "return_origins": ["https://example.com"],
+            "trusted_url_fields": ["account.internal_id"]}),
+        );
         assert_eq!(check_settings(&s), vec![]);
+        let stripe_only = settings(json!({"offers": [{"id": "r", "title": "R", "body": "b",
+            "billing": {"type": "redirect", "url": "https://example.com/free?s={{subscription.id}}"}}],
+            "return_origins": ["https://example.com"]}));
+        assert_eq!(
+            check_settings(&stripe_only),
+            vec![],
+            "Stripe's fields need no trust"
+        );
+    }
+
+    #[test]
+    fn destinations_must_be_on_the_return_origins_and_trust_browser_fields() {
+        let offer = json!({"id": "r", "title": "R", "body": "b",
+            "billing": {"type": "redirect", "url": "https://example.com/free?c={{account.internal_id}}"}});
+        let unlisted =
+            settings(json!({"offers": [offer], "trusted_url_fields": ["account.internal_id"]}));
+        assert_eq!(
+            fields_of(&check_settings(&unlisted)),
+            vec!["offers.0.billing.url"]
+        );
+        let untrusted =
+            settings(json!({"offers": [offer], "return_origins": ["https://example.com"]}));
+        let issues = check_settings(&untrusted);
+        assert_eq!(fields_of(&issues), vec!["offers.0.billing.url"]);
+        assert!(
+            issues[0].message.contains("account.internal_id"),
+            "{issues:?}"
+        );
+        let userinfo = settings(
+            json!({"cancel": {"pass_through_url": "https://example.com@evil.example/"},
+            "return_origins": ["https://example.com"]}),
+        );
+        assert_eq!(
+            fields_of(&check_settings(&userinfo)),
+            vec!["cancel.pass_through_url"]
+        );
+        let bad_origin = settings(
+            json!({"return_origins": ["https://example.com/path", "https://a@b.example"]}),
+        );
+        assert_eq!(
+            fields_of(&check_settings(&bad_origin)),
+            vec!["return_origins.0", "return_origins.1"]
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::audience::Audience;
 use crate::cancel::{CancelOptions, Feedback};
 use crate::experiment::{Assignment, Experience, Variant, HOLDOUT};
 use crate::mapping::FieldMapping;
-use crate::offer::Offer;
+use crate::offer::{NotOffered, Offer};
 use crate::session::SessionStatus;
 use crate::template::{render, Fields};
 
@@ -70,6 +70,22 @@ pub struct AppSettings {
     /// Precancels this app accepts per minute, from all its customers: a
     /// ceiling on what a leaked or looping snippet can cost in Stripe calls.
     pub precancel_per_minute: u32,
+    /// Sites customers may be sent back to (`save_return_url`,
+    /// `cancel_confirmation_url`, redirect offers, pass-through URLs), as
+    /// origins; none by default, so no destination passes until listed.
+    pub return_origins: Vec<String>,
+    /// Browser-supplied fields (see `provenance`) the admin lets fill
+    /// pass-through URLs, knowing a customer can set them to anything.
+    pub trusted_url_fields: Vec<String>,
+}
+
+/// Which reason an offer's placement is judged against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonGate<'a> {
+    /// The page's list, drawn before a reason is chosen: any placement.
+    Any,
+    /// `show` and `accept`: the reason the session recorded.
+    Chosen(Option<&'a str>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,6 +199,8 @@ impl Default for AppSettings {
             webhooks_allow_private: false,
             embed_origins: Vec::new(),
             precancel_per_minute: 600,
+            return_origins: Vec::new(),
+            trusted_url_fields: Vec::new(),
         }
     }
 }
@@ -234,6 +252,30 @@ impl AppSettings {
         match self.variant(a).and_then(|v| v.offers.as_ref()) {
             Some(ids) => ids.iter().any(|id| id == offer_id),
             None => true,
+        }
+    }
+}
+
+impl AppSettings {
+    /// The one rule of which offers a session may be given, behind the
+    /// page's list, `show` and `accept` alike: an offer of this page, not
+    /// in a holdout, in the session's variant, placed for its reason.
+    pub fn offer_for(
+        &self,
+        a: Option<&Assignment>,
+        reason: ReasonGate<'_>,
+        offer_id: &str,
+    ) -> Result<&Offer, NotOffered> {
+        let offer = self.offer(offer_id).ok_or(NotOffered::Unknown)?;
+        if a.is_some_and(|a| a.variant == HOLDOUT) {
+            return Err(NotOffered::Holdout);
+        }
+        if !self.offer_allowed(a, offer_id) {
+            return Err(NotOffered::OtherVariant);
+        }
+        match reason {
+            ReasonGate::Chosen(r) if !offer.placed_for(r) => Err(NotOffered::OtherReason),
+            _ => Ok(offer),
         }
     }
 }
@@ -363,6 +405,52 @@ mod tests {
         };
         assert!(!s.offer_allowed(Some(&hold), "o2"));
         assert!(s.offer_allowed(None, "o1"), "no experience: every offer");
+    }
+
+    #[test]
+    fn one_rule_decides_which_offers_a_session_may_be_given() {
+        let s: AppSettings = serde_json::from_value(serde_json::json!({
+            "offers": [
+                {"id": "o1", "title": "t", "body": "b", "billing": {"type": "pause", "duration": 1, "interval": "month"}, "reasons": ["too_expensive"]},
+                {"id": "o2", "title": "t", "body": "b", "billing": {"type": "pause", "duration": 1, "interval": "month"}}
+            ],
+            "experiences": [{"id": "e", "name": "E", "holdout_percent": 0,
+                "variants": [{"id": "b", "weight": 1, "offers": ["o2"]}]}]
+        }))
+        .expect("settings");
+        let group = |v: &str| Assignment {
+            experience: "e".into(),
+            variant: v.into(),
+        };
+        let expensive = ReasonGate::Chosen(Some("too_expensive"));
+        assert!(s.offer_for(None, expensive, "o1").is_ok());
+        assert_eq!(
+            s.offer_for(None, ReasonGate::Chosen(Some("unused")), "o1")
+                .err(),
+            Some(NotOffered::OtherReason)
+        );
+        assert_eq!(
+            s.offer_for(None, ReasonGate::Chosen(None), "o1").err(),
+            Some(NotOffered::OtherReason)
+        );
+        assert!(s.offer_for(None, ReasonGate::Any, "o1").is_ok(), "the list");
+        assert!(
+            s.offer_for(None, ReasonGate::Chosen(None), "o2").is_ok(),
+            "any reason"
+        );
+        assert_eq!(
+            s.offer_for(Some(&group("b")), expensive, "o1").err(),
+            Some(NotOffered::OtherVariant)
+        );
+        assert_eq!(
+            s.offer_for(Some(&group(HOLDOUT)), ReasonGate::Any, "o2")
+                .err(),
+            Some(NotOffered::Holdout)
+        );
+        assert_eq!(
+            s.offer_for(None, ReasonGate::Any, "nope").err(),
+            Some(NotOffered::Unknown)
+        );
     }
 
     #[test]

@@ -115,6 +115,24 @@ pub fn placed_for(reasons: &[String], reason: Option<&str>) -> bool {
     reasons.is_empty() || reason.is_some_and(|r| reasons.iter().any(|x| x == r))
 }
 
+/// Why this session may never be given an offer, whatever Stripe says: the
+/// page would not have shown it. `show` and `accept` refuse these before
+/// any Stripe call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum NotOffered {
+    #[error("this page has no such offer")]
+    Unknown,
+    #[error("this page shows no offers to this customer")]
+    Holdout,
+    #[error("this offer is not part of this customer's version of the page")]
+    OtherVariant,
+    #[error("this offer is not placed for the reason given")]
+    OtherReason,
+    #[error("this offer was not shown on this page")]
+    NotShown,
+}
+
 /// Why an offer may not be offered (or accepted) now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]

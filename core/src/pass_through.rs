@@ -3,20 +3,31 @@
 //! carries a signature so the merchant's server can trust it:
 //!
 //! `<url>&hf_session=<id>&hf_ts=<unix>&hf_sig=<hex HMAC-SHA256>` where the
-//! HMAC, keyed with the app's signing secret, covers everything before
-//! `&hf_sig=`. A merchant refuses a URL whose `hf_ts` is older than a few
-//! minutes.
+//! HMAC covers everything before `&hf_sig=`, keyed with a key derived from
+//! the app's signing secret for this one purpose (`url_key`), so an `hf_sig`
+//! can never serve as a precancel's `auth_hash` or the other way round. A
+//! merchant refuses a URL whose `hf_ts` is older than a few minutes.
 
 use crate::signing::{auth_hash as hmac_hex, constant_time_eq};
 use crate::template::{render_url, Fields};
 
-/// The signed URL the customer is sent to.
+/// What keys `hf_sig`: HMAC-SHA256 of this label under the signing secret,
+/// as lower-case hex.
+pub const URL_KEY_LABEL: &str = "holdfast pass-through url v1";
+
+/// The key `hf_sig` is made with, derived from the app's signing secret.
+pub fn url_key(signing_secret: &str) -> String {
+    hmac_hex(signing_secret, URL_KEY_LABEL)
+}
+
+/// The signed URL the customer is sent to, made once when the decision is
+/// taken (the session keeps it, so a repeated call returns the same URL).
 pub fn signed(template: &str, fields: &Fields, secret: &str, session_id: &str, now: i64) -> String {
     let url = render_url(template, fields);
     let sep = if url.contains('?') { '&' } else { '?' };
     let session: String = form_urlencoded::byte_serialize(session_id.as_bytes()).collect();
     let unsigned = format!("{url}{sep}hf_session={session}&hf_ts={now}");
-    let sig = hmac_hex(secret, &unsigned);
+    let sig = hmac_hex(&url_key(secret), &unsigned);
     format!("{unsigned}&hf_sig={sig}")
 }
 
@@ -34,7 +45,10 @@ pub enum Refused {
 /// everything before `&hf_sig=`, and `hf_ts` is recent.
 pub fn verify(url: &str, secret: &str, now: i64, tolerance_secs: i64) -> Result<(), Refused> {
     let (unsigned, sig) = url.rsplit_once("&hf_sig=").ok_or(Refused::Unsigned)?;
-    if !constant_time_eq(hmac_hex(secret, unsigned).as_bytes(), sig.as_bytes()) {
+    if !constant_time_eq(
+        hmac_hex(&url_key(secret), unsigned).as_bytes(),
+        sig.as_bytes(),
+    ) {
         return Err(Refused::BadSignature);
     }
     let ts = unsigned
@@ -88,6 +102,8 @@ mod tests {
             Err(Refused::Unsigned)
         );
         let bare = signed("https://x.example/done", &Fields::new(), "s", "ses_2", 5);
+        let (head, sig) = bare.rsplit_once("&hf_sig=").expect("signed");
+        assert_ne!(sig, hmac_hex("s", head), "not the auth_hash scheme's key");
         assert!(bare.starts_with("https://x.example/done?hf_session=ses_2&hf_ts=5&hf_sig="));
     }
 

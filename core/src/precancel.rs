@@ -314,11 +314,38 @@ pub fn check_web_url(name: &str, url: &str) -> Result<(), FieldError> {
         .split("://")
         .nth(1)
         .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    // `https://merchant.example@evil.example/` goes to evil.example.
+    let userinfo = lower
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#', '\\']).next())
+        .is_some_and(|authority| authority.contains('@'));
+    if userinfo {
+        return Err(FieldError::new(
+            name,
+            format!("{name} must not carry a user name or password before its host"),
+        ));
+    }
     if url.len() > MAX_URL || !scheme_ok || !host_ok || url.chars().any(char::is_control) {
         return Err(FieldError::new(
             name,
             format!("{name} must be an absolute http(s) URL of at most {MAX_URL} characters"),
         ));
+    }
+    Ok(())
+}
+
+/// The payload's return URLs against the app's list of return origins.
+pub fn check_destinations(p: &PrecancelPayload, origins: &[String]) -> Result<(), FieldError> {
+    for (name, v) in [
+        ("save_return_url", &p.save_return_url),
+        ("cancel_confirmation_url", &p.cancel_confirmation_url),
+    ] {
+        if let Some(url) = v {
+            crate::return_url::check(url, origins).map_err(|why| {
+                FieldError::new(name, format!("{name} can't be used: {why}. The app's admin lists the sites customers may return to."))
+            })?;
+        }
     }
     Ok(())
 }

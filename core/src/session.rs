@@ -76,6 +76,10 @@ impl SessionStatus {
     }
 }
 
+/// Times one session may record a reason (a first choice and changes): a
+/// person changes their mind a few times, a script a thousand.
+pub const MAX_REASON_CHANGES: u32 = 10;
+
 /// A session link stays valid this long after precancel.
 pub const SESSION_TTL_SECS: i64 = 24 * 60 * 60;
 

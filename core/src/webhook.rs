@@ -56,8 +56,26 @@ pub struct SessionFacts {
     pub customer_id: Option<String>,
     pub experience_id: Option<String>,
     pub variant_id: Option<String>,
-    /// The session's mapped fields.
+    /// The session's fields (mapped ones included).
     pub fields: Value,
+    /// The names among `fields` that the customer's browser supplied.
+    #[serde(default)]
+    pub unverified: Vec<String>,
+}
+
+/// `{"verified": {...}, "unverified": {...}}`: what Stripe, the merchant's
+/// server or a signature vouches for, apart from what the browser said.
+fn split_fields(fields: &Value, unverified: &[String]) -> Value {
+    let (mut verified, mut browser) = (Map::new(), Map::new());
+    for (k, v) in fields.as_object().into_iter().flatten() {
+        let side = if unverified.contains(k) {
+            &mut browser
+        } else {
+            &mut verified
+        };
+        side.insert(k.clone(), v.clone());
+    }
+    json!({"verified": verified, "unverified": browser})
 }
 
 /// The event's JSON: `type`, `timestamp` (RFC 3339), `api_version`, and
@@ -70,7 +88,7 @@ pub fn payload(kind: &str, audit_kind: &str, at: i64, s: &SessionFacts, detail: 
     data.insert("customer_id".into(), json!(s.customer_id));
     data.insert("experience_id".into(), json!(s.experience_id));
     data.insert("variant_id".into(), json!(s.variant_id));
-    data.insert("fields".into(), s.fields.clone());
+    data.insert("fields".into(), split_fields(&s.fields, &s.unverified));
     let copy = |data: &mut Map<String, Value>, keys: &[&str]| {
         for k in keys {
             if let Some(v) = detail.get(*k) {

@@ -109,11 +109,9 @@ pub fn session_digest(req: &Request) -> Option<String> {
     cookie_token(req).map(|t| digest_hex(&t))
 }
 
-/// The client's address, as Cloudflare reports it.
+/// The client, as rate limits count it: its address as Cloudflare reports
+/// it, IPv6 per /64 (see `holdfast_core::client_key`).
 pub fn client(req: &Request) -> String {
-    req.headers()
-        .get("cf-connecting-ip")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "unknown".to_owned())
+    let addr = req.headers().get("cf-connecting-ip").ok().flatten();
+    holdfast_core::client_key::of(addr.as_deref().unwrap_or_default())
 }

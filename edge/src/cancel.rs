@@ -3,6 +3,7 @@
 
 use holdfast_core::api::OutcomeResponse;
 use holdfast_core::cancel::{CancelPlan, Feedback};
+use holdfast_core::provenance;
 use holdfast_core::session::SessionStatus;
 use serde_json::json;
 use worker::D1Database;
@@ -28,10 +29,10 @@ pub async fn request(
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     match session.status {
-        SessionStatus::Cancelled => return Ok(outcome(session, SessionStatus::Cancelled, session.cancel_effective_at)),
+        SessionStatus::Cancelled => return Ok(outcome(session.outcome_url.clone(), SessionStatus::Cancelled, session.cancel_effective_at)),
         SessionStatus::CancelPending => {
             return match work::resume(db, config, &session.id, now).await? {
-                Some(landed) => Ok(outcome(session, landed.status, landed.effective_at)),
+                Some(landed) => Ok(outcome(session.outcome_url.clone(), landed.status, landed.effective_at)),
                 None => current(db, session).await,
             };
         }
@@ -60,8 +61,9 @@ pub async fn request(
         None => None,
     };
 
+    let url = destination(session);
     let Some(plan) = plan(session, feedback, ask.comment) else {
-        return record_only(db, session, ask, now).await;
+        return record_only(db, session, ask, url, now).await;
     };
     let work = Work::Cancel(plan);
     let op_id = crate::random::id("op")?;
@@ -71,8 +73,8 @@ pub async fn request(
                 db,
                 &session.id,
                 SessionStatus::CancelPending,
-                ask.reason_id,
-                ask.comment,
+                (ask.reason_id, ask.comment),
+                url.as_deref(),
                 now,
             )?,
             operations::insert_leased_after_transition(
@@ -98,7 +100,7 @@ pub async fn request(
         return current(db, session).await;
     }
     let landed = work::run(db, config, &session.id, &work, now).await?;
-    Ok(outcome(session, landed.status, landed.effective_at))
+    Ok(outcome(url, landed.status, landed.effective_at))
 }
 
 /// The cancel Stripe should receive, or None when there is nothing to call:
@@ -126,6 +128,7 @@ async fn record_only(
     db: &D1Database,
     session: &sessions::Session,
     ask: Ask<'_>,
+    url: Option<String>,
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     let why = if session.settings.manage_cancels {
@@ -139,8 +142,8 @@ async fn record_only(
                 db,
                 &session.id,
                 SessionStatus::Cancelled,
-                ask.reason_id,
-                ask.comment,
+                (ask.reason_id, ask.comment),
+                url.as_deref(),
                 now,
             )?,
             events::insert_after_change(
@@ -155,7 +158,7 @@ async fn record_only(
     if results.first().map(changes) != Some(1) {
         return current(db, session).await;
     }
-    Ok(outcome(session, SessionStatus::Cancelled, None))
+    Ok(outcome(url, SessionStatus::Cancelled, None))
 }
 
 /// Re-reads the session after losing a race.
@@ -171,21 +174,21 @@ async fn current(
             "An offer was accepted on this page, so it cannot also cancel.".to_owned(),
         ));
     }
-    Ok(outcome(&fresh, fresh.status, fresh.cancel_effective_at))
+    Ok(outcome(
+        fresh.outcome_url.clone(),
+        fresh.status,
+        fresh.cancel_effective_at,
+    ))
 }
 
 pub fn outcome(
-    session: &sessions::Session,
+    redirect_url: Option<String>,
     status: SessionStatus,
     effective_at: Option<i64>,
 ) -> OutcomeResponse {
     let message = match status {
         SessionStatus::Cancelled => "We're sorry to see you go. Thank you for having been with us.",
         _ => "We've received your cancellation request and are completing it with our billing system. You don't need to do anything else.",
-    };
-    let redirect_url = match &session.settings.cancel.pass_through_url {
-        Some(template) => Some(pass_through(session, template)),
-        None => session.cancel_confirmation_url.clone(),
     };
     OutcomeResponse {
         status,
@@ -195,14 +198,30 @@ pub fn outcome(
     }
 }
 
-/// A pass-through URL filled from the session and signed with the app's
-/// signing secret (see `holdfast_core::pass_through`).
-pub fn pass_through(session: &sessions::Session, template: &str) -> String {
-    holdfast_core::pass_through::signed(
+/// Where the cancel sends the customer, fixed at the decision: the
+/// pass-through URL (signed), else `cancel_confirmation_url`.
+fn destination(session: &sessions::Session) -> Option<String> {
+    match &session.settings.cancel.pass_through_url {
+        Some(template) => pass_through(session, template),
+        None => session.cancel_confirmation_url.clone(),
+    }
+}
+
+/// A pass-through URL filled from the session's verified fields (and the
+/// browser's that the admin trusts for URLs), signed with a key derived
+/// from the app's signing secret (see `holdfast_core::pass_through`).
+/// None when the URL is not on the app's return origins any more.
+pub fn pass_through(session: &sessions::Session, template: &str) -> Option<String> {
+    let s = &session.settings;
+    holdfast_core::return_url::check_template(template, &s.return_origins).ok()?;
+    let fields = provenance::for_urls(&session.fields, &session.unverified, &s.trusted_url_fields);
+    let url = holdfast_core::pass_through::signed(
         template,
-        &session.fields,
+        &fields,
         &session.signing_secret,
         &session.id,
         crate::random::now_secs(),
-    )
+    );
+    holdfast_core::precancel::check_web_url("url", &url).ok()?;
+    Some(url)
 }

@@ -54,6 +54,9 @@ pub struct Config {
     pub stripe_webhook_secrets: Vec<Secret>,
     /// Where `stripe_key` came from: `settings`, `environment` or `none`.
     pub stripe_key_source: &'static str,
+    /// `HOLDFAST_ALLOW_PRIVATE_WEBHOOKS=1`: apps whose development setting
+    /// is on may send webhooks to http and local addresses.
+    pub allow_private_webhooks: bool,
 }
 
 impl Config {
@@ -96,6 +99,7 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_STRIPE_API_BASE.to_owned()),
             public_url: text(PUBLIC_URL).map(|u| u.trim_end_matches('/').to_owned()),
             demo_app_id: text(DEMO_APP_ID),
+            allow_private_webhooks: text("HOLDFAST_ALLOW_PRIVATE_WEBHOOKS").as_deref() == Some("1"),
         }
     }
 }
@@ -123,6 +127,15 @@ impl Config {
             }
         }
         self
+    }
+
+    /// Test data only: a test-mode key, or a Stripe that is not Stripe's
+    /// own (the emulator).
+    pub fn is_test_mode(&self) -> bool {
+        let test_key = self.stripe_key.as_ref().is_some_and(|k| {
+            k.expose().starts_with("sk_test_") || k.expose().starts_with("rk_test_")
+        });
+        test_key || self.stripe_base != DEFAULT_STRIPE_API_BASE
     }
 
     /// The configuration with the saved key, read from D1.

@@ -4,6 +4,7 @@
 use worker::{console_error, console_log, Env};
 
 use crate::config::{self, Config};
+use crate::store::Batched;
 use crate::store::{limits, operations};
 
 /// Operations handled per run, so one run stays inside the Workers limits
@@ -27,20 +28,41 @@ pub async fn run(env: &Env, scheduled: i64) {
         Ok(due) => due,
         Err(e) => return console_error!("cron: listing due operations failed: {e:?}"),
     };
-    // Counters of windows that have ended only take space.
-    let pruned = match limits::prune(&db, now / 60 - 1) {
-        Ok(stmt) => stmt.run().await.map(|_| ()).map_err(|e| format!("{e:?}")),
+    // Counters of windows that have ended, expired admin sessions and old
+    // login failures only take space.
+    let statements = limits::prune(&db, now / 60 - 1).and_then(|limits| {
+        let mut all = vec![limits];
+        all.extend(crate::store::admin::prune(
+            &db,
+            now,
+            now - crate::admin::LOGIN_WINDOW_SECS,
+        )?);
+        Ok(all)
+    });
+    let pruned = match statements {
+        Ok(batch) => db
+            .batched(batch)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("{e:?}")),
         Err(e) => Err(format!("{e:?}")),
     };
     if let Err(e) = pruned {
-        console_error!("cron: pruning rate limits failed: {e}");
+        console_error!("cron: pruning rate limits and admin sessions failed: {e}");
     }
     match crate::attribution::review_due(&db, &config, scheduled).await {
         Ok(n) if n > 0 => console_log!("cron: {n} watched saves booked"),
         Ok(_) => {}
         Err(e) => console_error!("cron: attribution review failed: {e:?}"),
     }
-    match crate::webhooks::deliver_due(&db, Some(scheduled), crate::webhooks::PER_RUN).await {
+    match crate::webhooks::deliver_due(
+        &db,
+        Some(scheduled),
+        crate::webhooks::PER_RUN,
+        config.allow_private_webhooks,
+    )
+    .await
+    {
         Ok(n) if n > 0 => console_log!("cron: {n} webhook deliveries attempted"),
         Ok(_) => {}
         Err(e) => console_error!("cron: webhook delivery failed: {e:?}"),

@@ -15,6 +15,9 @@ pub enum AppError {
     Forbidden(String),
     /// 429: too many attempts; try again after the given seconds.
     TooManyRequests { message: String, retry_after: i64 },
+    /// 403: an offer this session could not have been shown (code
+    /// `offer_not_available`); nothing is written and Stripe is not called.
+    OfferRefused(String),
     /// 404: no such app, session or route.
     NotFound(String),
     /// 409: the request conflicts with the session's state.
@@ -57,6 +60,7 @@ impl AppError {
                 issues.first().map(|i| i.field.clone()),
             ),
             Self::Forbidden(m) => (403, "forbidden", m.clone(), None),
+            Self::OfferRefused(m) => (403, "offer_not_available", m.clone(), None),
             Self::TooManyRequests { message, .. } => (429, "rate_limited", message.clone(), None),
             Self::BadRequest { field, message } => {
                 (400, "invalid_request", message.clone(), Some(field.clone()))

@@ -1,5 +1,6 @@
 //! Small HTTP helpers shared by the routes.
 
+use futures_util::StreamExt;
 use serde::Serialize;
 use worker::{Headers, Request, Response};
 
@@ -41,6 +42,12 @@ pub fn html(body: String) -> Result<Response, AppError> {
 /// Reads a body of at most `limit` bytes; a larger one is refused before it
 /// is parsed.
 pub async fn body(req: &mut Request, limit: usize) -> Result<Vec<u8>, AppError> {
+    let too_large = || {
+        AppError::bad(
+            "body",
+            format!("the request body is larger than {limit} bytes"),
+        )
+    };
     let declared = req
         .headers()
         .get("content-length")
@@ -48,20 +55,21 @@ pub async fn body(req: &mut Request, limit: usize) -> Result<Vec<u8>, AppError> 
         .flatten()
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err(AppError::bad(
-            "body",
-            format!("the request body is larger than {limit} bytes"),
-        ));
+        return Err(too_large());
     }
-    let bytes = req
-        .bytes()
-        .await
-        .map_err(|_| AppError::bad("body", "the request body could not be read"))?;
-    if bytes.len() > limit {
-        return Err(AppError::bad(
-            "body",
-            format!("the request body is larger than {limit} bytes"),
-        ));
+    // Read chunk by chunk, so a body sent without Content-Length (chunked)
+    // is cut off at the limit instead of being held whole in memory.
+    let Ok(mut stream) = req.stream() else {
+        return Ok(Vec::new());
+    };
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|_| AppError::bad("body", "the request body could not be read"))?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
 }

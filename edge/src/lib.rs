@@ -34,7 +34,14 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         // Webhooks go out at once, after the answer, without delaying it.
         ctx.wait_until(async move {
             if let Ok(db) = config::db(&env) {
-                if let Err(e) = webhooks::deliver_due(&db, None, webhooks::PER_RUN).await {
+                if let Err(e) = webhooks::deliver_due(
+                    &db,
+                    None,
+                    webhooks::PER_RUN,
+                    config::Config::from_env(&env).allow_private_webhooks,
+                )
+                .await
+                {
                     worker::console_error!("webhooks: {e:?}");
                 }
             }

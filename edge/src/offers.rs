@@ -4,9 +4,8 @@
 use std::time::Duration;
 
 use holdfast_core::api::{OfferPreview, OutcomeResponse};
-use holdfast_core::experience::offer_view;
-use holdfast_core::offer::{self, Billing, Offer, OfferPlan};
-use holdfast_core::precancel::check_web_url;
+use holdfast_core::experience::{offer_view, ReasonGate};
+use holdfast_core::offer::{self, Billing, NotOffered, Offer, OfferPlan};
 use holdfast_core::session::SessionStatus;
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
@@ -43,8 +42,8 @@ fn guard(session: &sessions::Session, offer: &Offer, now: i64) -> Result<(), off
 }
 
 /// Offers that pass the guardrails on what precancel read from Stripe. Once
-/// the session's offer screens are used up, only the one already shown stays
-/// (a reload shows it again); the server enforces the limit in `show`.
+/// the session's offer screens are used up, only the ones already shown
+/// stay (a reload shows them again); the server enforces the limit in `show`.
 pub fn eligible(session: &sessions::Session, now: i64) -> Vec<&Offer> {
     if !session.status.can_accept_offer() {
         return Vec::new();
@@ -53,8 +52,11 @@ pub fn eligible(session: &sessions::Session, now: i64) -> Vec<&Offer> {
     let exhausted = screens_left(session) == 0;
     s.offers
         .iter()
-        .filter(|o| !exhausted || session.shown_offer_id.as_deref() == Some(o.id.as_str()))
-        .filter(|o| s.offer_allowed(session.assignment.as_ref(), &o.id))
+        .filter(|o| !exhausted || session.shown_offers.contains(&o.id))
+        .filter(|o| {
+            s.offer_for(session.assignment.as_ref(), ReasonGate::Any, &o.id)
+                .is_ok()
+        })
         .filter(|o| guard(session, o, now).is_ok())
         .collect()
 }
@@ -66,11 +68,28 @@ pub fn screens_left(session: &sessions::Session) -> u32 {
         .saturating_sub(session.offers_shown)
 }
 
+/// The offer, if this session could have been shown it for its reason: the
+/// page's own rule (`AppSettings::offer_for`), applied before anything else.
 fn find<'a>(session: &'a sessions::Session, offer_id: &str) -> Result<&'a Offer, AppError> {
     session
         .settings
-        .offer(offer_id)
-        .ok_or_else(|| AppError::NotFound(format!("No such offer: {offer_id}")))
+        .offer_for(
+            session.assignment.as_ref(),
+            ReasonGate::Chosen(session.reason_id.as_deref()),
+            offer_id,
+        )
+        .map_err(refused)
+}
+
+fn refused(why: NotOffered) -> AppError {
+    match why {
+        NotOffered::Unknown => AppError::NotFound(format!("No such offer on this page ({why}).")),
+        why => AppError::OfferRefused(format!("This offer is not available: {why}.")),
+    }
+}
+
+fn placement(offer: &Offer) -> Result<String, AppError> {
+    sessions::placement(&offer.reasons)
 }
 
 fn unavailable(why: offer::Ineligible) -> AppError {
@@ -93,16 +112,26 @@ pub async fn show(
         ));
     }
     guard(session, offer, now).map_err(unavailable)?;
+    if session.shown_offers.contains(&offer.id) {
+        // A reload: the same screen, nothing new written, Stripe asked once.
+        if let Some(kept) = session.offer_previews.get(&offer.id) {
+            if let Ok(p) = serde_json::from_value::<OfferPreview>(kept.clone()) {
+                return Ok(p);
+            }
+        }
+        return kept_preview(db, config, session, offer, now).await;
+    }
     let results = db
         .batched(vec![
             sessions::show_offer(
                 db,
                 &session.id,
                 offer_id,
+                &placement(offer)?,
                 session.settings.max_offer_screens,
                 now,
             )?,
-            events::insert(
+            events::insert_after_change(
                 db,
                 &session.id,
                 "offer_shown",
@@ -116,7 +145,23 @@ pub async fn show(
             "No more offers can be shown on this page.".to_owned(),
         ));
     }
-    Ok(preview(config, session, offer, now).await)
+    kept_preview(db, config, session, offer, now).await
+}
+
+/// The offer screen's numbers, computed once and kept with the session.
+async fn kept_preview(
+    db: &D1Database,
+    config: &Config,
+    session: &sessions::Session,
+    offer: &Offer,
+    now: i64,
+) -> Result<OfferPreview, AppError> {
+    let p = preview(config, session, offer, now).await;
+    let json = serde_json::to_string(&p).map_err(|e| AppError::internal(e.to_string()))?;
+    sessions::keep_preview(db, &session.id, &offer.id, &json)?
+        .run()
+        .await?;
+    Ok(p)
 }
 
 async fn preview(
@@ -178,13 +223,15 @@ pub async fn accept(
     let offer = find(session, offer_id)?;
     match session.status {
         SessionStatus::OfferAccepted if session.offer_id.as_deref() == Some(offer_id) => {
-            return Ok(outcome(session, offer, SessionStatus::OfferAccepted))
+            return Ok(outcome(
+                session.outcome_url.clone(),
+                SessionStatus::OfferAccepted,
+            ))
         }
         SessionStatus::OfferPending if session.offer_id.as_deref() == Some(offer_id) => {
             let landed = work::resume(db, config, &session.id, now).await?;
             return Ok(outcome(
-                session,
-                offer,
+                session.outcome_url.clone(),
                 landed.map_or(SessionStatus::OfferPending, |l| l.status),
             ));
         }
@@ -200,6 +247,9 @@ pub async fn accept(
             ))
         }
         _ => {}
+    }
+    if !session.shown_offers.contains(&offer.id) {
+        return Err(refused(NotOffered::NotShown));
     }
     let applies_in_stripe = offer.billing.writes_to_stripe()
         && session.settings.manage_offers
@@ -247,9 +297,10 @@ async fn accept_in_stripe(
     };
     let work = Work::Offer(plan);
     let op_id = crate::random::id("op")?;
+    let url = destination(session, offer);
     let results = db
         .batched(vec![
-            sessions::start_offer(db, &session.id, SessionStatus::OfferPending, &offer.id, now)?,
+            sessions::start_offer(db, &session.id, SessionStatus::OfferPending, (&offer.id, &placement(offer)?), url.as_deref(), now)?,
             operations::insert_leased_after_transition(db, &op_id, &session.id, work.kind(), &work.params()?, now)?,
             events::insert_after_change(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing}), now)?,
         ])
@@ -262,7 +313,7 @@ async fn accept_in_stripe(
     if landed.status == SessionStatus::OfferAccepted {
         crate::attribution::validate_save(db, config, session, Some(offer), now).await?;
     }
-    Ok(outcome(session, offer, landed.status))
+    Ok(outcome(url, landed.status))
 }
 
 /// Offers Holdfast does not apply itself: redirects, or any offer when the
@@ -275,9 +326,10 @@ async fn record_only(
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     guard(session, offer, now).map_err(unavailable)?;
+    let url = destination(session, offer);
     let results = db
         .batched(vec![
-            sessions::start_offer(db, &session.id, SessionStatus::OfferAccepted, &offer.id, now)?,
+            sessions::start_offer(db, &session.id, SessionStatus::OfferAccepted, (&offer.id, &placement(offer)?), url.as_deref(), now)?,
             events::insert_after_change(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing, "recorded_only": true}), now)?,
         ])
         .await?;
@@ -285,7 +337,7 @@ async fn record_only(
         return current(db, session, offer).await;
     }
     crate::attribution::validate_save(db, config, session, Some(offer), now).await?;
-    Ok(outcome(session, offer, SessionStatus::OfferAccepted))
+    Ok(outcome(url, SessionStatus::OfferAccepted))
 }
 
 async fn current(
@@ -297,24 +349,32 @@ async fn current(
         .await?
         .ok_or_else(|| AppError::internal("session vanished"))?;
     if fresh.status.is_offer() && fresh.offer_id.as_deref() == Some(offer.id.as_str()) {
-        return Ok(outcome(&fresh, offer, fresh.status));
+        return Ok(outcome(fresh.outcome_url.clone(), fresh.status));
+    }
+    if fresh.status.can_accept_offer() {
+        // Still undecided: the statement's own guard refused, as the reason
+        // changed under this request.
+        return Err(refused(NotOffered::OtherReason));
     }
     Err(AppError::Conflict(
         "This page's decision was already made.".to_owned(),
     ))
 }
 
-fn outcome(session: &sessions::Session, offer: &Offer, status: SessionStatus) -> OutcomeResponse {
-    // A redirect offer's URL is a pass-through URL too: both are signed.
+/// Where accepting sends the customer, fixed at the decision: a redirect
+/// offer's or pass-through URL (signed), else `save_return_url`.
+fn destination(session: &sessions::Session, offer: &Offer) -> Option<String> {
     let pass_through = match &offer.billing {
         Billing::Redirect { url } => Some(url.as_str()),
         _ => offer.pass_through_url.as_deref(),
     };
-    let redirect_url = match pass_through {
-        Some(template) => Some(crate::cancel::pass_through(session, template))
-            .filter(|u| check_web_url("url", u).is_ok()),
+    match pass_through {
+        Some(template) => crate::cancel::pass_through(session, template),
         None => session.save_return_url.clone(),
-    };
+    }
+}
+
+fn outcome(redirect_url: Option<String>, status: SessionStatus) -> OutcomeResponse {
     let message = if status == SessionStatus::OfferAccepted {
         "Done! Your offer is applied. Thank you for staying with us."
     } else {

@@ -36,7 +36,15 @@ pub fn may_make_events(req: &Request) -> bool {
 /// Sends what is due, oldest first, until nothing is due or `max` were sent.
 /// `clock` is the time retries are scheduled by: the cron's run time, or
 /// the wall clock when `None`. Signatures always carry the wall clock.
-pub async fn deliver_due(db: &D1Database, clock: Option<i64>, max: u32) -> Result<u32, AppError> {
+/// `allow_private` is the Worker's side of the development setting; the
+/// app's side is read with each delivery, so an endpoint saved in
+/// development mode stops once that mode is off.
+pub async fn deliver_due(
+    db: &D1Database,
+    clock: Option<i64>,
+    max: u32,
+    allow_private: bool,
+) -> Result<u32, AppError> {
     let mut sent = 0;
     while sent < max {
         let now = clock.unwrap_or_else(crate::random::now_secs);
@@ -49,7 +57,7 @@ pub async fn deliver_due(db: &D1Database, clock: Option<i64>, max: u32) -> Resul
                 break;
             }
             if store::claim(db, d.id, now, LEASE_SECS).await? {
-                deliver(db, d, now).await?;
+                deliver(db, d, now, allow_private).await?;
                 sent += 1;
             }
         }
@@ -76,6 +84,11 @@ fn body_of(d: &Due) -> Option<String> {
             .as_deref()
             .and_then(|f| serde_json::from_str(f).ok())
             .unwrap_or(Value::Null),
+        unverified: d
+            .unverified_fields
+            .as_deref()
+            .and_then(|f| serde_json::from_str(f).ok())
+            .unwrap_or_default(),
     };
     let kind = d.audit_kind.as_deref()?;
     let at = d.event_at?;
@@ -148,7 +161,7 @@ async fn send(d: &Due, body: &str, now: i64) -> Answer {
     }
 }
 
-async fn deliver(db: &D1Database, d: &Due, now: i64) -> Result<(), AppError> {
+async fn deliver(db: &D1Database, d: &Due, now: i64, allow_private: bool) -> Result<(), AppError> {
     let Some(body) = body_of(d) else {
         console_error!("webhooks: message {} cannot be rendered", d.message_id);
         let a = Attempt {
@@ -163,7 +176,12 @@ async fn deliver(db: &D1Database, d: &Due, now: i64) -> Result<(), AppError> {
         return Ok(());
     };
     let started = js_sys::Date::now();
-    let answer = send(d, &body, crate::random::now_secs()).await;
+    // Checked again at send time: the rules may have changed since the save.
+    let private_ok = allow_private && d.app_allows_private == Some(1);
+    let answer = match holdfast_core::webhook::url_check::check(&d.url, private_ok) {
+        Ok(()) => send(d, &body, crate::random::now_secs()).await,
+        Err(why) => Answer::Failed(format!("the endpoint URL {why}")),
+    };
     let latency_ms = (js_sys::Date::now() - started) as i64;
     let attempts = u32::try_from(d.attempts + 1).unwrap_or(u32::MAX);
     let retry = |retry_after: Option<i64>| {

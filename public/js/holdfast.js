@@ -10,7 +10,9 @@
   var bound = false;
 
   function context() {
-    var c = { user_agent: navigator.userAgent, url: w.location.href, referrer: d.referrer };
+    // Queries and fragments often carry tokens: only the page's address
+    // goes, unless the merchant passes context.url itself.
+    var c = { user_agent: navigator.userAgent, url: w.location.origin + w.location.pathname, referrer: d.referrer.split(/[?#]/)[0] };
     try {
       c.locale = navigator.language;
       c.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;

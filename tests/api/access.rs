@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::helpers::{admin, agent, customer_address, now, post_raw, stack, stack_alone, token_of};
 
 /// Rate-limit windows are calendar minutes: start a burst early in one.
-fn early_in_a_minute(burst_secs: i64) {
+pub fn early_in_a_minute(burst_secs: i64) {
     let into = now().rem_euclid(60);
     if into + burst_secs > 55 {
         std::thread::sleep(Duration::from_secs((61 - into) as u64));

@@ -21,10 +21,7 @@ fn a_save_is_confirmed_in_stripe_and_booked_with_its_mrr() {
 
     let yearly = s.subscription_on("snack_yearly");
     let token = s.session("t_offers", &yearly.id);
-    assert_eq!(
-        s.api(&token, "offers/save25/accept", &json!({})).status,
-        200
-    );
+    assert_eq!(s.accept_save25(&token).status, 200);
     let rows = attribution(&s, &yearly.id);
     assert_eq!(rows[0]["attribution"], "confirmed");
     assert_eq!(rows[0]["mrr"], 1250, "150.00 a year is 12.50 a month");

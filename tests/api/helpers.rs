@@ -339,6 +339,26 @@ impl Stack {
         )
     }
 
+    /// A session API call, with the answer's `Retry-After` in seconds.
+    pub fn api_with_headers(
+        &self,
+        token: &str,
+        action: &str,
+        body: &Value,
+    ) -> (Answer, Option<i64>) {
+        let resp = match agent()
+            .post(&format!("{}/api/sessions/{token}/{action}", self.url))
+            .set("content-type", "application/json")
+            .set("cf-connecting-ip", &customer_address())
+            .send_string(&body.to_string())
+        {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("no answer: {e}"),
+        };
+        let retry_after = resp.header("retry-after").and_then(|v| v.parse().ok());
+        (answer(Ok(resp)), retry_after)
+    }
+
     pub fn view(&self, token: &str) -> Answer {
         get(&format!("{}/api/sessions/{token}", self.url))
     }
@@ -562,7 +582,8 @@ pub fn pass_through_verifies(url: &str, secret: &str) -> bool {
     let script = "import hmac, hashlib, sys, time, urllib.parse as u\n\
 head, sig = sys.argv[1].rsplit('&hf_sig=', 1)\n\
 ts = int(u.parse_qs(u.urlsplit(head).query)['hf_ts'][0])\n\
-good = hmac.compare_digest(hmac.new(sys.argv[2].encode(), head.encode(), hashlib.sha256).hexdigest(), sig)\n\
+key = hmac.new(sys.argv[2].encode(), b'holdfast pass-through url v1', hashlib.sha256).hexdigest()\n\
+good = hmac.compare_digest(hmac.new(key.encode(), head.encode(), hashlib.sha256).hexdigest(), sig)\n\
 print(good and abs(time.time() - ts) < 300)";
     python(script, &[url, secret]) == "True"
 }
@@ -578,8 +599,8 @@ pub fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
 }
 
 impl Stack {
-    /// The customer finds it too expensive and accepts the `save25` offer
-    /// (25% off for 3 months, in the test apps' settings).
+    /// The customer finds it too expensive, is shown the `save25` offer
+    /// (25% off for 3 months, in the test apps' settings) and accepts it.
     pub fn accept_save25(&self, token: &str) -> Answer {
         let reason = self.api(
             token,
@@ -587,6 +608,8 @@ impl Stack {
             &serde_json::json!({"reason_id": "too_expensive"}),
         );
         assert_eq!(reason.status, 200, "{}", reason.body);
+        let shown = self.api(token, "offers/save25/show", &serde_json::json!({}));
+        assert_eq!(shown.status, 200, "{}", shown.body);
         self.api(token, "offers/save25/accept", &serde_json::json!({}))
     }
 }

@@ -10,6 +10,7 @@ mod budgets;
 mod cancel;
 mod dashboard;
 mod emulator;
+mod enforcement;
 mod experiments;
 mod faults;
 mod offers;

@@ -4,8 +4,31 @@ use serde_json::{json, Value};
 
 use crate::helpers::{stack, within_test, Answer};
 
+/// The reason each offer of `tests/api/offers.json` is placed for.
+fn reason_for(offer: &str) -> &'static str {
+    match offer {
+        "save25" => "too_expensive",
+        "pause2m" => "unused",
+        "free1m" => "too_complex",
+        "yearly" => "missing_features",
+        "callus" => "customer_service",
+        _ => "other",
+    }
+}
+
+/// The customer gives the reason the offer is placed for, and the page
+/// shows it, as the cancel page does before any accept.
 fn show(token: &str, offer: &str) -> Answer {
-    within_test().api(token, &format!("offers/{offer}/show"), &json!({}))
+    let s = within_test();
+    s.api(token, "reason", &json!({"reason_id": reason_for(offer)}));
+    s.api(token, &format!("offers/{offer}/show"), &json!({}))
+}
+
+/// Shown (asserted), then accepted.
+fn take(token: &str, offer: &str) -> Answer {
+    let shown = show(token, offer);
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    accept(token, offer)
 }
 
 fn accept(token: &str, offer: &str) -> Answer {
@@ -169,7 +192,7 @@ fn a_redirect_offer_sends_the_customer_to_the_merchant_url_without_touching_stri
     body["account"] = json!({"internal_id": "user 42&x"});
     let a = s.precancel(&body);
     let token = crate::helpers::token_of(&a);
-    let r = accept(&token, "callus");
+    let r = take(&token, "callus");
     assert_eq!(r.status, 200, "{}", r.body);
     let url = r.body["redirect_url"].as_str().expect("a redirect");
     assert!(
@@ -188,6 +211,7 @@ fn fifty_concurrent_accepts_make_one_stripe_write() {
     let s = stack();
     let sub = s.subscription();
     let token = s.session("t_offers", &sub.id);
+    assert_eq!(show(&token, "save25").status, 200);
     let statuses: Vec<u16> = (0..50)
         .map(|_| {
             let token = token.clone();
@@ -210,7 +234,7 @@ fn an_offer_and_a_cancel_never_both_happen_on_one_session() {
     let s = stack();
     let sub = s.subscription();
     let token = s.session("t_offers", &sub.id);
-    assert_eq!(accept(&token, "save25").status, 200);
+    assert_eq!(take(&token, "save25").status, 200);
     let c = s.api(&token, "cancel", &json!({}));
     assert_eq!(c.status, 409, "{}", c.body);
     assert!(c.body["error"]["message"]
@@ -221,6 +245,7 @@ fn an_offer_and_a_cancel_never_both_happen_on_one_session() {
 
     let other = s.subscription();
     let token = s.session("t_offers", &other.id);
+    assert_eq!(show(&token, "save25").status, 200);
     assert_eq!(s.api(&token, "cancel", &json!({})).status, 200);
     let a = accept(&token, "save25");
     assert_eq!(a.status, 409, "{}", a.body);
@@ -237,7 +262,7 @@ fn a_failed_write_is_retried_with_the_same_key_and_applied_once() {
     let sub = s.subscription();
     let token = s.session("t_offers", &sub.id);
     s.fault(json!({"method": "POST", "path_contains": format!("/v1/subscriptions/{}", sub.id), "status": 500, "times": 1}));
-    let a = accept(&token, "save25");
+    let a = take(&token, "save25");
     assert_eq!(a.status, 200, "{}", a.body);
     let writes = s.stripe_writes(&sub.id);
     assert_eq!(
@@ -257,7 +282,7 @@ fn a_write_that_times_out_is_applied_once_when_the_retry_lands() {
     let token = s.session("t_offers", &sub.id);
     // The first write hangs past the edge's deadline, then reaches Stripe late.
     s.fault(json!({"method": "POST", "path_contains": format!("/v1/subscriptions/{}", sub.id), "delay_ms": 9000, "times": 1}));
-    let a = accept(&token, "pause2m");
+    let a = take(&token, "pause2m");
     assert_eq!(a.status, 200, "{}", a.body);
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let writes = s.stripe_writes(&sub.id);
@@ -279,7 +304,7 @@ fn an_offer_that_cannot_be_applied_stays_pending_and_never_becomes_a_cancel() {
     let sub = s.subscription();
     let token = s.session("t_offers", &sub.id);
     s.fault(json!({"method": "POST", "path_contains": format!("/v1/subscriptions/{}", sub.id), "status": 503, "times": 2}));
-    let a = accept(&token, "save25");
+    let a = take(&token, "save25");
     assert_eq!(a.status, 202, "{}", a.body);
     assert_eq!(a.body["status"], "offer_pending");
     assert_eq!(s.read_subscription(&sub.id)["cancel_at_period_end"], false);
@@ -325,7 +350,7 @@ fn with_manage_offers_off_the_acceptance_is_recorded_and_stripe_left_alone() {
     let s = stack();
     let sub = s.subscription();
     let token = s.session("t_offers_record", &sub.id);
-    let a = accept(&token, "save25");
+    let a = take(&token, "save25");
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(a.body["status"], "offer_accepted");
     assert!(applied(&sub.id).is_empty());
@@ -402,13 +427,14 @@ mod guardrails {
         let earlier = s.session("t_offers", &sub.id);
         let later = s.session("t_offers", &sub.id);
         assert!(offer_ids(&later).contains(&"save25".to_owned()));
-        assert_eq!(accept(&earlier, "save25").status, 200);
-        let a = accept(&later, "pause2m");
+        assert_eq!(take(&earlier, "save25").status, 200);
+        let a = show(&later, "pause2m");
         assert_eq!(a.status, 409, "{}", a.body);
         assert!(a.body["error"]["message"]
             .as_str()
             .expect("message")
             .contains("recently"));
+        assert_eq!(accept(&later, "pause2m").status, 403, "never shown");
         let third = s.session("t_offers", &sub.id);
         assert!(
             offer_ids(&third).is_empty(),

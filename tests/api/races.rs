@@ -21,7 +21,7 @@ fn visit(i: usize, sub: &str) -> String {
     let a = if i.is_multiple_of(2) {
         s.api(&token, "cancel", &json!({"reason_id": "too_expensive"}))
     } else {
-        s.api(&token, "offers/save25/accept", &json!({}))
+        s.accept_save25(&token)
     };
     assert_eq!(a.status, 200, "{sub}: {}", a.body);
     token

@@ -147,7 +147,16 @@ fn a_journey_arrives_verified_in_order_exactly_once() {
     assert_eq!(offer["api_version"], "2026-11-01");
     assert_eq!(offer["data"]["kind"], "discount");
     assert_eq!(offer["data"]["billing"]["coupon"], "SAVE25");
-    assert_eq!(offer["data"]["fields"]["account.internal_id"], "acct_42");
+    // The browser sent it: it travels apart from what Stripe vouches for.
+    assert_eq!(
+        offer["data"]["fields"]["unverified"]["account.internal_id"],
+        "acct_42"
+    );
+    assert!(offer["data"]["fields"]["verified"]["account.internal_id"].is_null());
+    assert_eq!(
+        offer["data"]["fields"]["verified"]["subscription.id"],
+        sub.id.as_str()
+    );
     assert_eq!(offer["data"]["subscription_id"], sub.id.as_str());
 }
 
@@ -363,10 +372,13 @@ fn pass_through_urls_are_filled_from_the_session_and_signed() {
             "cancel": {"pass_through_url": "https://merchant.example/cancelled?customer_id={{account.internal_id}}"},
             "offers": [{"id": "save25", "title": "25% off", "body": "b", "billing": {"type": "discount", "coupon": "SAVE25"},
                 "pass_through_url": "https://merchant.example/free-month?customer_id={{account.internal_id}}&interval=1"}],
+            "return_origins": ["https://merchant.example"],
+            "trusted_url_fields": ["account.internal_id"],
         }),
     );
     let extra = json!({"account": {"internal_id": "12345"}});
     let token = s.session_with(&app, &s.subscription().id, extra.clone());
+    assert_eq!(s.api(&token, "offers/save25/show", &json!({})).status, 200);
     let accepted = s.api(&token, "offers/save25/accept", &json!({}));
     assert_eq!(accepted.status, 200, "{}", accepted.body);
     let url = accepted.body["redirect_url"]

@@ -45,7 +45,7 @@ test("the dashboard shows a new app's sessions, revenue and a session's audit tr
   assert.equal(saved.status(), 200);
 
   await journey(app, [["deflect", {}]]);
-  const discounted = await journey(app, [["reason", { reason_id: "too_expensive" }], ["offers/save25/accept", {}]]);
+  const discounted = await journey(app, [["reason", { reason_id: "too_expensive" }], ["offers/save25/show", {}], ["offers/save25/accept", {}]]);
   await journey(app, [["cancel", { reason_id: "unused" }]]);
 
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Dashboard" }).click();

@@ -223,6 +223,18 @@ test("an admin edits reasons, every offer type with the pickers, and a field map
   await page.getByTestId("mapping-0").getByLabel("Name").fill("billing");
   await page.getByTestId("mapping-0").getByLabel("Source").fill("subscription.plan.interval");
 
+  // The redirect goes to a site not yet listed, filled from a field the
+  // browser supplies: refused at save, with the reason at the field.
+  await page.getByRole("button", { name: "Save" }).click();
+  const urlError = page.locator('[data-field="offers.4.billing.url"]');
+  await urlError.waitFor();
+  assert.match(await urlError.innerText(), /return origins/);
+  await page.getByTestId("return-origins").fill("https://merchant.example");
+  await page.getByTestId("return-origins").press("Tab");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator('[data-field="offers.4.billing.url"]', { hasText: "account.internal_id" }).waitFor();
+  await page.getByTestId("trusted-url-fields").fill("account.internal_id");
+  await page.getByTestId("trusted-url-fields").press("Tab");
   await page.getByRole("button", { name: "Save" }).click();
   await page.getByTestId("saved").waitFor();
 
@@ -237,6 +249,7 @@ test("an admin edits reasons, every offer type with the pickers, and a field map
   assert.equal(await page.getByTestId("offer-4").getByLabel("URL (may use {{fields}})").inputValue(), "https://merchant.example/call?c={{account.internal_id}}");
   assert.ok(await page.getByTestId("offer-5").getByLabel("Moving abroad").isChecked());
   assert.equal(await page.getByTestId("mapping-0").getByLabel("Name").inputValue(), "billing");
+  assert.equal(await page.getByTestId("return-origins").inputValue(), "https://merchant.example");
 
   // Edit an offer and the mapping; delete an offer and the reason it points at.
   await page.getByTestId("offer-1").getByLabel("Title").fill("Take two months off");

@@ -52,6 +52,7 @@ pub fn AppPage() -> impl IntoView {
                         <section aria-labelledby="install">
                             <h2 id="install">"Install"</h2>
                             <p>"Put this on the page with your Cancel link. Compute auth_hash on your server; never ship the signing secret to the browser."</p>
+                            <p data-testid="return-origins-note">"save_return_url and cancel_confirmation_url must be on this app's return origins (below, under the cancel options). A new app lists none, so add your site first, or precancel refuses those URLs."</p>
                             <pre data-testid="snippet"><code>{snippet(&a.id)}</code></pre>
                             <details>
                                 <summary>"Computing auth_hash on your server"</summary>

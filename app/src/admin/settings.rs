@@ -171,6 +171,21 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             </label>
             <FieldError issues=form.issues field="embed_origins"/>
             <FieldError issues=form.issues field="embed_origins.0"/>
+            <label>
+                "Return origins: sites customers may be sent back to (save_return_url, cancel_confirmation_url, redirect offers, pass-through URLs; comma-separated; none for a new app)"
+                <input type="text" placeholder="https://www.example.com" data-testid="return-origins"
+                    prop:value=move || s.with(|v| v.return_origins.join(", "))
+                    on:change=move |ev| s.update(|v| v.return_origins = event_target_value(&ev).split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())/>
+            </label>
+            <FieldError issues=form.issues field="return_origins"/>
+            {move || (0..s.with(|v| v.return_origins.len())).map(|i| view! { <FieldError issues=form.issues field=format!("return_origins.{i}")/> }).collect_view()}
+            <label>
+                "Trusted for URLs: fields from the customer's browser that pass-through URLs may use (comma-separated). The browser can send any value, and Holdfast signs the URL it fills, so tick a field only if your server checks it again."
+                <input type="text" placeholder="account.internal_id" data-testid="trusted-url-fields"
+                    prop:value=move || s.with(|v| v.trusted_url_fields.join(", "))
+                    on:change=move |ev| s.update(|v| v.trusted_url_fields = event_target_value(&ev).split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())/>
+            </label>
+            <FieldError issues=form.issues field="trusted_url_fields"/>
             {form.check("Show the reasons in a random order (\"other\" stays last)", |v| v.randomize_reasons, |v, x| v.randomize_reasons = x)}
             <reasons::Reasons form=form/>
             <offers::Offers form=form/>

@@ -105,6 +105,33 @@ fn script_urls_are_refused() {
         r#"{"app_id": "a", "subscription_id": "sub_1", "cancel_confirmation_url": "https:///nohost"}"#,
     );
     assert_eq!(e.field, "cancel_confirmation_url");
+    let e = err(
+        r#"{"app_id": "a", "subscription_id": "sub_1", "save_return_url": "https://merchant.example@evil.example/"}"#,
+    );
+    assert_eq!(e.field, "save_return_url");
+}
+
+#[test]
+fn return_urls_must_be_on_the_apps_origins() {
+    let p = parse(
+        br#"{"app_id": "a", "subscription_id": "sub_1", "save_return_url": "https://merchant.example/a",
+            "cancel_confirmation_url": "https://evil.example/bye"}"#,
+    )
+    .expect("parses");
+    let listed = vec!["https://merchant.example".to_owned()];
+    assert_eq!(
+        check_destinations(&p, &listed).map_err(|e| e.field),
+        Err("cancel_confirmation_url".to_owned())
+    );
+    let both = vec![
+        "https://merchant.example".to_owned(),
+        "https://evil.example".to_owned(),
+    ];
+    assert_eq!(check_destinations(&p, &both), Ok(()));
+    assert_eq!(
+        check_destinations(&p, &[]).map_err(|e| e.field),
+        Err("save_return_url".to_owned())
+    );
 }
 
 #[test]

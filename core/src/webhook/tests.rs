@@ -64,7 +64,8 @@ fn payloads_carry_the_session_and_the_events_own_facts() {
         customer_id: Some("cus_1".into()),
         experience_id: None,
         variant_id: None,
-        fields: json!({"account.internal_id": "42"}),
+        fields: json!({"account.internal_id": "42", "subscription.id": "sub_1"}),
+        unverified: vec!["account.internal_id".into()],
     };
     let detail = json!({"offer_id": "save25", "kind": "discount", "billing": {"type": "discount", "coupon": "SAVE25"}, "recorded_only": true});
     let p = payload("offer.accepted", "offer_accepted", 0, &s, &detail);
@@ -73,7 +74,17 @@ fn payloads_carry_the_session_and_the_events_own_facts() {
     assert_eq!(p["api_version"], API_VERSION);
     assert_eq!(p["data"]["billing"]["coupon"], "SAVE25");
     assert_eq!(p["data"]["handled_by"], "merchant");
-    assert_eq!(p["data"]["fields"]["account.internal_id"], "42");
+    assert_eq!(
+        p["data"]["fields"]["unverified"]["account.internal_id"],
+        "42"
+    );
+    assert_eq!(p["data"]["fields"]["verified"]["subscription.id"], "sub_1");
+    assert!(
+        p["data"]["fields"]["verified"]
+            .get("account.internal_id")
+            .is_none(),
+        "never mixed"
+    );
     let c = payload(
         "cancel.requested",
         "cancel_requested",

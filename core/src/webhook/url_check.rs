@@ -117,7 +117,7 @@ fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            if let Some(v4) = embedded_v4(v6) {
                 return is_public_v4(v4);
             }
             let s = v6.segments();
@@ -126,10 +126,26 @@ fn is_public(ip: IpAddr) -> bool {
                 || (s[0] & 0xfe00) == 0xfc00 // unique local
                 || (s[0] & 0xffc0) == 0xfe80 // link-local
                 || (s[0] & 0xff00) == 0xff00 // multicast
-                || (s[0] == 0x64 && s[1] == 0xff9b) // NAT64 can reach IPv4 inside
+                || (s[0] == 0x64 && s[1] == 0xff9b) // NAT64 (and local-use NAT64) reach IPv4 inside
+                || (s[0] == 0x2001 && s[1] == 0) // Teredo hides an IPv4 address
                 || (s[0] == 0x2001 && s[1] == 0x0db8)) // documentation
         }
     }
+}
+
+/// The IPv4 address an IPv6 spelling carries: IPv4-mapped
+/// (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), or 6to4
+/// (`2002:AABB:CCDD::`), each of which reaches that IPv4 host.
+fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    let s = v6.segments();
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    if s[..6].iter().all(|x| *x == 0) && !v6.is_loopback() && !v6.is_unspecified() {
+        return Some(v4(s[6], s[7]));
+    }
+    (s[0] == 0x2002).then(|| v4(s[1], s[2]))
 }
 
 fn is_public_v4(ip: Ipv4Addr) -> bool {
@@ -206,6 +222,26 @@ mod tests {
         ] {
             assert!(check(url, false).is_err(), "{url} should be refused");
         }
+    }
+
+    #[test]
+    fn ipv6_spellings_of_private_ipv4_addresses_are_refused() {
+        for url in [
+            "https://[::127.0.0.1]/",
+            "https://[::10.0.0.1]/",
+            "https://[::a00:1]/",
+            "https://[2002:7f00:1::]/",
+            "https://[2002:c0a8:101::1]/",
+            "https://[64:ff9b::10.0.0.1]/",
+            "https://[64:ff9b:1::a00:1]/",
+            "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+        ] {
+            assert!(check(url, false).is_err(), "{url}");
+        }
+        assert!(
+            check("https://[2002:808:808::1]/", false).is_ok(),
+            "6to4 of a public address"
+        );
     }
 
     #[test]

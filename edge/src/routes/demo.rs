@@ -31,6 +31,12 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .await?
         .ok_or_else(|| AppError::NotFound(format!("No such app: {app_id}")))?;
     let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
+    if !config.is_test_mode() {
+        // The demo lists and cancels subscriptions: never against live data.
+        return Err(AppError::NotFound(
+            "The demo runs only with a Stripe test key or the emulator.".to_owned(),
+        ));
+    }
     let url = http::raw_url(&req);
     let origin = http::origin_of(&url).unwrap_or_default();
     let client = Client::new(&config);

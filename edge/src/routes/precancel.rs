@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use holdfast_core::api::PrecancelResponse;
 use holdfast_core::precancel::{self, PrecancelPayload, MAX_BODY_BYTES};
+use holdfast_core::provenance;
 use holdfast_core::session::SESSION_TTL_SECS;
 use holdfast_core::signing;
 use holdfast_core::stripe as req;
@@ -48,11 +49,14 @@ pub async fn handle(mut req: Request, ctx: Ctx) -> Response {
 }
 
 /// The snippet runs on the merchant's own pages, so any origin may call
-/// precancel; the answer names that origin only, and no cookies are used.
+/// precancel; the answer names that origin only. The original brightback.js
+/// sends its precancel with credentials, so the answer allows them: this
+/// route never reads or sets a cookie, so that grants nothing.
 fn cors(req: &Request, resp: &mut Response) {
     let h = resp.headers_mut();
     if let Ok(Some(origin)) = req.headers().get("origin") {
         let _ = h.set("access-control-allow-origin", &origin);
+        let _ = h.set("access-control-allow-credentials", "true");
         let _ = h.set("access-control-allow-methods", "POST, OPTIONS");
         let _ = h.set("access-control-allow-headers", "content-type");
         let _ = h.set("access-control-max-age", "600");
@@ -69,8 +73,28 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     let config = Config::from_env(&ctx.env);
     let db = config::db(&ctx.env)?;
     let now = crate::random::now_secs();
-    let app = counted_app(req, &db, &payload.app_id, now).await?;
-    authenticate(req, &app, &payload, now)?;
+    let (app, app_count) = counted_app(req, &db, &payload.app_id, now).await?;
+    let proof = match authenticate(req, &app, &payload, now) {
+        Ok(proof) => proof,
+        Err(e) => {
+            // A wrong key or signature counts against the caller, never
+            // against the app's own limit.
+            limits::hit(&db, &failure_key(req), now / 60)?.run().await?;
+            return Err(e);
+        }
+    };
+    if app_count >= i64::from(app.settings.precancel_per_minute) {
+        return Err(AppError::TooManyRequests {
+            message: "This app is receiving more cancel requests than its limit allows. Wait a minute and try again.".to_owned(),
+            retry_after: 60 - now.rem_euclid(60),
+        });
+    }
+    precancel::check_destinations(&payload, &app.settings.return_origins).map_err(|e| {
+        AppError::BadRequest {
+            field: e.field,
+            message: e.message,
+        }
+    })?;
     let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
 
     // With enrichment off the page runs on the snippet's data alone.
@@ -84,6 +108,13 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         fields.extend(f.fields.clone());
     }
     holdfast_core::mapping::apply(&app.settings.mappings, &mut fields);
+    let unverified = provenance::unverified(
+        &fields,
+        &app.settings.mappings,
+        proof == Proof::SecretKey,
+        (proof == Proof::Signature && payload.subscription_id.is_none())
+            .then_some("account.internal_id"),
+    );
     // Stable per subscriber: the subscription, else the account's own id.
     let subject = payload
         .signed_subject()
@@ -101,6 +132,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         customer_id: facts.as_ref().and_then(|f| f.customer_id.as_deref()),
         stripe_lookup: lookup.as_str(),
         fields: &fields,
+        unverified: &unverified,
         facts: facts.as_ref(),
         assignment: assignment.as_ref(),
         audience_id: audience.as_deref(),
@@ -117,6 +149,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         "context": payload.context.as_ref().map(|c| json!({"locale": c.locale, "timezone": c.timezone, "url": c.url})),
     });
     db.batched(vec![
+        limits::hit(&db, &app_key(&app.id), now / 60)?,
         sessions::insert(&db, &new)?,
         events::insert(&db, &id, "session_started", &started, now)?,
     ])
@@ -130,56 +163,74 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     Ok(format!("{base}/cancel/{token}"))
 }
 
-/// Reads the app and counts this precancel against its limits in one round
-/// trip: per app always, per client (IP address) unless the call carries a
-/// secret key (a merchant's server calls for all its customers from one
-/// address).
+fn app_key(app_id: &str) -> String {
+    format!("precancel:app:{app_id}")
+}
+
+fn failure_key(req: &Request) -> String {
+    format!("precancel:failed:{}", crate::admin::client(req))
+}
+
+/// Reads the app and the limits in one round trip: each browser call counts
+/// against its client (IP address, IPv6 per /64); a client with too many
+/// failed signatures or keys is turned away before any check; the app's own
+/// count is read here and counted, for authenticated calls only, in the
+/// batch that writes the session.
 async fn counted_app(
     req: &Request,
     db: &worker::D1Database,
     app_id: &str,
     now: i64,
-) -> Result<apps::App, AppError> {
+) -> Result<(apps::App, i64), AppError> {
     let minute = now / 60;
     let server_side = matches!(req.headers().get("authorization"), Ok(Some(_)));
-    let mut batch = vec![limits::hit(db, &format!("precancel:app:{app_id}"), minute)?];
-    if !server_side {
-        let client = crate::admin::client(req);
-        batch.push(limits::hit(
-            db,
-            &format!("precancel:client:{client}"),
-            minute,
-        )?);
-    }
-    batch.push(apps::select(db, app_id)?);
+    let client = format!("precancel:client:{}", crate::admin::client(req));
+    let batch = vec![
+        if server_side {
+            limits::read(db, &client, minute)?
+        } else {
+            limits::hit(db, &client, minute)?
+        },
+        limits::read(db, &failure_key(req), minute)?,
+        limits::read(db, &app_key(app_id), minute)?,
+        apps::select(db, app_id)?,
+    ];
     let results = db.batched(batch).await?;
-    let app = results
-        .last()
-        .map(|r| apps::from_result(r, now))
-        .transpose()?
-        .flatten()
-        .ok_or_else(|| AppError::NotFound(format!("No such app: {app_id}")))?;
-    let limited = |message: &str| AppError::TooManyRequests {
-        message: message.to_owned(),
-        retry_after: 60 - now.rem_euclid(60),
-    };
     let count = |i: usize| {
         results
             .get(i)
             .ok_or_else(|| AppError::internal("a batch answered fewer statements than it had"))
             .and_then(limits::count_of)
     };
-    if !server_side && count(1)? > precancel::PER_CLIENT_PER_MINUTE {
+    let limited = |message: &str| AppError::TooManyRequests {
+        message: message.to_owned(),
+        retry_after: 60 - now.rem_euclid(60),
+    };
+    if (!server_side && count(0)? > precancel::PER_CLIENT_PER_MINUTE)
+        || count(1)? >= precancel::PER_CLIENT_PER_MINUTE
+    {
         return Err(limited(
             "Too many cancel requests from this address. Wait a minute and try again.",
         ));
     }
-    if count(0)? > i64::from(app.settings.precancel_per_minute) {
-        return Err(limited(
-            "This app is receiving more cancel requests than its limit allows. Wait a minute and try again.",
-        ));
-    }
-    Ok(app)
+    let app = results
+        .get(3)
+        .map(|r| apps::from_result(r, now))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| AppError::NotFound(format!("No such app: {app_id}")))?;
+    Ok((app, count(2)?))
+}
+
+/// What vouched for a precancel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// The app's secret key: the merchant's server made the call.
+    SecretKey,
+    /// A valid `auth_hash` over the subject.
+    Signature,
+    /// Nothing: the app allows unsigned calls.
+    None,
 }
 
 /// A server-side call proves itself with the app's secret key; a browser
@@ -189,7 +240,7 @@ fn authenticate(
     app: &apps::App,
     payload: &PrecancelPayload,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<Proof, AppError> {
     // During a rotation's grace period the previous secrets work too.
     let previous = app.previous.as_ref();
     if let Ok(Some(header)) = req.headers().get("authorization") {
@@ -197,7 +248,7 @@ fn authenticate(
         let ok = signing::matches_digest(key, &app.secret_key_digest)
             || previous.is_some_and(|(_, d)| signing::matches_digest(key, d));
         return if ok {
-            Ok(())
+            Ok(Proof::SecretKey)
         } else {
             Err(AppError::Unauthorized(
                 "The secret key in the Authorization header is not valid for this app.".to_owned(),
@@ -223,9 +274,9 @@ fn authenticate(
             .is_some_and(|(hash, message)| signing::verify_auth_hash(secret, &message, hash))
     };
     match &payload.auth_hash {
-        Some(_) if signed_by(&app.signing_secret) || previous.is_some_and(|(s, _)| signed_by(s)) => Ok(()),
+        Some(_) if signed_by(&app.signing_secret) || previous.is_some_and(|(s, _)| signed_by(s)) => Ok(Proof::Signature),
         Some(_) => Err(AppError::Unauthorized("auth_hash does not match subscription_id for this app.".to_owned())),
-        None if !app.require_signed => Ok(()),
+        None if !app.require_signed => Ok(Proof::None),
         None => Err(AppError::Unauthorized(
             "auth_hash is required: send the HMAC-SHA256 of subscription_id, keyed with your app's signing secret.".to_owned(),
         )),

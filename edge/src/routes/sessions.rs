@@ -3,7 +3,7 @@
 use holdfast_core::api::{CancelRequest, ChooseReasonRequest, OutcomeResponse, SessionView};
 use holdfast_core::cancel::MAX_COMMENT_CHARS;
 use holdfast_core::experience::{session_view, ViewInput};
-use holdfast_core::session::SessionStatus;
+use holdfast_core::session::{SessionStatus, MAX_REASON_CHANGES};
 use holdfast_core::signing;
 use serde_json::json;
 use worker::{Request, Response};
@@ -86,18 +86,45 @@ pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
             "Your cancellation is already on its way; the reason can no longer change.".to_owned(),
         ));
     }
-    db.batched(vec![
-        sessions::set_reason(&db, &s.id, &body.reason_id, comment, now)?,
-        events::insert(
-            &db,
-            &s.id,
-            "reason_chosen",
-            &json!({"reason_id": body.reason_id, "comment": comment.is_some()}),
-            now,
-        )?,
-    ])
-    .await?;
-    Ok(http::json(&json!({"reason_id": body.reason_id}), 200))
+    let answer = http::json(&json!({"reason_id": body.reason_id}), 200);
+    if s.reason_id.as_deref() == Some(body.reason_id.as_str()) && s.comment.as_deref() == comment {
+        // The same answer again: nothing new to record or to tell webhooks.
+        return Ok(answer);
+    }
+    let results = db
+        .batched(vec![
+            sessions::set_reason(
+                &db,
+                &s.id,
+                &body.reason_id,
+                comment,
+                MAX_REASON_CHANGES,
+                now,
+            )?,
+            events::insert_after_change(
+                &db,
+                &s.id,
+                "reason_chosen",
+                &json!({"reason_id": body.reason_id, "comment": comment.is_some()}),
+                now,
+            )?,
+        ])
+        .await?;
+    if results.first().map(changes) != Some(1) {
+        let fresh = sessions::by_id(&db, &s.id)
+            .await?
+            .map_or(s.status, |f| f.status);
+        if !fresh.can_start_cancel() {
+            return Err(AppError::Conflict(conflict_message(fresh).to_owned()));
+        }
+        return Err(AppError::TooManyRequests {
+            message: format!(
+                "This page's answer changed {MAX_REASON_CHANGES} times, the most one page takes. Go back to your account and click Cancel again."
+            ),
+            retry_after: (s.expires_at - now).max(1),
+        });
+    }
+    Ok(answer)
 }
 
 pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {

@@ -157,3 +157,19 @@ pub async fn audit_entries(db: &D1Database, limit: u32) -> Result<Vec<AuditEntry
     .await?;
     Ok(res.results()?)
 }
+
+/// Forgets sessions that have expired and failures older than `before`.
+pub fn prune(db: &D1Database, now: i64, before: i64) -> Result<Vec<D1PreparedStatement>, AppError> {
+    Ok(vec![
+        stmt(
+            db,
+            "DELETE FROM admin_sessions WHERE expires_at < ?1",
+            &[int(now)],
+        )?,
+        stmt(
+            db,
+            "DELETE FROM login_failures WHERE at < ?1",
+            &[int(before)],
+        )?,
+    ])
+}

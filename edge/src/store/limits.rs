@@ -16,7 +16,17 @@ pub fn hit(db: &D1Database, key: &str, minute: i64) -> Result<D1PreparedStatemen
     )
 }
 
-/// The count a `hit` returned.
+/// The count so far for `key` in `minute`, without counting; its result
+/// reads with `count_of` like a `hit`'s.
+pub fn read(db: &D1Database, key: &str, minute: i64) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "SELECT COALESCE((SELECT count FROM rate_limits WHERE key = ?1 AND minute = ?2), 0) AS count",
+        &[text(key), int(minute)],
+    )
+}
+
+/// The count a `hit` (or `read`) returned.
 pub fn count_of(result: &D1Result) -> Result<i64, AppError> {
     #[derive(serde::Deserialize)]
     struct Row {

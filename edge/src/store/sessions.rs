@@ -19,6 +19,8 @@ pub struct NewSession<'a> {
     pub customer_id: Option<&'a str>,
     pub stripe_lookup: &'a str,
     pub fields: &'a Fields,
+    /// The field names the customer's browser supplied.
+    pub unverified: &'a [String],
     pub facts: Option<&'a SubscriptionFacts>,
     pub assignment: Option<&'a Assignment>,
     pub audience_id: Option<&'a str>,
@@ -36,12 +38,14 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
         .transpose()
         .map_err(|e| AppError::internal(e.to_string()))?;
     let mrr = s.facts.and_then(|f| f.mrr.as_ref());
+    let unverified =
+        serde_json::to_string(s.unverified).map_err(|e| AppError::internal(e.to_string()))?;
     stmt(
         db,
         "INSERT INTO sessions (id, token_digest, app_id, subscription_id, customer_id, stripe_lookup, status, \
          fields, save_return_url, cancel_confirmation_url, created_at, expires_at, updated_at, facts, experience_id, variant_id, \
-         audience_id, mrr, mrr_currency) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12, ?13, ?14, ?15, ?16, ?17)",
+         audience_id, mrr, mrr_currency, unverified_fields) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         &[
             text(s.id),
             text(s.token_digest),
@@ -60,6 +64,7 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
             opt_text(s.audience_id),
             opt_int(mrr.map(|m| m.amount)),
             opt_text(mrr.map(|m| m.currency.as_str())),
+            text(&unverified),
         ],
     )
 }
@@ -72,6 +77,7 @@ pub struct Session {
     pub stripe_lookup: String,
     pub status: SessionStatus,
     pub reason_id: Option<String>,
+    pub comment: Option<String>,
     pub fields: Fields,
     pub save_return_url: Option<String>,
     pub cancel_confirmation_url: Option<String>,
@@ -81,7 +87,14 @@ pub struct Session {
     /// What precancel read from Stripe, for the offer guardrails.
     pub facts: Option<SubscriptionFacts>,
     pub offers_shown: u32,
-    pub shown_offer_id: Option<String>,
+    /// Every offer shown on this session.
+    pub shown_offers: Vec<String>,
+    /// Each shown offer's preview, as first computed.
+    pub offer_previews: serde_json::Map<String, serde_json::Value>,
+    /// Where the decision sends the customer, fixed when it was made.
+    pub outcome_url: Option<String>,
+    /// The field names the customer's browser supplied.
+    pub unverified: Vec<String>,
     pub offer_id: Option<String>,
     /// The latest accepted offer of any session on this subscription.
     pub last_offer_at: Option<i64>,
@@ -99,6 +112,7 @@ struct Row {
     stripe_lookup: String,
     status: String,
     reason_id: Option<String>,
+    comment: Option<String>,
     fields: String,
     save_return_url: Option<String>,
     cancel_confirmation_url: Option<String>,
@@ -107,7 +121,10 @@ struct Row {
     app_settings: String,
     facts: Option<String>,
     offers_shown: i64,
-    shown_offer_id: Option<String>,
+    shown_offer_ids: String,
+    offer_previews: Option<String>,
+    outcome_url: Option<String>,
+    unverified_fields: String,
     offer_id: Option<String>,
     last_offer_at: Option<i64>,
     stripe_key_sealed: Option<String>,
@@ -116,9 +133,10 @@ struct Row {
     signing_secret: String,
 }
 
-const SELECT: &str = "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lookup, s.status, s.reason_id, \
+const SELECT: &str = "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lookup, s.status, s.reason_id, s.comment, \
      s.fields, s.save_return_url, s.cancel_confirmation_url, s.cancel_effective_at, s.expires_at, a.settings AS app_settings, \
-     s.facts, s.offers_shown, s.shown_offer_id, s.offer_id, \
+     s.facts, s.offers_shown, s.shown_offer_ids, s.offer_previews, s.outcome_url, \
+     s.unverified_fields, s.offer_id, \
      (SELECT MAX(x.offer_accepted_at) FROM sessions x WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id) AS last_offer_at, \
      (SELECT sealed_key FROM stripe_connection WHERE id = 1) AS stripe_key_sealed, s.experience_id, s.variant_id, \
      a.signing_secret \
@@ -153,6 +171,7 @@ fn into_session(r: Row) -> Result<Session, AppError> {
         customer_id: r.customer_id,
         stripe_lookup: r.stripe_lookup,
         reason_id: r.reason_id,
+        comment: r.comment,
         save_return_url: r.save_return_url,
         cancel_confirmation_url: r.cancel_confirmation_url,
         cancel_effective_at: r.cancel_effective_at,
@@ -164,7 +183,20 @@ fn into_session(r: Row) -> Result<Session, AppError> {
             .transpose()
             .map_err(|e| AppError::internal(format!("stored facts do not parse: {e}")))?,
         offers_shown: u32::try_from(r.offers_shown).unwrap_or(u32::MAX),
-        shown_offer_id: r.shown_offer_id,
+        shown_offers: r
+            .shown_offer_ids
+            .split(',')
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        offer_previews: r
+            .offer_previews
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default(),
+        outcome_url: r.outcome_url,
+        unverified: serde_json::from_str(&r.unverified_fields)
+            .map_err(|e| AppError::internal(format!("stored field marks do not parse: {e}")))?,
         offer_id: r.offer_id,
         last_offer_at: r.last_offer_at,
         stripe_key_sealed: r.stripe_key_sealed,
@@ -199,17 +231,21 @@ pub fn transition(
     )
 }
 
+/// Records the chosen reason, at most `max_changes` times per session and
+/// only while nothing is decided; the caller reads `changes`.
 pub fn set_reason(
     db: &D1Database,
     id: &str,
     reason_id: &str,
     comment: Option<&str>,
+    max_changes: u32,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "UPDATE sessions SET reason_id = ?2, comment = ?3, updated_at = ?4 WHERE id = ?1",
-        &[text(id), text(reason_id), opt_text(comment), int(now)],
+        "UPDATE sessions SET reason_id = ?2, comment = ?3, reason_changes = reason_changes + 1, updated_at = ?4 \
+         WHERE id = ?1 AND status IN ('open', 'deflected') AND reason_changes < ?5",
+        &[text(id), text(reason_id), opt_text(comment), int(now), int(i64::from(max_changes))],
     )
 }
 
@@ -226,50 +262,82 @@ pub fn finish_cancel(
     )
 }
 
-/// Moves an open (or deflected) session to `to`, recording the reason in the
-/// same statement, so a losing concurrent request changes nothing at all.
+/// Moves an open (or deflected) session to `to`, recording the reason and
+/// where the customer goes next in the same statement, so a losing
+/// concurrent request changes nothing at all.
 pub fn start_cancel(
     db: &D1Database,
     id: &str,
     to: SessionStatus,
-    reason_id: Option<&str>,
-    comment: Option<&str>,
+    ask: (Option<&str>, Option<&str>),
+    outcome_url: Option<&str>,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
+    let (reason_id, comment) = ask;
     stmt(
         db,
-        "UPDATE sessions SET status = ?2, reason_id = COALESCE(?3, reason_id), comment = COALESCE(?4, comment), updated_at = ?5 \
-         WHERE id = ?1 AND status IN ('open', 'deflected')",
-        &[text(id), text(to.as_str()), opt_text(reason_id), opt_text(comment), int(now)],
+        "UPDATE sessions SET status = ?2, reason_id = COALESCE(?3, reason_id), comment = COALESCE(?4, comment), \
+         outcome_url = ?6, updated_at = ?5 WHERE id = ?1 AND status IN ('open', 'deflected')",
+        &[text(id), text(to.as_str()), opt_text(reason_id), opt_text(comment), int(now), opt_text(outcome_url)],
     )
 }
 
-/// Counts an offer screen, unless the limit is reached; showing the same
-/// offer again (a reload) costs nothing.
+/// The reasons an offer is placed for, as the JSON array the guards below
+/// compare `reason_id` with (`[]`: any reason).
+pub fn placement(reasons: &[String]) -> Result<String, AppError> {
+    serde_json::to_string(reasons).map_err(|e| AppError::internal(e.to_string()))
+}
+
+/// Counts a new offer screen, unless the limit is reached. The offer's
+/// placement for the session's reason and the holdout are checked here
+/// too, so a reason changed concurrently cannot slip past.
 pub fn show_offer(
     db: &D1Database,
     id: &str,
     offer_id: &str,
+    placement: &str,
     max_screens: u32,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "UPDATE sessions SET offers_shown = CASE WHEN shown_offer_id IS ?2 THEN offers_shown ELSE offers_shown + 1 END, \
-         shown_offer_id = ?2, updated_at = ?4 \
-         WHERE id = ?1 AND status IN ('open', 'deflected') AND (shown_offer_id IS ?2 OR offers_shown < ?3)",
-        &[text(id), text(offer_id), int(i64::from(max_screens)), int(now)],
+        "UPDATE sessions SET offers_shown = offers_shown + 1, shown_offer_id = ?2, \
+         shown_offer_ids = COALESCE(NULLIF(shown_offer_ids, ''), ',') || ?2 || ',', updated_at = ?4 \
+         WHERE id = ?1 AND status IN ('open', 'deflected') AND offers_shown < ?3 \
+         AND instr(shown_offer_ids, ',' || ?2 || ',') = 0 \
+         AND (?5 = '[]' OR reason_id IN (SELECT value FROM json_each(?5))) \
+         AND (variant_id IS NULL OR variant_id <> 'holdout')",
+        &[text(id), text(offer_id), int(i64::from(max_screens)), int(now), text(placement)],
     )
 }
 
-/// Moves an undecided session to `to` with the accepted offer.
+/// Keeps an offer's first preview with the session.
+pub fn keep_preview(
+    db: &D1Database,
+    id: &str,
+    offer_id: &str,
+    preview: &str,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE sessions SET offer_previews = json_set(COALESCE(offer_previews, '{}'), '$.\"' || ?2 || '\"', json(?3)) \
+         WHERE id = ?1",
+        &[text(id), text(offer_id), text(preview)],
+    )
+}
+
+/// Moves an undecided session to `to` with the accepted offer, only if the
+/// offer was shown on it and is placed for its reason (the decisive check,
+/// in the statement that records the change).
 pub fn start_offer(
     db: &D1Database,
     id: &str,
     to: SessionStatus,
-    offer_id: &str,
+    offer: (&str, &str),
+    outcome_url: Option<&str>,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
+    let (offer_id, placement) = offer;
     let accepted_at = if to == SessionStatus::OfferAccepted {
         Some(now)
     } else {
@@ -277,14 +345,18 @@ pub fn start_offer(
     };
     stmt(
         db,
-        "UPDATE sessions SET status = ?2, offer_id = ?3, offer_accepted_at = ?4, updated_at = ?5 \
-         WHERE id = ?1 AND status IN ('open', 'deflected')",
+        "UPDATE sessions SET status = ?2, offer_id = ?3, offer_accepted_at = ?4, updated_at = ?5, outcome_url = ?7 \
+         WHERE id = ?1 AND status IN ('open', 'deflected') AND instr(shown_offer_ids, ',' || ?3 || ',') > 0 \
+         AND (?6 = '[]' OR reason_id IN (SELECT value FROM json_each(?6))) \
+         AND (variant_id IS NULL OR variant_id <> 'holdout')",
         &[
             text(id),
             text(to.as_str()),
             text(offer_id),
             opt_int(accepted_at),
             int(now),
+            text(placement),
+            opt_text(outcome_url),
         ],
     )
 }

@@ -181,6 +181,9 @@ pub struct Due {
     pub experience_id: Option<String>,
     pub variant_id: Option<String>,
     pub fields: Option<String>,
+    pub unverified_fields: Option<String>,
+    /// The app's development setting (1 when on).
+    pub app_allows_private: Option<i64>,
     pub endpoint_id: String,
     pub url: String,
     pub secret: String,
@@ -196,7 +199,9 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppE
         db,
         "SELECT d.id, d.message_id, d.created_at, m.type AS event_type, m.payload, \
          ev.kind AS audit_kind, ev.detail, ev.created_at AS event_at, m.session_id, m.app_id, s.subscription_id, \
-         s.customer_id, s.experience_id, s.variant_id, s.fields, e.id AS endpoint_id, e.url, e.secret, \
+         s.customer_id, s.experience_id, s.variant_id, s.fields, s.unverified_fields, \
+         (SELECT json_extract(a.settings, '$.webhooks_allow_private') FROM apps a WHERE a.id = m.app_id) AS app_allows_private, \
+         e.id AS endpoint_id, e.url, e.secret, \
          e.previous_secret, e.previous_valid_until, d.attempts \
          FROM webhook_deliveries d \
          JOIN webhook_messages m ON m.id = d.message_id \

@@ -40,6 +40,8 @@ use crate::store::admin as store;
 use crate::store::Batched;
 
 const MAX_BODY: usize = 64 * 1024;
+/// The shortest `ADMIN_SETUP_TOKEN` that enables setup.
+const MIN_SETUP_TOKEN_CHARS: usize = 24;
 
 /// The database and the signed-in admin, for a route that needs both.
 pub(super) async fn signed_in(
@@ -73,6 +75,12 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let expected = config.admin_setup_token.ok_or_else(|| {
         AppError::NotFound("Setup is disabled: set the ADMIN_SETUP_TOKEN secret.".to_owned())
     })?;
+    // A short token could be guessed before the owner signs up.
+    if expected.expose().chars().count() < MIN_SETUP_TOKEN_CHARS {
+        return Err(AppError::NotFound(format!(
+            "Setup is disabled: ADMIN_SETUP_TOKEN must have at least {MIN_SETUP_TOKEN_CHARS} characters."
+        )));
+    }
     if !constant_time_eq(form.token.as_bytes(), expected.expose().as_bytes()) {
         return Err(AppError::Unauthorized(
             "The setup token is not valid.".to_owned(),

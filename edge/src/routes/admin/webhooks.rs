@@ -19,10 +19,7 @@ const ROTATION_GRACE_SECS: i64 = 24 * 3600;
 /// Private and loopback receivers: only where the Worker allows them and
 /// the app opts in (its development setting).
 async fn allow_private(ctx: &Ctx, db: &D1Database, app_id: &str) -> Result<bool, AppError> {
-    let env_allows = ctx
-        .env
-        .var("HOLDFAST_ALLOW_PRIVATE_WEBHOOKS")
-        .is_ok_and(|v| v.to_string() == "1");
+    let env_allows = crate::config::Config::from_env(&ctx.env).allow_private_webhooks;
     let app_allows = apps::settings(db, app_id)
         .await?
         .is_some_and(|s| s.webhooks_allow_private);
@@ -202,7 +199,13 @@ pub async fn send_test(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         now,
     )?);
     db.batched(batch).await?;
-    crate::webhooks::deliver_due(&db, None, crate::webhooks::PER_RUN).await?;
+    crate::webhooks::deliver_due(
+        &db,
+        None,
+        crate::webhooks::PER_RUN,
+        crate::config::Config::from_env(&ctx.env).allow_private_webhooks,
+    )
+    .await?;
     let log = store::log(&db, &id, 100).await?;
     let sent = log.into_iter().find(|d| d.message_id == message_id);
     Ok(http::json(&sent, 200))
@@ -239,6 +242,12 @@ pub async fn replay(req: Request, ctx: Ctx) -> Result<Response, AppError> {
             "No delivery {delivery} for this endpoint"
         )));
     }
-    crate::webhooks::deliver_due(&db, None, crate::webhooks::PER_RUN).await?;
+    crate::webhooks::deliver_due(
+        &db,
+        None,
+        crate::webhooks::PER_RUN,
+        crate::config::Config::from_env(&ctx.env).allow_private_webhooks,
+    )
+    .await?;
     Ok(http::json(&store::delivery(&db, delivery).await?, 200))
 }
