@@ -25,6 +25,9 @@ pub struct SetupRequest {
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// The 6-digit code of an admin who turned on two-factor sign-in.
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 /// `GET /api/admin/me`: who is signed in, and the CSRF token every write
@@ -33,6 +36,12 @@ pub struct LoginRequest {
 pub struct Me {
     pub email: String,
     pub csrf_token: String,
+    /// What this admin may do (`owner`, `editor`, `viewer`).
+    #[serde(default)]
+    pub role: crate::team::Role,
+    /// Two-factor sign-in is on for this admin.
+    #[serde(default)]
+    pub totp: bool,
 }
 
 /// `GET /api/admin/status`: what the sign-in screen should offer.
@@ -47,6 +56,10 @@ pub struct AppSummary {
     pub id: String,
     pub name: String,
     pub require_signed: bool,
+    /// Seconds a timestamped `auth_hash` stays good, when the app requires
+    /// `auth_timestamp`; None: timestamps optional.
+    #[serde(default)]
+    pub signature_max_age: Option<u32>,
     pub created_at: i64,
     /// Until when the previous secrets still work after a rotation.
     #[serde(default)]
@@ -74,6 +87,16 @@ pub struct UpdateAppRequest {
     pub name: Option<String>,
     #[serde(default)]
     pub require_signed: Option<bool>,
+    /// Requires `auth_timestamp` (true) or makes it optional (false).
+    #[serde(default)]
+    pub require_timestamp: Option<bool>,
+    /// How old a timestamped signature may be, in seconds (30 to 3600).
+    #[serde(default)]
+    pub signature_max_age: Option<u32>,
+    /// `require_signed: false` needs `signature_policy::UNSIGNED_CONFIRMATION`
+    /// typed here.
+    #[serde(default)]
+    pub confirm_unsigned: Option<String>,
 }
 
 /// `POST /api/admin/apps/{id}/rotate`: new secrets; the old ones keep

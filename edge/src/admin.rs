@@ -1,6 +1,8 @@
-//! Admin sign-in: cookie sessions, CSRF on every write, login throttling.
+//! Admin sign-in: cookie sessions, roles checked on every route, CSRF on
+//! every write, login throttling.
 
 use holdfast_core::signing::{constant_time_eq, digest_hex};
+use holdfast_core::team::{Need, Role};
 use worker::{D1Database, Request, Response};
 
 use crate::error::AppError;
@@ -12,16 +14,21 @@ const COOKIE: &str = "hf_admin";
 pub const SESSION_SECS: i64 = 12 * 60 * 60;
 const CSRF_HEADER: &str = "x-csrf-token";
 
-/// Failed logins are counted over this window...
+/// Sign-in attempts are counted over this window...
 pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
-/// ...and refused past these counts, per account and per client address.
-pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
-pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
+/// ...and refused past these counts: per account from one client (so
+/// failures elsewhere never lock the owner out), and per client.
+pub const MAX_ATTEMPTS_PER_ACCOUNT_AND_CLIENT: i64 = 5;
+pub const MAX_ATTEMPTS_PER_CLIENT: i64 = 20;
 
 /// The signed-in admin.
 pub struct Admin {
+    pub id: String,
     pub email: String,
+    pub role: Role,
     pub csrf_token: String,
+    /// The digest of this session's token.
+    pub session: String,
 }
 
 fn cookie_token(req: &Request) -> Option<String> {
@@ -40,17 +47,23 @@ pub async fn require(
     req: &Request,
     db: &D1Database,
     now: i64,
-    write: bool,
+    need: Need,
 ) -> Result<Admin, AppError> {
     let signed_out = || AppError::Unauthorized("Sign in to continue.".to_owned());
     let token = cookie_token(req).ok_or_else(signed_out)?;
-    let row = store::session(db, &digest_hex(&token))
-        .await?
-        .ok_or_else(signed_out)?;
+    let digest = digest_hex(&token);
+    let row = store::session(db, &digest).await?.ok_or_else(signed_out)?;
     if row.expires_at <= now {
         return Err(signed_out());
     }
-    if write {
+    let role = Role::parse(&row.role);
+    if !need.permits(role) {
+        return Err(AppError::Forbidden(format!(
+            "Your role ({}) cannot do this; ask an owner.",
+            role.as_str()
+        )));
+    }
+    if need.write {
         let sent = req
             .headers()
             .get(CSRF_HEADER)
@@ -72,8 +85,11 @@ pub async fn require(
         }
     }
     Ok(Admin {
+        id: row.admin_id,
         email: row.email,
+        role,
         csrf_token: row.csrf_token,
+        session: digest,
     })
 }
 
@@ -81,18 +97,25 @@ pub async fn require(
 /// into D1.
 pub async fn start(
     db: &D1Database,
+    req: &Request,
     admin_id: &str,
     now: i64,
 ) -> Result<(String, String), AppError> {
     let token = crate::random::token()?;
     let csrf = crate::random::hex(24)?;
+    let agent = req.headers().get("user-agent").ok().flatten();
+    let agent: Option<String> = agent.map(|a| a.chars().take(200).collect());
     store::insert_session(
         db,
-        &digest_hex(&token),
-        admin_id,
-        &csrf,
-        now,
-        now + SESSION_SECS,
+        &store::NewSession {
+            digest: &digest_hex(&token),
+            admin_id,
+            csrf: &csrf,
+            client: &client(req),
+            user_agent: agent.as_deref(),
+            now,
+            expires_at: now + SESSION_SECS,
+        },
     )?
     .run()
     .await?;

@@ -15,6 +15,7 @@ const PUBLIC_URL: &str = "PUBLIC_URL";
 const DEMO_APP_ID: &str = "DEMO_APP_ID";
 const ADMIN_SETUP_TOKEN: &str = "ADMIN_SETUP_TOKEN";
 const ENCRYPTION_KEY: &str = "HOLDFAST_ENCRYPTION_KEY";
+const ENCRYPTION_KEY_PREVIOUS: &str = "HOLDFAST_ENCRYPTION_KEY_PREVIOUS";
 const STRIPE_WEBHOOK_SECRET: &str = "STRIPE_WEBHOOK_SECRET";
 
 const DEFAULT_STRIPE_API_BASE: &str = "https://api.stripe.com";
@@ -47,8 +48,11 @@ pub struct Config {
     pub demo_app_id: Option<String>,
     /// One-time token that creates the first admin; None disables setup.
     pub admin_setup_token: Option<Secret>,
-    /// Seals the Stripe key saved in the settings UI (64 hex characters).
+    /// Seals secrets at rest: the Stripe key saved in the settings UI,
+    /// signing and webhook secrets (64 hex characters).
     pub encryption_key: Option<Secret>,
+    /// The key before a rotation: it still opens, never seals.
+    pub encryption_key_previous: Option<Secret>,
     /// Signing secrets of the Stripe webhook endpoint; two during a rotation
     /// (comma-separated in `STRIPE_WEBHOOK_SECRET`).
     pub stripe_webhook_secrets: Vec<Secret>,
@@ -85,6 +89,7 @@ impl Config {
             stripe_key,
             admin_setup_token: secret(ADMIN_SETUP_TOKEN),
             encryption_key: secret(ENCRYPTION_KEY),
+            encryption_key_previous: secret(ENCRYPTION_KEY_PREVIOUS),
             stripe_webhook_secrets: secret(STRIPE_WEBHOOK_SECRET)
                 .map(|s| {
                     s.expose()
@@ -110,12 +115,11 @@ impl Config {
     /// replaced by another: Stripe calls then fail, and cancels wait.
     pub fn with_stored_key(mut self, sealed: Option<&str>) -> Self {
         let Some(sealed) = sealed else { return self };
-        let opened = self
-            .encryption_key
-            .as_ref()
-            .ok_or(holdfast_core::vault::VaultError::BadKey)
-            .and_then(|k| holdfast_core::vault::key_from_hex(k.expose()))
-            .and_then(|k| holdfast_core::vault::open(&k, sealed));
+        let opened = match self.keyring() {
+            Ok(Some(k)) => k.open(sealed).map_err(|e| e.to_string()),
+            Ok(None) => Err("HOLDFAST_ENCRYPTION_KEY is not set".to_owned()),
+            Err(e) => Err(format!("{e:?}")),
+        };
         match opened {
             Ok(key) => {
                 self.stripe_key = Some(Secret(key));
@@ -127,6 +131,20 @@ impl Config {
             }
         }
         self
+    }
+
+    /// The keys that seal and open secrets at rest; None without
+    /// `HOLDFAST_ENCRYPTION_KEY`.
+    pub fn keyring(&self) -> Result<Option<holdfast_core::vault::Keyring>, AppError> {
+        let Some(current) = &self.encryption_key else {
+            return Ok(None);
+        };
+        holdfast_core::vault::Keyring::new(
+            current.expose(),
+            self.encryption_key_previous.as_ref().map(Secret::expose),
+        )
+        .map(Some)
+        .map_err(|e| AppError::internal(format!("HOLDFAST_ENCRYPTION_KEY(_PREVIOUS): {e}")))
     }
 
     /// Test data only: a test-mode key, or a Stripe that is not Stripe's

@@ -55,13 +55,8 @@ pub async fn run(env: &Env, scheduled: i64) {
         Ok(_) => {}
         Err(e) => console_error!("cron: attribution review failed: {e:?}"),
     }
-    match crate::webhooks::deliver_due(
-        &db,
-        Some(scheduled),
-        crate::webhooks::PER_RUN,
-        config.allow_private_webhooks,
-    )
-    .await
+    match crate::webhooks::deliver_due(&db, Some(scheduled), crate::webhooks::PER_RUN, &config)
+        .await
     {
         Ok(n) if n > 0 => console_log!("cron: {n} webhook deliveries attempted"),
         Ok(_) => {}

@@ -11,6 +11,9 @@ pub enum AppError {
     Invalid(Vec<holdfast_core::admin::FieldIssue>),
     /// 401: missing or wrong credentials or signature.
     Unauthorized(String),
+    /// 401 with code `totp_required`: the password was right and the admin
+    /// signs in with a two-factor code too.
+    TotpRequired(String),
     /// 403: a write without its CSRF token, or from another site.
     Forbidden(String),
     /// 429: too many attempts; try again after the given seconds.
@@ -66,6 +69,7 @@ impl AppError {
                 (400, "invalid_request", message.clone(), Some(field.clone()))
             }
             Self::Unauthorized(m) => (401, "unauthorized", m.clone(), None),
+            Self::TotpRequired(m) => (401, "totp_required", m.clone(), Some("totp".to_owned())),
             Self::NotFound(m) => (404, "not_found", m.clone(), None),
             Self::Conflict(m) => (409, "conflict", m.clone(), None),
             Self::Gone(m) => (410, "expired", m.clone(), None),

@@ -58,21 +58,34 @@ pub async fn body(req: &mut Request, limit: usize) -> Result<Vec<u8>, AppError> 
         return Err(too_large());
     }
     // Read chunk by chunk, so a body sent without Content-Length (chunked)
-    // is cut off at the limit instead of being held whole in memory.
+    // is cut off at the limit instead of being held whole in memory. Past
+    // the limit the rest is read and dropped (up to DRAIN_BYTES), so the
+    // client's connection stays usable for its next request.
     let Ok(mut stream) = req.stream() else {
         return Ok(Vec::new());
     };
     let mut bytes = Vec::new();
+    let mut over = 0usize;
     while let Some(chunk) = stream.next().await {
         let chunk =
             chunk.map_err(|_| AppError::bad("body", "the request body could not be read"))?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(too_large());
+        if over > 0 || bytes.len() + chunk.len() > limit {
+            over += chunk.len();
+            if over > DRAIN_BYTES {
+                break;
+            }
+            continue;
         }
         bytes.extend_from_slice(&chunk);
     }
+    if over > 0 {
+        return Err(too_large());
+    }
     Ok(bytes)
 }
+
+/// How much of an over-long body is read and dropped before giving up.
+const DRAIN_BYTES: usize = 1024 * 1024;
 
 /// Parses a JSON body into `T`, naming the field at fault. An empty body
 /// reads as `{}` so optional-only requests need no body.

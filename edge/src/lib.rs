@@ -14,6 +14,7 @@ mod offers;
 mod password;
 mod random;
 mod routes;
+mod secrets;
 mod store;
 mod stripe;
 mod webhooks;
@@ -38,7 +39,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
                     &db,
                     None,
                     webhooks::PER_RUN,
-                    config::Config::from_env(&env).allow_private_webhooks,
+                    &config::Config::from_env(&env),
                 )
                 .await
                 {

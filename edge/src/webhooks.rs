@@ -14,6 +14,7 @@ use worker::{
     RequestRedirect,
 };
 
+use crate::config::Config;
 use crate::error::AppError;
 use crate::store::webhooks::{self as store, Attempt, Due};
 use crate::store::Batched;
@@ -36,14 +37,14 @@ pub fn may_make_events(req: &Request) -> bool {
 /// Sends what is due, oldest first, until nothing is due or `max` were sent.
 /// `clock` is the time retries are scheduled by: the cron's run time, or
 /// the wall clock when `None`. Signatures always carry the wall clock.
-/// `allow_private` is the Worker's side of the development setting; the
-/// app's side is read with each delivery, so an endpoint saved in
-/// development mode stops once that mode is off.
+/// `config.allow_private_webhooks` is the Worker's side of the development
+/// setting; the app's side is read with each delivery, so an endpoint saved
+/// in development mode stops once that mode is off.
 pub async fn deliver_due(
     db: &D1Database,
     clock: Option<i64>,
     max: u32,
-    allow_private: bool,
+    config: &Config,
 ) -> Result<u32, AppError> {
     let mut sent = 0;
     while sent < max {
@@ -57,7 +58,7 @@ pub async fn deliver_due(
                 break;
             }
             if store::claim(db, d.id, now, LEASE_SECS).await? {
-                deliver(db, d, now, allow_private).await?;
+                deliver(db, d, now, config).await?;
                 sent += 1;
             }
         }
@@ -97,16 +98,20 @@ fn body_of(d: &Due) -> Option<String> {
 
 /// The keys to sign with: the current secret, and the previous one while
 /// its grace period lasts.
-fn keys(d: &Due, now: i64) -> Vec<Vec<u8>> {
+fn keys(d: &Due, now: i64, config: &Config) -> Result<Vec<Vec<u8>>, AppError> {
     let previous = d
         .previous_secret
         .as_deref()
         .filter(|_| d.previous_valid_until.is_some_and(|t| t > now));
-    [Some(d.secret.as_str()), previous]
+    let opened = [Some(d.secret.as_str()), previous]
         .into_iter()
         .flatten()
-        .filter_map(webhook::secret_key)
-        .collect()
+        .map(|s| crate::secrets::open(config, s))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(opened
+        .iter()
+        .filter_map(|s| webhook::secret_key(s))
+        .collect())
 }
 
 enum Answer {
@@ -117,9 +122,9 @@ enum Answer {
     Failed(String),
 }
 
-async fn send(d: &Due, body: &str, now: i64) -> Answer {
+async fn send(d: &Due, body: &str, now: i64, keys: &[Vec<u8>]) -> Answer {
     let headers = Headers::new();
-    let sig = webhook::signature_header(&keys(d, now), &d.message_id, now, body);
+    let sig = webhook::signature_header(keys, &d.message_id, now, body);
     for (k, v) in [
         ("content-type", "application/json"),
         ("user-agent", "Holdfast-Webhooks/1"),
@@ -161,7 +166,7 @@ async fn send(d: &Due, body: &str, now: i64) -> Answer {
     }
 }
 
-async fn deliver(db: &D1Database, d: &Due, now: i64, allow_private: bool) -> Result<(), AppError> {
+async fn deliver(db: &D1Database, d: &Due, now: i64, config: &Config) -> Result<(), AppError> {
     let Some(body) = body_of(d) else {
         console_error!("webhooks: message {} cannot be rendered", d.message_id);
         let a = Attempt {
@@ -177,9 +182,15 @@ async fn deliver(db: &D1Database, d: &Due, now: i64, allow_private: bool) -> Res
     };
     let started = js_sys::Date::now();
     // Checked again at send time: the rules may have changed since the save.
-    let private_ok = allow_private && d.app_allows_private == Some(1);
+    let private_ok = config.allow_private_webhooks && d.app_allows_private == Some(1);
+    let wall = crate::random::now_secs();
     let answer = match holdfast_core::webhook::url_check::check(&d.url, private_ok) {
-        Ok(()) => send(d, &body, crate::random::now_secs()).await,
+        Ok(()) => match keys(d, wall, config) {
+            Ok(keys) => send(d, &body, wall, &keys).await,
+            Err(_) => Answer::Failed(
+                "the endpoint's secret does not open: check HOLDFAST_ENCRYPTION_KEY".to_owned(),
+            ),
+        },
         Err(why) => Answer::Failed(format!("the endpoint URL {why}")),
     };
     let latency_ms = (js_sys::Date::now() - started) as i64;

@@ -123,17 +123,27 @@ fn setup_needs_its_token_and_happens_once() {
 }
 
 #[test]
-fn failed_sign_ins_are_throttled() {
+fn failed_sign_ins_are_throttled_per_account_and_client() {
     let s = stack();
     let url = format!("{}/api/admin/login", s.url);
     let body = json!({"email": "nobody-throttle@holdfast.test", "password": "wrong password 123"})
         .to_string();
+    let client = crate::helpers::customer_address();
     for _ in 0..5 {
-        assert_eq!(post_raw(&url, &body, &[]).status, 401);
+        assert_eq!(
+            post_raw(&url, &body, &[("cf-connecting-ip", &client)]).status,
+            401
+        );
     }
-    let blocked = post_raw(&url, &body, &[]);
+    let blocked = post_raw(&url, &body, &[("cf-connecting-ip", &client)]);
     assert_eq!(blocked.status, 429, "{}", blocked.body);
     assert_eq!(blocked.body["error"]["code"], "rate_limited");
+    // Failures elsewhere never lock the account out for its own client.
+    assert_eq!(
+        post_raw(&url, &body, &[]).status,
+        401,
+        "another client may still try"
+    );
 }
 
 #[test]
@@ -160,7 +170,10 @@ fn an_app_is_created_with_secrets_shown_once_that_sign_precancels_and_rotate_wit
     );
 
     let sub = s.subscription();
-    let sign = |secret: &str| json!({"app_id": id, "subscription_id": sub.id, "auth_hash": holdfast_core::signing::auth_hash(secret, &sub.id)});
+    let sign = |secret: &str| {
+        let (t, hash) = crate::helpers::timed_signature(secret, &sub.id);
+        json!({"app_id": id, "subscription_id": sub.id, "auth_timestamp": t, "auth_hash": hash})
+    };
     assert_eq!(s.precancel(&sign(&old_signing)).status, 200);
 
     let rotated = a.send("POST", &format!("/api/admin/apps/{id}/rotate"), &json!({}));

@@ -352,8 +352,8 @@ fn the_app_limit_counts_only_authenticated_calls_and_failures_count_against_the_
     let s = stack();
     let app = admin().app_with("Limited", &json!({"precancel_per_minute": 3}));
     let sub = s.subscription();
-    let good = json!({"app_id": app.id, "subscription_id": sub.id,
-        "auth_hash": holdfast_core::signing::auth_hash(&app.signing_secret, &sub.id)});
+    let (t, hash) = crate::helpers::timed_signature(&app.signing_secret, &sub.id);
+    let good = json!({"app_id": app.id, "subscription_id": sub.id, "auth_timestamp": t, "auth_hash": hash});
     let mut forged = good.clone();
     forged["auth_hash"] = json!("00".repeat(32));
     crate::access::early_in_a_minute(20);
@@ -466,4 +466,149 @@ fn the_original_clients_credentialed_precancel_is_allowed() {
         };
         assert_eq!(creds, None, "{path} allows no credentials");
     }
+}
+
+#[test]
+fn new_apps_require_a_fresh_timestamp_and_going_unsigned_takes_the_typed_words() {
+    let s = stack();
+    let a = admin();
+    let created = a.send("POST", "/api/admin/apps", &json!({"name": "Policy"}));
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(
+        created.body["app"]["signature_max_age"], 300,
+        "on by default"
+    );
+    let id = created.body["app"]["id"].as_str().expect("id").to_owned();
+    let secret = created.body["signing_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let sub = s.subscription();
+    let untimed = json!({"app_id": id, "subscription_id": sub.id,
+        "auth_hash": holdfast_core::signing::auth_hash(&secret, &sub.id)});
+    let refused = s.precancel(&untimed);
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert!(refused.body["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("auth_timestamp")));
+    let (t, hash) = crate::helpers::timed_signature(&secret, &sub.id);
+    let timed = |t: i64, hash: String| json!({"app_id": id, "subscription_id": sub.id, "auth_timestamp": t, "auth_hash": hash});
+    assert_eq!(s.precancel(&timed(t, hash)).status, 200);
+    let old = crate::helpers::now() - 120;
+    let old_hash = holdfast_core::signing::auth_hash(
+        &secret,
+        &holdfast_core::signing::signed_message(&sub.id, Some(old)),
+    );
+    assert_eq!(
+        s.precancel(&timed(old, old_hash.clone())).status,
+        200,
+        "120 s is within 300"
+    );
+
+    let patch = |v: Value| a.send("PATCH", &format!("/api/admin/apps/{id}"), &v);
+    assert_eq!(
+        patch(json!({"signature_max_age": 60})).body["signature_max_age"],
+        60
+    );
+    assert_eq!(
+        s.precancel(&timed(old, old_hash)).status,
+        401,
+        "120 s is past 60"
+    );
+    let short = patch(json!({"signature_max_age": 5}));
+    assert_eq!(
+        short.body["error"]["fields"][0]["field"],
+        "signature_max_age"
+    );
+    let optional = patch(json!({"require_timestamp": false}));
+    assert!(
+        optional.body["signature_max_age"].is_null(),
+        "{}",
+        optional.body
+    );
+    assert_eq!(s.precancel(&untimed).status, 200, "timestamps optional now");
+
+    let unsigned = json!({"app_id": id, "subscription_id": sub.id});
+    assert_eq!(s.precancel(&unsigned).status, 401);
+    let unconfirmed = patch(json!({"require_signed": false}));
+    assert_eq!(unconfirmed.status, 400, "{}", unconfirmed.body);
+    assert_eq!(
+        unconfirmed.body["error"]["fields"][0]["field"],
+        "confirm_unsigned"
+    );
+    let wrong = patch(json!({"require_signed": false, "confirm_unsigned": "ok"}));
+    assert_eq!(wrong.status, 400);
+    assert_eq!(s.precancel(&unsigned).status, 401, "still signed");
+    let off = patch(json!({"require_signed": false, "confirm_unsigned": "anyone can cancel"}));
+    assert_eq!(off.status, 200, "{}", off.body);
+    assert_eq!(off.body["require_signed"], false);
+    assert_eq!(
+        s.precancel(&unsigned).status,
+        200,
+        "the seed's minimal install"
+    );
+}
+
+#[test]
+fn only_the_first_few_stripe_signatures_are_checked() {
+    let s = stack();
+    let secret = std::env::var("STRIPE_WEBHOOK_SECRET").expect("the test webhook secret");
+    let body = json!({"id": format!("evt_many_{}", crate::helpers::now()), "type": "ping", "data": {"object": {}}}).to_string();
+    let t = crate::helpers::now();
+    let good = holdfast_core::signing::auth_hash(&secret, &format!("{t}.{body}"));
+    let url = format!("{}/api/stripe/webhook", s.url);
+    let junk = ["v1=00"; holdfast_core::stripe_signature::MAX_SIGNATURES].join(",");
+    let late = crate::helpers::post_raw(
+        &url,
+        &body,
+        &[("stripe-signature", &format!("t={t},{junk},v1={good}"))],
+    );
+    assert_eq!(late.status, 400, "{}", late.body);
+    let early = crate::helpers::post_raw(
+        &url,
+        &body,
+        &[("stripe-signature", &format!("t={t},v1={good},{junk}"))],
+    );
+    assert_eq!(early.status, 200, "{}", early.body);
+}
+
+#[test]
+fn the_cron_prunes_expired_admin_sessions_and_old_sign_in_attempts() {
+    let s = crate::helpers::stack_alone();
+    s.sql(
+        "INSERT INTO admin_sessions (token_digest, admin_id, csrf_token, created_at, expires_at) \
+         SELECT 'expired-for-prune', id, 'x', 0, 1 FROM admins LIMIT 1",
+    );
+    s.sql("INSERT INTO login_failures (key, at) VALUES ('login:prune@test:1.2.3.4', 1)");
+    s.run_cron();
+    let left = s.sql(
+        "SELECT (SELECT COUNT(*) FROM admin_sessions WHERE token_digest = 'expired-for-prune') + \
+         (SELECT COUNT(*) FROM login_failures WHERE key = 'login:prune@test:1.2.3.4') AS n",
+    );
+    assert_eq!(left[0]["n"], 0, "{left:?}");
+}
+
+#[test]
+fn a_body_without_content_length_is_cut_off_at_the_limit() {
+    let s = stack();
+    // ureq sends a reader's body chunked, with no Content-Length. An agent
+    // of its own: the connection is left with unread body behind the
+    // answer, and must not go back to the shared pool.
+    let big = std::io::Cursor::new(vec![b' '; 64 * 1024]);
+    let own = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(30))
+        .max_idle_connections(0)
+        .build();
+    let resp = match own
+        .post(&format!("{}/precancel", s.url))
+        .set("content-type", "application/json")
+        .set("cf-connecting-ip", &customer_address())
+        .send(big)
+    {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("no answer: {e}"),
+    };
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.into_json().expect("json");
+    assert_eq!(body["field"], "body", "{body}");
 }

@@ -14,7 +14,7 @@ pub struct Stack {
     key: String,
     pub signing_secret: String,
     pub secret_key: String,
-    state: String,
+    pub state: String,
 }
 
 fn var(name: &str) -> String {
@@ -111,6 +111,7 @@ pub fn agent() -> &'static ureq::Agent {
 }
 
 /// An HTTP answer: status and JSON body (Null when the body is not JSON).
+#[derive(Debug)]
 pub struct Answer {
     pub status: u16,
     pub body: Value,
@@ -476,6 +477,56 @@ pub fn admin() -> &'static AdminClient {
     })
 }
 
+/// Signs in as any admin; the answer when it does not work.
+pub fn sign_in(email: &str, password: &str, totp: Option<&str>) -> Result<AdminClient, Answer> {
+    let resp = agent()
+        .post(&format!("{}/api/admin/login", the_stack().url))
+        .set("cf-connecting-ip", &customer_address())
+        .send_json(serde_json::json!({"email": email, "password": password, "totp": totp}));
+    match resp {
+        Ok(r) => {
+            let cookie = session_cookie(&r);
+            let me: Value = r.into_json().expect("me");
+            Ok(AdminClient {
+                cookie,
+                csrf: me["csrf_token"].as_str().expect("csrf").to_owned(),
+                email: email.to_owned(),
+            })
+        }
+        Err(e) => Err(answer(Err(e))),
+    }
+}
+
+/// A new admin with `role`, invited by the test run's owner and signed in
+/// through the invitation; with the password it chose.
+pub fn invited(role: &str) -> (AdminClient, String) {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let email = format!("{role}{n}-{}@team.test", std::process::id());
+    let invite = admin().send(
+        "POST",
+        "/api/admin/invites",
+        &serde_json::json!({"email": email, "role": role}),
+    );
+    assert_eq!(invite.status, 201, "{}", invite.body);
+    let link = invite.body["link"].as_str().expect("link");
+    let token = link.rsplit_once('#').expect("a token in the fragment").1;
+    let password = format!("pw {role} {n} long enough");
+    let resp = agent()
+        .post(&format!("{}/api/admin/invites/accept", the_stack().url))
+        .send_json(serde_json::json!({"token": token, "password": password}))
+        .expect("the invitation is accepted");
+    let cookie = session_cookie(&resp);
+    let me: Value = resp.into_json().expect("me");
+    assert_eq!(me["role"], role);
+    let client = AdminClient {
+        cookie,
+        csrf: me["csrf_token"].as_str().expect("csrf").to_owned(),
+        email,
+    };
+    (client, password)
+}
+
 impl AdminClient {
     pub fn get(&self, path: &str) -> Answer {
         answer(
@@ -532,6 +583,15 @@ impl AdminClient {
     }
 }
 
+/// `auth_timestamp` and the `auth_hash` over `"{t}.{subject}"` at this
+/// moment, as a merchant's server signs for an app that requires them
+/// (every app made through the admin API, by default).
+pub fn timed_signature(secret: &str, subject: &str) -> (i64, String) {
+    let t = now();
+    let message = holdfast_core::signing::signed_message(subject, Some(t));
+    (t, holdfast_core::signing::auth_hash(secret, &message))
+}
+
 /// The session token at the end of a precancel answer's URL.
 pub fn token_of(precancel: &Answer) -> String {
     let url = precancel.body["url"]
@@ -544,10 +604,12 @@ impl Stack {
     /// Starts a session for `app`, signed with its secret; `extra` fields
     /// (an object) join the payload.
     pub fn session_with(&self, app: &TestApp, subscription_id: &str, extra: Value) -> String {
+        let (t, hash) = timed_signature(&app.signing_secret, subscription_id);
         let mut body = serde_json::json!({
             "app_id": app.id,
             "subscription_id": subscription_id,
-            "auth_hash": holdfast_core::signing::auth_hash(&app.signing_secret, subscription_id),
+            "auth_timestamp": t,
+            "auth_hash": hash,
         });
         if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
             b.extend(e.clone());

@@ -17,5 +17,7 @@ mod offers;
 mod openapi;
 mod precancel;
 mod races;
+mod sealed;
 mod secrets;
+mod team;
 mod webhooks;

@@ -293,6 +293,9 @@ fn endpoints_must_be_public_https_unless_the_development_setting_allows() {
         "https://2130706433/",
         "https://localhost/x",
         "https://169.254.169.254/",
+        "https://[::127.0.0.1]/",
+        "https://[2002:7f00:1::]/",
+        "https://[64:ff9b::a00:1]/",
     ] {
         let refused = post(url, json!([]));
         assert_eq!(refused.status, 400, "{url}: {}", refused.body);
@@ -424,4 +427,43 @@ fn pass_through_urls_are_filled_from_the_session_and_signed() {
         bad.body["error"]["fields"][0]["field"],
         "cancel.pass_through_url"
     );
+}
+
+#[test]
+fn an_endpoint_saved_in_development_mode_stops_when_the_mode_is_off() {
+    let s = stack();
+    let a = admin();
+    let name = format!("devoff{}", now());
+    let (app, endpoint) = hooked(a, &name, &[]);
+    let off = a.send(
+        "PUT",
+        &format!("/api/admin/apps/{}/settings", app.id),
+        &json!({"webhooks_allow_private": false}),
+    );
+    assert_eq!(off.status, 200, "{}", off.body);
+    let token = s.session_with(&app, &s.subscription().id, json!({}));
+    assert_eq!(s.api(&token, "deflect", &json!({})).status, 200);
+    let start = Instant::now();
+    let failed = loop {
+        let log = deliveries(a, &endpoint);
+        if let Some(d) = log.iter().find(|d| {
+            d["last_error"]
+                .as_str()
+                .is_some_and(|e| e.contains("endpoint URL"))
+        }) {
+            break d.clone();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no refused delivery: {log:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        failed["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("https")),
+        "{failed}"
+    );
+    assert!(received(&name).is_empty(), "nothing reached the receiver");
 }

@@ -3,8 +3,7 @@
 // with Stripe's requests and answers.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
-import { ARTIFACTS, BASE, launch, newSubscription, signIn } from "./lib.mjs";
+import { ARTIFACTS, BASE, launch, newSubscription, signIn, timedSignature } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -20,8 +19,7 @@ async function post(path, body) {
 /// A cancel session of the app, walked through the session API.
 async function journey(app, steps) {
   const sub = await newSubscription();
-  const { url } = await post("/precancel", { app_id: app.id, subscription_id: sub,
-    auth_hash: createHmac("sha256", app.signing_secret).update(sub).digest("hex") });
+  const { url } = await post("/precancel", { app_id: app.id, subscription_id: sub, ...timedSignature(app.signing_secret, sub) });
   const token = url.split("/").pop();
   for (const [action, body] of steps) await post(`/api/sessions/${token}/${action}`, body);
   return sub;

@@ -3,8 +3,7 @@
 // shows as text and never runs; `javascript:` links are refused.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
-import { BASE, launch, newSubscription, signIn } from "./lib.mjs";
+import { BASE, launch, newSubscription, signIn, timedSignature } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -45,7 +44,7 @@ test("admin copy and customer fields show as text and never run", async () => {
   assert.match((await refused.json()).error.field, /^offers\.0/);
 
   const sub = await newSubscription();
-  const body = { app_id: id, subscription_id: sub, first_name: IMG, auth_hash: createHmac("sha256", created.signing_secret).update(sub).digest("hex") };
+  const body = { app_id: id, subscription_id: sub, first_name: IMG, ...timedSignature(created.signing_secret, sub) };
   const badUrl = await fetch(`${BASE}/precancel`, { method: "POST", headers: { "content-type": "application/json" },
     body: JSON.stringify({ ...body, save_return_url: "javascript:alert(1)" }) });
   assert.equal(badUrl.status, 400);

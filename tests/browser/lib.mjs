@@ -1,6 +1,7 @@
 // Shared by the browser tests: the stack's addresses, Chromium, the admin's
 // sign-in, and the Stripe emulator.
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { chromium } from "playwright-core";
 
 export const BASE = process.env.HOLDFAST_URL;
@@ -29,6 +30,13 @@ export async function launch() {
     assert.equal(r.status, 200);
   }
   return browser;
+}
+
+/// What a merchant's server sends for an app that requires timestamps
+/// (every app made through the admin API, by default).
+export function timedSignature(secret, subject) {
+  const t = Math.floor(Date.now() / 1000);
+  return { auth_timestamp: t, auth_hash: createHmac("sha256", secret).update(`${t}.${subject}`).digest("hex") };
 }
 
 export async function signIn(page) {

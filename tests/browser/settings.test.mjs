@@ -3,8 +3,8 @@
 // pick it up for a real subscription.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac } from "node:crypto";
-import { ARTIFACTS, BASE, EMAIL, PASSWORD, launch, newSubscription, signIn } from "./lib.mjs";
+import { createHash } from "node:crypto";
+import { ARTIFACTS, BASE, EMAIL, PASSWORD, launch, newSubscription, signIn, timedSignature } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -53,7 +53,7 @@ test("an admin configures an app's cancel flow and the cancel page follows it", 
   const pre = await fetch(`${BASE}/precancel`, {
     method: "POST", headers: { "content-type": "application/json" },
     body: JSON.stringify({ app_id: appId, subscription_id: sub, first_name: "Ada",
-      auth_hash: createHmac("sha256", signing).update(sub).digest("hex") }),
+      ...timedSignature(signing, sub) }),
   });
   const { url } = await pre.json();
   assert.ok(url, "a cancel-page URL for the new app");
@@ -131,7 +131,7 @@ test("an admin targets yearly payers with an A/B experience and a holdout", asyn
     const pre = await fetch(`${BASE}/precancel`, {
       method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify({ app_id: appId, subscription_id: sub, first_name: "Ada",
-        auth_hash: createHmac("sha256", signing).update(sub).digest("hex") }),
+        ...timedSignature(signing, sub) }),
     });
     const { url } = await pre.json();
     await page.goto(url);
@@ -148,7 +148,7 @@ test("an admin targets yearly payers with an A/B experience and a holdout", asyn
     const pre = await fetch(`${BASE}/precancel`, {
       method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify({ app_id: appId, subscription_id: sub, first_name: "Ada",
-        auth_hash: createHmac("sha256", signing).update(sub).digest("hex") }),
+        ...timedSignature(signing, sub) }),
     });
     return (await pre.json()).url;
   };
@@ -285,7 +285,24 @@ test("an admin edits and deletes an app that has no sessions", async () => {
   await page.getByLabel("App name").fill("Renamed throwaway");
   await page.getByRole("button", { name: "Rename" }).click();
   await page.getByRole("heading", { name: "Renamed throwaway" }).waitFor();
-  await page.getByLabel("Require signed requests (auth_hash or the secret key)").uncheck();
+  // Allowing unsigned requests takes the typed words, then warns.
+  // A click asks for the words first; the box stays ticked until then.
+  await page.getByLabel("Require signed requests (auth_hash or the secret key)").click();
+  const confirm = page.getByTestId("confirm-unsigned");
+  await confirm.getByRole("alert").waitFor();
+  assert.match(await confirm.innerText(), /anyone who knows a subscription id can cancel it/);
+  await confirm.getByLabel('Type "anyone can cancel" to allow unsigned requests').fill("sure");
+  await confirm.getByRole("button", { name: "Allow unsigned requests" }).click();
+  await page.getByText('Type "anyone can cancel" to allow unsigned requests: anyone').waitFor();
+  await confirm.getByLabel('Type "anyone can cancel" to allow unsigned requests').fill("anyone can cancel");
+  await confirm.getByRole("button", { name: "Allow unsigned requests" }).click();
+  await page.getByTestId("unsigned-warning").waitFor();
+  await page.getByTestId("install-unsigned-warning").waitFor();
+  await page.goto(`${BASE}/admin/dashboard`);
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await page.getByLabel("App", { exact: true }).selectOption({ label: "Renamed throwaway" });
+  await page.getByTestId("unsigned-warning").waitFor();
+  await page.goto(`${BASE}/admin`);
   await page.getByRole("link", { name: "Apps" }).click();
   const row = page.getByRole("row", { name: /Renamed throwaway/ });
   await row.waitFor();

@@ -10,6 +10,10 @@ use holdfast_core::api::ApiError;
 use holdfast_core::dashboard::{RevenueCard, SessionDetail, SessionList};
 use holdfast_core::experience::AppSettings;
 use holdfast_core::report::Report;
+use holdfast_core::team::{
+    AcceptInviteRequest, AdminSessionView, AdminView, InviteCreated, InviteRequest, Role,
+    RoleChange, TotpCode, TotpEnrolment,
+};
 use holdfast_core::webhook::{
     CreatedEndpoint, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
 };
@@ -277,6 +281,62 @@ pub async fn replay_webhook(
         )),
         &csrf,
         NO_BODY,
+    )
+    .await
+}
+
+pub async fn admins() -> Result<Vec<AdminView>, Error> {
+    get("/api/admin/admins").await
+}
+
+pub async fn invite(csrf: String, form: InviteRequest) -> Result<InviteCreated, Error> {
+    send(Request::post("/api/admin/invites"), &csrf, Some(&form)).await
+}
+
+pub async fn accept_invite(form: AcceptInviteRequest) -> Result<Me, Error> {
+    send(Request::post("/api/admin/invites/accept"), "", Some(&form)).await
+}
+
+pub async fn set_role(csrf: String, id: String, role: Role) -> Result<serde_json::Value, Error> {
+    let url = format!("/api/admin/admins/{id}");
+    send(Request::patch(&url), &csrf, Some(&RoleChange { role })).await
+}
+
+pub async fn remove_admin(csrf: String, id: String) -> Result<serde_json::Value, Error> {
+    send(
+        Request::delete(&format!("/api/admin/admins/{id}")),
+        &csrf,
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn my_sessions() -> Result<Vec<AdminSessionView>, Error> {
+    get("/api/admin/me/sessions").await
+}
+
+pub async fn end_my_sessions(csrf: String) -> Result<serde_json::Value, Error> {
+    send(Request::post("/api/admin/me/sessions/end"), &csrf, NO_BODY).await
+}
+
+pub async fn start_totp(csrf: String) -> Result<TotpEnrolment, Error> {
+    send(Request::post("/api/admin/me/totp"), &csrf, NO_BODY).await
+}
+
+pub async fn confirm_totp(csrf: String, code: String) -> Result<serde_json::Value, Error> {
+    send(
+        Request::post("/api/admin/me/totp/confirm"),
+        &csrf,
+        Some(&TotpCode { code }),
+    )
+    .await
+}
+
+pub async fn disable_totp(csrf: String, code: String) -> Result<serde_json::Value, Error> {
+    send(
+        Request::post("/api/admin/me/totp/disable"),
+        &csrf,
+        Some(&TotpCode { code }),
     )
     .await
 }

@@ -1,6 +1,7 @@
 //! One app: install snippet, secret rotation, and its cancel-flow settings.
 
-use holdfast_core::admin::UpdateAppRequest;
+use holdfast_core::admin::{AppSummary, UpdateAppRequest};
+use holdfast_core::signature_policy::{UNSIGNED_CONFIRMATION, UNSIGNED_RISK};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -18,6 +19,7 @@ pub fn AppPage() -> impl IntoView {
         api::update_app(session.csrf(), id.clone(), form.clone())
     });
     let rename = RwSignal::new(String::new());
+    let confirming = RwSignal::new(false);
     let delete = Action::new_local(move |id: &String| api::delete_app(session.csrf(), id.clone()));
     Effect::new(move |_| {
         if let Some(Ok(_)) = delete.value().get() {
@@ -35,15 +37,15 @@ pub fn AppPage() -> impl IntoView {
                 let app = apps.get().and_then(Result::ok).and_then(|all| all.into_iter().find(|a| a.id == id()));
                 app.map(|a| {
                     let aid = a.id.clone();
-                    let aid2 = a.id.clone();
                     let aid3 = a.id.clone();
                     let aid4 = a.id.clone();
                     rename.set(a.name.clone());
                     view! {
                         <h1>{a.name.clone()}</h1>
+                        {(!a.require_signed).then(|| view! { <p class="warning" role="alert" data-testid="unsigned-warning">{UNSIGNED_RISK}</p> })}
                         <form class="inline" on:submit=move |ev| {
                             ev.prevent_default();
-                            update.dispatch((aid4.clone(), UpdateAppRequest { name: Some(rename.get_untracked()), require_signed: None }));
+                            update.dispatch((aid4.clone(), UpdateAppRequest { name: Some(rename.get_untracked()), ..Default::default() }));
                         }>
                             <label>"App name"<input type="text" maxlength="80" bind:value=rename/></label>
                             <button class="secondary" type="submit">"Rename"</button>
@@ -52,22 +54,14 @@ pub fn AppPage() -> impl IntoView {
                         <section aria-labelledby="install">
                             <h2 id="install">"Install"</h2>
                             <p>"Put this on the page with your Cancel link. Compute auth_hash on your server; never ship the signing secret to the browser."</p>
+                            {(!a.require_signed).then(|| view! { <p class="warning" role="alert" data-testid="install-unsigned-warning">{format!("{UNSIGNED_RISK} Sign your requests (below) and require signatures again.")}</p> })}
                             <p data-testid="return-origins-note">"save_return_url and cancel_confirmation_url must be on this app's return origins (below, under the cancel options). A new app lists none, so add your site first, or precancel refuses those URLs."</p>
                             <pre data-testid="snippet"><code>{snippet(&a.id)}</code></pre>
                             <details>
                                 <summary>"Computing auth_hash on your server"</summary>
                                 <pre><code>{SIGNING_EXAMPLES}</code></pre>
                             </details>
-                            <label class="check">
-                                <input
-                                    type="checkbox"
-                                    prop:checked=a.require_signed
-                                    on:change=move |ev| {
-                                        update.dispatch((aid2.clone(), UpdateAppRequest { name: None, require_signed: Some(event_target_checked(&ev)) }));
-                                    }
-                                />
-                                "Require signed requests (auth_hash or the secret key)"
-                            </label>
+                            <SignaturePolicy app=a.clone() update=update confirming=confirming/>
                             <button class="secondary" on:click=move |_| {
                                 rotate.dispatch(aid.clone());
                             }>"Rotate secrets"</button>
@@ -107,6 +101,75 @@ pub fn AppPage() -> impl IntoView {
     }
 }
 
+type Update = Action<(String, UpdateAppRequest), Result<AppSummary, api::Error>>;
+
+/// How the app's precancels must be signed. Requiring a timestamp is the
+/// recommended default; allowing unsigned requests takes typed words.
+#[component]
+fn SignaturePolicy(app: AppSummary, update: Update, confirming: RwSignal<bool>) -> impl IntoView {
+    // Kept by the page: the app's view is drawn again after every update,
+    // and a wrong answer must leave the confirmation open.
+    let typed = RwSignal::new(String::new());
+    let max_age = RwSignal::new(app.signature_max_age.unwrap_or(300).to_string());
+    let (id, id2, id3, id4) = (
+        app.id.clone(),
+        app.id.clone(),
+        app.id.clone(),
+        app.id.clone(),
+    );
+    let send = move |id: &String, req: UpdateAppRequest| {
+        update.dispatch((id.clone(), req));
+    };
+    view! {
+        <fieldset class="signature-policy">
+            <legend>"Signatures"</legend>
+            <label class="check">
+                <input type="checkbox" prop:checked=app.require_signed
+                    on:change=move |ev| {
+                        if event_target_checked(&ev) {
+                            confirming.set(false);
+                            send(&id, UpdateAppRequest { require_signed: Some(true), ..Default::default() });
+                        } else {
+                            // Stays on until the admin types the words.
+                            event_target::<leptos::web_sys::HtmlInputElement>(&ev).set_checked(true);
+                            confirming.set(true);
+                        }
+                    }/>
+                "Require signed requests (auth_hash or the secret key)"
+            </label>
+            <Show when=move || confirming.get() && app.require_signed>
+                <form class="confirm" data-testid="confirm-unsigned" on:submit={
+                    let id = id2.clone();
+                    move |ev| {
+                        ev.prevent_default();
+                        send(&id, UpdateAppRequest { require_signed: Some(false), confirm_unsigned: Some(typed.get_untracked()), ..Default::default() });
+                    }
+                }>
+                    <p role="alert">{format!("{UNSIGNED_RISK} Only the seed's minimal install, which sends app_id and subscription_id alone, needs this.")}</p>
+                    <label>{format!("Type \"{UNSIGNED_CONFIRMATION}\" to allow unsigned requests")}<input type="text" bind:value=typed autocomplete="off"/></label>
+                    <button class="danger" type="submit">"Allow unsigned requests"</button>
+                    <button class="secondary" type="button" on:click=move |_| confirming.set(false)>"Keep them signed"</button>
+                </form>
+            </Show>
+            <label class="check">
+                <input type="checkbox" prop:checked=app.signature_max_age.is_some()
+                    on:change=move |ev| send(&id3, UpdateAppRequest { require_timestamp: Some(event_target_checked(&ev)), ..Default::default() })/>
+                "Require auth_timestamp, so a copied signature goes stale (recommended)"
+            </label>
+            {app.signature_max_age.is_some().then(|| view! {
+                <form class="inline" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let age = max_age.get_untracked().trim().parse().ok();
+                    send(&id4, UpdateAppRequest { signature_max_age: age, ..Default::default() });
+                }>
+                    <label>"Signature lifetime (seconds, 30 to 3600)"<input type="number" min="30" max="3600" bind:value=max_age/></label>
+                    <button class="secondary" type="submit">"Set"</button>
+                </form>
+            })}
+        </fieldset>
+    }
+}
+
 /// The seed's Revenue card: the last sync with Stripe and how many
 /// sessions matched a Stripe customer.
 #[component]
@@ -141,6 +204,7 @@ fn snippet(app_id: &str) -> String {
     window.Holdfast.handleData({{
       app_id: "{app_id}",
       subscription_id: "sub_...",          // the customer's Stripe subscription
+      auth_timestamp: 1764460800,          // the unix time your server signed at
       auth_hash: "<computed on your server>",
       save_return_url: "https://example.com/account",
       cancel_confirmation_url: "https://example.com/goodbye"
@@ -150,17 +214,26 @@ fn snippet(app_id: &str) -> String {
     )
 }
 
-const SIGNING_EXAMPLES: &str = r#"// Node.js
-crypto.createHmac("sha256", SIGNING_SECRET).update(subscriptionId).digest("hex")
+const SIGNING_EXAMPLES: &str = r##"// Sign "{auth_timestamp}.{subscription_id}" with the unix time now (recommended,
+// and required by new apps): a copied signature goes stale in minutes.
+// Node.js
+const t = Math.floor(Date.now() / 1000);
+crypto.createHmac("sha256", SIGNING_SECRET).update(`${t}.${subscriptionId}`).digest("hex")
 
 # Python
-hmac.new(SIGNING_SECRET.encode(), subscription_id.encode(), hashlib.sha256).hexdigest()
+t = int(time.time())
+hmac.new(SIGNING_SECRET.encode(), f"{t}.{subscription_id}".encode(), hashlib.sha256).hexdigest()
 
 # Ruby
-OpenSSL::HMAC.hexdigest("SHA256", SIGNING_SECRET, subscription_id)
+t = Time.now.to_i
+OpenSSL::HMAC.hexdigest("SHA256", SIGNING_SECRET, "#{t}.#{subscription_id}")
 
 // PHP
-hash_hmac('sha256', $subscriptionId, SIGNING_SECRET)
+$t = time(); hash_hmac('sha256', "$t.$subscriptionId", SIGNING_SECRET)
 
 // Go
-mac := hmac.New(sha256.New, []byte(signingSecret)); mac.Write([]byte(subscriptionID)); hex.EncodeToString(mac.Sum(nil))"#;
+t := time.Now().Unix(); mac := hmac.New(sha256.New, []byte(signingSecret))
+mac.Write([]byte(fmt.Sprintf("%d.%s", t, subscriptionID))); hex.EncodeToString(mac.Sum(nil))
+
+// Without auth_timestamp (only if the app does not require it), sign the
+// subscription id alone, as brightback.js does."##;

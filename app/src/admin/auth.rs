@@ -1,6 +1,7 @@
 //! First-admin setup (with the one-time token) and sign-in.
 
 use holdfast_core::admin::{LoginRequest, SetupRequest};
+use holdfast_core::team::AcceptInviteRequest;
 use leptos::prelude::*;
 
 use super::api;
@@ -47,11 +48,21 @@ pub fn Setup() -> impl IntoView {
 pub fn Login() -> impl IntoView {
     let session = expect_context::<Session>();
     let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let code = RwSignal::new(String::new());
+    // Shown once the server says this admin signs in with a code too.
+    let asks_code = RwSignal::new(false);
     let issues = Issues::new();
     let submit = Action::new_local(move |form: &LoginRequest| api::login(form.clone()));
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(me)) => session.0.set(Some(me)),
-        Some(Err(e)) => issues.set_from(&e),
+        Some(Err(e)) => {
+            if let api::Error::Api { error, .. } = &e {
+                if error.error.code == "totp_required" {
+                    asks_code.set(true);
+                }
+            }
+            issues.set_from(&e);
+        }
         None => {}
     });
     view! {
@@ -60,12 +71,58 @@ pub fn Login() -> impl IntoView {
             <form on:submit=move |ev| {
                 ev.prevent_default();
                 issues.clear();
-                submit.dispatch(LoginRequest { email: email.get_untracked(), password: password.get_untracked() });
+                let totp = Some(code.get_untracked()).filter(|c| !c.trim().is_empty());
+                submit.dispatch(LoginRequest { email: email.get_untracked(), password: password.get_untracked(), totp });
             }>
                 <label>"Email"<input type="email" autocomplete="username" required bind:value=email/></label>
                 <label>"Password"<input type="password" autocomplete="current-password" required bind:value=password/></label>
+                <Show when=move || asks_code.get()>
+                    <label>"Authentication code"<input type="text" inputmode="numeric" autocomplete="one-time-code" bind:value=code/></label>
+                </Show>
+                <FieldError issues=issues field="totp"/>
                 <FieldError issues=issues field=""/>
                 <button class="primary" type="submit" disabled=move || submit.pending().get()>"Sign in"</button>
+            </form>
+        </main>
+    }
+}
+
+/// The page an invitation link opens: the invited admin picks a password
+/// and is signed in. The token is in the link's fragment.
+#[component]
+pub fn AcceptInvite() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let password = RwSignal::new(String::new());
+    let token = window()
+        .location()
+        .hash()
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_owned();
+    let issues = Issues::new();
+    let submit =
+        Action::new_local(move |form: &AcceptInviteRequest| api::accept_invite(form.clone()));
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(me)) => {
+            session.0.set(Some(me));
+            let _ = window().location().set_href("/admin");
+        }
+        Some(Err(e)) => issues.set_from(&e),
+        None => {}
+    });
+    view! {
+        <main class="auth">
+            <h1>"Join Holdfast"</h1>
+            <p>"You were invited to this Holdfast's settings. Choose a password to create your account."</p>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                issues.clear();
+                submit.dispatch(AcceptInviteRequest { token: token.clone(), password: password.get_untracked() });
+            }>
+                <label>"Password"<input type="password" autocomplete="new-password" required minlength="12" bind:value=password/></label>
+                <FieldError issues=issues field="password"/>
+                <FieldError issues=issues field=""/>
+                <button class="primary" type="submit" disabled=move || submit.pending().get()>"Create my account"</button>
             </form>
         </main>
     }

@@ -11,9 +11,11 @@ mod fields;
 mod log;
 mod settings;
 mod stripe;
+mod team;
 mod webhooks;
 
 use holdfast_core::admin::Me;
+use holdfast_core::team::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
@@ -44,6 +46,13 @@ pub fn AdminApp() -> impl IntoView {
             Err(_) => api::status().await.map(|s| s.needs_setup),
         }
     });
+    let inviting = window()
+        .location()
+        .pathname()
+        .is_ok_and(|p| p == "/admin/invite");
+    if inviting {
+        return view! { <auth::AcceptInvite/> }.into_any();
+    }
     view! {
         <Suspense fallback=|| view! { <p role="status" class="loading">"Loading…"</p> }>
             {move || {
@@ -58,11 +67,15 @@ pub fn AdminApp() -> impl IntoView {
             }}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
 fn Shell(me: Me) -> impl IntoView {
     let session = expect_context::<Session>();
+    // A viewer reads the dashboard and sessions; the server refuses the rest
+    // whatever the page shows.
+    let viewer = me.role == Role::Viewer;
     let logout = Action::new_local(move |_: &()| api::logout(session.csrf()));
     Effect::new(move |_| {
         if logout.value().get().is_some() {
@@ -76,20 +89,26 @@ fn Shell(me: Me) -> impl IntoView {
                 <strong>"Holdfast"</strong>
                 <nav aria-label="Settings">
                     <A href="/admin/dashboard">"Dashboard"</A>
-                    <A href="/admin">"Apps"</A>
-                    <A href="/admin/stripe">"Stripe"</A>
-                    <A href="/admin/operations">"Operations"</A>
-                    <A href="/admin/audit">"Audit log"</A>
+                    {(me.role >= Role::Editor).then(|| view! {
+                        <A href="/admin">"Apps"</A>
+                        <A href="/admin/stripe">"Stripe"</A>
+                        <A href="/admin/operations">"Operations"</A>
+                        <A href="/admin/audit">"Audit log"</A>
+                    })}
+                    {(me.role == Role::Owner).then(|| view! { <A href="/admin/team">"Team"</A> })}
+                    <A href="/admin/account">"Account"</A>
                 </nav>
-                <span class="who">{me.email.clone()}</span>
+                <span class="who">{format!("{} ({})", me.email, me.role.as_str())}</span>
                 <button class="secondary" on:click=move |_| {
                     logout.dispatch(());
                 }>"Sign out"</button>
             </header>
             <main class="admin-main">
                 <Routes fallback=|| view! { <h1>"Not found"</h1> }>
-                    <Route path=path!("/admin") view=apps::AppsPage/>
-                    <Route path=path!("/admin/apps/:id") view=app_page::AppPage/>
+                    <Route path=path!("/admin") view=move || if viewer { view! { <dashboard::DashboardPage/> }.into_any() } else { view! { <apps::AppsPage/> }.into_any() }/>
+                    <Route path=path!("/admin/apps/:id") view=move || if viewer { view! { <ViewerOnly/> }.into_any() } else { view! { <app_page::AppPage/> }.into_any() }/>
+                    <Route path=path!("/admin/team") view=team::TeamPage/>
+                    <Route path=path!("/admin/account") view=team::AccountPage/>
                     <Route path=path!("/admin/dashboard") view=dashboard::DashboardPage/>
                     <Route path=path!("/admin/sessions/:id") view=dashboard::SessionPage/>
                     <Route path=path!("/admin/stripe") view=stripe::StripePage/>
@@ -98,5 +117,14 @@ fn Shell(me: Me) -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+#[component]
+fn ViewerOnly() -> impl IntoView {
+    view! {
+        <h1>"Settings"</h1>
+        <p role="alert">"Your role (viewer) reads the dashboard and sessions only. Ask an owner to change a cancel flow."</p>
+        <p><a href="/admin/dashboard">"Open the dashboard"</a></p>
     }
 }

@@ -30,6 +30,7 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let app = apps::get(&db, &app_id, crate::random::now_secs())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("No such app: {app_id}")))?;
+    let app = crate::secrets::open_app(&config, app)?;
     let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
     if !config.is_test_mode() {
         // The demo lists and cancels subscriptions: never against live data.

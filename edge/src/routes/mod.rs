@@ -157,6 +157,39 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
             "/api/admin/operations/:session/retry",
             |req, ctx| async move { api(admin::retry_operation(req, ctx).await) },
         )
+        .get_async("/api/admin/admins", |req, ctx| async move {
+            api(admin::admins(req, ctx).await)
+        })
+        .patch_async("/api/admin/admins/:id", |req, ctx| async move {
+            api(admin::set_role(req, ctx).await)
+        })
+        .delete_async("/api/admin/admins/:id", |req, ctx| async move {
+            api(admin::remove_admin(req, ctx).await)
+        })
+        .post_async("/api/admin/invites", |req, ctx| async move {
+            api(admin::invite(req, ctx).await)
+        })
+        .post_async("/api/admin/invites/accept", |req, ctx| async move {
+            api(admin::accept_invite(req, ctx).await)
+        })
+        .get_async("/api/admin/me/sessions", |req, ctx| async move {
+            api(admin::my_sessions(req, ctx).await)
+        })
+        .post_async("/api/admin/me/sessions/end", |req, ctx| async move {
+            api(admin::end_my_sessions(req, ctx).await)
+        })
+        .post_async("/api/admin/me/totp", |req, ctx| async move {
+            api(admin::start_totp(req, ctx).await)
+        })
+        .post_async("/api/admin/me/totp/confirm", |req, ctx| async move {
+            api(admin::confirm_totp(req, ctx).await)
+        })
+        .post_async("/api/admin/me/totp/disable", |req, ctx| async move {
+            api(admin::disable_totp(req, ctx).await)
+        })
+        .post_async("/api/admin/secrets/reseal", |req, ctx| async move {
+            api(admin::reseal_secrets(req, ctx).await)
+        })
         .post_async("/api/dev/cron", |req, ctx| async move {
             api(dev_cron(req, ctx).await)
         })

@@ -6,6 +6,7 @@ use holdfast_core::api::PrecancelResponse;
 use holdfast_core::precancel::{self, PrecancelPayload, MAX_BODY_BYTES};
 use holdfast_core::provenance;
 use holdfast_core::session::SESSION_TTL_SECS;
+use holdfast_core::signature_policy;
 use holdfast_core::signing;
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
@@ -74,6 +75,7 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     let db = config::db(&ctx.env)?;
     let now = crate::random::now_secs();
     let (app, app_count) = counted_app(req, &db, &payload.app_id, now).await?;
+    let app = crate::secrets::open_app(&config, app)?;
     let proof = match authenticate(req, &app, &payload, now) {
         Ok(proof) => proof,
         Err(e) => {
@@ -255,12 +257,11 @@ fn authenticate(
             ))
         };
     }
-    if let Some(t) = payload.auth_timestamp {
-        if !signing::is_fresh(t, now) {
-            return Err(AppError::Unauthorized(format!(
-                "auth_timestamp is stale: a timestamped auth_hash is good for {} seconds; sign again.",
-                signing::MAX_SIGNATURE_AGE_SECS
-            )));
+    if payload.auth_hash.is_some() {
+        let policy = app.signature_max_age;
+        if let Some(why) = signature_policy::timestamp_refusal(policy, payload.auth_timestamp, now)
+        {
+            return Err(AppError::Unauthorized(why));
         }
     }
     let signed_by = |secret: &str| {

@@ -31,7 +31,8 @@ pub fn insert_first(
 ) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "INSERT INTO admins (id, email, password_hash, created_at) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM admins)",
+        "INSERT INTO admins (id, email, password_hash, role, created_at) SELECT ?1, ?2, ?3, 'owner', ?4 \
+         WHERE NOT EXISTS (SELECT 1 FROM admins)",
         &[text(id), text(email), text(password_hash), int(now)],
     )
 }
@@ -41,36 +42,58 @@ pub struct AdminRow {
     pub id: String,
     pub email: String,
     pub password_hash: String,
+    pub role: String,
+    /// Sealed; two-factor sign-in is on when present.
+    pub totp_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
 }
 
 pub async fn by_email(db: &D1Database, email: &str) -> Result<Option<AdminRow>, AppError> {
     Ok(stmt(
         db,
-        "SELECT id, email, password_hash FROM admins WHERE email = ?1",
+        "SELECT id, email, password_hash, role, totp_secret, totp_last_step FROM admins WHERE email = ?1",
         &[text(email)],
     )?
     .first(None)
     .await?)
 }
 
+/// A new admin session: only the token's digest is stored.
+pub struct NewSession<'a> {
+    pub digest: &'a str,
+    pub admin_id: &'a str,
+    pub csrf: &'a str,
+    pub client: &'a str,
+    pub user_agent: Option<&'a str>,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
 pub fn insert_session(
     db: &D1Database,
-    digest: &str,
-    admin_id: &str,
-    csrf: &str,
-    now: i64,
-    expires_at: i64,
+    s: &NewSession<'_>,
 ) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "INSERT INTO admin_sessions (token_digest, admin_id, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        &[text(digest), text(admin_id), text(csrf), int(now), int(expires_at)],
+        "INSERT INTO admin_sessions (token_digest, admin_id, csrf_token, created_at, expires_at, client, user_agent) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        &[
+            text(s.digest),
+            text(s.admin_id),
+            text(s.csrf),
+            int(s.now),
+            int(s.expires_at),
+            text(s.client),
+            super::opt_text(s.user_agent),
+        ],
     )
 }
 
 #[derive(Deserialize)]
 pub struct SessionRow {
+    pub admin_id: String,
     pub email: String,
+    pub role: String,
     pub csrf_token: String,
     pub expires_at: i64,
 }
@@ -78,7 +101,8 @@ pub struct SessionRow {
 pub async fn session(db: &D1Database, digest: &str) -> Result<Option<SessionRow>, AppError> {
     Ok(stmt(
         db,
-        "SELECT a.email, s.csrf_token, s.expires_at FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.token_digest = ?1",
+        "SELECT s.admin_id, a.email, a.role, s.csrf_token, s.expires_at FROM admin_sessions s \
+         JOIN admins a ON a.id = s.admin_id WHERE s.token_digest = ?1",
         &[text(digest)],
     )?
     .first(None)
@@ -93,23 +117,10 @@ pub fn delete_session(db: &D1Database, digest: &str) -> Result<D1PreparedStateme
     )
 }
 
-/// Failed logins for `key` since `since`.
-pub async fn failures(db: &D1Database, key: &str, since: i64) -> Result<i64, AppError> {
-    let c: Option<Count> = stmt(
-        db,
-        "SELECT COUNT(*) AS n FROM login_failures WHERE key = ?1 AND at > ?2",
-        &[text(key), int(since)],
-    )?
-    .first(None)
-    .await?;
-    Ok(c.map_or(0, |c| c.n))
-}
-
-pub fn record_failure(
-    db: &D1Database,
-    key: &str,
-    now: i64,
-) -> Result<D1PreparedStatement, AppError> {
+/// Records a sign-in attempt under `key`, before its password is checked:
+/// in one batch with `attempts`, concurrent attempts are serialised, so at
+/// most the allowed number ever reach the password check.
+pub fn attempt(db: &D1Database, key: &str, now: i64) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
         "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
@@ -117,12 +128,35 @@ pub fn record_failure(
     )
 }
 
-pub fn clear_failures(db: &D1Database, key: &str) -> Result<D1PreparedStatement, AppError> {
+/// Attempts under `key` since `since`; read with `count_of`.
+pub fn attempts(db: &D1Database, key: &str, since: i64) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "DELETE FROM login_failures WHERE key = ?1",
-        &[text(key)],
+        "SELECT COUNT(*) AS n FROM login_failures WHERE key = ?1 AND at > ?2",
+        &[text(key), int(since)],
     )
+}
+
+pub fn count_of(result: &worker::D1Result) -> Result<i64, AppError> {
+    Ok(result.results::<Count>()?.first().map_or(0, |c| c.n))
+}
+
+/// After a sign-in that succeeded: its attempts no longer count, and one
+/// attempt of the client's (this one) is taken back.
+pub fn forget_attempts(
+    db: &D1Database,
+    key: &str,
+    client_key: &str,
+    now: i64,
+) -> Result<Vec<D1PreparedStatement>, AppError> {
+    Ok(vec![
+        stmt(db, "DELETE FROM login_failures WHERE key = ?1", &[text(key)])?,
+        stmt(
+            db,
+            "DELETE FROM login_failures WHERE rowid = (SELECT rowid FROM login_failures WHERE key = ?1 AND at = ?2 LIMIT 1)",
+            &[text(client_key), int(now)],
+        )?,
+    ])
 }
 
 /// Who changed what, when; written in the same batch as the change.

@@ -11,6 +11,9 @@ pub struct App {
     pub signing_secret: String,
     pub secret_key_digest: String,
     pub require_signed: bool,
+    /// Seconds a timestamped signature stays good, when `auth_timestamp` is
+    /// required.
+    pub signature_max_age: Option<u32>,
     /// Rotated-out secrets, valid until `previous_valid_until`.
     pub previous: Option<(String, String)>,
     /// The Stripe key saved in the settings UI, sealed.
@@ -24,6 +27,7 @@ struct Row {
     signing_secret: String,
     secret_key_digest: String,
     require_signed: i64,
+    signature_max_age: Option<i64>,
     previous_signing_secret: Option<String>,
     previous_secret_key_digest: Option<String>,
     previous_valid_until: Option<i64>,
@@ -39,7 +43,7 @@ pub async fn get(db: &D1Database, id: &str, now: i64) -> Result<Option<App>, App
 pub fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        &format!("SELECT id, signing_secret, secret_key_digest, require_signed, previous_signing_secret, \
+        &format!("SELECT id, signing_secret, secret_key_digest, require_signed, signature_max_age, previous_signing_secret, \
          previous_secret_key_digest, previous_valid_until, {} AS stripe_key_sealed, settings FROM apps WHERE id = ?1", super::connection::SEALED_KEY),
         &[text(id)],
     )
@@ -65,6 +69,7 @@ fn from_row(row: Option<Row>, now: i64) -> Result<Option<App>, AppError> {
             signing_secret: r.signing_secret,
             secret_key_digest: r.secret_key_digest,
             require_signed: r.require_signed != 0,
+            signature_max_age: r.signature_max_age.and_then(|a| u32::try_from(a).ok()),
             previous,
             stripe_key_sealed: r.stripe_key_sealed,
         })
@@ -82,6 +87,7 @@ struct SummaryRow {
     id: String,
     name: String,
     require_signed: i64,
+    signature_max_age: Option<i64>,
     created_at: i64,
     previous_valid_until: Option<i64>,
 }
@@ -92,13 +98,15 @@ impl From<SummaryRow> for AppSummary {
             id: r.id,
             name: r.name,
             require_signed: r.require_signed != 0,
+            signature_max_age: r.signature_max_age.and_then(|a| u32::try_from(a).ok()),
             created_at: r.created_at,
             previous_valid_until: r.previous_valid_until,
         }
     }
 }
 
-const SUMMARY: &str = "SELECT id, name, require_signed, created_at, previous_valid_until FROM apps";
+const SUMMARY: &str =
+    "SELECT id, name, require_signed, signature_max_age, created_at, previous_valid_until FROM apps";
 
 pub async fn list(db: &D1Database) -> Result<Vec<AppSummary>, AppError> {
     let rows: Vec<SummaryRow> = stmt(db, &format!("{SUMMARY} ORDER BY created_at, id"), &[])?
@@ -126,22 +134,44 @@ pub struct NewApp<'a> {
 pub fn insert(db: &D1Database, a: &NewApp<'_>) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "INSERT INTO apps (id, name, signing_secret, secret_key_digest, require_signed, settings, created_at) \
-         VALUES (?1, ?2, ?3, ?4, 1, '{}', ?5)",
-        &[text(a.id), text(a.name), text(a.signing_secret), text(a.secret_key_digest), int(a.now)],
+        "INSERT INTO apps (id, name, signing_secret, secret_key_digest, require_signed, signature_max_age, settings, created_at) \
+         VALUES (?1, ?2, ?3, ?4, 1, ?6, '{}', ?5)",
+        &[
+            text(a.id),
+            text(a.name),
+            text(a.signing_secret),
+            text(a.secret_key_digest),
+            int(a.now),
+            int(i64::from(holdfast_core::signature_policy::DEFAULT_MAX_AGE_SECS)),
+        ],
     )
 }
 
+/// Changes what the request names. `require_timestamp: false` clears the
+/// policy; `true` sets it to `max_age` (or keeps the current, or 300 s); a
+/// `max_age` alone changes an existing policy only.
 pub fn update(
     db: &D1Database,
     id: &str,
-    name: Option<&str>,
-    require_signed: Option<bool>,
+    req: &holdfast_core::admin::UpdateAppRequest,
 ) -> Result<D1PreparedStatement, AppError> {
+    let flag = |b: Option<bool>| b.map_or(wasm_bindgen::JsValue::NULL, |b| int(i64::from(b)));
     stmt(
         db,
-        "UPDATE apps SET name = COALESCE(?2, name), require_signed = COALESCE(?3, require_signed) WHERE id = ?1",
-        &[text(id), super::opt_text(name), require_signed.map_or(wasm_bindgen::JsValue::NULL, |b| int(i64::from(b)))],
+        "UPDATE apps SET name = COALESCE(?2, name), require_signed = COALESCE(?3, require_signed), \
+         signature_max_age = CASE WHEN ?4 = 0 THEN NULL \
+           WHEN ?4 = 1 THEN COALESCE(?5, signature_max_age, ?6) \
+           WHEN signature_max_age IS NOT NULL THEN COALESCE(?5, signature_max_age) \
+           ELSE NULL END \
+         WHERE id = ?1",
+        &[
+            text(id),
+            super::opt_text(req.name.as_deref().map(str::trim)),
+            flag(req.require_signed),
+            flag(req.require_timestamp),
+            super::opt_int(req.signature_max_age.map(i64::from)),
+            int(i64::from(holdfast_core::signature_policy::DEFAULT_MAX_AGE_SECS)),
+        ],
     )
 }
 

@@ -7,8 +7,10 @@ pub mod events;
 pub mod limits;
 pub mod operations;
 pub mod reports;
+pub mod sealed;
 pub mod sessions;
 pub mod stripe_events;
+pub mod team;
 pub mod webhooks;
 
 use wasm_bindgen::JsValue;

@@ -96,6 +96,11 @@ pub fn DashboardPage() -> impl IntoView {
     });
     view! {
         <h1>"Dashboard"</h1>
+        {move || {
+            let unsigned = apps.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                .any(|a| a.id == app.get() && !a.require_signed);
+            unsigned.then(|| view! { <p class="warning" role="alert" data-testid="unsigned-warning">{holdfast_core::signature_policy::UNSIGNED_RISK}</p> })
+        }}
         <form class="inline controls" aria-label="Report" on:submit=|ev| ev.prevent_default()>
             <div class="field">
                 <label for="d-app">"App"</label>

@@ -15,6 +15,7 @@ use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::Batched;
 use crate::store::{admin::audit, apps, changes};
+use holdfast_core::team::Need;
 
 fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("No such app: {id}"))
@@ -29,7 +30,7 @@ async fn exists(db: &worker::D1Database, id: &str) -> Result<(), AppError> {
 }
 
 pub async fn list_apps(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::LOOK).await?;
     Ok(http::json(&apps::list(&db).await?, 200))
 }
 
@@ -41,16 +42,17 @@ fn new_secrets() -> Result<(String, String), AppError> {
 }
 
 pub async fn create_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let form: CreateAppRequest = body(&mut req).await?;
     wire::check_app_name(&form.name).map_err(|i| AppError::Invalid(vec![i]))?;
     let id = format!("app_{}", crate::random::hex(8)?);
     let (signing_secret, secret_key) = new_secrets()?;
     let name = form.name.trim();
+    let sealed = crate::secrets::seal(&crate::config::Config::from_env(&ctx.env), &signing_secret)?;
     let new = apps::NewApp {
         id: &id,
         name,
-        signing_secret: &signing_secret,
+        signing_secret: &sealed,
         secret_key_digest: &digest_hex(&secret_key),
         now,
     };
@@ -80,27 +82,35 @@ pub async fn create_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
 }
 
 pub async fn update_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let form: UpdateAppRequest = body(&mut req).await?;
-    if let Some(name) = &form.name {
-        wire::check_app_name(name).map_err(|i| AppError::Invalid(vec![i]))?;
+    let signing = form.require_signed.is_some()
+        || form.require_timestamp.is_some()
+        || form.signature_max_age.is_some();
+    if signing && admin.role != holdfast_core::team::Role::Owner {
+        return Err(AppError::Forbidden(
+            "Only an owner changes how requests are signed.".to_owned(),
+        ));
+    }
+    let mut issues = holdfast_core::signature_policy::check_update(&form);
+    if let Some(Err(i)) = form.name.as_deref().map(wire::check_app_name) {
+        issues.insert(0, i);
+    }
+    if !issues.is_empty() {
+        return Err(AppError::Invalid(issues));
     }
     let results = db
         .batched(vec![
-            apps::update(
-                &db,
-                &id,
-                form.name.as_deref().map(str::trim),
-                form.require_signed,
-            )?,
+            apps::update(&db, &id, &form)?,
             audit(
                 &db,
                 &admin.email,
                 "app.update",
                 Some(&id),
-                &json!({"name": form.name, "require_signed": form.require_signed}),
+                &json!({"name": form.name, "require_signed": form.require_signed,
+                    "require_timestamp": form.require_timestamp, "signature_max_age": form.signature_max_age}),
                 now,
             )?,
         ])
@@ -117,20 +127,15 @@ pub async fn update_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
 }
 
 pub async fn rotate_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let (signing_secret, secret_key) = new_secrets()?;
     let valid_until = now + ROTATION_GRACE_SECS;
+    let sealed = crate::secrets::seal(&crate::config::Config::from_env(&ctx.env), &signing_secret)?;
     let results = db
         .batched(vec![
-            apps::rotate(
-                &db,
-                &id,
-                &signing_secret,
-                &digest_hex(&secret_key),
-                valid_until,
-            )?,
+            apps::rotate(&db, &id, &sealed, &digest_hex(&secret_key), valid_until)?,
             audit(
                 &db,
                 &admin.email,
@@ -155,7 +160,7 @@ pub async fn rotate_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn delete_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let results = db
@@ -173,7 +178,7 @@ pub async fn delete_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn get_settings(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::LOOK).await?;
     let id = param(&ctx, "id")?;
     Ok(http::json(
         &apps::settings(&db, id)
@@ -186,7 +191,7 @@ pub async fn get_settings(req: Request, ctx: Ctx) -> Result<Response, AppError> 
 /// Replaces the settings; checked whole on the server, and a refused save
 /// changes nothing.
 pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let settings: AppSettings = body(&mut req).await?;
@@ -216,7 +221,7 @@ pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
 /// Shows what the mappings (as edited) give for a real subscription.
 pub async fn preview_mappings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     // A POST like every write: it carries the CSRF token too.
-    let (db, _, _) = signed_in(&req, &ctx, true).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDIT).await?;
     let form: wire::MappingPreviewRequest = body(&mut req).await?;
     let id = form.subscription_id.trim();
     if !holdfast_core::precancel::is_stripe_id(id) {

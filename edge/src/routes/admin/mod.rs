@@ -5,7 +5,9 @@
 mod apps;
 mod ops;
 mod reports;
+mod secrets;
 mod stripe;
+mod team;
 mod webhooks;
 
 pub use apps::{
@@ -16,9 +18,14 @@ pub use ops::{coupons, operations, prices, retry_operation};
 pub use reports::{
     dashboard, export as export_sessions, revenue_card, session as session_detail, sessions,
 };
+pub use secrets::reseal as reseal_secrets;
 pub use stripe::{
     check as check_stripe, connect as connect_stripe, disconnect as disconnect_stripe,
     get_connection as stripe_connection,
+};
+pub use team::{
+    accept_invite, admins, confirm_totp, disable_totp, end_my_sessions, invite, my_sessions,
+    remove_admin, set_role, start_totp,
 };
 pub use webhooks::{
     create as create_webhook, delete as delete_webhook, deliveries as webhook_deliveries,
@@ -28,6 +35,7 @@ pub use webhooks::{
 
 use holdfast_core::admin::{self as wire, AdminStatus, LoginRequest, Me, SetupRequest};
 use holdfast_core::signing::constant_time_eq;
+use holdfast_core::team::{Need, Role};
 use serde_json::json;
 use worker::{D1Database, Request, Response};
 
@@ -43,15 +51,15 @@ const MAX_BODY: usize = 64 * 1024;
 /// The shortest `ADMIN_SETUP_TOKEN` that enables setup.
 const MIN_SETUP_TOKEN_CHARS: usize = 24;
 
-/// The database and the signed-in admin, for a route that needs both.
+/// The database and the signed-in admin, whose role must meet `need`.
 pub(super) async fn signed_in(
     req: &Request,
     ctx: &Ctx,
-    write: bool,
+    need: Need,
 ) -> Result<(D1Database, Admin, i64), AppError> {
     let db = config::db(&ctx.env)?;
     let now = crate::random::now_secs();
-    let admin = admin::require(req, &db, now, write).await?;
+    let admin = admin::require(req, &db, now, need).await?;
     Ok((db, admin, now))
 }
 
@@ -112,7 +120,7 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
             "An admin already exists; sign in instead.".to_owned(),
         ));
     }
-    signed_in_response(&db, &id, &email, now).await
+    signed_in_response(&db, &req, (&id, &email, Role::Owner), now).await
 }
 
 pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
@@ -120,13 +128,25 @@ pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let db = config::db(&ctx.env)?;
     let now = crate::random::now_secs();
     let email = form.email.trim().to_lowercase();
-    let (by_email, by_client) = (
-        format!("email:{email}"),
-        format!("client:{}", admin::client(&req)),
+    let client = admin::client(&req);
+    let (pair, by_client) = (
+        format!("login:{email}:{client}"),
+        format!("client:{client}"),
     );
     let since = now - admin::LOGIN_WINDOW_SECS;
-    if store::failures(&db, &by_email, since).await? >= admin::MAX_FAILURES_PER_EMAIL
-        || store::failures(&db, &by_client, since).await? >= admin::MAX_FAILURES_PER_CLIENT
+    // Counted before the password is checked, in one transaction: fifty
+    // concurrent guesses make at most the allowed number of checks.
+    let counted = db
+        .batched(vec![
+            store::attempt(&db, &pair, now)?,
+            store::attempt(&db, &by_client, now)?,
+            store::attempts(&db, &pair, since)?,
+            store::attempts(&db, &by_client, since)?,
+        ])
+        .await?;
+    let count = |i: usize| counted.get(i).map_or(Ok(i64::MAX), store::count_of);
+    if count(2)? > admin::MAX_ATTEMPTS_PER_ACCOUNT_AND_CLIENT
+        || count(3)? > admin::MAX_ATTEMPTS_PER_CLIENT
     {
         return Err(AppError::TooManyRequests {
             message: "Too many failed sign-ins. Wait 15 minutes and try again.".to_owned(),
@@ -140,34 +160,51 @@ pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .map_or("pbkdf2-sha256$100000$00$00", |a| a.password_hash.as_str());
     let ok = crate::password::verify(&form.password, stored).await? && found.is_some();
     let Some(found) = found.filter(|_| ok) else {
-        db.batched(vec![
-            store::record_failure(&db, &by_email, now)?,
-            store::record_failure(&db, &by_client, now)?,
-        ])
-        .await?;
         return Err(AppError::Unauthorized(
             "That email and password do not match.".to_owned(),
         ));
     };
-    db.batched(vec![
-        store::clear_failures(&db, &by_email)?,
-        store::audit(&db, &found.email, "admin.login", None, &json!({}), now)?,
-    ])
-    .await?;
-    signed_in_response(&db, &found.id, &found.email, now).await
+    if let Some(sealed) = &found.totp_secret {
+        team::check_code(
+            &db,
+            &ctx,
+            (&found.id, sealed, found.totp_last_step),
+            form.totp.as_deref(),
+            now,
+        )
+        .await?;
+    }
+    let mut batch = store::forget_attempts(&db, &pair, &by_client, now)?;
+    batch.push(store::audit(
+        &db,
+        &found.email,
+        "admin.login",
+        None,
+        &json!({}),
+        now,
+    )?);
+    db.batched(batch).await?;
+    let role = Role::parse(&found.role);
+    signed_in_response(&db, &req, (&found.id, &found.email, role), now).await
 }
 
-async fn signed_in_response(
+pub(super) async fn signed_in_response(
     db: &D1Database,
-    admin_id: &str,
-    email: &str,
+    req: &Request,
+    who: (&str, &str, Role),
     now: i64,
 ) -> Result<Response, AppError> {
-    let (token, csrf) = admin::start(db, admin_id, now).await?;
+    let (admin_id, email, role) = who;
+    let (token, csrf) = admin::start(db, req, admin_id, now).await?;
+    let totp = crate::store::team::totp(db, admin_id)
+        .await?
+        .is_some_and(|t| t.totp_secret.is_some());
     let mut resp = http::json(
         &Me {
             email: email.to_owned(),
             csrf_token: csrf,
+            role,
+            totp,
         },
         200,
     );
@@ -176,7 +213,7 @@ async fn signed_in_response(
 }
 
 pub async fn logout(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
     if let Some(digest) = admin::session_digest(&req) {
         db.batched(vec![
             store::delete_session(&db, &digest)?,
@@ -190,17 +227,22 @@ pub async fn logout(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn me(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (_, admin, _) = signed_in(&req, &ctx, false).await?;
+    let (db, admin, _) = signed_in(&req, &ctx, Need::LOOK).await?;
+    let totp = crate::store::team::totp(&db, &admin.id)
+        .await?
+        .is_some_and(|t| t.totp_secret.is_some());
     Ok(http::json(
         &Me {
             email: admin.email,
             csrf_token: admin.csrf_token,
+            role: admin.role,
+            totp,
         },
         200,
     ))
 }
 
 pub async fn audit(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
     Ok(http::json(&store::audit_entries(&db, 200).await?, 200))
 }

@@ -16,6 +16,7 @@ use crate::routes::{param, Ctx};
 use crate::store::Batched;
 use crate::store::{admin::audit, operations};
 use crate::stripe::{Budget, Client};
+use holdfast_core::team::Need;
 
 const BUDGET: Budget = Budget {
     per_attempt: Duration::from_secs(5),
@@ -41,7 +42,7 @@ async fn stripe_list(
 }
 
 pub async fn coupons(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
     let list = stripe_list(&ctx, &db, &req::list_coupons()).await?;
     let options: Vec<CouponOption> = list
         .iter()
@@ -80,7 +81,7 @@ fn coupon_option(c: &Value) -> Option<CouponOption> {
 }
 
 pub async fn prices(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
     let list = stripe_list(&ctx, &db, &req::list_prices()).await?;
     let options: Vec<PriceOption> = list.iter().filter_map(price_option).collect();
     Ok(http::json(&options, 200))
@@ -121,7 +122,7 @@ fn price_option(p: &Value) -> Option<PriceOption> {
 }
 
 pub async fn operations(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
     let list: Vec<OperationView> = operations::needing_attention(&db, 200).await?;
     Ok(http::json(&list, 200))
 }
@@ -129,7 +130,7 @@ pub async fn operations(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 /// Tries a pending or failed operation again now, with its same
 /// idempotency key.
 pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
     let session_id = param(&ctx, "session")?.to_owned();
     let results = db
         .batched(vec![

@@ -13,13 +13,14 @@ use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::{apps, reports};
+use holdfast_core::team::Need;
 
 /// The app's settings and its parsed query, or a clear error for either.
 async fn app_query(
     req: &Request,
     ctx: &Ctx,
 ) -> Result<(D1Database, String, AppSettings, Query), AppError> {
-    let (db, _, now) = signed_in(req, ctx, false).await?;
+    let (db, _, now) = signed_in(req, ctx, Need::LOOK).await?;
     let id = param(ctx, "id")?.to_owned();
     let settings = apps::settings(&db, &id)
         .await?
@@ -107,7 +108,7 @@ pub async fn export(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn session(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::LOOK).await?;
     let id = param(&ctx, "id")?;
     let (record, row) = reports::session(&db, id)
         .await?
@@ -128,7 +129,7 @@ pub async fn session(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn revenue_card(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::LOOK).await?;
     let id = param(&ctx, "id")?;
     let settings = apps::settings(&db, id)
         .await?

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use holdfast_core::admin::{self as wire, ConnectStripeRequest, PermissionCheck, StripeConnection};
 use holdfast_core::stripe::{Method, StripeRequest};
-use holdfast_core::vault;
 use serde_json::json;
 use worker::{Request, Response};
 
@@ -17,11 +16,12 @@ use crate::routes::Ctx;
 use crate::store::Batched;
 use crate::store::{admin::audit, connection};
 use crate::stripe::{Client, Failure};
+use holdfast_core::team::Need;
 
 const DEADLINE: Duration = Duration::from_secs(8);
 
 pub async fn get_connection(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
     let view = match connection::get(&db).await? {
         Some(c) => StripeConnection {
             source: "settings".into(),
@@ -44,23 +44,17 @@ pub async fn get_connection(req: Request, ctx: Ctx) -> Result<Response, AppError
 }
 
 pub async fn connect(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let form: ConnectStripeRequest = body(&mut req).await?;
     let key = form.key.trim().to_owned();
     wire::check_stripe_key(&key).map_err(|i| AppError::Invalid(vec![i]))?;
     let config = Config::from_env(&ctx.env);
-    let secret = config.encryption_key.as_ref().ok_or_else(|| {
-        AppError::Conflict(
+    if config.encryption_key.is_none() {
+        return Err(AppError::Conflict(
             "Saving a key needs the HOLDFAST_ENCRYPTION_KEY secret (64 hex characters).".to_owned(),
-        )
-    })?;
-    let sealing = vault::key_from_hex(secret.expose())
-        .map_err(|e| AppError::internal(format!("HOLDFAST_ENCRYPTION_KEY: {e}")))?;
-    let nonce: [u8; 12] = crate::random::bytes(12)?
-        .try_into()
-        .map_err(|_| AppError::internal("nonce length"))?;
-    let sealed =
-        vault::seal(&sealing, &nonce, &key).map_err(|e| AppError::internal(e.to_string()))?;
+        ));
+    }
+    let sealed = crate::secrets::seal(&config, &key)?;
     let (last4, mode) = (wire::last4(&key), wire::key_mode(&key));
     db.batched(vec![
         connection::save(&db, &sealed, &last4, mode, &admin.email, now)?,
@@ -84,7 +78,7 @@ pub async fn connect(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn disconnect(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     db.batched(vec![
         connection::delete(&db)?,
         audit(
@@ -120,7 +114,7 @@ const CHECKS: [(&str, &str, Method, &str); 7] = [
 ];
 
 pub async fn check(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let config = Config::load(&ctx.env, &db).await?;
     let client = Client::new(&config);
     let mut results = Vec::with_capacity(CHECKS.len());

@@ -13,6 +13,7 @@ use crate::routes::{param, Ctx};
 use crate::store::webhooks::{self as store, Endpoint, NewEndpoint};
 use crate::store::Batched;
 use crate::store::{admin::audit, apps};
+use holdfast_core::team::Need;
 
 const ROTATION_GRACE_SECS: i64 = 24 * 3600;
 
@@ -57,7 +58,7 @@ fn new_secret() -> Result<String, AppError> {
 }
 
 pub async fn list(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
     let app_id = param(&ctx, "id")?;
     let views: Vec<_> = store::list(&db, app_id)
         .await?
@@ -68,7 +69,7 @@ pub async fn list(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let app_id = param(&ctx, "id")?.to_owned();
     if apps::summary(&db, &app_id).await?.is_none() {
         return Err(AppError::NotFound(format!("No such app: {app_id}")));
@@ -84,11 +85,12 @@ pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let types =
         serde_json::to_string(&form.event_types).map_err(|e| AppError::internal(e.to_string()))?;
     let url = form.url.trim();
+    let sealed = crate::secrets::seal(&crate::config::Config::from_env(&ctx.env), &secret)?;
     let new = NewEndpoint {
         id: &id,
         app_id: &app_id,
         url,
-        secret: &secret,
+        secret: &sealed,
         event_types: &types,
         now,
     };
@@ -109,7 +111,7 @@ pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn update(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let id = param(&ctx, "id")?.to_owned();
     let current = endpoint(&db, &id).await?;
     let form: UpdateEndpointRequest = body(&mut req).await?;
@@ -138,7 +140,7 @@ pub async fn update(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn delete(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let id = param(&ctx, "id")?.to_owned();
     endpoint(&db, &id).await?;
     let mut batch = store::delete(&db, &id)?;
@@ -155,12 +157,13 @@ pub async fn delete(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn rotate(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let id = param(&ctx, "id")?.to_owned();
     endpoint(&db, &id).await?;
     let secret = new_secret()?;
+    let sealed = crate::secrets::seal(&crate::config::Config::from_env(&ctx.env), &secret)?;
     db.batched(vec![
-        store::rotate(&db, &id, &secret, now + ROTATION_GRACE_SECS, now)?,
+        store::rotate(&db, &id, &sealed, now + ROTATION_GRACE_SECS, now)?,
         audit(
             &db,
             &admin.email,
@@ -176,7 +179,7 @@ pub async fn rotate(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn deliveries(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, false).await?;
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
     let id = param(&ctx, "id")?;
     endpoint(&db, id).await?;
     Ok(http::json(&store::log(&db, id, 100).await?, 200))
@@ -184,7 +187,7 @@ pub async fn deliveries(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 /// Sends a test event now and answers with its delivery.
 pub async fn send_test(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
     let id = param(&ctx, "id")?.to_owned();
     let e = endpoint(&db, &id).await?;
     let message_id = format!("msg_{}", crate::random::hex(12)?);
@@ -203,7 +206,7 @@ pub async fn send_test(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         &db,
         None,
         crate::webhooks::PER_RUN,
-        crate::config::Config::from_env(&ctx.env).allow_private_webhooks,
+        &crate::config::Config::from_env(&ctx.env),
     )
     .await?;
     let log = store::log(&db, &id, 100).await?;
@@ -213,7 +216,7 @@ pub async fn send_test(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 /// Sends a delivery again (same webhook-id), now.
 pub async fn replay(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, true).await?;
+    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
     let id = param(&ctx, "id")?.to_owned();
     let delivery: i64 = param(&ctx, "delivery")?
         .parse()
@@ -246,7 +249,7 @@ pub async fn replay(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         &db,
         None,
         crate::webhooks::PER_RUN,
-        crate::config::Config::from_env(&ctx.env).allow_private_webhooks,
+        &crate::config::Config::from_env(&ctx.env),
     )
     .await?;
     Ok(http::json(&store::delivery(&db, delivery).await?, 200))

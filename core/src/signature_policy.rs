@@ -1,0 +1,112 @@
+//! How an app's precancels must prove themselves: signed (on by default),
+//! and with a timestamp that goes stale (on by default for new apps), so a
+//! signature copied from a page is soon worth nothing. Turning signing off
+//! (the seed's minimal install) is the admin's choice, made knowingly.
+
+use crate::admin::{FieldIssue, UpdateAppRequest};
+use crate::signing;
+
+/// What the admin types to allow unsigned precancels.
+pub const UNSIGNED_CONFIRMATION: &str = "anyone can cancel";
+/// The risk, in the words every warning uses.
+pub const UNSIGNED_RISK: &str =
+    "Unsigned requests are allowed: anyone who knows a subscription id can cancel it.";
+/// A new app's timestamp policy: `auth_timestamp` required, 300 s either way.
+pub const DEFAULT_MAX_AGE_SECS: u32 = 300;
+pub const MIN_MAX_AGE_SECS: u32 = 30;
+pub const MAX_MAX_AGE_SECS: u32 = 3600;
+
+/// Every problem with an app update's signature settings.
+pub fn check_update(req: &UpdateAppRequest) -> Vec<FieldIssue> {
+    let mut out = Vec::new();
+    let confirmed = req
+        .confirm_unsigned
+        .as_deref()
+        .is_some_and(|c| c.trim().eq_ignore_ascii_case(UNSIGNED_CONFIRMATION));
+    if req.require_signed == Some(false) && !confirmed {
+        out.push(FieldIssue {
+            field: "confirm_unsigned".into(),
+            message: format!(
+                "Type \"{UNSIGNED_CONFIRMATION}\" to allow unsigned requests: anyone who knows a subscription id could then cancel it."
+            ),
+        });
+    }
+    if req
+        .signature_max_age
+        .is_some_and(|a| !(MIN_MAX_AGE_SECS..=MAX_MAX_AGE_SECS).contains(&a))
+    {
+        out.push(FieldIssue {
+            field: "signature_max_age".into(),
+            message: format!("Use {MIN_MAX_AGE_SECS} to {MAX_MAX_AGE_SECS} seconds."),
+        });
+    }
+    out
+}
+
+/// Why a browser's signature is refused under the app's timestamp policy
+/// (`max_age`: None when timestamps are optional), if it is.
+pub fn timestamp_refusal(max_age: Option<u32>, timestamp: Option<i64>, now: i64) -> Option<String> {
+    let age = max_age.map_or(signing::MAX_SIGNATURE_AGE_SECS, i64::from);
+    match (timestamp, max_age) {
+        (Some(t), _) if !signing::is_within(t, now, age) => Some(format!(
+            "auth_timestamp is stale: a timestamped auth_hash is good for {age} seconds; sign again."
+        )),
+        (None, Some(_)) => Some(
+            "auth_timestamp is required by this app: send the unix time as auth_timestamp and sign \"{auth_timestamp}.{subscription_id}\"."
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(v: serde_json::Value) -> UpdateAppRequest {
+        serde_json::from_value(v).expect("request")
+    }
+
+    #[test]
+    fn turning_signing_off_needs_the_typed_words() {
+        let fields = |v| {
+            check_update(&update(v))
+                .into_iter()
+                .map(|i| i.field)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(serde_json::json!({"require_signed": false})),
+            ["confirm_unsigned"]
+        );
+        assert_eq!(
+            fields(serde_json::json!({"require_signed": false, "confirm_unsigned": "yes"})),
+            ["confirm_unsigned"]
+        );
+        assert!(fields(
+            serde_json::json!({"require_signed": false, "confirm_unsigned": " Anyone can cancel "})
+        )
+        .is_empty());
+        assert!(fields(serde_json::json!({"require_signed": true})).is_empty());
+        assert_eq!(
+            fields(serde_json::json!({"signature_max_age": 5})),
+            ["signature_max_age"]
+        );
+        assert!(fields(serde_json::json!({"signature_max_age": 600})).is_empty());
+    }
+
+    #[test]
+    fn the_timestamp_policy_is_applied() {
+        assert_eq!(timestamp_refusal(None, None, 1_000), None, "optional");
+        assert!(timestamp_refusal(Some(300), None, 1_000).is_some_and(|m| m.contains("required")));
+        assert_eq!(timestamp_refusal(Some(300), Some(800), 1_000), None);
+        assert!(
+            timestamp_refusal(Some(60), Some(800), 1_000).is_some_and(|m| m.contains("60 seconds"))
+        );
+        assert!(
+            timestamp_refusal(None, Some(600), 1_000).is_some(),
+            "300 s when optional"
+        );
+        assert!(timestamp_refusal(Some(300), Some(i64::MIN), 1_000).is_some());
+    }
+}

@@ -1,0 +1,292 @@
+//! The admin team: owners invite admins with a role by a one-time link,
+//! change roles and remove admins (never the last owner); everyone lists
+//! and ends their own sessions and turns two-factor sign-in on or off.
+
+use holdfast_core::admin::{self as wire};
+use holdfast_core::signing::digest_hex;
+use holdfast_core::team::{
+    AcceptInviteRequest, InviteCreated, InviteRequest, Need, Role, RoleChange, TotpCode,
+    TotpEnrolment, INVITE_TTL_SECS,
+};
+use holdfast_core::totp;
+use serde_json::json;
+use worker::{D1Database, Request, Response};
+
+use super::{body, signed_in};
+use crate::config::{self, Config};
+use crate::error::AppError;
+use crate::http;
+use crate::routes::{param, Ctx};
+use crate::store::admin::audit;
+use crate::store::{changes, team as store, Batched};
+
+pub async fn admins(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, Need::OWNER_LOOK).await?;
+    Ok(http::json(&store::admins(&db).await?, 200))
+}
+
+pub async fn invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+    let form: InviteRequest = body(&mut req).await?;
+    let email = form.email.trim().to_lowercase();
+    wire::check_email(&email).map_err(|i| AppError::Invalid(vec![i]))?;
+    let token = crate::random::token()?;
+    let expires_at = now + INVITE_TTL_SECS;
+    db.batched(vec![
+        store::invite(
+            &db,
+            &digest_hex(&token),
+            &email,
+            form.role,
+            &admin.email,
+            now,
+            expires_at,
+        )?,
+        audit(
+            &db,
+            &admin.email,
+            "admin.invite",
+            Some(&email),
+            &json!({"role": form.role}),
+            now,
+        )?,
+    ])
+    .await?;
+    let origin = http::origin_of(&http::raw_url(&req)).unwrap_or_default();
+    let base = Config::from_env(&ctx.env).public_url.unwrap_or(origin);
+    Ok(http::json(
+        &InviteCreated {
+            // In the fragment, so the token never reaches a server log.
+            link: format!("{base}/admin/invite#{token}"),
+            email,
+            role: form.role,
+            expires_at,
+        },
+        201,
+    ))
+}
+
+pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let form: AcceptInviteRequest = body(&mut req).await?;
+    wire::check_password(&form.password).map_err(|i| AppError::Invalid(vec![i]))?;
+    let gone = || {
+        AppError::Gone(
+            "This invitation was used already, has expired, or its e-mail is an admin already. Ask an owner for a new one."
+                .to_owned(),
+        )
+    };
+    let token = form.token.trim();
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(gone());
+    }
+    let db = config::db(&ctx.env)?;
+    let now = crate::random::now_secs();
+    let id = crate::random::id("adm")?;
+    let hash = crate::password::hash(&form.password).await?;
+    let digest = digest_hex(token);
+    let results = db
+        .batched(store::accept(&db, &digest, &id, &hash, now)?)
+        .await?;
+    if results.get(1).map(changes) != Some(1) {
+        return Err(gone());
+    }
+    let email = store::invited(&db, &digest).await?.ok_or_else(gone)?.email;
+    audit(
+        &db,
+        &email,
+        "admin.accept_invite",
+        Some(&id),
+        &json!({}),
+        now,
+    )?
+    .run()
+    .await?;
+    let role = store::admins(&db)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .map_or(Role::Viewer, |a| a.role);
+    super::signed_in_response(&db, &req, (&id, &email, role), now).await
+}
+
+pub async fn set_role(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    let form: RoleChange = body(&mut req).await?;
+    let results = db
+        .batched(vec![
+            store::set_role(&db, &id, form.role)?,
+            audit(
+                &db,
+                &admin.email,
+                "admin.role",
+                Some(&id),
+                &json!({"role": form.role}),
+                now,
+            )?,
+        ])
+        .await?;
+    if results.first().map(changes) != Some(1) {
+        return Err(not_changed(&db, &id).await);
+    }
+    Ok(http::json(&json!({"id": id, "role": form.role}), 200))
+}
+
+pub async fn remove_admin(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    let mut batch = store::remove(&db, &id)?;
+    batch.push(audit(
+        &db,
+        &admin.email,
+        "admin.remove",
+        Some(&id),
+        &json!({}),
+        now,
+    )?);
+    let results = db.batched(batch).await?;
+    if results.get(1).map(changes) != Some(1) {
+        return Err(not_changed(&db, &id).await);
+    }
+    Ok(http::json(&json!({"removed": id}), 200))
+}
+
+/// Why a change of `id` changed nothing: no such admin, or the last owner.
+async fn not_changed(db: &D1Database, id: &str) -> AppError {
+    match store::admins(db).await {
+        Ok(all) if all.iter().any(|a| a.id == id) => AppError::Conflict(
+            "The team needs at least one owner: make another admin an owner first.".to_owned(),
+        ),
+        Ok(_) => AppError::NotFound(format!("No such admin: {id}")),
+        Err(e) => e,
+    }
+}
+
+pub async fn my_sessions(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::LOOK).await?;
+    Ok(http::json(
+        &store::sessions_of(&db, &admin.id, &admin.session, now).await?,
+        200,
+    ))
+}
+
+/// Signs the admin out everywhere, this session included.
+pub async fn end_my_sessions(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
+    db.batched(vec![
+        store::end_sessions_of(&db, &admin.id)?,
+        audit(
+            &db,
+            &admin.email,
+            "admin.logout_everywhere",
+            None,
+            &json!({}),
+            now,
+        )?,
+    ])
+    .await?;
+    let mut resp = http::json(&json!({"signed_out": true}), 200);
+    crate::admin::set_cookie(&mut resp, "", 0);
+    Ok(resp)
+}
+
+pub async fn start_totp(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, _) = signed_in(&req, &ctx, Need::SELF).await?;
+    let secret = crate::random::bytes(20)?;
+    let sealed = crate::secrets::seal(&Config::from_env(&ctx.env), &totp::encode(&secret))?;
+    store::set_pending_totp(&db, &admin.id, Some(&sealed))?
+        .run()
+        .await?;
+    Ok(http::json(
+        &TotpEnrolment {
+            secret: totp::encode(&secret),
+            uri: totp::uri(&secret, &admin.email),
+        },
+        200,
+    ))
+}
+
+pub async fn confirm_totp(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
+    let form: TotpCode = body(&mut req).await?;
+    let pending = store::totp(&db, &admin.id)
+        .await?
+        .and_then(|t| t.totp_pending)
+        .ok_or_else(|| {
+            AppError::Conflict("Start again: no two-factor set-up is waiting.".to_owned())
+        })?;
+    let secret = opened(&ctx, &pending)?;
+    let step = totp::verify(&secret, &form.code, now, None).ok_or_else(|| {
+        AppError::bad(
+            "code",
+            "That code is not right; enter the one your app shows now.",
+        )
+    })?;
+    db.batched(vec![
+        store::confirm_totp(&db, &admin.id, step)?,
+        audit(&db, &admin.email, "admin.totp_on", None, &json!({}), now)?,
+    ])
+    .await?;
+    Ok(http::json(&json!({"totp": true}), 200))
+}
+
+pub async fn disable_totp(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
+    let form: TotpCode = body(&mut req).await?;
+    let current = store::totp(&db, &admin.id).await?;
+    if let Some(t) = current.as_ref().filter(|t| t.totp_secret.is_some()) {
+        let sealed = t.totp_secret.as_deref().unwrap_or_default();
+        check_code(
+            &db,
+            &ctx,
+            (&admin.id, sealed, t.totp_last_step),
+            Some(&form.code),
+            now,
+        )
+        .await
+        .map_err(|_| {
+            AppError::bad(
+                "code",
+                "That code is not right; enter the one your app shows now.",
+            )
+        })?;
+    }
+    db.batched(vec![
+        store::disable_totp(&db, &admin.id)?,
+        audit(&db, &admin.email, "admin.totp_off", None, &json!({}), now)?,
+    ])
+    .await?;
+    Ok(http::json(&json!({"totp": false}), 200))
+}
+
+fn wrong_code() -> AppError {
+    AppError::Unauthorized("That authentication code is not right; use the current one.".to_owned())
+}
+
+fn opened(ctx: &Ctx, sealed: &str) -> Result<Vec<u8>, AppError> {
+    let text = crate::secrets::open(&Config::from_env(&ctx.env), sealed)?;
+    totp::decode(&text).ok_or_else(|| AppError::internal("a stored TOTP secret is not base32"))
+}
+
+/// Checks an admin's two-factor code and spends its time step, so a code
+/// signs in once.
+pub(super) async fn check_code(
+    db: &D1Database,
+    ctx: &Ctx,
+    admin: (&str, &str, Option<i64>),
+    code: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    let (id, sealed, last_step) = admin;
+    let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+        return Err(AppError::TotpRequired(
+            "Enter the 6-digit code from your authenticator app.".to_owned(),
+        ));
+    };
+    let step = totp::verify(&opened(ctx, sealed)?, code, now, last_step).ok_or_else(wrong_code)?;
+    let spent = store::spend_step(db, id, step)?.run().await?;
+    if changes(&spent) != 1 {
+        return Err(wrong_code());
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! Secrets at rest (issue 13): signing and webhook secrets are sealed with
+//! `HOLDFAST_ENCRYPTION_KEY`; the local D1 file holds none in clear.
+
+use serde_json::json;
+
+use crate::helpers::{admin, python, stack, timed_signature};
+
+/// Which of `needles` appear in the local D1 files: in their raw bytes
+/// (`raw`), or in any cell of any table as SQLite reads them.
+fn found_in_d1(state: &str, raw: bool, needles: &[&str]) -> Vec<String> {
+    let script = r#"
+import glob, os, sqlite3, sys
+state, raw, needles = sys.argv[1], sys.argv[2] == 'raw', sys.argv[3:]
+files = glob.glob(os.path.join(state, '**', '*.sqlite'), recursive=True)
+assert files, 'no D1 file under ' + state
+text = ''
+for f in files:
+    if raw:
+        for p in (f, f + '-wal'):
+            if os.path.exists(p):
+                text += open(p, 'rb').read().decode('latin-1')
+    else:
+        con = sqlite3.connect('file:' + f + '?mode=ro', uri=True)
+        for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            for row in con.execute('SELECT * FROM "' + t + '"'):
+                text += ' '.join(str(c) for c in row) + '\n'
+print(','.join(n for n in needles if n in text))
+"#;
+    let mut args = vec![state, if raw { "raw" } else { "cells" }];
+    args.extend_from_slice(needles);
+    python(script, &args)
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn secrets_are_sealed_at_rest_and_one_command_reseals_the_old_ones() {
+    let s = stack();
+    let a = admin();
+    let created = a.send("POST", "/api/admin/apps", &json!({"name": "Sealed"}));
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["app"]["id"].as_str().expect("id").to_owned();
+    let signing = created.body["signing_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let saved = a.send(
+        "PUT",
+        &format!("/api/admin/apps/{id}/settings"),
+        &json!({"webhooks_allow_private": true}),
+    );
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let endpoint = a.send(
+        "POST",
+        &format!("/api/admin/apps/{id}/webhooks"),
+        &json!({"url": format!("{}/hooks/sealed", std::env::var("WEBHOOK_RECEIVER_URL").expect("receiver")), "event_types": []}),
+    );
+    assert_eq!(endpoint.status, 201, "{}", endpoint.body);
+    let whsec = endpoint.body["secret"].as_str().expect("whsec").to_owned();
+    assert!(
+        found_in_d1(&s.state, true, &[&signing, &whsec]).is_empty(),
+        "new secrets never reach the file in clear"
+    );
+    // Sealed, and still used: the app's signature checks out.
+    let sub = s.subscription();
+    let (t, hash) = timed_signature(&signing, &sub.id);
+    let pre = s.precancel(
+        &json!({"app_id": id, "subscription_id": sub.id, "auth_timestamp": t, "auth_hash": hash}),
+    );
+    assert_eq!(pre.status, 200, "{}", pre.body);
+
+    // The test apps were written by SQL in clear, as before sealing existed.
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let out = std::process::Command::new(format!("{root}/scripts/reseal"))
+        .arg(&s.url)
+        .output()
+        .expect("scripts/reseal runs");
+    let answer = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{answer} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(answer.contains("\"resealed\""), "{answer}");
+    assert!(
+        found_in_d1(&s.state, false, &[&s.signing_secret, &signing, &whsec]).is_empty(),
+        "no secret in any cell after the reseal"
+    );
+    let again = s.precancel(&s.signed("t_signed", &s.subscription().id));
+    assert_eq!(
+        again.status, 200,
+        "re-sealed secrets still sign: {}",
+        again.body
+    );
+}

@@ -1,0 +1,73 @@
+// Admins as a team, in Chromium: an owner invites an editor and a viewer by
+// one-time links; the editor joins once (the link then no longer works);
+// the viewer reads the dashboard and cannot reach or submit a settings form.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { ARTIFACTS, BASE, launch, signIn } from "./lib.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => browser && (await browser.close()));
+
+async function inviteLink(page, email, role) {
+  await page.goto(`${BASE}/admin/team`);
+  await page.getByRole("heading", { name: "Invite an admin" }).waitFor();
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption(role);
+  await page.getByRole("button", { name: "Create invitation link" }).click();
+  const box = page.getByTestId("invite-link");
+  await box.waitFor();
+  return (await box.locator("code").innerText()).trim();
+}
+
+async function join(link, password) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByRole("heading", { name: "Join Holdfast" }).waitFor();
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create my account" }).click();
+  return { context, page };
+}
+
+test("an invited editor joins once; a viewer reads the dashboard and reaches no settings form", async () => {
+  const owner = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await signIn(owner);
+  const stamp = Date.now();
+  const editorLink = await inviteLink(owner, `editor-${stamp}@team.test`, "editor");
+  const viewerLink = await inviteLink(owner, `viewer-${stamp}@team.test`, "viewer");
+  assert.match(editorLink, /\/admin\/invite#[0-9a-f]{64}$/);
+  await owner.screenshot({ path: `${ARTIFACTS}/team.png`, fullPage: true });
+
+  const editor = await join(editorLink, "an editor's long passphrase");
+  await editor.page.getByRole("heading", { name: "Apps" }).waitFor();
+  const nav = editor.page.getByRole("navigation", { name: "Settings" });
+  assert.equal(await nav.getByRole("link", { name: "Team" }).count(), 0, "editors manage no admins");
+  await editor.context.close();
+
+  const again = await join(editorLink, "somebody else's passphrase");
+  await again.page.getByText("This invitation was used already").waitFor();
+  assert.equal(await again.page.getByRole("heading", { name: "Join Holdfast" }).count(), 1, "still outside");
+  await again.context.close();
+
+  const viewer = await join(viewerLink, "a viewer's long passphrase");
+  const page = viewer.page;
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await page.getByTestId("kpi-saves").waitFor();
+  const links = await page.getByRole("navigation", { name: "Settings" }).getByRole("link").allInnerTexts();
+  assert.deepEqual(links.map((l) => l.trim()), ["Dashboard", "Account"], "a viewer's menu");
+  await page.goto(`${BASE}/admin/apps/demo`);
+  await page.getByText("Your role (viewer) reads the dashboard and sessions only").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Save" }).count(), 0, "no settings form");
+  assert.equal(await page.locator("form").count(), 0, "no form at all");
+  // Nor by hand: the server refuses the write whatever the page shows.
+  const me = await (await page.request.get(`${BASE}/api/admin/me`)).json();
+  assert.equal(me.role, "viewer");
+  const put = await page.request.put(`${BASE}/api/admin/apps/demo/settings`, {
+    headers: { "x-csrf-token": me.csrf_token }, data: { title: "Hijacked" },
+  });
+  assert.equal(put.status(), 403);
+  await page.screenshot({ path: `${ARTIFACTS}/team-viewer.png`, fullPage: true });
+  await viewer.context.close();
+  await owner.close();
+});
