@@ -111,6 +111,8 @@ const { url } = await pre.json();
 const stripeCalls = (await (await fetch(`${EMULATOR}/_config/requests?path_contains=${countSub}`)).json()).length;
 const token = url.split("/").pop();
 await fetch(`${BASE}/api/sessions/${token}/reason`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reason_id: "too_expensive" }) });
+// The edge accepts only an offer the page has shown.
+await fetch(`${BASE}/api/sessions/${token}/offers/save25/show`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
 const acceptResp = await fetch(`${BASE}/api/sessions/${token}/offers/save25/accept`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
 const acceptCounts = await counts(acceptResp);
 const writes = (await (await fetch(`${EMULATOR}/_config/requests?path_contains=${countSub}`)).json()).filter((r) => r.method !== "GET" && r.status === 200 && !r.replayed).length;
