@@ -61,7 +61,7 @@ pub async fn request(
         None => None,
     };
 
-    let url = destination(session);
+    let url = destination(session, config);
     let Some(plan) = plan(session, feedback, ask.comment) else {
         return record_only(db, session, ask, url, now).await;
     };
@@ -200,9 +200,9 @@ pub fn outcome(
 
 /// Where the cancel sends the customer, fixed at the decision: the
 /// pass-through URL (signed), else `cancel_confirmation_url`.
-fn destination(session: &sessions::Session) -> Option<String> {
+fn destination(session: &sessions::Session, config: &Config) -> Option<String> {
     match &session.settings.cancel.pass_through_url {
-        Some(template) => pass_through(session, template),
+        Some(template) => pass_through(session, config, template),
         None => session.cancel_confirmation_url.clone(),
     }
 }
@@ -210,15 +210,27 @@ fn destination(session: &sessions::Session) -> Option<String> {
 /// A pass-through URL filled from the session's verified fields (and the
 /// browser's that the admin trusts for URLs), signed with a key derived
 /// from the app's signing secret (see `holdfast_core::pass_through`).
-/// None when the URL is not on the app's return origins any more.
-pub fn pass_through(session: &sessions::Session, template: &str) -> Option<String> {
+/// None when the URL is not on the app's return origins any more, or the
+/// signing secret does not open: the decision itself never waits on it.
+pub fn pass_through(
+    session: &sessions::Session,
+    config: &Config,
+    template: &str,
+) -> Option<String> {
     let s = &session.settings;
     holdfast_core::return_url::check_template(template, &s.return_origins).ok()?;
+    let secret = match crate::secrets::open(config, &session.signing_secret) {
+        Ok(secret) => secret,
+        Err(e) => {
+            worker::console_error!("pass-through URL not signed: {e:?}");
+            return None;
+        }
+    };
     let fields = provenance::for_urls(&session.fields, &session.unverified, &s.trusted_url_fields);
     let url = holdfast_core::pass_through::signed(
         template,
         &fields,
-        &session.signing_secret,
+        &secret,
         &session.id,
         crate::random::now_secs(),
     );

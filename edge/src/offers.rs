@@ -297,7 +297,7 @@ async fn accept_in_stripe(
     };
     let work = Work::Offer(plan);
     let op_id = crate::random::id("op")?;
-    let url = destination(session, offer);
+    let url = destination(session, config, offer);
     let results = db
         .batched(vec![
             sessions::start_offer(db, &session.id, SessionStatus::OfferPending, (&offer.id, &placement(offer)?), url.as_deref(), now)?,
@@ -326,7 +326,7 @@ async fn record_only(
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     guard(session, offer, now).map_err(unavailable)?;
-    let url = destination(session, offer);
+    let url = destination(session, config, offer);
     let results = db
         .batched(vec![
             sessions::start_offer(db, &session.id, SessionStatus::OfferAccepted, (&offer.id, &placement(offer)?), url.as_deref(), now)?,
@@ -363,13 +363,13 @@ async fn current(
 
 /// Where accepting sends the customer, fixed at the decision: a redirect
 /// offer's or pass-through URL (signed), else `save_return_url`.
-fn destination(session: &sessions::Session, offer: &Offer) -> Option<String> {
+fn destination(session: &sessions::Session, config: &Config, offer: &Offer) -> Option<String> {
     let pass_through = match &offer.billing {
         Billing::Redirect { url } => Some(url.as_str()),
         _ => offer.pass_through_url.as_deref(),
     };
     match pass_through {
-        Some(template) => crate::cancel::pass_through(session, template),
+        Some(template) => crate::cancel::pass_through(session, config, template),
         None => session.save_return_url.clone(),
     }
 }

@@ -33,11 +33,9 @@ async fn load(ctx: &Ctx, now: i64) -> Result<(worker::D1Database, sessions::Sess
         return Err(not_found());
     }
     let db = config::db(&ctx.env)?;
-    let mut session = sessions::by_token_digest(&db, &signing::digest_hex(token))
+    let session = sessions::by_token_digest(&db, &signing::digest_hex(token))
         .await?
         .ok_or_else(not_found)?;
-    session.signing_secret =
-        crate::secrets::open(&Config::from_env(&ctx.env), &session.signing_secret)?;
     if now > session.expires_at {
         return Err(AppError::Gone(
             "This cancel link has expired. Go back to your account and click Cancel again."

@@ -100,7 +100,7 @@ pub struct Session {
     pub last_offer_at: Option<i64>,
     pub stripe_key_sealed: Option<String>,
     pub assignment: Option<Assignment>,
-    /// The app's signing secret, which signs pass-through URLs.
+    /// The app's signing secret as stored (sealed): it signs pass-through URLs.
     pub signing_secret: String,
 }
 
