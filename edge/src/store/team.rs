@@ -81,6 +81,23 @@ pub fn accept(
     ])
 }
 
+/// Whether an invitation can still be used (checked before the costly
+/// password hash; `accept` checks again where it counts).
+pub async fn usable(db: &D1Database, digest: &str, now: i64) -> Result<bool, AppError> {
+    #[derive(Deserialize)]
+    struct Found {
+        n: i64,
+    }
+    let found: Option<Found> = stmt(
+        db,
+        "SELECT COUNT(*) AS n FROM admin_invites WHERE token_digest = ?1 AND used_at IS NULL AND expires_at > ?2",
+        &[text(digest), int(now)],
+    )?
+    .first(None)
+    .await?;
+    Ok(found.is_some_and(|f| f.n > 0))
+}
+
 #[derive(Deserialize)]
 pub struct Invited {
     pub email: String,

@@ -81,9 +81,12 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
     }
     let db = config::db(&ctx.env)?;
     let now = crate::random::now_secs();
+    let digest = digest_hex(token);
+    if !store::usable(&db, &digest, now).await? {
+        return Err(gone());
+    }
     let id = crate::random::id("adm")?;
     let hash = crate::password::hash(&form.password).await?;
-    let digest = digest_hex(token);
     let results = db
         .batched(store::accept(&db, &digest, &id, &hash, now)?)
         .await?;
