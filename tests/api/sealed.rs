@@ -95,3 +95,94 @@ fn secrets_are_sealed_at_rest_and_one_command_reseals_the_old_ones() {
         again.body
     );
 }
+
+fn restart_edge() {
+    let restart =
+        std::env::var("HOLDFAST_RESTART_EDGE").expect("scripts/test sets HOLDFAST_RESTART_EDGE");
+    let out = std::process::Command::new(restart)
+        .output()
+        .expect("restart runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn reseal(url: &str) -> String {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let out = std::process::Command::new(format!("{root}/scripts/reseal"))
+        .arg(url)
+        .output()
+        .expect("scripts/reseal runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_key_rotation_keeps_old_values_readable_until_everything_is_resealed() {
+    let s = crate::helpers::stack_alone();
+    let env_file = format!("{}/dev.env", s.state);
+    let env = std::fs::read_to_string(&env_file).expect("dev.env");
+    let old_key = env
+        .lines()
+        .find_map(|l| l.strip_prefix("HOLDFAST_ENCRYPTION_KEY="))
+        .expect("an encryption key")
+        .to_owned();
+    let created = admin().send("POST", "/api/admin/apps", &json!({"name": "Key rotation"}));
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["app"]["id"].as_str().expect("id").to_owned();
+    let signing = created.body["signing_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let precancel = || {
+        let sub = s.subscription();
+        let (t, hash) = timed_signature(&signing, &sub.id);
+        s.precancel(&json!({"app_id": id, "subscription_id": sub.id, "auth_timestamp": t, "auth_hash": hash}))
+            .status
+    };
+    assert_eq!(precancel(), 200);
+
+    // A new key; the old one stays readable as the previous key.
+    let new_key =
+        holdfast_core::signing::digest_hex(&format!("rotation {}", crate::helpers::now()));
+    let rotated = env.replace(
+        &format!("HOLDFAST_ENCRYPTION_KEY={old_key}"),
+        &format!("HOLDFAST_ENCRYPTION_KEY={new_key}\nHOLDFAST_ENCRYPTION_KEY_PREVIOUS={old_key}"),
+    );
+    std::fs::write(&env_file, &rotated).expect("dev.env written");
+    restart_edge();
+    assert_eq!(
+        precancel(),
+        200,
+        "sealed under the previous key, still opens"
+    );
+    let answer = reseal(&s.url);
+    assert!(answer.contains("\"apps\""), "{answer}");
+    let kid =
+        holdfast_core::vault::key_id(&holdfast_core::vault::key_from_hex(&new_key).expect("key"));
+    let stored = s.sql(&format!(
+        "SELECT signing_secret FROM apps WHERE id = '{id}'"
+    ));
+    assert!(
+        stored[0]["signing_secret"]
+            .as_str()
+            .is_some_and(|v| v.starts_with(&format!("v2:{kid}:"))),
+        "{stored:?}"
+    );
+
+    // The previous key removed: everything opens with the new one alone.
+    std::fs::write(&env_file, env.replace(&old_key, &new_key)).expect("dev.env written");
+    restart_edge();
+    assert_eq!(precancel(), 200, "re-sealed under the new key");
+    assert_eq!(
+        s.precancel(&s.signed("t_signed", &s.subscription().id))
+            .status,
+        200
+    );
+}
