@@ -69,6 +69,8 @@ test("the settings screens have no accessibility violations", async () => {
     ["/admin/stripe", "Stripe"],
     ["/admin/operations", "Operations"],
     ["/admin/audit", "Audit log"],
+    ["/admin/team", "Team"],
+    ["/admin/account", "Your account"],
   ];
   for (const [path, heading] of screens) {
     await page.goto(`${BASE}${path}`);

@@ -70,7 +70,9 @@ pub fn TeamPage() -> impl IntoView {
                                         </td>
                                         <td>{if a.totp { "on" } else { "off" }}</td>
                                         <td><button class="danger" aria-label=format!("Remove {}", a.email) on:click=move |_| {
-                                            remove.dispatch(id2.clone());
+                                            if window().confirm_with_message("Remove this admin? Their sessions end at once.").unwrap_or(false) {
+                                                remove.dispatch(id2.clone());
+                                            }
                                         }>"Remove"</button></td>
                                     </tr>
                                 }
