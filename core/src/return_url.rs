@@ -150,6 +150,16 @@ mod tests {
         }
     }
 
+    /// Cargo.lock pins `idna_adapter` to 1.0 (no Unicode tables: 150 KB
+    /// gzip less in the Worker), so hosts are ASCII: an internationalised
+    /// domain is listed and sent in its punycode form.
+    #[test]
+    fn hosts_are_ascii_and_punycode_names_pass() {
+        let list = vec!["https://xn--bcher-kva.example".to_owned()];
+        assert_eq!(check("https://xn--bcher-kva.example/konto", &list), Ok(()));
+        assert!(check("https://bücher.example/konto", &list).is_err());
+    }
+
     #[test]
     fn a_template_must_write_its_origin_out() {
         let ok = "https://merchant.example/free?customer={{account.internal_id}}";
