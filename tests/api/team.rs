@@ -368,6 +368,11 @@ fn two_factor_sign_in_needs_a_fresh_code_once() {
         .expect("refused");
     assert_eq!(without.status, 401);
     assert_eq!(without.body["error"]["code"], "totp_required");
+    assert_eq!(
+        editor.send("POST", "/api/admin/me/totp", &json!({})).status,
+        409,
+        "no new secret while one is in use"
+    );
     // The confirming code was spent; the next step's code signs in, once.
     let next = holdfast_core::totp::code(&secret, now);
     let signed = sign_in(&editor.email, &password, Some(&next)).expect("with the code");

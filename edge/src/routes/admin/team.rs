@@ -195,6 +195,16 @@ pub async fn end_my_sessions(req: Request, ctx: Ctx) -> Result<Response, AppErro
 
 pub async fn start_totp(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, _) = signed_in(&req, &ctx, Need::SELF).await?;
+    // A new secret would replace the one in use without its code: a stolen
+    // session could then lock the admin out. Turning it off takes a code.
+    let on = store::totp(&db, &admin.id)
+        .await?
+        .is_some_and(|t| t.totp_secret.is_some());
+    if on {
+        return Err(AppError::Conflict(
+            "Two-factor sign-in is on: turn it off with a current code first.".to_owned(),
+        ));
+    }
     let secret = crate::random::bytes(20)?;
     let sealed = crate::secrets::seal(&Config::from_env(&ctx.env), &totp::encode(&secret))?;
     store::set_pending_totp(&db, &admin.id, Some(&sealed))?
