@@ -3,18 +3,10 @@
 
 use wasm_bindgen::JsValue;
 
-/// Minor units with the currency code, e.g. `11.25 USD`.
+/// Minor units with the currency code, e.g. `11.25 USD` or `1200 JPY`
+/// (see `holdfast_core::money` for each currency's decimals).
 pub fn money(minor: i64, currency: &str) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    format!(
-        "{sign}{}.{:02} {}",
-        abs / 100,
-        abs % 100,
-        currency.to_ascii_uppercase()
-    )
-    .trim_end()
-    .to_owned()
+    holdfast_core::money::format(minor, currency)
 }
 
 /// A unix time as a date in the customer's locale.

@@ -14,6 +14,7 @@ pub mod experiment;
 #[cfg(test)]
 mod fixtures;
 pub mod mapping;
+pub mod money;
 pub mod offer;
 pub mod pass_through;
 pub mod precancel;

@@ -127,11 +127,12 @@ fn subscription_card(
 ) -> Result<String, AppError> {
     let field = |k: &str| f.fields.get(k).map(String::as_str).unwrap_or("");
     let product = field("subscription.product.name");
-    let amount = field("subscription.plan.amount_decimal")
+    let price = field("subscription.plan.amount_decimal")
         .parse::<f64>()
-        .map(|a| a / 100.0)
-        .unwrap_or(0.0);
-    let currency = field("subscription.currency").to_uppercase();
+        .map(|minor| {
+            holdfast_core::money::format(minor.round() as i64, field("subscription.currency"))
+        })
+        .unwrap_or_default();
     let interval = field("subscription.plan.interval");
     let ends = f.current_period_end.map(date).unwrap_or_default();
     let (state, cancellable) = match (f.status.is_live(), f.cancel_at_period_end) {
@@ -159,11 +160,10 @@ fn subscription_card(
     };
     Ok(format!(
         r#"<section class="card" aria-label="Subscription"><h2 data-testid="product">{}</h2>
-<p>{:.2} {} per {}</p><p data-testid="subscription-state">{}</p><p><small>{} · {}</small></p>{cancel}</section>
+<p>{} per {}</p><p data-testid="subscription-state">{}</p><p><small>{} · {}</small></p>{cancel}</section>
 <script type="application/json" id="holdfast-data">{data}</script>"#,
         text(product),
-        amount,
-        text(&currency),
+        text(&price),
         text(interval),
         text(&state),
         text(email),

@@ -57,10 +57,8 @@ fn coupon_option(c: &Value) -> Option<CouponOption> {
     let off = match (c["percent_off"].as_f64(), c["amount_off"].as_i64()) {
         (Some(p), _) => format!("{p}% off"),
         (None, Some(a)) => format!(
-            "{}.{:02} {} off",
-            a / 100,
-            a % 100,
-            c["currency"].as_str().unwrap_or("").to_uppercase()
+            "{} off",
+            holdfast_core::money::format(a, c["currency"].as_str().unwrap_or(""))
         ),
         _ => "discount".to_owned(),
     };
@@ -110,12 +108,11 @@ fn price_option(p: &Value) -> Option<PriceOption> {
             .unwrap_or("one-off")
             .to_owned(),
     };
-    let currency = p["currency"].as_str().unwrap_or("").to_uppercase();
+    let currency = p["currency"].as_str().unwrap_or("");
     Some(PriceOption {
         label: format!(
-            "{product}: {}.{:02} {currency} / {interval}",
-            amount / 100,
-            amount % 100
+            "{product}: {} / {interval}",
+            holdfast_core::money::format(amount, currency)
         ),
         id,
     })
