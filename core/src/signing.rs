@@ -25,7 +25,7 @@ pub fn verify_auth_hash(secret: &str, subject: &str, candidate_hex: &str) -> boo
 }
 
 /// How long a signature that carries a timestamp stays good, either way
-/// of the edge's clock.
+/// of the edge's clock, unless the app sets its own (`signature_policy`).
 pub const MAX_SIGNATURE_AGE_SECS: i64 = 300;
 
 /// What a signature signs. With a timestamp it is `"{timestamp}.{subject}"`,
@@ -37,11 +37,6 @@ pub fn signed_message(subject: &str, timestamp: Option<i64>) -> String {
         Some(t) => format!("{t}.{subject}"),
         None => subject.to_owned(),
     }
-}
-
-/// A signature's timestamp is neither older nor further ahead than allowed.
-pub fn is_fresh(timestamp: i64, now: i64) -> bool {
-    is_within(timestamp, now, MAX_SIGNATURE_AGE_SECS)
 }
 
 /// `timestamp` is at most `tolerance` seconds from `now`, either way.
@@ -102,14 +97,29 @@ mod tests {
             "1700000000.sub_1"
         );
         assert_eq!(signed_message("sub_1", None), "sub_1");
-        assert!(is_fresh(1000, 1000 + MAX_SIGNATURE_AGE_SECS));
-        assert!(!is_fresh(1000, 1001 + MAX_SIGNATURE_AGE_SECS));
+        assert!(is_within(
+            1000,
+            1000 + MAX_SIGNATURE_AGE_SECS,
+            MAX_SIGNATURE_AGE_SECS
+        ));
+        assert!(!is_within(
+            1000,
+            1001 + MAX_SIGNATURE_AGE_SECS,
+            MAX_SIGNATURE_AGE_SECS
+        ));
         assert!(
-            is_fresh(1000 + MAX_SIGNATURE_AGE_SECS, 1000),
+            is_within(1000 + MAX_SIGNATURE_AGE_SECS, 1000, MAX_SIGNATURE_AGE_SECS),
             "a little clock skew is fine"
         );
-        assert!(!is_fresh(1001 + MAX_SIGNATURE_AGE_SECS, 1000));
-        assert!(!is_fresh(i64::MIN, i64::MAX), "no overflow");
+        assert!(!is_within(
+            1001 + MAX_SIGNATURE_AGE_SECS,
+            1000,
+            MAX_SIGNATURE_AGE_SECS
+        ));
+        assert!(
+            !is_within(i64::MIN, i64::MAX, MAX_SIGNATURE_AGE_SECS),
+            "no overflow"
+        );
     }
 
     proptest! {

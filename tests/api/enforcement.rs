@@ -263,9 +263,7 @@ fn return_urls_must_be_on_the_apps_list_and_carry_no_userinfo() {
     );
 
     let a = admin();
-    let created = a.send("POST", "/api/admin/apps", &json!({"name": "Closed"}));
-    assert_eq!(created.status, 201, "{}", created.body);
-    let id = created.body["app"]["id"].as_str().expect("id").to_owned();
+    let id = a.new_app("Closed").id;
     let settings = a.get(&format!("/api/admin/apps/{id}/settings"));
     assert_eq!(
         settings.body["return_origins"],
@@ -299,8 +297,7 @@ fn browser_fields_stay_marked_and_pass_through_urls_are_fixed_at_the_decision() 
             "billing": {"type": "discount", "coupon": "SAVE25"}, "pass_through_url": template}],
             "return_origins": ["https://merchant.example"], "trusted_url_fields": trusted})
     };
-    let created = a.send("POST", "/api/admin/apps", &json!({"name": "Untrusted"}));
-    let id = created.body["app"]["id"].as_str().expect("id").to_owned();
+    let id = a.new_app("Untrusted").id;
     let r = a.send(
         "PUT",
         &format!("/api/admin/apps/{id}/settings"),

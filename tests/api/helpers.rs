@@ -340,6 +340,18 @@ impl Stack {
         )
     }
 
+    /// Restarts wrangler dev on the same port and D1 state, with the
+    /// environment in `dev.env` as it is now. Hold the stack alone.
+    pub fn restart_edge(&self) {
+        let restart = var("HOLDFAST_RESTART_EDGE");
+        let out = Command::new(restart).output().expect("restart runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// A session API call, with the answer's `Retry-After` in seconds.
     pub fn api_with_headers(
         &self,
@@ -555,15 +567,15 @@ pub struct TestApp {
 }
 
 impl AdminClient {
-    /// Creates an app and saves `settings` for it.
-    pub fn app_with(&self, name: &str, settings: &Value) -> TestApp {
+    /// Creates an app with the default settings.
+    pub fn new_app(&self, name: &str) -> TestApp {
         let created = self.send(
             "POST",
             "/api/admin/apps",
             &serde_json::json!({"name": name}),
         );
         assert_eq!(created.status, 201, "{}", created.body);
-        let app = TestApp {
+        TestApp {
             id: created.body["app"]["id"]
                 .as_str()
                 .expect("app id")
@@ -572,7 +584,12 @@ impl AdminClient {
                 .as_str()
                 .expect("signing secret")
                 .to_owned(),
-        };
+        }
+    }
+
+    /// Creates an app and saves `settings` for it.
+    pub fn app_with(&self, name: &str, settings: &Value) -> TestApp {
+        let app = self.new_app(name);
         let saved = self.send(
             "PUT",
             &format!("/api/admin/apps/{}/settings", app.id),

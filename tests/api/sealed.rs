@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{admin, python, stack, timed_signature};
+use crate::helpers::{admin, python, stack, timed_signature, TestApp};
 
 /// Which of `needles` appear in the local D1 files: in their raw bytes
 /// (`raw`), or in any cell of any table as SQLite reads them.
@@ -39,19 +39,10 @@ print(','.join(n for n in needles if n in text))
 fn secrets_are_sealed_at_rest_and_one_command_reseals_the_old_ones() {
     let s = stack();
     let a = admin();
-    let created = a.send("POST", "/api/admin/apps", &json!({"name": "Sealed"}));
-    assert_eq!(created.status, 201, "{}", created.body);
-    let id = created.body["app"]["id"].as_str().expect("id").to_owned();
-    let signing = created.body["signing_secret"]
-        .as_str()
-        .expect("secret")
-        .to_owned();
-    let saved = a.send(
-        "PUT",
-        &format!("/api/admin/apps/{id}/settings"),
-        &json!({"webhooks_allow_private": true}),
-    );
-    assert_eq!(saved.status, 200, "{}", saved.body);
+    let TestApp {
+        id,
+        signing_secret: signing,
+    } = a.app_with("Sealed", &json!({"webhooks_allow_private": true}));
     let endpoint = a.send(
         "POST",
         &format!("/api/admin/apps/{id}/webhooks"),
@@ -72,17 +63,7 @@ fn secrets_are_sealed_at_rest_and_one_command_reseals_the_old_ones() {
     assert_eq!(pre.status, 200, "{}", pre.body);
 
     // The test apps were written by SQL in clear, as before sealing existed.
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let out = std::process::Command::new(format!("{root}/scripts/reseal"))
-        .arg(&s.url)
-        .output()
-        .expect("scripts/reseal runs");
-    let answer = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{answer} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let answer = reseal(&s.url);
     assert!(answer.contains("\"resealed\""), "{answer}");
     assert!(
         found_in_d1(&s.state, false, &[&s.signing_secret, &signing, &whsec]).is_empty(),
@@ -93,19 +74,6 @@ fn secrets_are_sealed_at_rest_and_one_command_reseals_the_old_ones() {
         again.status, 200,
         "re-sealed secrets still sign: {}",
         again.body
-    );
-}
-
-fn restart_edge() {
-    let restart =
-        std::env::var("HOLDFAST_RESTART_EDGE").expect("scripts/test sets HOLDFAST_RESTART_EDGE");
-    let out = std::process::Command::new(restart)
-        .output()
-        .expect("restart runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 
@@ -133,13 +101,10 @@ fn a_key_rotation_keeps_old_values_readable_until_everything_is_resealed() {
         .find_map(|l| l.strip_prefix("HOLDFAST_ENCRYPTION_KEY="))
         .expect("an encryption key")
         .to_owned();
-    let created = admin().send("POST", "/api/admin/apps", &json!({"name": "Key rotation"}));
-    assert_eq!(created.status, 201, "{}", created.body);
-    let id = created.body["app"]["id"].as_str().expect("id").to_owned();
-    let signing = created.body["signing_secret"]
-        .as_str()
-        .expect("secret")
-        .to_owned();
+    let TestApp {
+        id,
+        signing_secret: signing,
+    } = admin().new_app("Key rotation");
     let precancel = || {
         let sub = s.subscription();
         let (t, hash) = timed_signature(&signing, &sub.id);
@@ -156,7 +121,7 @@ fn a_key_rotation_keeps_old_values_readable_until_everything_is_resealed() {
         &format!("HOLDFAST_ENCRYPTION_KEY={new_key}\nHOLDFAST_ENCRYPTION_KEY_PREVIOUS={old_key}"),
     );
     std::fs::write(&env_file, &rotated).expect("dev.env written");
-    restart_edge();
+    s.restart_edge();
     assert_eq!(
         precancel(),
         200,
@@ -178,7 +143,7 @@ fn a_key_rotation_keeps_old_values_readable_until_everything_is_resealed() {
 
     // The previous key removed: everything opens with the new one alone.
     std::fs::write(&env_file, env.replace(&old_key, &new_key)).expect("dev.env written");
-    restart_edge();
+    s.restart_edge();
     assert_eq!(precancel(), 200, "re-sealed under the new key");
     assert_eq!(
         s.precancel(&s.signed("t_signed", &s.subscription().id))

@@ -343,16 +343,7 @@ fn a_pending_event_survives_a_restart_of_the_edge() {
     wait_for(&name, 1);
     assert_eq!(deliveries(a, &endpoint)[0]["status"], "pending");
 
-    let restart =
-        std::env::var("HOLDFAST_RESTART_EDGE").expect("scripts/test sets HOLDFAST_RESTART_EDGE");
-    let out = std::process::Command::new(restart)
-        .output()
-        .expect("restart runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    s.restart_edge();
 
     s.run_cron_at(now() + 3600);
     let got = wait_for(&name, 2);

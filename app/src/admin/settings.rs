@@ -61,6 +61,35 @@ impl Form {
         }
     }
 
+    /// A comma-separated list bound to one list of the settings, with the
+    /// server's errors for the list and for each of its entries.
+    pub fn list(
+        &self,
+        label: &'static str,
+        placeholder: &'static str,
+        field: &'static str,
+        get: fn(&AppSettings) -> &Vec<String>,
+        set: fn(&mut AppSettings, Vec<String>),
+    ) -> impl IntoView {
+        let (s, issues) = (self.s, self.issues);
+        let parse = |text: String| -> Vec<String> {
+            text.split(',')
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect()
+        };
+        view! {
+            <label>
+                {label}
+                <input type="text" placeholder=placeholder data-testid=field.replace('_', "-")
+                    prop:value=move || s.with(|v| get(v).join(", "))
+                    on:change=move |ev| s.update(|v| set(v, parse(event_target_value(&ev))))/>
+            </label>
+            <FieldError issues=issues field=field/>
+            {move || (0..s.with(|v| get(v).len())).map(|i| view! { <FieldError issues=issues field=format!("{field}.{i}")/> }).collect_view()}
+        }
+    }
+
     pub fn check(
         &self,
         label: &'static str,
@@ -163,29 +192,9 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             <FieldError issues=form.issues field="cancel.pass_through_url"/>
 
             {form.check("Development: webhooks may use http and private addresses (only where the Worker allows it)", |v| v.webhooks_allow_private, |v, x| v.webhooks_allow_private = x)}
-            <label>
-                "Sites that may show the cancel page in a frame (https origins, comma-separated; none by default)"
-                <input type="text" placeholder="https://www.example.com"
-                    prop:value=move || s.with(|v| v.embed_origins.join(", "))
-                    on:change=move |ev| s.update(|v| v.embed_origins = event_target_value(&ev).split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())/>
-            </label>
-            <FieldError issues=form.issues field="embed_origins"/>
-            <FieldError issues=form.issues field="embed_origins.0"/>
-            <label>
-                "Return origins: sites customers may be sent back to (save_return_url, cancel_confirmation_url, redirect offers, pass-through URLs; comma-separated; none for a new app)"
-                <input type="text" placeholder="https://www.example.com" data-testid="return-origins"
-                    prop:value=move || s.with(|v| v.return_origins.join(", "))
-                    on:change=move |ev| s.update(|v| v.return_origins = event_target_value(&ev).split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())/>
-            </label>
-            <FieldError issues=form.issues field="return_origins"/>
-            {move || (0..s.with(|v| v.return_origins.len())).map(|i| view! { <FieldError issues=form.issues field=format!("return_origins.{i}")/> }).collect_view()}
-            <label>
-                "Trusted for URLs: fields from the customer's browser that pass-through URLs may use (comma-separated). The browser can send any value, and Holdfast signs the URL it fills, so tick a field only if your server checks it again."
-                <input type="text" placeholder="account.internal_id" data-testid="trusted-url-fields"
-                    prop:value=move || s.with(|v| v.trusted_url_fields.join(", "))
-                    on:change=move |ev| s.update(|v| v.trusted_url_fields = event_target_value(&ev).split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())/>
-            </label>
-            <FieldError issues=form.issues field="trusted_url_fields"/>
+            {form.list("Sites that may show the cancel page in a frame (https origins, comma-separated; none by default)", "https://www.example.com", "embed_origins", |v| &v.embed_origins, |v, x| v.embed_origins = x)}
+            {form.list("Return origins: sites customers may be sent back to (save_return_url, cancel_confirmation_url, redirect offers, pass-through URLs; comma-separated; none for a new app)", "https://www.example.com", "return_origins", |v| &v.return_origins, |v, x| v.return_origins = x)}
+            {form.list("Trusted for URLs: fields from the customer's browser that pass-through URLs may use (comma-separated). The browser can send any value, and Holdfast signs the URL it fills, so tick a field only if your server checks it again.", "account.internal_id", "trusted_url_fields", |v| &v.trusted_url_fields, |v, x| v.trusted_url_fields = x)}
             {form.check("Show the reasons in a random order (\"other\" stays last)", |v| v.randomize_reasons, |v, x| v.randomize_reasons = x)}
             <reasons::Reasons form=form/>
             <offers::Offers form=form/>

@@ -101,13 +101,14 @@ pub async fn usable(db: &D1Database, digest: &str, now: i64) -> Result<bool, App
 #[derive(Deserialize)]
 pub struct Invited {
     pub email: String,
+    pub role: String,
 }
 
 /// Who an accepted invitation made.
 pub async fn invited(db: &D1Database, digest: &str) -> Result<Option<Invited>, AppError> {
     Ok(stmt(
         db,
-        "SELECT email FROM admin_invites WHERE token_digest = ?1",
+        "SELECT email, role FROM admin_invites WHERE token_digest = ?1",
         &[text(digest)],
     )?
     .first(None)
@@ -214,6 +215,11 @@ pub async fn totp(db: &D1Database, id: &str) -> Result<Option<Totp>, AppError> {
     )?
     .first(None)
     .await?)
+}
+
+/// Whether two-factor sign-in is on for the admin.
+pub async fn totp_on(db: &D1Database, id: &str) -> Result<bool, AppError> {
+    Ok(totp(db, id).await?.is_some_and(|t| t.totp_secret.is_some()))
 }
 
 /// Turns two-factor sign-in on with the pending secret.

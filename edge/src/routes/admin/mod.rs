@@ -196,9 +196,7 @@ pub(super) async fn signed_in_response(
 ) -> Result<Response, AppError> {
     let (admin_id, email, role) = who;
     let (token, csrf) = admin::start(db, req, admin_id, now).await?;
-    let totp = crate::store::team::totp(db, admin_id)
-        .await?
-        .is_some_and(|t| t.totp_secret.is_some());
+    let totp = crate::store::team::totp_on(db, admin_id).await?;
     let mut resp = http::json(
         &Me {
             email: email.to_owned(),
@@ -228,9 +226,7 @@ pub async fn logout(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 pub async fn me(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, _) = signed_in(&req, &ctx, Need::LOOK).await?;
-    let totp = crate::store::team::totp(&db, &admin.id)
-        .await?
-        .is_some_and(|t| t.totp_secret.is_some());
+    let totp = crate::store::team::totp_on(&db, &admin.id).await?;
     Ok(http::json(
         &Me {
             email: admin.email,

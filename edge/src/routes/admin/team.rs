@@ -93,7 +93,8 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
     if results.get(1).map(changes) != Some(1) {
         return Err(gone());
     }
-    let email = store::invited(&db, &digest).await?.ok_or_else(gone)?.email;
+    let invited = store::invited(&db, &digest).await?.ok_or_else(gone)?;
+    let (email, role) = (invited.email, Role::parse(&invited.role));
     audit(
         &db,
         &email,
@@ -104,11 +105,6 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
     )?
     .run()
     .await?;
-    let role = store::admins(&db)
-        .await?
-        .into_iter()
-        .find(|a| a.id == id)
-        .map_or(Role::Viewer, |a| a.role);
     super::signed_in_response(&db, &req, (&id, &email, role), now).await
 }
 
@@ -197,10 +193,7 @@ pub async fn start_totp(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, _) = signed_in(&req, &ctx, Need::SELF).await?;
     // A new secret would replace the one in use without its code: a stolen
     // session could then lock the admin out. Turning it off takes a code.
-    let on = store::totp(&db, &admin.id)
-        .await?
-        .is_some_and(|t| t.totp_secret.is_some());
-    if on {
+    if store::totp_on(&db, &admin.id).await? {
         return Err(AppError::Conflict(
             "Two-factor sign-in is on: turn it off with a current code first.".to_owned(),
         ));

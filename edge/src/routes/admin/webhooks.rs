@@ -202,16 +202,16 @@ pub async fn send_test(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         now,
     )?);
     db.batched(batch).await?;
-    crate::webhooks::deliver_due(
-        &db,
-        None,
-        crate::webhooks::PER_RUN,
-        &crate::config::Config::from_env(&ctx.env),
-    )
-    .await?;
+    deliver_now(&db, &ctx).await?;
     let log = store::log(&db, &id, 100).await?;
     let sent = log.into_iter().find(|d| d.message_id == message_id);
     Ok(http::json(&sent, 200))
+}
+
+/// Sends what is due now, as the request that queued it waits for it.
+async fn deliver_now(db: &D1Database, ctx: &Ctx) -> Result<u32, AppError> {
+    let config = crate::config::Config::from_env(&ctx.env);
+    crate::webhooks::deliver_due(db, None, crate::webhooks::PER_RUN, &config).await
 }
 
 /// Sends a delivery again (same webhook-id), now.
@@ -245,12 +245,6 @@ pub async fn replay(req: Request, ctx: Ctx) -> Result<Response, AppError> {
             "No delivery {delivery} for this endpoint"
         )));
     }
-    crate::webhooks::deliver_due(
-        &db,
-        None,
-        crate::webhooks::PER_RUN,
-        &crate::config::Config::from_env(&ctx.env),
-    )
-    .await?;
+    deliver_now(&db, &ctx).await?;
     Ok(http::json(&store::delivery(&db, delivery).await?, 200))
 }
