@@ -11,8 +11,11 @@ pub mod client_key;
 pub mod dashboard;
 pub mod experience;
 pub mod experiment;
+pub mod i18n;
 #[cfg(test)]
 mod fixtures;
+pub mod jurisdiction;
+pub mod locale;
 pub mod mapping;
 pub mod money;
 pub mod offer;
