@@ -1,10 +1,10 @@
 //! Typed client of the session API; every call returns `Result<T, Error>`.
 
-use holdfast_core::api::{
-    ApiError, CancelRequest, ChooseReasonRequest, OfferPreview, OutcomeResponse, SessionView,
-};
+use holdfast_core::api::{ApiError, CancelRequest, ChooseReasonRequest, OfferPreview};
+use holdfast_core::i18n::{Key, Text};
+use holdfast_core::session::SessionStatus;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
@@ -18,7 +18,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// What to tell the customer.
+    /// What to tell the admin.
     pub fn message(&self) -> String {
         match self {
             Self::Network => {
@@ -27,6 +27,24 @@ impl Error {
             Self::Api { error, .. } => error.error.message.clone(),
         }
     }
+
+    /// What to tell the customer, in the page's language.
+    pub fn message_in(&self, text: &Text) -> String {
+        match self {
+            Self::Network => text.get(Key::NetworkError).to_owned(),
+            Self::Api { error, .. } => error.error.message.clone(),
+        }
+    }
+}
+
+/// What the page reads of a decision (`OutcomeResponse`): a cancel's
+/// confirmation is then shown by the edge's own page, so the receipt's
+/// types stay out of the customer's download.
+#[derive(Clone, Deserialize)]
+pub struct Outcome {
+    pub status: SessionStatus,
+    #[serde(default)]
+    pub redirect_url: Option<String>,
 }
 
 /// The `{}` body of the actions that take none.
@@ -94,10 +112,6 @@ async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<
     call("POST", url, Some(body)).await
 }
 
-pub async fn session(token: String) -> Result<SessionView, Error> {
-    call("GET", &base(&token), None).await
-}
-
 pub async fn choose_reason(
     token: String,
     req: ChooseReasonRequest,
@@ -105,11 +119,11 @@ pub async fn choose_reason(
     post(&format!("{}/reason", base(&token)), &req).await
 }
 
-pub async fn cancel(token: String, req: CancelRequest) -> Result<OutcomeResponse, Error> {
+pub async fn cancel(token: String, req: CancelRequest) -> Result<Outcome, Error> {
     post(&format!("{}/cancel", base(&token)), &req).await
 }
 
-pub async fn deflect(token: String) -> Result<OutcomeResponse, Error> {
+pub async fn deflect(token: String) -> Result<Outcome, Error> {
     post(&format!("{}/deflect", base(&token)), &Empty {}).await
 }
 
@@ -121,7 +135,7 @@ pub async fn show_offer(token: String, offer_id: String) -> Result<OfferPreview,
     .await
 }
 
-pub async fn accept_offer(token: String, offer_id: String) -> Result<OutcomeResponse, Error> {
+pub async fn accept_offer(token: String, offer_id: String) -> Result<Outcome, Error> {
     post(
         &format!("{}/offers/{offer_id}/accept", base(&token)),
         &Empty {},

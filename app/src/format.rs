@@ -9,7 +9,7 @@ pub fn money(minor: i64, currency: &str) -> String {
     holdfast_core::money::format(minor, currency)
 }
 
-/// A unix time as a date in the customer's locale.
+/// A unix time as a date in the reader's locale.
 pub fn date(secs: i64) -> String {
     let d = js_sys::Date::new(&JsValue::from_f64(secs as f64 * 1000.0));
     d.to_locale_date_string("default", &JsValue::UNDEFINED)

@@ -262,6 +262,23 @@ fn check_destinations(s: &AppSettings, out: &mut Vec<FieldIssue>) {
     }
 }
 
+fn check_jurisdiction(s: &AppSettings, out: &mut Vec<FieldIssue>) {
+    for (i, r) in s.jurisdiction_rules.iter().enumerate() {
+        if let Err(why) = crate::jurisdiction::check_region(&r.region) {
+            out.push(issue(format!("jurisdiction_rules.{i}.region"), why));
+        }
+    }
+    if s.jurisdiction_rules.len() > 100 {
+        out.push(issue("jurisdiction_rules", "List at most 100 rules."));
+    }
+    if let Some(from) = &s.email_from {
+        if let Err(mut e) = check_email(from) {
+            e.field = "email_from".to_owned();
+            out.push(e);
+        }
+    }
+}
+
 pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
     let mut out = Vec::new();
     for (name, v, max) in [
@@ -332,12 +349,20 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
             "Allow 1 to 100000 precancels a minute.",
         ));
     }
-    if s.max_offer_screens > 3 {
+    let clicks = crate::jurisdiction::clicks_to_cancel(s.max_offer_screens);
+    if clicks > crate::jurisdiction::MAX_CLICKS {
         out.push(issue(
             "max_offer_screens",
-            "Show at most 3 offer screens; easy-cancel laws favour 1.",
+            format!(
+                "With {} offer screens a cancel takes {clicks} clicks from opening the page; easy-cancel laws allow at most {}. Show at most {} offer screens.",
+                s.max_offer_screens,
+                crate::jurisdiction::MAX_CLICKS,
+                crate::jurisdiction::MAX_CLICKS - 1
+            ),
         ));
     }
+    check_jurisdiction(s, &mut out);
+    crate::translation::check(s, &mut out);
     if !(1..=365).contains(&s.attribution_window_days) {
         out.push(issue(
             "attribution_window_days",

@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Text;
+use crate::jurisdiction::Mode;
+use crate::receipt::{CancelKind, Receipt};
 use crate::session::SessionStatus;
 
 /// The error body of every JSON API route except `/precancel`, whose
@@ -97,6 +100,14 @@ pub struct SessionView {
     /// `#rrggbb`
     #[serde(default)]
     pub accent_color: String,
+    /// The page's language as a BCP 47 tag (`de`, `pt-BR`); `text` holds
+    /// its built-in strings.
+    #[serde(default)]
+    pub locale: String,
+    #[serde(default)]
+    pub text: Text,
+    #[serde(default)]
+    pub mode: Mode,
 }
 
 /// An offer as the cancel page shows it.
@@ -137,6 +148,10 @@ pub struct OfferPreview {
     /// When a pause or free extension ends (unix seconds).
     #[serde(default)]
     pub resumes_at: Option<i64>,
+    /// What accepting means, in sentences in the page's language, with
+    /// money and dates as the customer's locale writes them.
+    #[serde(default)]
+    pub facts: Vec<String>,
 }
 
 /// `POST /api/sessions/{token}/reason`
@@ -155,6 +170,17 @@ pub struct CancelRequest {
     pub reason_id: Option<String>,
     #[serde(default)]
     pub comment: Option<String>,
+    #[serde(default)]
+    pub kind: CancelKind,
+    /// Required for an extraordinary cancellation.
+    #[serde(default)]
+    pub extraordinary_reason: Option<String>,
+    /// Where the confirmation goes, when not the address on file.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The browser's IANA time zone, for the e-mail's dates.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// Answer of `cancel` and `deflect`: the new state and where to go next.
@@ -167,4 +193,7 @@ pub struct OutcomeResponse {
     pub redirect_url: Option<String>,
     #[serde(default)]
     pub cancel_effective_at: Option<i64>,
+    /// The confirmation, for a cancel.
+    #[serde(default)]
+    pub receipt: Option<Receipt>,
 }

@@ -23,6 +23,9 @@ pub struct Filter {
     /// `experience/variant`
     pub variant: Option<String>,
     pub attribution: Option<String>,
+    /// ISO country code.
+    pub country: Option<String>,
+    pub mode: Option<crate::jurisdiction::Mode>,
     /// Part of a session, subscription or customer id.
     pub q: Option<String>,
     /// Repeats too, not only the sessions that count.
@@ -59,6 +62,8 @@ impl Filter {
             && is(&self.audience, r.audience_id.as_ref())
             && is(&self.variant, variant.as_ref())
             && is(&self.attribution, r.attribution.as_ref())
+            && is(&self.country, r.country.as_ref())
+            && self.mode.is_none_or(|m| r.mode == m)
             && found
     }
 }
@@ -110,6 +115,12 @@ pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<Fi
             "variant" => filter.variant = text(v),
             "attribution" => filter.attribution = text(v),
             "q" => filter.q = text(v.trim()),
+            "country" => filter.country = text(&v.to_ascii_uppercase()),
+            "mode" if v.is_empty() => {}
+            "mode" => match serde_json::from_value(Value::String(v.clone())) {
+                Ok(m) => filter.mode = Some(m),
+                Err(_) => bad(k, "must be direct, click_to_cancel or standard"),
+            },
             "repeats" => filter.repeats = v == "true" || v == "1",
             "offset" => match v.parse() {
                 Ok(n) => offset = n,
@@ -197,7 +208,7 @@ pub struct RevenueCard {
     pub watching: i64,
 }
 
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 20] = [
     "session_id",
     "created_at",
     "subscription_id",
@@ -216,6 +227,8 @@ pub const CSV_HEADER: [&str; 18] = [
     "currency",
     "mrr",
     "offer_cost",
+    "country",
+    "mode",
 ];
 
 /// A session as a CSV row. Cells a spreadsheet would run as a formula are
@@ -247,6 +260,8 @@ pub fn csv_row(s: &ListedSession) -> Vec<String> {
         opt(&r.currency),
         num(r.mrr),
         num(r.offer_cost),
+        opt(&r.country),
+        r.mode.as_str().to_owned(),
     ]
     .into_iter()
     .map(defuse)

@@ -3,6 +3,7 @@
 //! Stored per app as JSON; every field has a default so an app created with
 //! `{}` shows a complete, sensible page.
 
+use crate::translation::{pick, Translation};
 use serde::{Deserialize, Serialize};
 
 use crate::api::{OfferView, ReasonView, SessionView};
@@ -77,6 +78,18 @@ pub struct AppSettings {
     /// Browser-supplied fields (see `provenance`) the admin lets fill
     /// pass-through URLs, knowing a customer can set them to anything.
     pub trusted_url_fields: Vec<String>,
+    /// The page's language when neither the merchant nor the browser names
+    /// a built-in one.
+    pub default_locale: crate::locale::Locale,
+    /// From the customer's country (or US state) to a compliance mode.
+    pub jurisdiction_rules: Vec<crate::jurisdiction::Rule>,
+    /// The sender of confirmation e-mails (an address on a domain set up in
+    /// Cloudflare Email Service); None: no e-mail, the merchant sends its
+    /// own from the `cancel.requested` webhook.
+    pub email_from: Option<String>,
+    /// The texts above in other languages, by locale.
+    pub translations:
+        std::collections::BTreeMap<crate::locale::Locale, crate::translation::Translation>,
 }
 
 /// Which reason an offer's placement is judged against.
@@ -201,6 +214,10 @@ impl Default for AppSettings {
             precancel_per_minute: 600,
             return_origins: Vec::new(),
             trusted_url_fields: Vec::new(),
+            default_locale: crate::locale::Locale::En,
+            jurisdiction_rules: crate::jurisdiction::default_rules(),
+            email_from: None,
+            translations: Default::default(),
         }
     }
 }
@@ -296,6 +313,8 @@ pub struct ViewInput<'a> {
     pub assignment: Option<&'a Assignment>,
     /// Seeds the per-session order of randomised reasons.
     pub session_id: &'a str,
+    pub locale: crate::locale::Locale,
+    pub mode: crate::jurisdiction::Mode,
 }
 
 /// The reasons in the order this session shows them.
@@ -314,36 +333,56 @@ fn ordered_reasons<'a>(s: &'a AppSettings, session_id: &str) -> Vec<&'a Reason> 
     reasons
 }
 
-pub fn offer_view(offer: &Offer, fields: &Fields) -> OfferView {
+/// An offer as the page shows it, in the translation's words where it has
+/// them.
+pub fn offer_view(offer: &Offer, fields: &Fields, tr: Option<&Translation>) -> OfferView {
+    let own = tr.and_then(|t| t.offers.get(&offer.id));
     OfferView {
         id: offer.id.clone(),
         kind: offer.billing.kind().to_owned(),
-        title: render(&offer.title, fields),
-        body: render(&offer.body, fields),
-        accept_label: render(&offer.accept_label, fields),
+        title: render(pick(own.map(|o| &o.title), &offer.title), fields),
+        body: render(pick(own.map(|o| &o.body), &offer.body), fields),
+        accept_label: render(
+            pick(own.map(|o| &o.accept_label), &offer.accept_label),
+            fields,
+        ),
         reasons: offer.reasons.clone(),
     }
 }
 
 pub fn session_view(input: ViewInput<'_>) -> SessionView {
     let s = input.settings;
+    // A variant's copy is an experiment in the default language; the
+    // translation covers the app's own copy.
+    let tr = s.translations.get(&input.locale);
     let variant = input.assignment.and_then(|a| s.variant(a));
-    let title = variant.and_then(|v| v.title.as_ref()).unwrap_or(&s.title);
+    let title = variant
+        .and_then(|v| v.title.as_deref())
+        .unwrap_or_else(|| pick(tr.map(|t| &t.title), &s.title));
     let message = variant
-        .and_then(|v| v.message.as_ref())
-        .unwrap_or(&s.message);
+        .and_then(|v| v.message.as_deref())
+        .unwrap_or_else(|| pick(tr.map(|t| &t.message), &s.message));
     SessionView {
         status: input.status,
         brand: render(&s.brand, input.fields),
         title: render(title, input.fields),
         message: render(message, input.fields),
-        survey_prompt: render(&s.survey_prompt, input.fields),
+        survey_prompt: render(
+            pick(tr.map(|t| &t.survey_prompt), &s.survey_prompt),
+            input.fields,
+        ),
         reasons: ordered_reasons(s, input.session_id)
             .into_iter()
-            .map(|r| ReasonView {
-                id: r.id.clone(),
-                label: render(&r.label, input.fields),
-                follow_up: r.follow_up.clone(),
+            .map(|r| {
+                let own = tr.and_then(|t| t.reasons.get(&r.id));
+                ReasonView {
+                    id: r.id.clone(),
+                    label: render(pick(own.map(|x| &x.label), &r.label), input.fields),
+                    follow_up: r
+                        .follow_up
+                        .as_deref()
+                        .map(|f| pick(own.map(|x| &x.follow_up), f).to_owned()),
+                }
             })
             .collect(),
         chosen_reason: input.chosen_reason,
@@ -353,11 +392,14 @@ pub fn session_view(input: ViewInput<'_>) -> SessionView {
         offers: input
             .offers
             .iter()
-            .map(|o| offer_view(o, input.fields))
+            .map(|o| offer_view(o, input.fields, tr))
             .collect(),
         offer_screens_left: input.offer_screens_left,
         logo_url: s.branding.logo_url.clone(),
         accent_color: s.branding.accent_color.clone(),
+        text: crate::i18n::Text::of(input.locale),
+        locale: input.locale.tag().to_owned(),
+        mode: input.mode,
     }
 }
 
@@ -396,7 +438,10 @@ mod tests {
             offer_screens_left: 1,
             assignment: Some(&b),
             session_id: "ses_1",
+            locale: crate::locale::Locale::De,
+            mode: crate::jurisdiction::Mode::Direct,
         });
+        assert_eq!(v.text.get(crate::i18n::Key::DirectButton), "Jetzt kündigen");
         assert_eq!(v.title, "Variant B");
         assert!(s.offer_allowed(Some(&b), "o2") && !s.offer_allowed(Some(&b), "o1"));
         let hold = Assignment {
@@ -504,6 +549,8 @@ mod tests {
             offer_screens_left: 1,
             assignment: None,
             session_id: "ses_1",
+            locale: crate::locale::Locale::En,
+            mode: crate::jurisdiction::Mode::Standard,
         });
         assert_eq!(v.title, "Before you go, there");
         assert!(

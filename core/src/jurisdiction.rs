@@ -43,6 +43,17 @@ impl Mode {
     }
 }
 
+/// The most clicks a flow may take from opening the page to a confirmed
+/// cancel.
+pub const MAX_CLICKS: u32 = 3;
+
+/// Clicks from opening the page to a confirmed cancel in the standard flow:
+/// the cancel button, then "No thanks, cancel" on each offer screen (the
+/// survey is optional, so answering it is not counted).
+pub fn clicks_to_cancel(offer_screens: u32) -> u32 {
+    1 + offer_screens
+}
+
 /// EU and EEA member states, plus Switzerland and the United Kingdom:
 /// `direct` by default.
 pub const DIRECT_COUNTRIES: [&str; 32] = [

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A built-in locale. Serialized as its BCP 47 tag (`de`, `pt-BR`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub enum Locale {
     #[default]
     #[serde(rename = "en")]
@@ -97,11 +99,7 @@ impl Locale {
     /// The built-in locale for a BCP 47 tag, by its language (`de-AT` is
     /// `de`; any Portuguese is `pt-BR`); None for a language not built in.
     pub fn parse(tag: &str) -> Option<Self> {
-        let lang = tag
-            .trim()
-            .split(['-', '_'])
-            .next()?
-            .to_ascii_lowercase();
+        let lang = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
         Self::ALL.into_iter().find(|l| {
             let own = l.tag().split('-').next().unwrap_or_default();
             own == lang

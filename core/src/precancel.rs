@@ -99,9 +99,26 @@ pub struct PrecancelPayload {
     /// Unix seconds; when sent, `auth_hash` signs `"{auth_timestamp}.{subject}"`
     /// and goes stale (see `signing::signed_message`).
     pub auth_timestamp: Option<i64>,
+    /// The page's language (a BCP 47 tag); `context.locale` is read too.
+    pub locale: Option<String>,
+    /// Where the customer is, as `DE` or `US-CA`, when the merchant knows
+    /// better than the request's origin.
+    pub jurisdiction: Option<String>,
 }
 
 impl PrecancelPayload {
+    /// The locale the merchant asked for: `locale`, else `context.locale`.
+    pub fn requested_locale(&self) -> Option<&str> {
+        self.locale
+            .as_deref()
+            .or_else(|| self.context.as_ref()?.locale.as_deref())
+    }
+
+    /// The merchant's `jurisdiction`, already checked by [`parse`].
+    pub fn place(&self) -> Option<crate::jurisdiction::Place> {
+        crate::jurisdiction::Place::parse(self.jurisdiction.as_deref()?)
+    }
+
     /// What `auth_hash` signs: the subscription id, or for apps without a
     /// billing integration the account's internal id.
     pub fn signed_subject(&self) -> Option<String> {
@@ -225,6 +242,21 @@ fn check(p: &PrecancelPayload) -> Result<(), FieldError> {
         return Err(FieldError::new(
             "subscription_id",
             "send subscription_id, or email together with account.internal_id",
+        ));
+    }
+    if p.jurisdiction
+        .as_deref()
+        .is_some_and(|j| crate::jurisdiction::Place::parse(j).is_none())
+    {
+        return Err(FieldError::new(
+            "jurisdiction",
+            "jurisdiction must be a country code such as DE, or a country and region such as US-CA",
+        ));
+    }
+    if p.locale.as_deref().is_some_and(|l| l.len() > 35) {
+        return Err(FieldError::new(
+            "locale",
+            "locale must be a language tag such as de or pt-BR",
         ));
     }
     if let Some(email) = &p.email {

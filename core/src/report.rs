@@ -38,6 +38,11 @@ pub struct SessionRecord {
     pub mrr: Option<i64>,
     pub currency: Option<String>,
     pub offer_cost: Option<i64>,
+    /// Where the customer was at precancel (ISO country), if known.
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub mode: crate::jurisdiction::Mode,
 }
 
 /// How a session ended.
@@ -217,6 +222,14 @@ pub struct Report {
     pub by_offer: Vec<Group>,
     pub by_audience: Vec<Group>,
     pub by_variant: Vec<Group>,
+    #[serde(default)]
+    pub by_country: Vec<Group>,
+    /// By compliance mode (`direct`, `click_to_cancel`, `standard`).
+    #[serde(default)]
+    pub by_mode: Vec<Group>,
+    /// Cancels made through the direct cancellation (one confirmation page).
+    #[serde(default)]
+    pub direct_cancels: u64,
     pub lift: Vec<ExperienceLift>,
     /// The period held more sessions than one report reads.
     #[serde(default)]
@@ -248,7 +261,8 @@ pub fn report(records: &[SessionRecord], settings: &AppSettings, p: Period) -> R
             tally: Tally::default(),
         })
         .collect();
-    let mut groups: [BTreeMap<String, Tally>; 4] = Default::default();
+    let mut groups: [BTreeMap<String, Tally>; 6] = Default::default();
+    let mut direct_cancels = 0;
     let mut lifts: BTreeMap<String, [u64; 4]> = BTreeMap::new();
     for (r, counts) in records.iter().zip(flags) {
         if !in_period(r) {
@@ -269,11 +283,16 @@ pub fn report(records: &[SessionRecord], settings: &AppSettings, p: Period) -> R
             .as_ref()
             .zip(r.variant_id.as_ref())
             .map(|(e, v)| format!("{e}/{v}"));
+        if r.mode == crate::jurisdiction::Mode::Direct && r.outcome() == Outcome::Cancel {
+            direct_cancels += 1;
+        }
         let keys = [
             r.reason_id.clone(),
             offer.cloned(),
             r.audience_id.clone(),
             variant,
+            r.country.clone(),
+            Some(r.mode.as_str().to_owned()),
         ];
         for (g, key) in groups.iter_mut().zip(keys) {
             g.entry(key.unwrap_or_default()).or_default().add(r);
@@ -289,7 +308,7 @@ pub fn report(records: &[SessionRecord], settings: &AppSettings, p: Period) -> R
             }
         }
     }
-    let [reason, offer, audience, variant] = groups;
+    let [reason, offer, audience, variant, country, mode] = groups;
     let label = |dim: Dim| {
         move |(key, tally): (String, Tally)| Group {
             label: label_of(settings, dim, &key),
@@ -308,6 +327,9 @@ pub fn report(records: &[SessionRecord], settings: &AppSettings, p: Period) -> R
         by_offer: offer.into_iter().map(label(Dim::Offer)).collect(),
         by_audience: audience.into_iter().map(label(Dim::Audience)).collect(),
         by_variant: variant.into_iter().map(label(Dim::Variant)).collect(),
+        by_country: country.into_iter().map(label(Dim::Country)).collect(),
+        by_mode: mode.into_iter().map(label(Dim::Mode)).collect(),
+        direct_cancels,
         lift: settings
             .experiences
             .iter()
@@ -331,6 +353,8 @@ enum Dim {
     Offer,
     Audience,
     Variant,
+    Country,
+    Mode,
 }
 
 /// A breakdown key in the admin's words; ids that are gone read as ids.
@@ -341,6 +365,8 @@ fn label_of(s: &AppSettings, dim: Dim, key: &str) -> String {
             Dim::Offer => "No offer shown",
             Dim::Audience => "Everyone else",
             Dim::Variant => "No experience",
+            Dim::Country => "Unknown country",
+            Dim::Mode => "standard",
         }
         .to_owned();
     }
@@ -352,6 +378,15 @@ fn label_of(s: &AppSettings, dim: Dim, key: &str) -> String {
             .iter()
             .find(|a| a.id == key)
             .map(|a| a.name.clone()),
+        Dim::Country => Some(key.to_owned()),
+        Dim::Mode => Some(
+            match key {
+                "direct" => "Direct cancellation",
+                "click_to_cancel" => "Click to cancel",
+                _ => "Standard",
+            }
+            .to_owned(),
+        ),
         Dim::Variant => key.split_once('/').and_then(|(e, v)| {
             let exp = s.experiences.iter().find(|x| x.id == e)?;
             let variant = if v == HOLDOUT { "Holdout" } else { v };

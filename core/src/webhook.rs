@@ -61,6 +61,10 @@ pub struct SessionFacts {
     /// The names among `fields` that the customer's browser supplied.
     #[serde(default)]
     pub unverified: Vec<String>,
+    /// The cancel's confirmation (`receipt::Receipt`), once there is one:
+    /// merchants who send their own confirmation read it from the events.
+    #[serde(default)]
+    pub receipt: Option<Value>,
 }
 
 /// `{"verified": {...}, "unverified": {...}}`: what Stripe, the merchant's
@@ -108,13 +112,23 @@ pub fn payload(kind: &str, audit_kind: &str, at: i64, s: &SessionFacts, detail: 
         }
         "cancel.requested" => {
             copy(&mut data, &["reason_id"]);
+            data.insert("receipt".into(), json!(s.receipt));
             let merchant = audit_kind == "cancel_recorded";
             data.insert(
                 "handled_by".into(),
                 json!(if merchant { "merchant" } else { "holdfast" }),
             );
         }
-        "cancel.completed" => copy(&mut data, &["effective_at"]),
+        "cancel.completed" => {
+            copy(&mut data, &["effective_at"]);
+            let mut receipt = s.receipt.clone();
+            if let (Some(Value::Object(r)), Some(at)) =
+                (receipt.as_mut(), detail.get("effective_at"))
+            {
+                r.insert("ends_at".into(), at.clone());
+            }
+            data.insert("receipt".into(), json!(receipt));
+        }
         "save.confirmed" | "save.lost" => copy(&mut data, &["reason", "stripe_event"]),
         _ => {}
     }

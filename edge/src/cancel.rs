@@ -3,13 +3,16 @@
 
 use holdfast_core::api::OutcomeResponse;
 use holdfast_core::cancel::{CancelPlan, Feedback};
+use holdfast_core::locale::Locale;
 use holdfast_core::provenance;
+use holdfast_core::receipt::{CancelKind, Receipt};
 use holdfast_core::session::SessionStatus;
 use serde_json::json;
 use worker::D1Database;
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::receipt;
 use crate::store::Batched;
 use crate::store::{changes, events, operations, sessions};
 use crate::work::{self, Work};
@@ -18,6 +21,15 @@ use crate::work::{self, Work};
 pub struct Ask<'a> {
     pub reason_id: Option<&'a str>,
     pub comment: Option<&'a str>,
+    pub kind: CancelKind,
+    pub extraordinary_reason: Option<&'a str>,
+    /// The confirmation's address, when the customer changed it.
+    pub email: Option<&'a str>,
+    pub time_zone: Option<&'a str>,
+    /// The page's locale, which the confirmation keeps.
+    pub locale: Locale,
+    /// This Worker's origin, for the receipt's link.
+    pub origin: &'a str,
 }
 
 /// Starts (or resumes) the cancel of `session` and says where it stands.
@@ -29,10 +41,10 @@ pub async fn request(
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     match session.status {
-        SessionStatus::Cancelled => return Ok(outcome(session.outcome_url.clone(), SessionStatus::Cancelled, session.cancel_effective_at)),
+        SessionStatus::Cancelled => return Ok(with_receipt(outcome(session.outcome_url.clone(), SessionStatus::Cancelled, session.cancel_effective_at), session.receipt.clone())),
         SessionStatus::CancelPending => {
             return match work::resume(db, config, &session.id, now).await? {
-                Some(landed) => Ok(outcome(session.outcome_url.clone(), landed.status, landed.effective_at)),
+                Some(landed) => Ok(with_receipt(outcome(session.outcome_url.clone(), landed.status, landed.effective_at), session.receipt.clone())),
                 None => current(db, session).await,
             };
         }
@@ -62,8 +74,9 @@ pub async fn request(
     };
 
     let url = destination(session, config);
+    let receipt = receipt::make(session, config, &ask, now)?;
     let Some(plan) = plan(session, feedback, ask.comment) else {
-        return record_only(db, session, ask, url, now).await;
+        return record_only(db, session, ask, url, &receipt, now).await;
     };
     let work = Work::Cancel(plan);
     let op_id = crate::random::id("op")?;
@@ -75,6 +88,7 @@ pub async fn request(
                 SessionStatus::CancelPending,
                 (ask.reason_id, ask.comment),
                 url.as_deref(),
+                Some(&receipt),
                 now,
             )?,
             operations::insert_leased_after_transition(
@@ -89,7 +103,7 @@ pub async fn request(
                 db,
                 &session.id,
                 "cancel_requested",
-                &json!({"reason_id": reason}),
+                &json!({"reason_id": reason, "kind": receipt.kind, "mode": session.mode.as_str()}),
                 now,
             )?,
         ])
@@ -100,7 +114,10 @@ pub async fn request(
         return current(db, session).await;
     }
     let landed = work::run(db, config, &session.id, &work, now).await?;
-    Ok(outcome(url, landed.status, landed.effective_at))
+    Ok(with_receipt(
+        outcome(url, landed.status, landed.effective_at),
+        Some(receipt),
+    ))
 }
 
 /// The cancel Stripe should receive, or None when there is nothing to call:
@@ -129,6 +146,7 @@ async fn record_only(
     session: &sessions::Session,
     ask: Ask<'_>,
     url: Option<String>,
+    receipt: &Receipt,
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     let why = if session.settings.manage_cancels {
@@ -144,13 +162,14 @@ async fn record_only(
                 SessionStatus::Cancelled,
                 (ask.reason_id, ask.comment),
                 url.as_deref(),
+                Some(receipt),
                 now,
             )?,
             events::insert_after_change(
                 db,
                 &session.id,
                 "cancel_recorded",
-                &json!({"reason_id": ask.reason_id.or(session.reason_id.as_deref()), "why": why}),
+                &json!({"reason_id": ask.reason_id.or(session.reason_id.as_deref()), "why": why, "kind": receipt.kind, "mode": session.mode.as_str()}),
                 now,
             )?,
         ])
@@ -158,7 +177,10 @@ async fn record_only(
     if results.first().map(changes) != Some(1) {
         return current(db, session).await;
     }
-    Ok(outcome(url, SessionStatus::Cancelled, None))
+    Ok(with_receipt(
+        outcome(url, SessionStatus::Cancelled, None),
+        Some(receipt.clone()),
+    ))
 }
 
 /// Re-reads the session after losing a race.
@@ -174,11 +196,23 @@ async fn current(
             "An offer was accepted on this page, so it cannot also cancel.".to_owned(),
         ));
     }
-    Ok(outcome(
-        fresh.outcome_url.clone(),
-        fresh.status,
-        fresh.cancel_effective_at,
+    Ok(with_receipt(
+        outcome(
+            fresh.outcome_url.clone(),
+            fresh.status,
+            fresh.cancel_effective_at,
+        ),
+        fresh.receipt.clone(),
     ))
+}
+
+/// The answer with the confirmation, its end date as Stripe last said.
+pub fn with_receipt(mut o: OutcomeResponse, receipt: Option<Receipt>) -> OutcomeResponse {
+    o.receipt = receipt.map(|mut r| {
+        r.ends_at = o.cancel_effective_at.or(r.ends_at);
+        r
+    });
+    o
 }
 
 pub fn outcome(
@@ -195,6 +229,7 @@ pub fn outcome(
         message: message.to_owned(),
         redirect_url,
         cancel_effective_at: effective_at,
+        receipt: None,
     }
 }
 

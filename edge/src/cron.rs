@@ -62,6 +62,11 @@ pub async fn run(env: &Env, scheduled: i64) {
         Ok(_) => {}
         Err(e) => console_error!("cron: webhook delivery failed: {e:?}"),
     }
+    match crate::email::send_due(env, &db, scheduled.max(now), crate::email::PER_RUN).await {
+        Ok(n) if n > 0 => console_log!("cron: {n} confirmation e-mails sent"),
+        Ok(_) => {}
+        Err(e) => console_error!("cron: sending e-mails failed: {e:?}"),
+    }
     for op in &due {
         match crate::work::resume(&db, &config, &op.session_id, now).await {
             Ok(Some(landed)) => console_log!(

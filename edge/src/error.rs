@@ -45,6 +45,11 @@ impl AppError {
         Self::Internal(detail.into())
     }
 
+    /// What the customer or admin is told.
+    pub fn message(&self) -> String {
+        self.parts().2
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             Self::Internal(_) => 500,

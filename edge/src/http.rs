@@ -143,3 +143,10 @@ pub fn retry_after_secs(headers: &Headers) -> Option<u64> {
         .flatten()
         .and_then(|v| v.trim().parse().ok())
 }
+
+/// The time zone Cloudflare places the request in (IANA name).
+pub fn time_zone(req: &worker::Request) -> Option<String> {
+    req.cf()
+        .map(|cf| cf.timezone_name())
+        .filter(|tz| !tz.is_empty())
+}

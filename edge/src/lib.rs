@@ -8,11 +8,14 @@ mod cancel;
 mod config;
 mod counts;
 mod cron;
+mod email;
 mod error;
 mod http;
 mod offers;
+mod page;
 mod password;
 mod random;
+mod receipt;
 mod routes;
 mod secrets;
 mod store;
@@ -44,6 +47,10 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
                 .await
                 {
                     worker::console_error!("webhooks: {e:?}");
+                }
+                let now = random::now_secs();
+                if let Err(e) = email::send_due(&env, &db, now, email::PER_RUN).await {
+                    worker::console_error!("e-mails: {e:?}");
                 }
             }
         });

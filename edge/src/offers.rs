@@ -62,10 +62,15 @@ pub fn eligible(session: &sessions::Session, now: i64) -> Vec<&Offer> {
 }
 
 pub fn screens_left(session: &sessions::Session) -> u32 {
+    max_screens(session).saturating_sub(session.offers_shown)
+}
+
+/// Offer screens the session's mode allows: none in `direct` mode, where
+/// nothing may come before the final button, one in `click_to_cancel`.
+fn max_screens(session: &sessions::Session) -> u32 {
     session
-        .settings
-        .max_offer_screens
-        .saturating_sub(session.offers_shown)
+        .mode
+        .offer_screens(session.settings.max_offer_screens)
 }
 
 /// The offer, if this session could have been shown it for its reason: the
@@ -128,7 +133,7 @@ pub async fn show(
                 &session.id,
                 offer_id,
                 &placement(offer)?,
-                session.settings.max_offer_screens,
+                max_screens(session),
                 now,
             )?,
             events::insert_after_change(
@@ -172,12 +177,13 @@ async fn preview(
 ) -> OfferPreview {
     let facts = session.facts.as_ref();
     let mut p = OfferPreview {
-        offer: offer_view(offer, &session.fields),
+        offer: offer_view(offer, &session.fields, None),
         current_amount: facts.and_then(|f| f.amount),
         new_amount: None,
         currency: facts.and_then(|f| f.currency.clone()),
         next_charge_at: facts.and_then(|f| f.current_period_end),
         resumes_at: None,
+        facts: Vec::new(),
     };
     let Some(f) = facts else { return p };
     match &offer.billing {
@@ -385,5 +391,6 @@ fn outcome(redirect_url: Option<String>, status: SessionStatus) -> OutcomeRespon
         message: message.to_owned(),
         redirect_url,
         cancel_effective_at: None,
+        receipt: None,
     }
 }

@@ -24,13 +24,15 @@ const LEASE_SECS: i64 = 30;
 /// Deliveries per invocation: each is one subrequest (Workers Free: 50).
 pub const PER_RUN: u32 = 20;
 
-/// Whether a request may have written events (the customer's actions and
-/// Stripe's webhooks), so their deliveries are tried right after it.
+/// Whether a request may have written events (the customer's actions, on
+/// the page's API or its forms, and Stripe's webhooks), so their webhooks
+/// and e-mails are sent right after it.
 pub fn may_make_events(req: &Request) -> bool {
     let path = req.path();
     req.method() == worker::Method::Post
         && (path == "/precancel"
             || path.starts_with("/api/sessions/")
+            || path.starts_with("/cancel/")
             || path == "/api/stripe/webhook")
 }
 
@@ -90,6 +92,10 @@ fn body_of(d: &Due) -> Option<String> {
             .as_deref()
             .and_then(|f| serde_json::from_str(f).ok())
             .unwrap_or_default(),
+        receipt: d
+            .receipt
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok()),
     };
     let kind = d.audit_kind.as_deref()?;
     let at = d.event_at?;

@@ -156,7 +156,7 @@ fn the_cancel_page_as_served_is_within_100_kb() {
         "the view is in the page"
     );
     assert!(
-        html.contains("<h1>Before you go, Ada</h1>"),
+        html.contains(">Before you go, Ada</h1>"),
         "the first screen is in the HTML: {html}"
     );
 

@@ -13,6 +13,7 @@ mod emulator;
 mod enforcement;
 mod experiments;
 mod faults;
+mod locales;
 mod offers;
 mod openapi;
 mod precancel;

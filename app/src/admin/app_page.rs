@@ -57,6 +57,7 @@ pub fn AppPage() -> impl IntoView {
                             {(!a.require_signed).then(|| view! { <p class="warning" role="alert" data-testid="install-unsigned-warning">{format!("{UNSIGNED_RISK} Sign your requests (below) and require signatures again.")}</p> })}
                             <p data-testid="return-origins-note">"save_return_url and cancel_confirmation_url must be on this app's return origins (below, under the cancel options). A new app lists none, so add your site first, or precancel refuses those URLs."</p>
                             <pre data-testid="snippet"><code>{snippet(&a.id)}</code></pre>
+                            <DirectLinks/>
                             <details>
                                 <summary>"Computing auth_hash on your server"</summary>
                                 <pre><code>{SIGNING_EXAMPLES}</code></pre>
@@ -237,3 +238,26 @@ mac.Write([]byte(fmt.Sprintf("%d.%s", t, subscriptionID))); hex.EncodeToString(m
 
 // Without auth_timestamp (only if the app does not require it), sign the
 // subscription id alone, as brightback.js does."##;
+
+/// Where a customer's law asks for a direct cancellation (§312k BGB, the
+/// EU's withdrawal function), the Cancel link itself must say so; the
+/// wording per language, for the merchant's own pages.
+#[component]
+fn DirectLinks() -> impl IntoView {
+    use holdfast_core::i18n::{get, Key};
+    use holdfast_core::locale::Locale;
+    view! {
+        <details data-testid="direct-links">
+            <summary>"The Cancel link's text where the law asks for a direct cancellation"</summary>
+            <p>"In Germany (and, for withdrawals, across the EU) the link to the cancel page must be always visible and labelled unambiguously. Use the wording of your page's language; it leads straight to the one-page cancellation Holdfast shows there."</p>
+            <table>
+                <thead><tr><th>"Language"</th><th>"Link text"</th><th>"Final button"</th></tr></thead>
+                <tbody>
+                    {Locale::ALL.into_iter().map(|l| view! {
+                        <tr lang=l.tag() dir=l.dir()><td>{l.name()}</td><td>{get(l, Key::EntryLink)}</td><td>{get(l, Key::DirectButton)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}

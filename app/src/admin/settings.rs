@@ -1,9 +1,11 @@
 //! An app's cancel flow: copy, use cases, cancel options, reasons, offers.
 //! The server checks the whole form; its field errors show by their fields.
 
+mod laws;
 mod offers;
 mod reasons;
 mod targeting;
+mod translations;
 
 use holdfast_core::cancel::CancelTiming;
 use holdfast_core::experience::{sample_fields, AppSettings};
@@ -201,9 +203,11 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             <targeting::Mappings form=form app_id=app_id.clone()/>
             <targeting::Audiences form=form/>
             <targeting::Experiences form=form/>
+            <laws::Laws form=form/>
+            <translations::Translations form=form/>
 
             <h2>"Limits"</h2>
-            {form.number("Offer screens per session", "max_offer_screens", (0, Some(3)), |v| v.max_offer_screens, |v, x| v.max_offer_screens = x)}
+            {form.number("Offer screens per session (a cancel takes at most three clicks: the cancel button and one per offer screen)", "max_offer_screens", (0, Some(3)), |v| v.max_offer_screens, |v, x| v.max_offer_screens = x)}
             {form.number("Precancels accepted per minute (all customers together)", "precancel_per_minute", (1, Some(100_000)), |v| v.precancel_per_minute, |v, x| v.precancel_per_minute = x)}
             {form.number("No new offer within this many days of an accepted one", "offer_cooldown_days", (0, None), |v| v.offer_cooldown_days, |v, x| v.offer_cooldown_days = x)}
             {form.number("Watch each save for this many days before booking it", "attribution_window_days", (1, Some(365)), |v| v.attribution_window_days, |v, x| v.attribution_window_days = x)}

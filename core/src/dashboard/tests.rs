@@ -82,6 +82,8 @@ fn record() -> SessionRecord {
         mrr: Some(2400),
         currency: Some("usd".into()),
         offer_cost: None,
+        country: Some("DE".into()),
+        mode: crate::jurisdiction::Mode::Direct,
     }
 }
 
@@ -90,6 +92,15 @@ fn filters_match_on_every_dimension() {
     let r = record();
     let f = |filter: Filter| filter.matches(&r, true);
     assert!(f(Filter::default()));
+    assert!(f(Filter {
+        country: Some("DE".into()),
+        mode: Some(crate::jurisdiction::Mode::Direct),
+        ..Filter::default()
+    }));
+    assert!(!f(Filter {
+        mode: Some(crate::jurisdiction::Mode::Standard),
+        ..Filter::default()
+    }));
     assert!(f(Filter {
         outcome: Some(Outcome::Cancel),
         ..Filter::default()

@@ -17,7 +17,9 @@ pub fn text(key: Key) -> &'static str {
         Key::CancelledHeading => "Dit abonnement er opsagt",
         Key::CancelledMessage => "Vi er kede af, at du går. Tak fordi du var med os.",
         Key::PendingHeading => "Din opsigelse behandles",
-        Key::PendingMessage => "Vi har modtaget din opsigelse og gennemfører den. Du skal ikke gøre mere.",
+        Key::PendingMessage => {
+            "Vi har modtaget din opsigelse og gennemfører den. Du skal ikke gøre mere."
+        }
         Key::KeptHeading => "Dit abonnement fortsætter",
         Key::KeptMessage => "Fint, dit abonnement forbliver som det er.",
         Key::OfferAppliedHeading => "Dit tilbud er aktiveret",

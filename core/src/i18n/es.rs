@@ -7,7 +7,9 @@ pub fn text(key: Key) -> &'static str {
         Key::PageTitle => "Cancelar tu suscripción",
         Key::Loading => "Cargando…",
         Key::LoadError => "No podemos abrir esta página",
-        Key::NetworkError => "No pudimos conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
+        Key::NetworkError => {
+            "No pudimos conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo."
+        }
         Key::Cancel => "Cancelar suscripción",
         Key::Cancelling => "Cancelando…",
         Key::Keep => "Mantener mi suscripción",
@@ -17,7 +19,9 @@ pub fn text(key: Key) -> &'static str {
         Key::CancelledHeading => "Tu suscripción está cancelada",
         Key::CancelledMessage => "Lamentamos que te vayas. Gracias por haber estado con nosotros.",
         Key::PendingHeading => "Tu cancelación está en curso",
-        Key::PendingMessage => "Hemos recibido tu cancelación y la estamos completando. No tienes que hacer nada más.",
+        Key::PendingMessage => {
+            "Hemos recibido tu cancelación y la estamos completando. No tienes que hacer nada más."
+        }
         Key::KeptHeading => "Tu suscripción continúa",
         Key::KeptMessage => "Perfecto, tu suscripción sigue igual.",
         Key::OfferAppliedHeading => "Tu oferta está aplicada",

@@ -15,9 +15,13 @@ pub fn text(key: Key) -> &'static str {
         Key::Continue => "Continuer",
         Key::SurveyOptional => "Répondre est facultatif.",
         Key::CancelledHeading => "Votre abonnement est résilié",
-        Key::CancelledMessage => "Nous sommes désolés de vous voir partir. Merci d'avoir été avec nous.",
+        Key::CancelledMessage => {
+            "Nous sommes désolés de vous voir partir. Merci d'avoir été avec nous."
+        }
         Key::PendingHeading => "Votre résiliation est en cours",
-        Key::PendingMessage => "Nous avons reçu votre résiliation et la finalisons. Vous n'avez rien d'autre à faire.",
+        Key::PendingMessage => {
+            "Nous avons reçu votre résiliation et la finalisons. Vous n'avez rien d'autre à faire."
+        }
         Key::KeptHeading => "Votre abonnement continue",
         Key::KeptMessage => "Parfait, votre abonnement reste tel quel.",
         Key::OfferAppliedHeading => "Votre offre est appliquée",
@@ -51,7 +55,9 @@ pub fn text(key: Key) -> &'static str {
         Key::ReceiptLink => "Imprimer ou enregistrer votre confirmation",
         Key::EmailSent => "Une confirmation est envoyée à {email}.",
         Key::EmailSubject => "Confirmation de votre résiliation ({brand})",
-        Key::EmailIntro => "Nous avons bien reçu votre résiliation. Conservez cet e-mail comme confirmation.",
+        Key::EmailIntro => {
+            "Nous avons bien reçu votre résiliation. Conservez cet e-mail comme confirmation."
+        }
         Key::Print => "Imprimer",
         Key::OfferBelow => "Avant de partir, ceci pourrait vous intéresser :",
     }

@@ -7,7 +7,9 @@ pub fn text(key: Key) -> &'static str {
         Key::PageTitle => "Disdici il tuo abbonamento",
         Key::Loading => "Caricamento…",
         Key::LoadError => "Impossibile aprire questa pagina",
-        Key::NetworkError => "Impossibile raggiungere il server. Controlla la connessione e riprova.",
+        Key::NetworkError => {
+            "Impossibile raggiungere il server. Controlla la connessione e riprova."
+        }
         Key::Cancel => "Disdici abbonamento",
         Key::Cancelling => "Disdetta in corso…",
         Key::Keep => "Mantieni il mio abbonamento",
@@ -17,7 +19,9 @@ pub fn text(key: Key) -> &'static str {
         Key::CancelledHeading => "Il tuo abbonamento è disdetto",
         Key::CancelledMessage => "Ci dispiace vederti andare via. Grazie per essere stato con noi.",
         Key::PendingHeading => "La tua disdetta è in corso",
-        Key::PendingMessage => "Abbiamo ricevuto la tua disdetta e la stiamo completando. Non devi fare nient'altro.",
+        Key::PendingMessage => {
+            "Abbiamo ricevuto la tua disdetta e la stiamo completando. Non devi fare nient'altro."
+        }
         Key::KeptHeading => "Il tuo abbonamento continua",
         Key::KeptMessage => "Perfetto, il tuo abbonamento resta com'è.",
         Key::OfferAppliedHeading => "La tua offerta è attiva",
@@ -51,7 +55,9 @@ pub fn text(key: Key) -> &'static str {
         Key::ReceiptLink => "Stampa o salva la conferma",
         Key::EmailSent => "Una conferma è in arrivo a {email}.",
         Key::EmailSubject => "Conferma della tua disdetta ({brand})",
-        Key::EmailIntro => "Abbiamo ricevuto la tua disdetta. Conserva questa e-mail come conferma.",
+        Key::EmailIntro => {
+            "Abbiamo ricevuto la tua disdetta. Conserva questa e-mail come conferma."
+        }
         Key::Print => "Stampa",
         Key::OfferBelow => "Prima di andare, potrebbe interessarti:",
     }

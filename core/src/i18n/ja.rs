@@ -7,7 +7,9 @@ pub fn text(key: Key) -> &'static str {
         Key::PageTitle => "サブスクリプションの解約",
         Key::Loading => "読み込み中…",
         Key::LoadError => "このページを開けません",
-        Key::NetworkError => "サーバーに接続できませんでした。接続を確認して、もう一度お試しください。",
+        Key::NetworkError => {
+            "サーバーに接続できませんでした。接続を確認して、もう一度お試しください。"
+        }
         Key::Cancel => "解約する",
         Key::Cancelling => "解約しています…",
         Key::Keep => "サブスクリプションを続ける",
@@ -17,7 +19,9 @@ pub fn text(key: Key) -> &'static str {
         Key::CancelledHeading => "サブスクリプションは解約されました",
         Key::CancelledMessage => "ご利用ありがとうございました。またのご利用をお待ちしております。",
         Key::PendingHeading => "解約手続き中です",
-        Key::PendingMessage => "解約のお申し込みを受け付け、手続きを進めています。これ以上の操作は不要です。",
+        Key::PendingMessage => {
+            "解約のお申し込みを受け付け、手続きを進めています。これ以上の操作は不要です。"
+        }
         Key::KeptHeading => "サブスクリプションは継続されます",
         Key::KeptMessage => "ありがとうございます。サブスクリプションはこのまま継続されます。",
         Key::OfferAppliedHeading => "特典が適用されました",
@@ -51,7 +55,9 @@ pub fn text(key: Key) -> &'static str {
         Key::ReceiptLink => "確認内容を印刷または保存",
         Key::EmailSent => "確認メールを{email}に送信します。",
         Key::EmailSubject => "解約受付の確認（{brand}）",
-        Key::EmailIntro => "解約のお申し込みを受け付けました。このメールを確認書として保管してください。",
+        Key::EmailIntro => {
+            "解約のお申し込みを受け付けました。このメールを確認書として保管してください。"
+        }
         Key::Print => "印刷",
         Key::OfferBelow => "解約の前に、こちらもご検討ください：",
     }

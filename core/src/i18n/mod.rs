@@ -47,6 +47,24 @@ keys! {
     ReceiptLink, EmailSent, EmailSubject, EmailIntro, Print, OfferBelow,
 }
 
+/// The keys the cancel page's app reads (the edge renders the rest): only
+/// these travel in the page's data block. A key the app starts to use
+/// joins this list.
+pub const APP_KEYS: &[Key] = &[
+    Key::NetworkError,
+    Key::Cancel,
+    Key::Cancelling,
+    Key::Keep,
+    Key::DeclineOffer,
+    Key::Continue,
+    Key::SurveyOptional,
+    Key::KeptHeading,
+    Key::KeptMessage,
+    Key::OfferAppliedHeading,
+    Key::OfferPendingHeading,
+    Key::OfferThanks,
+];
+
 /// The built-in string `key` in `locale`.
 pub fn get(locale: Locale, key: Key) -> &'static str {
     match locale {
@@ -73,7 +91,28 @@ pub struct Text(pub Vec<String>);
 
 impl Text {
     pub fn of(locale: Locale) -> Self {
-        Self(Key::ALL.iter().map(|k| get(locale, *k).to_owned()).collect())
+        Self(
+            Key::ALL
+                .iter()
+                .map(|k| get(locale, *k).to_owned())
+                .collect(),
+        )
+    }
+
+    /// The same list with only `keys` filled in (the others empty).
+    pub fn only(&self, keys: &[Key]) -> Self {
+        Self(
+            Key::ALL
+                .iter()
+                .map(|k| {
+                    if keys.contains(k) {
+                        self.get(*k).to_owned()
+                    } else {
+                        String::new()
+                    }
+                })
+                .collect(),
+        )
     }
 
     /// The string for `key`; empty if the list is short (an older edge).
@@ -89,11 +128,9 @@ impl Text {
 
 /// `template` with each `{name}` replaced by its value.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values
-        .iter()
-        .fold(template.to_owned(), |s, (name, value)| {
-            s.replace(&format!("{{{name}}}"), value)
-        })
+    values.iter().fold(template.to_owned(), |s, (name, value)| {
+        s.replace(&format!("{{{name}}}"), value)
+    })
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ pub fn text(key: Key) -> &'static str {
         Key::PageTitle => "Je abonnement opzeggen",
         Key::Loading => "Laden…",
         Key::LoadError => "We kunnen deze pagina niet openen",
-        Key::NetworkError => "We konden de server niet bereiken. Controleer je verbinding en probeer het opnieuw.",
+        Key::NetworkError => {
+            "We konden de server niet bereiken. Controleer je verbinding en probeer het opnieuw."
+        }
         Key::Cancel => "Abonnement opzeggen",
         Key::Cancelling => "Bezig met opzeggen…",
         Key::Keep => "Mijn abonnement houden",
@@ -17,7 +19,9 @@ pub fn text(key: Key) -> &'static str {
         Key::CancelledHeading => "Je abonnement is opgezegd",
         Key::CancelledMessage => "Jammer dat je gaat. Bedankt dat je bij ons was.",
         Key::PendingHeading => "Je opzegging wordt verwerkt",
-        Key::PendingMessage => "We hebben je opzegging ontvangen en ronden die af. Je hoeft verder niets te doen.",
+        Key::PendingMessage => {
+            "We hebben je opzegging ontvangen en ronden die af. Je hoeft verder niets te doen."
+        }
         Key::KeptHeading => "Je abonnement loopt door",
         Key::KeptMessage => "Mooi, je abonnement blijft zoals het is.",
         Key::OfferAppliedHeading => "Je aanbieding is toegepast",

@@ -7,7 +7,9 @@ pub fn text(key: Key) -> &'static str {
         Key::PageTitle => "Anuluj subskrypcję",
         Key::Loading => "Ładowanie…",
         Key::LoadError => "Nie można otworzyć tej strony",
-        Key::NetworkError => "Nie udało się połączyć z serwerem. Sprawdź połączenie i spróbuj ponownie.",
+        Key::NetworkError => {
+            "Nie udało się połączyć z serwerem. Sprawdź połączenie i spróbuj ponownie."
+        }
         Key::Cancel => "Anuluj subskrypcję",
         Key::Cancelling => "Anulowanie…",
         Key::Keep => "Zachowaj subskrypcję",
@@ -17,7 +19,9 @@ pub fn text(key: Key) -> &'static str {
         Key::CancelledHeading => "Twoja subskrypcja została anulowana",
         Key::CancelledMessage => "Przykro nam, że odchodzisz. Dziękujemy, że byłeś z nami.",
         Key::PendingHeading => "Twoje anulowanie jest w toku",
-        Key::PendingMessage => "Otrzymaliśmy Twoje wypowiedzenie i je finalizujemy. Nie musisz nic więcej robić.",
+        Key::PendingMessage => {
+            "Otrzymaliśmy Twoje wypowiedzenie i je finalizujemy. Nie musisz nic więcej robić."
+        }
         Key::KeptHeading => "Twoja subskrypcja trwa dalej",
         Key::KeptMessage => "Świetnie, Twoja subskrypcja pozostaje bez zmian.",
         Key::OfferAppliedHeading => "Twoja oferta została zastosowana",
@@ -51,7 +55,9 @@ pub fn text(key: Key) -> &'static str {
         Key::ReceiptLink => "Wydrukuj lub zapisz potwierdzenie",
         Key::EmailSent => "Potwierdzenie zostanie wysłane na adres {email}.",
         Key::EmailSubject => "Potwierdzenie wypowiedzenia ({brand})",
-        Key::EmailIntro => "Otrzymaliśmy Twoje wypowiedzenie. Zachowaj tę wiadomość jako potwierdzenie.",
+        Key::EmailIntro => {
+            "Otrzymaliśmy Twoje wypowiedzenie. Zachowaj tę wiadomość jako potwierdzenie."
+        }
         Key::Print => "Drukuj",
         Key::OfferBelow => "Zanim odejdziesz, może Cię zainteresować:",
     }

@@ -7,7 +7,9 @@ pub fn text(key: Key) -> &'static str {
         Key::PageTitle => "Cancelar sua assinatura",
         Key::Loading => "Carregando…",
         Key::LoadError => "Não conseguimos abrir esta página",
-        Key::NetworkError => "Não conseguimos acessar o servidor. Verifique sua conexão e tente novamente.",
+        Key::NetworkError => {
+            "Não conseguimos acessar o servidor. Verifique sua conexão e tente novamente."
+        }
         Key::Cancel => "Cancelar assinatura",
         Key::Cancelling => "Cancelando…",
         Key::Keep => "Manter minha assinatura",
@@ -15,9 +17,13 @@ pub fn text(key: Key) -> &'static str {
         Key::Continue => "Continuar",
         Key::SurveyOptional => "Responder é opcional.",
         Key::CancelledHeading => "Sua assinatura foi cancelada",
-        Key::CancelledMessage => "Sentimos muito por ver você partir. Obrigado por ter estado conosco.",
+        Key::CancelledMessage => {
+            "Sentimos muito por ver você partir. Obrigado por ter estado conosco."
+        }
         Key::PendingHeading => "Seu cancelamento está em andamento",
-        Key::PendingMessage => "Recebemos seu cancelamento e estamos concluindo. Você não precisa fazer mais nada.",
+        Key::PendingMessage => {
+            "Recebemos seu cancelamento e estamos concluindo. Você não precisa fazer mais nada."
+        }
         Key::KeptHeading => "Sua assinatura continua",
         Key::KeptMessage => "Ótimo, sua assinatura continua como está.",
         Key::OfferAppliedHeading => "Sua oferta foi aplicada",

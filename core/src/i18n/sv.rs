@@ -7,7 +7,9 @@ pub fn text(key: Key) -> &'static str {
         Key::PageTitle => "Säg upp ditt abonnemang",
         Key::Loading => "Laddar…",
         Key::LoadError => "Vi kan inte öppna den här sidan",
-        Key::NetworkError => "Vi kunde inte nå servern. Kontrollera din anslutning och försök igen.",
+        Key::NetworkError => {
+            "Vi kunde inte nå servern. Kontrollera din anslutning och försök igen."
+        }
         Key::Cancel => "Säg upp abonnemang",
         Key::Cancelling => "Sägs upp…",
         Key::Keep => "Behåll mitt abonnemang",
@@ -17,7 +19,9 @@ pub fn text(key: Key) -> &'static str {
         Key::CancelledHeading => "Ditt abonnemang är uppsagt",
         Key::CancelledMessage => "Tråkigt att du lämnar oss. Tack för att du har varit med oss.",
         Key::PendingHeading => "Din uppsägning behandlas",
-        Key::PendingMessage => "Vi har tagit emot din uppsägning och slutför den. Du behöver inte göra något mer.",
+        Key::PendingMessage => {
+            "Vi har tagit emot din uppsägning och slutför den. Du behöver inte göra något mer."
+        }
         Key::KeptHeading => "Ditt abonnemang fortsätter",
         Key::KeptMessage => "Toppen, ditt abonnemang förblir som det är.",
         Key::OfferAppliedHeading => "Ditt erbjudande är aktiverat",
@@ -51,7 +55,9 @@ pub fn text(key: Key) -> &'static str {
         Key::ReceiptLink => "Skriv ut eller spara din bekräftelse",
         Key::EmailSent => "En bekräftelse skickas till {email}.",
         Key::EmailSubject => "Bekräftelse på din uppsägning ({brand})",
-        Key::EmailIntro => "Vi har tagit emot din uppsägning. Spara detta e-postmeddelande som bekräftelse.",
+        Key::EmailIntro => {
+            "Vi har tagit emot din uppsägning. Spara detta e-postmeddelande som bekräftelse."
+        }
         Key::Print => "Skriv ut",
         Key::OfferBelow => "Innan du går kanske detta intresserar dig:",
     }

@@ -60,3 +60,43 @@ fn keys_index_their_own_strings() {
     );
     assert_eq!(Text::default().get(Key::Cancel), "");
 }
+
+/// Every `Key::…` the cancel page's source names travels to it (the
+/// settings UI, a bundle of its own, has every locale built in).
+#[test]
+fn the_app_reads_only_keys_it_is_sent() {
+    fn walk(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir)
+            .expect("app/src is readable")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push_str(&std::fs::read_to_string(&path).expect("a source file"));
+            }
+        }
+    }
+    let mut source = String::new();
+    let app = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
+    walk(&app.join("pages"), &mut source);
+    source.push_str(&std::fs::read_to_string(app.join("api.rs")).expect("api.rs"));
+    let sent: Vec<String> = APP_KEYS.iter().map(|k| format!("{k:?}")).collect();
+    let used: BTreeSet<&str> = source
+        .split("Key::")
+        .skip(1)
+        .map(|rest| {
+            rest.split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(!used.is_empty(), "the app reads no built-in string at all?");
+    for key in used {
+        assert!(
+            sent.iter().any(|s| s == key),
+            "the app reads Key::{key}, which APP_KEYS does not send"
+        );
+    }
+}

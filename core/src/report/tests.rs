@@ -21,6 +21,8 @@ fn rec(id: &str, sub: Option<&str>, day: i64, status: SessionStatus) -> SessionR
         mrr: None,
         currency: None,
         offer_cost: None,
+        country: None,
+        mode: crate::jurisdiction::Mode::Standard,
     }
 }
 
@@ -296,4 +298,29 @@ proptest! {
         }
         prop_assert_eq!(counted(&rs).iter().filter(|c| **c).count(), runs);
     }
+}
+
+#[test]
+fn sessions_break_down_by_country_and_mode_and_direct_cancels_are_counted() {
+    let mut de = rec("a", Some("sub_1"), 1, Cancelled);
+    de.country = Some("DE".into());
+    de.mode = crate::jurisdiction::Mode::Direct;
+    let mut ca = rec("b", Some("sub_2"), 1, Deflected);
+    ca.country = Some("US".into());
+    ca.mode = crate::jurisdiction::Mode::ClickToCancel;
+    let r = report(
+        &[de, ca],
+        &AppSettings::default(),
+        Period {
+            from: 0,
+            to: 10 * DAY,
+            bucket_secs: DAY,
+        },
+    );
+    assert_eq!(r.direct_cancels, 1);
+    let keys = |g: &[Group]| g.iter().map(|x| x.key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&r.by_country), ["DE", "US"]);
+    assert_eq!(keys(&r.by_mode), ["click_to_cancel", "direct"]);
+    let sum: u64 = r.by_mode.iter().map(|g| g.tally.sessions).sum();
+    assert_eq!(sum, r.total.sessions, "breakdowns add up to the total");
 }

@@ -66,7 +66,19 @@ fn payloads_carry_the_session_and_the_events_own_facts() {
         variant_id: None,
         fields: json!({"account.internal_id": "42", "subscription.id": "sub_1"}),
         unverified: vec!["account.internal_id".into()],
+        receipt: Some(json!({"reference": "ses_1", "ends_at": null})),
     };
+    let done = payload(
+        "cancel.completed",
+        "cancel_completed",
+        0,
+        &s,
+        &json!({"effective_at": 99}),
+    );
+    assert_eq!(done["data"]["receipt"]["reference"], "ses_1");
+    assert_eq!(done["data"]["receipt"]["ends_at"], 99, "{done}");
+    let asked = payload("cancel.requested", "cancel_requested", 0, &s, &json!({}));
+    assert_eq!(asked["data"]["receipt"]["ends_at"], Value::Null);
     let detail = json!({"offer_id": "save25", "kind": "discount", "billing": {"type": "discount", "coupon": "SAVE25"}, "recorded_only": true});
     let p = payload("offer.accepted", "offer_accepted", 0, &s, &detail);
     assert_eq!(p["type"], "offer.accepted");

@@ -4,30 +4,68 @@
 //! before the wasm has loaded. Sent with a strict CSP and no referrer (the
 //! URL holds the session's token).
 
-use holdfast_core::api::SessionView;
-use holdfast_core::session::SessionStatus;
+use holdfast_core::api::{OfferPreview, SessionView};
+use holdfast_core::i18n::{self, Key};
+use holdfast_core::locale::Locale;
 use holdfast_core::signing::csp_hash;
 use worker::{Headers, Response};
 
 use super::{sessions, Ctx};
 use crate::error::AppError;
 use crate::http;
+use crate::page::{self, Page, Screen};
+use crate::store::sessions::Session;
 
 pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError> {
+    let now = crate::random::now_secs();
     // A link that no longer works still gets the page, which says so, with
     // the status that says why (404 unknown, 410 expired).
-    let (view, framers, status) = match sessions::view_of(&ctx).await {
-        Ok((v, f)) => (Some(v), f, 200),
-        Err(e) => (None, Vec::new(), e.status()),
+    let loaded = sessions::load(&ctx, now).await;
+    let (body, framers, status, locale) = match loaded {
+        Ok((db, s)) => {
+            let view = sessions::view_for(&req, &s, now);
+            let offer = shown_offer(&req, &ctx, &db, &s, now).await;
+            let screen = offer.as_ref().map_or(Screen::First, Screen::Offer);
+            let body = page::body(&page_of(&view, &s, token(&ctx)), screen, None);
+            (
+                with_data(&body, &view),
+                s.settings.embed_origins.clone(),
+                200,
+                sessions::locale_of(&req, &s),
+            )
+        }
+        Err(e) => {
+            let accept = req.headers().get("accept-language").ok().flatten();
+            let locale = Locale::choose(None, accept.as_deref(), Locale::En);
+            let body = format!(
+                r#"<main class="page" id="hf-prerender"><h1>{}</h1><p role="alert" data-testid="load-error">{}</p></main>"#,
+                page::e(i18n::get(locale, Key::LoadError)),
+                page::e(&e.message())
+            );
+            (body, Vec::new(), e.status(), locale)
+        }
     };
-    let origin = http::origin_of(&http::raw_url(&req)).unwrap_or_default();
+    respond(&req, &ctx, &body, &framers, status, locale).await
+}
+
+/// The page's HTML around `body`, with the page's language and the
+/// headers every cancel page carries.
+pub(super) async fn respond(
+    req: &worker::Request,
+    ctx: &Ctx,
+    body: &str,
+    framers: &[String],
+    status: u16,
+    locale: Locale,
+) -> Result<Response, AppError> {
+    let origin = http::origin_of(&http::raw_url(req)).unwrap_or_default();
     let mut shell = ctx
         .env
         .assets(crate::config::ASSETS)?
         .fetch(format!("{origin}/index.html"), None)
         .await?;
     let shell = shell.text().await?;
-    let html = with_session(&shell, view.as_ref());
+    let html = localized(&inject(&shell, body), locale);
     // Only the sites the app lists may frame the page (a modal on the
     // merchant's own pages); their origins were checked when saved.
     let framers = if framers.is_empty() {
@@ -52,12 +90,83 @@ pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError>
             "strict-transport-security",
             "max-age=31536000; includeSubDomains",
         ),
+        ("content-language", locale.tag()),
+        ("vary", "Accept-Language"),
     ] {
         headers.set(k, v)?;
     }
     Ok(Response::ok(html)?
         .with_status(status)
         .with_headers(headers))
+}
+
+/// The page's parts for `s`: the receipt's end date as Stripe last said.
+pub(super) fn page_of<'a>(view: &'a SessionView, s: &Session, token: &'a str) -> Page<'a> {
+    Page {
+        view,
+        contract: crate::receipt::contract(s),
+        receipt: s.receipt.clone().map(|mut r| {
+            r.ends_at = s.cancel_effective_at.or(r.ends_at);
+            r
+        }),
+        token,
+    }
+}
+
+fn token(ctx: &Ctx) -> &str {
+    ctx.param("token").map_or("", String::as_str)
+}
+
+/// The offer screen a form post led to (`?offer=`), when that offer was
+/// shown on this session; its preview is the one kept when it was shown.
+async fn shown_offer(
+    req: &worker::Request,
+    ctx: &Ctx,
+    db: &worker::D1Database,
+    s: &crate::store::sessions::Session,
+    now: i64,
+) -> Option<OfferPreview> {
+    let url = req.url().ok()?;
+    let id = url
+        .query_pairs()
+        .find(|(k, _)| k == "offer")?
+        .1
+        .into_owned();
+    if !s.shown_offers.contains(&id) || !s.status.can_accept_offer() {
+        return None;
+    }
+    let config = sessions::stripe_config(ctx, s);
+    let preview = crate::offers::show(db, &config, s, &id, now).await.ok()?;
+    Some(holdfast_core::wording::localized(
+        preview,
+        &s.settings,
+        &s.fields,
+        sessions::locale_of(req, s),
+    ))
+}
+
+/// `<html lang dir>` and the title in the page's language.
+fn localized(html: &str, locale: Locale) -> String {
+    let title = i18n::get(locale, Key::PageTitle);
+    // The build minifies the shell (`<html lang=en>`): the whole tag goes.
+    let html = match html
+        .find("<html")
+        .and_then(|at| Some((at, at + html[at..].find('>')?)))
+    {
+        Some((start, end)) => format!(
+            r#"{}<html lang="{}" dir="{}">{}"#,
+            &html[..start],
+            locale.tag(),
+            locale.dir(),
+            &html[end + 1..]
+        ),
+        None => html.to_owned(),
+    };
+    html.replacen(
+        "<title>Cancel your subscription</title>",
+        &format!("<title>{}</title>", page::e(title)),
+        1,
+    )
 }
 
 /// The text of the shell's one inline `<style>`, if the build put one there.
@@ -67,51 +176,30 @@ fn inline_style(shell: &str) -> Option<&str> {
     Some(&shell[start..start + len])
 }
 
-/// The shell with the view as a JSON data block (never executed, so the CSP
-/// allows it) and, for the first screen, its heading and message.
-fn with_session(shell: &str, view: Option<&SessionView>) -> String {
-    let Some(v) = view else {
-        return shell.to_owned();
+/// The view as a JSON data block (never executed, so the CSP allows it)
+/// after the page's own markup.
+fn with_data(body: &str, v: &SessionView) -> String {
+    let v = &SessionView {
+        text: v.text.only(holdfast_core::i18n::APP_KEYS),
+        ..v.clone()
     };
     // No `<` at all in the data block (JSON has `<` only inside strings,
     // where `\u003c` means the same): nothing can end it early.
     let json = serde_json::to_string(v)
         .unwrap_or_default()
         .replace('<', "\\u003c");
-    let first_screen = matches!(v.status, SessionStatus::Open | SessionStatus::Deflected)
-        .then(|| first_screen(v))
-        .unwrap_or_default();
-    let data = format!(r#"<script type="application/json" id="hf-session">{json}</script>"#);
+    format!(r#"{body}<script type="application/json" id="hf-session">{json}</script>"#)
+}
+
+/// The shell with `body` at the start of `<body>`.
+fn inject(shell: &str, body: &str) -> String {
     match shell.find("<body>") {
         Some(at) => {
-            let (head, body) = shell.split_at(at + "<body>".len());
-            format!("{head}{first_screen}{data}{body}")
+            let (head, rest) = shell.split_at(at + "<body>".len());
+            format!("{head}{body}{rest}")
         }
         None => shell.to_owned(),
     }
-}
-
-/// The survey screen as the app renders it, inert until the app replaces
-/// it: every element the largest paint could be is already there.
-fn first_screen(v: &SessionView) -> String {
-    let e = |t: &str| html_escape::encode_text(t).into_owned();
-    let reasons: String = v
-        .reasons
-        .iter()
-        .map(|r| {
-            format!(
-                r#"<label class="reason"><input type="radio" name="reason" disabled><span>{}</span></label>"#,
-                e(&r.label)
-            )
-        })
-        .collect();
-    format!(
-        r#"<main class="page" id="hf-prerender"><div class="flow"><header class="brand"><span>{}</span></header><h1>{}</h1><p class="message">{}</p><fieldset class="survey"><legend>{}</legend>{reasons}</fieldset><div class="actions"><button class="danger" disabled>Cancel subscription</button><button class="secondary" disabled>Keep my subscription</button></div></div></main>"#,
-        e(&v.brand),
-        e(&v.title),
-        e(&v.message),
-        e(&v.survey_prompt)
-    )
 }
 
 #[cfg(test)]
@@ -128,10 +216,15 @@ mod tests {
 
     #[test]
     fn customer_text_cannot_leave_its_element_or_the_data_block() {
-        let html = with_session(
-            "<html><body><noscript></noscript></body></html>",
-            Some(&view("</script><script>alert(1)</script>")),
-        );
+        let v = view("</script><script>alert(1)</script>");
+        let page = Page {
+            view: &v,
+            contract: Default::default(),
+            receipt: None,
+            token: "t0k",
+        };
+        let body = page::body(&page, Screen::First, None);
+        let html = inject("<html><body></body></html>", &with_data(&body, &v));
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains(r#"\u003c/script>\u003cscript>alert(1)\u003c/script>"#));
@@ -152,7 +245,15 @@ mod tests {
     }
 
     #[test]
-    fn without_a_session_the_shell_is_unchanged() {
-        assert_eq!(with_session("<body></body>", None), "<body></body>");
+    fn the_page_takes_the_sessions_language_and_direction() {
+        let html = localized(
+            "<!doctype html><html lang=en><head><title>Cancel your subscription</title></head></html>",
+            Locale::Ar,
+        );
+        assert!(
+            html.starts_with(r#"<!doctype html><html lang="ar" dir="rtl"><head>"#),
+            "{html}"
+        );
+        assert!(html.contains("<title>إلغاء اشتراكك</title>"), "{html}");
     }
 }

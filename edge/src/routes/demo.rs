@@ -95,8 +95,12 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         })
         .collect();
 
+    // `?country=DE`: the merchant's server says where the customer is (and
+    // which language they read), as a German shop's would.
+    let place = http::query_param(&url, "country")
+        .and_then(|c| holdfast_core::jurisdiction::Place::parse(&c));
     let card = match &facts {
-        Some(f) => subscription_card(f, &app.signing_secret, &app.id, &origin)?,
+        Some(f) => subscription_card(f, &app.signing_secret, &app.id, &origin, place.as_ref())?,
         None => "<p data-testid=\"no-subscription\">No subscription found. Run <code>scripts/run</code> to seed the emulator, or create one in your Stripe test account.</p>".to_owned(),
     };
     let notice = notice
@@ -112,7 +116,8 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 <title>Acme Snacks: your account</title><style>{CSS}</style></head><body>
 <header><strong>Acme Snacks</strong> <span>(a demo merchant)</span></header>
 <main><h1>Your account</h1>{notice}{card}
-<h2>Other demo customers</h2><ul>{switcher}</ul></main>
+<h2>Other demo customers</h2><ul>{switcher}</ul>
+<p>See the cancel flow as a customer in <a href="/demo?country=DE">Germany</a> (the direct cancellation, in German), <a href="/demo?country=US-CA">California</a> (click to cancel) or <a href="/demo">Texas</a>.</p></main>
 <script src="/js/holdfast.js" async></script>
 <script src="/demo/demo.js" defer></script>
 </body></html>"#
@@ -124,6 +129,7 @@ fn subscription_card(
     secret: &str,
     app_id: &str,
     origin: &str,
+    place: Option<&holdfast_core::jurisdiction::Place>,
 ) -> Result<String, AppError> {
     let field = |k: &str| f.fields.get(k).map(String::as_str).unwrap_or("");
     let product = field("subscription.product.name");
@@ -141,7 +147,7 @@ fn subscription_card(
         (false, _) => ("Cancelled".to_owned(), false),
     };
     let email = field("subscription.customer.email");
-    let data = json!({
+    let mut data = json!({
         "app_id": app_id,
         "subscription_id": f.id,
         "auth_hash": signing::auth_hash(secret, &f.id),
@@ -151,10 +157,22 @@ fn subscription_card(
         "cancel_confirmation_url": format!("{origin}/demo/cancelled?subscription={}", f.id),
         "account": {"internal_id": field("subscription.customer.id"), "plan": product},
     });
+    let german = place.is_some_and(|p| p.country.as_deref() == Some("DE"));
+    if let Some(p) = place {
+        data["jurisdiction"] = json!(p.code());
+    }
+    if german {
+        data["locale"] = json!("de");
+    }
+    let link = if german {
+        "Verträge hier kündigen"
+    } else {
+        "Cancel subscription"
+    };
     // JSON inside <script> must not be able to close the element.
     let data = data.to_string().replace('<', "\\u003c");
     let cancel = if cancellable {
-        format!("<a id=\"bb-cancel\" data-testid=\"cancel-link\" href=\"/demo?subscription={}&amp;fallback=1\">Cancel subscription</a>", attr(&f.id))
+        format!("<a id=\"bb-cancel\" data-testid=\"cancel-link\" href=\"/demo?subscription={}&amp;fallback=1\">{link}</a>", attr(&f.id))
     } else {
         String::new()
     };

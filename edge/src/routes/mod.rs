@@ -2,9 +2,11 @@
 //! become JSON here, so no route answers with a bare worker error.
 
 mod admin;
+mod cancel_form;
 mod cancel_page;
 mod demo;
 mod precancel;
+mod receipt;
 mod sessions;
 mod snippet;
 mod stripe_webhook;
@@ -210,6 +212,12 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
         })
         .get_async("/cancel/:token", |req, ctx| async move {
             api(cancel_page::serve(req, ctx).await)
+        })
+        .post_async("/cancel/:token", |req, ctx| async move {
+            api(cancel_form::submit(req, ctx).await)
+        })
+        .get_async("/receipt/:id/:sig", |req, ctx| async move {
+            api(receipt::show(req, ctx).await)
         })
         .get_async("/demo", |req, ctx| async move {
             api(demo::account(req, ctx).await)

@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use holdfast_core::api::PrecancelResponse;
+use holdfast_core::jurisdiction::{self, Place};
+use holdfast_core::locale::Locale;
 use holdfast_core::precancel::{self, PrecancelPayload, MAX_BODY_BYTES};
 use holdfast_core::provenance;
 use holdfast_core::session::SESSION_TTL_SECS;
@@ -124,6 +126,14 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         .unwrap_or_default();
     let assignment = app.settings.assign(&fields, &subject);
     let audience = app.settings.audience_of(&fields, assignment.as_ref());
+    let place = payload.place().unwrap_or_else(|| place_of(req, &ctx.env));
+    let mode = jurisdiction::mode_for(&app.settings.jurisdiction_rules, &place);
+    let time_zone = payload
+        .context
+        .as_ref()
+        .and_then(|c| c.timezone.clone())
+        .or_else(|| http::time_zone(req))
+        .filter(|tz| tz.len() <= 64 && !tz.is_empty());
     let token = crate::random::token()?;
     let id = crate::random::id("ses")?;
     let new = sessions::NewSession {
@@ -142,12 +152,17 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         cancel_confirmation_url: payload.cancel_confirmation_url.as_deref(),
         now,
         expires_at: now + SESSION_TTL_SECS,
+        locale: payload.requested_locale().and_then(Locale::parse),
+        place: &place,
+        mode,
+        time_zone: time_zone.as_deref(),
     };
     let started = json!({
         "stripe_lookup": lookup.as_str(),
         "lookup_error": lookup.error(),
         "subscription_status": facts.as_ref().map(|f| f.status),
         "assignment": assignment,
+        "jurisdiction": {"place": place.code(), "mode": mode.as_str(), "from": if payload.jurisdiction.is_some() { "merchant" } else { "request" }},
         "context": payload.context.as_ref().map(|c| json!({"locale": c.locale, "timezone": c.timezone, "url": c.url})),
     });
     db.batched(vec![
@@ -163,6 +178,30 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         .or_else(|| http::origin_of(&http::raw_url(req)))
         .unwrap_or_default();
     Ok(format!("{base}/cancel/{token}"))
+}
+
+/// Where Cloudflare places the request. The test stack may name another
+/// place in `x-holdfast-test-place` (`HOLDFAST_TEST_HOOKS=1` only), since
+/// `wrangler dev` always answers the same sample.
+fn place_of(req: &Request, env: &worker::Env) -> Place {
+    if crate::test_hooks(env) {
+        if let Some(p) = req
+            .headers()
+            .get("x-holdfast-test-place")
+            .ok()
+            .flatten()
+            .and_then(|h| Place::parse(&h))
+        {
+            return p;
+        }
+    }
+    let Some(cf) = req.cf() else {
+        return Place::default();
+    };
+    Place {
+        country: cf.country().filter(|c| c.len() == 2),
+        region: cf.region_code().filter(|r| !r.is_empty() && r.len() <= 3),
+    }
 }
 
 fn app_key(app_id: &str) -> String {

@@ -3,6 +3,7 @@
 use holdfast_core::api::{CancelRequest, ChooseReasonRequest, OutcomeResponse, SessionView};
 use holdfast_core::cancel::MAX_COMMENT_CHARS;
 use holdfast_core::experience::{session_view, ViewInput};
+use holdfast_core::locale::Locale;
 use holdfast_core::session::{SessionStatus, MAX_REASON_CHANGES};
 use holdfast_core::signing;
 use serde_json::json;
@@ -21,7 +22,10 @@ const MAX_BODY: usize = 16 * 1024;
 
 /// Finds the live session behind a token; a malformed, unknown or expired
 /// token gets the same kind of answer whatever the reason.
-async fn load(ctx: &Ctx, now: i64) -> Result<(worker::D1Database, sessions::Session), AppError> {
+pub(super) async fn load(
+    ctx: &Ctx,
+    now: i64,
+) -> Result<(worker::D1Database, sessions::Session), AppError> {
     let token = param(ctx, "token")?;
     let not_found = || {
         AppError::NotFound(
@@ -45,29 +49,59 @@ async fn load(ctx: &Ctx, now: i64) -> Result<(worker::D1Database, sessions::Sess
     Ok((db, session))
 }
 
-pub async fn view(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    Ok(http::json(&view_of(&ctx).await?.0, 200))
+pub async fn view(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    Ok(http::json(&view_of(&req, &ctx).await?.0, 200))
+}
+
+/// The session's locale: the merchant's, else the browser's, else the app's.
+pub fn locale_of(req: &Request, s: &sessions::Session) -> Locale {
+    if let Some(r) = &s.receipt {
+        return r.locale;
+    }
+    let accept = req.headers().get("accept-language").ok().flatten();
+    s.locale
+        .unwrap_or_else(|| Locale::choose(None, accept.as_deref(), s.settings.default_locale))
 }
 
 /// The cancel page's view of the session in `ctx`'s `:token`, and the
 /// sites its app lets frame the page.
-pub async fn view_of(ctx: &Ctx) -> Result<(SessionView, Vec<String>), AppError> {
+pub async fn view_of(req: &Request, ctx: &Ctx) -> Result<(SessionView, Vec<String>), AppError> {
     let now = crate::random::now_secs();
     let (_, s) = load(ctx, now).await?;
-    let view = session_view(ViewInput {
+    Ok((view_for(req, &s, now), s.settings.embed_origins.clone()))
+}
+
+pub fn view_for(req: &Request, s: &sessions::Session, now: i64) -> SessionView {
+    // A decision fixed where it sends the customer (a signed pass-through
+    // URL, say): a later visit leads there too.
+    let decided = |own: &Option<String>| s.outcome_url.clone().or_else(|| own.clone());
+    let cancelled = matches!(
+        s.status,
+        SessionStatus::Cancelled | SessionStatus::CancelPending
+    );
+    session_view(ViewInput {
         settings: &s.settings,
         fields: &s.fields,
         status: s.status,
         chosen_reason: s.reason_id.clone(),
-        save_return_url: s.save_return_url.clone(),
-        cancel_confirmation_url: s.cancel_confirmation_url.clone(),
+        save_return_url: if s.status.is_offer() {
+            decided(&s.save_return_url)
+        } else {
+            s.save_return_url.clone()
+        },
+        cancel_confirmation_url: if cancelled {
+            decided(&s.cancel_confirmation_url)
+        } else {
+            s.cancel_confirmation_url.clone()
+        },
         cancel_effective_at: s.cancel_effective_at,
-        offers: offers::eligible(&s, now),
-        offer_screens_left: offers::screens_left(&s),
+        offers: offers::eligible(s, now),
+        offer_screens_left: offers::screens_left(s),
         assignment: s.assignment.as_ref(),
         session_id: &s.id,
-    });
-    Ok((view, s.settings.embed_origins.clone()))
+        locale: locale_of(req, s),
+        mode: s.mode,
+    })
 }
 
 pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
@@ -81,37 +115,41 @@ pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
         ));
     }
     let comment = checked_comment(body.comment.as_deref())?;
+    record_reason(&db, &s, &body.reason_id, comment, now).await?;
+    Ok(http::json(&json!({"reason_id": body.reason_id}), 200))
+}
+
+/// Records the survey's answer (the same answer again records nothing).
+pub(super) async fn record_reason(
+    db: &worker::D1Database,
+    s: &sessions::Session,
+    reason_id: &str,
+    comment: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
     if !s.status.can_start_cancel() {
         return Err(AppError::Conflict(
             "Your cancellation is already on its way; the reason can no longer change.".to_owned(),
         ));
     }
-    let answer = http::json(&json!({"reason_id": body.reason_id}), 200);
-    if s.reason_id.as_deref() == Some(body.reason_id.as_str()) && s.comment.as_deref() == comment {
+    if s.reason_id.as_deref() == Some(reason_id) && s.comment.as_deref() == comment {
         // The same answer again: nothing new to record or to tell webhooks.
-        return Ok(answer);
+        return Ok(());
     }
     let results = db
         .batched(vec![
-            sessions::set_reason(
-                &db,
-                &s.id,
-                &body.reason_id,
-                comment,
-                MAX_REASON_CHANGES,
-                now,
-            )?,
+            sessions::set_reason(db, &s.id, reason_id, comment, MAX_REASON_CHANGES, now)?,
             events::insert_after_change(
-                &db,
+                db,
                 &s.id,
                 "reason_chosen",
-                &json!({"reason_id": body.reason_id, "comment": comment.is_some()}),
+                &json!({"reason_id": reason_id, "comment": comment.is_some()}),
                 now,
             )?,
         ])
         .await?;
     if results.first().map(changes) != Some(1) {
-        let fresh = sessions::by_id(&db, &s.id)
+        let fresh = sessions::by_id(db, &s.id)
             .await?
             .map_or(s.status, |f| f.status);
         if !fresh.can_start_cancel() {
@@ -124,7 +162,7 @@ pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
             retry_after: (s.expires_at - now).max(1),
         });
     }
-    Ok(answer)
+    Ok(())
 }
 
 pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
@@ -133,6 +171,8 @@ pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let comment = checked_comment(body.comment.as_deref())?;
     let (db, s) = load(&ctx, now).await?;
     let config = stripe_config(&ctx, &s);
+    let origin = http::origin_of(&http::raw_url(&req)).unwrap_or_default();
+    let time_zone = body.time_zone.clone().or_else(|| http::time_zone(&req));
     let outcome = cancel::request(
         &db,
         &config,
@@ -140,6 +180,12 @@ pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         Ask {
             reason_id: body.reason_id.as_deref(),
             comment,
+            kind: body.kind,
+            extraordinary_reason: body.extraordinary_reason.as_deref(),
+            email: body.email.as_deref(),
+            time_zone: time_zone.as_deref(),
+            locale: locale_of(&req, &s),
+            origin: &origin,
         },
         now,
     )
@@ -152,7 +198,7 @@ pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&outcome, status))
 }
 
-pub async fn show_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn show_offer(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let now = crate::random::now_secs();
     let (db, s) = load(&ctx, now).await?;
     let preview = offers::show(
@@ -163,6 +209,8 @@ pub async fn show_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         now,
     )
     .await?;
+    let preview =
+        holdfast_core::wording::localized(preview, &s.settings, &s.fields, locale_of(&req, &s));
     Ok(http::json(&preview, 200))
 }
 
@@ -189,23 +237,33 @@ pub async fn accept_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError>
 pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let now = crate::random::now_secs();
     let (db, s) = load(&ctx, now).await?;
+    Ok(http::json(&deflect_now(&ctx, &db, &s, now).await?, 200))
+}
+
+/// "Keep my subscription", recorded once however often it is clicked.
+pub(super) async fn deflect_now(
+    ctx: &Ctx,
+    db: &worker::D1Database,
+    s: &sessions::Session,
+    now: i64,
+) -> Result<OutcomeResponse, AppError> {
     if !s.status.can_deflect() {
         return Err(AppError::Conflict(conflict_message(s.status).to_owned()));
     }
     let results = db
         .batched(vec![
             sessions::transition(
-                &db,
+                db,
                 &s.id,
                 &[SessionStatus::Open],
                 SessionStatus::Deflected,
                 now,
             )?,
-            events::insert_after_change(&db, &s.id, "deflected", &json!({}), now)?,
+            events::insert_after_change(db, &s.id, "deflected", &json!({}), now)?,
         ])
         .await?;
     if results.first().map(changes) != Some(1) {
-        let fresh = sessions::by_id(&db, &s.id)
+        let fresh = sessions::by_id(db, &s.id)
             .await?
             .map_or(s.status, |f| f.status);
         // A second click of "keep": the same answer, recorded once.
@@ -213,20 +271,21 @@ pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
             return Err(AppError::Conflict(conflict_message(fresh).to_owned()));
         }
     } else {
-        let config = stripe_config(&ctx, &s);
-        crate::attribution::validate_save(&db, &config, &s, None, now).await?;
+        let config = stripe_config(ctx, s);
+        crate::attribution::validate_save(db, &config, s, None, now).await?;
     }
     let outcome = OutcomeResponse {
         status: SessionStatus::Deflected,
         message: "Great, your subscription stays as it is.".to_owned(),
         redirect_url: s.save_return_url.clone(),
         cancel_effective_at: None,
+        receipt: None,
     };
-    Ok(http::json(&outcome, 200))
+    Ok(outcome)
 }
 
 /// The configuration with the Stripe key the session's query brought along.
-fn stripe_config(ctx: &Ctx, s: &sessions::Session) -> Config {
+pub(super) fn stripe_config(ctx: &Ctx, s: &sessions::Session) -> Config {
     Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref())
 }
 

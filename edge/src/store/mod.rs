@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod apps;
 pub mod connection;
+pub mod emails;
 pub mod events;
 pub mod limits;
 pub mod operations;

@@ -15,7 +15,7 @@ pub const MAX_RECORDS: i64 = 20_000;
 
 const RECORD: &str = "s.id, s.created_at, s.subscription_id, s.customer_id, s.status, s.reason_id, s.shown_offer_id, \
      s.offer_id, s.audience_id, s.experience_id, s.variant_id, s.attribution, s.attribution_reason, s.mrr, \
-     s.mrr_currency AS currency, s.offer_cost";
+     s.mrr_currency AS currency, s.offer_cost, s.country, s.mode";
 
 /// The app's sessions from `from` to `to`, widened by the repeat window on
 /// both sides so repeats across the period's edges count right, oldest

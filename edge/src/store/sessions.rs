@@ -1,5 +1,8 @@
 use holdfast_core::experience::AppSettings;
 use holdfast_core::experiment::Assignment;
+use holdfast_core::jurisdiction::{Mode, Place};
+use holdfast_core::locale::Locale;
+use holdfast_core::receipt::Receipt;
 use holdfast_core::revenue::Mrr;
 use holdfast_core::session::SessionStatus;
 use holdfast_core::subscription::SubscriptionFacts;
@@ -28,6 +31,11 @@ pub struct NewSession<'a> {
     pub cancel_confirmation_url: Option<&'a str>,
     pub now: i64,
     pub expires_at: i64,
+    /// The built-in locale the merchant asked for.
+    pub locale: Option<Locale>,
+    pub place: &'a Place,
+    pub mode: Mode,
+    pub time_zone: Option<&'a str>,
 }
 
 pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement, AppError> {
@@ -44,8 +52,8 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
         db,
         "INSERT INTO sessions (id, token_digest, app_id, subscription_id, customer_id, stripe_lookup, status, \
          fields, save_return_url, cancel_confirmation_url, created_at, expires_at, updated_at, facts, experience_id, variant_id, \
-         audience_id, mrr, mrr_currency, unverified_fields) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+         audience_id, mrr, mrr_currency, unverified_fields, locale, country, region, mode, time_zone) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
         &[
             text(s.id),
             text(s.token_digest),
@@ -65,6 +73,11 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
             opt_int(mrr.map(|m| m.amount)),
             opt_text(mrr.map(|m| m.currency.as_str())),
             text(&unverified),
+            opt_text(s.locale.map(Locale::tag)),
+            opt_text(s.place.country.as_deref()),
+            opt_text(s.place.region.as_deref()),
+            text(s.mode.as_str()),
+            opt_text(s.time_zone),
         ],
     )
 }
@@ -102,6 +115,12 @@ pub struct Session {
     pub assignment: Option<Assignment>,
     /// The app's signing secret as stored (sealed): it signs pass-through URLs.
     pub signing_secret: String,
+    /// The locale the merchant asked for, if built in.
+    pub locale: Option<Locale>,
+    pub mode: Mode,
+    pub time_zone: Option<String>,
+    /// The confirmation, once a cancel was received.
+    pub receipt: Option<Receipt>,
 }
 
 #[derive(Deserialize)]
@@ -131,6 +150,10 @@ struct Row {
     experience_id: Option<String>,
     variant_id: Option<String>,
     signing_secret: String,
+    locale: Option<String>,
+    mode: String,
+    time_zone: Option<String>,
+    receipt: Option<String>,
 }
 
 const SELECT: &str = "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lookup, s.status, s.reason_id, s.comment, \
@@ -139,7 +162,7 @@ const SELECT: &str = "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lo
      s.unverified_fields, s.offer_id, \
      (SELECT MAX(x.offer_accepted_at) FROM sessions x WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id) AS last_offer_at, \
      (SELECT sealed_key FROM stripe_connection WHERE id = 1) AS stripe_key_sealed, s.experience_id, s.variant_id, \
-     a.signing_secret \
+     a.signing_secret, s.locale, s.mode, s.time_zone, s.receipt \
      FROM sessions s JOIN apps a ON a.id = s.app_id";
 
 pub async fn by_token_digest(db: &D1Database, digest: &str) -> Result<Option<Session>, AppError> {
@@ -201,6 +224,13 @@ fn into_session(r: Row) -> Result<Session, AppError> {
         last_offer_at: r.last_offer_at,
         stripe_key_sealed: r.stripe_key_sealed,
         signing_secret: r.signing_secret,
+        locale: r.locale.as_deref().and_then(Locale::parse),
+        mode: serde_json::from_value(serde_json::Value::String(r.mode)).unwrap_or_default(),
+        time_zone: r.time_zone,
+        receipt: r
+            .receipt
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok()),
         assignment: r
             .experience_id
             .zip(r.variant_id)
@@ -271,14 +301,19 @@ pub fn start_cancel(
     to: SessionStatus,
     ask: (Option<&str>, Option<&str>),
     outcome_url: Option<&str>,
+    receipt: Option<&Receipt>,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
     let (reason_id, comment) = ask;
+    let receipt = receipt
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| AppError::internal(e.to_string()))?;
     stmt(
         db,
         "UPDATE sessions SET status = ?2, reason_id = COALESCE(?3, reason_id), comment = COALESCE(?4, comment), \
-         outcome_url = ?6, updated_at = ?5 WHERE id = ?1 AND status IN ('open', 'deflected')",
-        &[text(id), text(to.as_str()), opt_text(reason_id), opt_text(comment), int(now), opt_text(outcome_url)],
+         outcome_url = ?6, receipt = ?7, updated_at = ?5 WHERE id = ?1 AND status IN ('open', 'deflected')",
+        &[text(id), text(to.as_str()), opt_text(reason_id), opt_text(comment), int(now), opt_text(outcome_url), opt_text(receipt.as_deref())],
     )
 }
 

@@ -182,6 +182,7 @@ pub struct Due {
     pub variant_id: Option<String>,
     pub fields: Option<String>,
     pub unverified_fields: Option<String>,
+    pub receipt: Option<String>,
     /// The app's development setting (1 when on).
     pub app_allows_private: Option<i64>,
     pub endpoint_id: String,
@@ -199,7 +200,7 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppE
         db,
         "SELECT d.id, d.message_id, d.created_at, m.type AS event_type, m.payload, \
          ev.kind AS audit_kind, ev.detail, ev.created_at AS event_at, m.session_id, m.app_id, s.subscription_id, \
-         s.customer_id, s.experience_id, s.variant_id, s.fields, s.unverified_fields, \
+         s.customer_id, s.experience_id, s.variant_id, s.fields, s.unverified_fields, s.receipt, \
          (SELECT json_extract(a.settings, '$.webhooks_allow_private') FROM apps a WHERE a.id = m.app_id) AS app_allows_private, \
          e.id AS endpoint_id, e.url, e.secret, \
          e.previous_secret, e.previous_valid_until, d.attempts \

@@ -222,6 +222,11 @@ fn ReportView(report: Report) -> impl IntoView {
         ("cancels", "Cancels", t.cancels.to_string()),
         ("lost", "Saves lost", t.lost.to_string()),
         ("save-rate", "Save rate", rate(&t)),
+        (
+            "direct-cancels",
+            "Direct cancellations",
+            report.direct_cancels.to_string(),
+        ),
     ];
     let day_labels: Vec<String> = report
         .series
@@ -297,6 +302,8 @@ fn ReportView(report: Report) -> impl IntoView {
             <Breakdown title="By offer" column="Offer" groups=report.by_offer.clone()/>
             <Breakdown title="By audience" column="Audience" groups=report.by_audience.clone()/>
             <Breakdown title="By variant" column="Variant" groups=report.by_variant.clone()/>
+            <Breakdown title="By country" column="Country" groups=report.by_country.clone()/>
+            <Breakdown title="By compliance mode" column="Mode" groups=report.by_mode.clone()/>
         </section>
         {(!report.lift.is_empty()).then(|| view! {
             <section aria-labelledby="holdout">

@@ -1,55 +1,35 @@
-//! The last screen: what happened, and where the customer goes next.
+//! The last screen after an offer or "keep": what happened, and where the
+//! customer goes next. (A cancel's confirmation is the edge's page.)
 
-use holdfast_core::api::{OutcomeResponse, SessionView};
+use holdfast_core::api::SessionView;
+use holdfast_core::i18n::Key;
 use holdfast_core::session::SessionStatus;
 use leptos::prelude::*;
 
-use crate::format::date;
+use crate::api::Outcome;
 
 #[component]
-pub fn Done(outcome: OutcomeResponse) -> impl IntoView {
-    let (heading, detail) = match outcome.status {
-        SessionStatus::Cancelled => (
-            "Your subscription is cancelled",
-            outcome
-                .cancel_effective_at
-                .map(|at| format!("You keep access until {}.", date(at))),
-        ),
-        SessionStatus::Deflected => ("Your subscription continues", None),
-        SessionStatus::OfferAccepted => ("Your offer is applied", None),
-        SessionStatus::OfferPending => ("Your offer is on its way", None),
-        _ => ("Your cancellation is on its way", None),
+pub fn Done(outcome: Outcome, view: SessionView) -> impl IntoView {
+    let t = &view.text;
+    let (heading, message) = match outcome.status {
+        SessionStatus::OfferAccepted => (Key::OfferAppliedHeading, Key::OfferThanks),
+        SessionStatus::OfferPending => (Key::OfferPendingHeading, Key::OfferThanks),
+        _ => (Key::KeptHeading, Key::KeptMessage),
     };
-    let next = outcome.redirect_url.clone();
+    let go = t.get(Key::Continue).to_owned();
     view! {
         <section role="status" data-testid="outcome">
-            <h1>{heading}</h1>
-            <p>{outcome.message.clone()}</p>
-            {detail.map(|d| view! { <p data-testid="effective-date">{d}</p> })}
-            {next.map(|url| view! { <a class="button" href=url data-testid="continue">"Continue"</a> })}
+            <h1>{t.get(heading).to_owned()}</h1>
+            <p>{t.get(message).to_owned()}</p>
+            {outcome.redirect_url.map(|url| view! { <a class="button" href=url data-testid="continue">{go}</a> })}
         </section>
     }
 }
 
-/// A session opened again after its decision shows that decision.
-pub fn initial(view: &SessionView) -> Option<OutcomeResponse> {
-    let message = match view.status {
-        SessionStatus::Cancelled => "We're sorry to see you go. Thank you for having been with us.",
-        SessionStatus::CancelPending => {
-            "We've received your cancellation request and are completing it. You don't need to do anything else."
-        }
-        SessionStatus::OfferAccepted | SessionStatus::OfferPending => "Thank you for staying with us.",
-        _ => return None,
-    };
-    let redirect_url = if view.status.is_offer() {
-        view.save_return_url.clone()
-    } else {
-        view.cancel_confirmation_url.clone()
-    };
-    Some(OutcomeResponse {
+/// A session opened again after an accepted offer shows that decision.
+pub fn initial(view: &SessionView) -> Option<Outcome> {
+    view.status.is_offer().then(|| Outcome {
         status: view.status,
-        message: message.to_owned(),
-        redirect_url,
-        cancel_effective_at: view.cancel_effective_at,
+        redirect_url: view.save_return_url.clone(),
     })
 }

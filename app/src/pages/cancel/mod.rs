@@ -1,14 +1,19 @@
 //! The hosted cancel page: personalised copy, an optional reasons survey, at
-//! most one offer screen, and a cancel button on every step.
+//! most one offer screen, and a cancel button on every step. The edge serves
+//! every screen as plain HTML forms too (`edge/src/page`); this app takes
+//! over the survey and offers when it loads. The direct cancellation (one
+//! form) and a cancel's confirmation stay the edge's own page.
 
 mod done;
-
 mod offer;
 mod survey;
 
 use std::time::Duration;
 
-use holdfast_core::api::{CancelRequest, OfferPreview, OutcomeResponse, SessionView};
+use holdfast_core::api::{CancelRequest, ChooseReasonRequest, OfferPreview, SessionView};
+use holdfast_core::i18n::{Key, Text};
+use holdfast_core::jurisdiction::Mode;
+use holdfast_core::session::SessionStatus;
 use leptos::prelude::*;
 
 use crate::api;
@@ -19,46 +24,59 @@ const REDIRECT_AFTER: Duration = Duration::from_secs(3);
 #[derive(Clone)]
 enum Stage {
     Survey,
-    Offer(OfferPreview),
-    Done(OutcomeResponse),
+    Offer(Box<OfferPreview>),
+    Done(api::Outcome),
 }
 
 #[component]
 pub fn CancelPage(token: String) -> impl IntoView {
-    // Plain signals and spawn_local rather than resources and actions: the
-    // async machinery those bring would cost the customer's phone bytes.
-    let session = RwSignal::new(embedded().map(Ok));
-    if session.get_untracked().is_none() {
-        let t = token.clone();
-        leptos::task::spawn_local(async move { session.set(Some(api::session(t).await)) });
-    }
-    view! {
-        <main class="page">
-            {move || match session.get() {
-                None => view! { <p role="status" class="loading">"Loading…"</p> }.into_any(),
-                Some(Ok(view)) => view! { <Flow token=token.clone() view=view/> }.into_any(),
-                Some(Err(e)) => view! {
-                    <h1>"We can't open this page"</h1>
-                    <p role="alert" data-testid="load-error">{e.message()}</p>
-                }
-                .into_any(),
-            }}
-        </main>
-    }
+    // Without the session's data the edge's own page (an error, or the
+    // forms) stays as it is.
+    embedded().map(|(view, recorded)| {
+        view! { <main class="page"><Flow token=token view=view recorded=recorded/></main> }
+    })
 }
 
-/// The view the edge put in the page (`GET /cancel/{token}`), so the first
-/// screen needs no request; and the static first screen it painted, which
-/// this render replaces.
-fn embedded() -> Option<SessionView> {
+/// The view the edge put in the page (`GET /cancel/{token}`), so the app
+/// needs no request; the edge's markup it replaces is removed with it. The
+/// direct page, an offer screen the forms reached, and a cancel's
+/// confirmation are left as the edge made them.
+/// Also the reason the edge has recorded, which a pick on the edge's form
+/// may differ from.
+fn embedded() -> Option<(SessionView, Option<String>)> {
     let doc = window().document()?;
+    let data = doc.get_element_by_id("hf-session")?;
+    let text = data.text_content()?;
+    let mut view: SessionView =
+        serde_wasm_bindgen::from_value(js_sys::JSON::parse(&text).ok()?).ok()?;
+    if view.mode == Mode::Direct || is_cancel(view.status) {
+        // Right after a cancel on this page the customer is sent on, as
+        // before the confirmation existed; the direct cancellation's
+        // confirmation stays until they leave it.
+        let just_now = window()
+            .location()
+            .search()
+            .is_ok_and(|q| q.contains("cancelled=1"));
+        if just_now && view.mode != Mode::Direct {
+            go_later(view.cancel_confirmation_url.clone());
+        }
+        return None;
+    }
+    // An offer screen the edge's form led to (a click before the app had
+    // loaded) is a form of its own too.
+    if let Ok(Some(_)) = doc.query_selector("#hf-prerender [data-testid=offer]") {
+        return None;
+    }
+    data.remove();
+    // A reason picked on the edge's form before the app loaded stays picked.
+    let recorded = view.chosen_reason.clone();
+    if let Ok(Some(picked)) = doc.query_selector("#hf-prerender input[name=reason]:checked") {
+        view.chosen_reason = picked.get_attribute("value").or(view.chosen_reason);
+    }
     if let Some(painted) = doc.get_element_by_id("hf-prerender") {
         painted.remove();
     }
-    let data = doc.get_element_by_id("hf-session")?;
-    let text = data.text_content()?;
-    data.remove();
-    serde_wasm_bindgen::from_value(js_sys::JSON::parse(&text).ok()?).ok()
+    Some((view, recorded))
 }
 
 /// What the page is waiting for, if anything.
@@ -102,26 +120,37 @@ fn run<T: 'static>(
 }
 
 #[component]
-fn Flow(token: String, view: SessionView) -> impl IntoView {
+fn Flow(token: String, view: SessionView, recorded: Option<String>) -> impl IntoView {
     let stage = RwSignal::new(done::initial(&view).map_or(Stage::Survey, Stage::Done));
     let reason = RwSignal::new(view.chosen_reason.clone());
+    // The answer the edge has: an offer is shown only for a recorded one.
+    let recorded = RwSignal::new(recorded);
     let comment = RwSignal::new(String::new());
     let state = RwSignal::new(Busy::Idle);
     let error = RwSignal::new(None::<String>);
+    let text = view.text.clone();
 
-    let finish = move |r: Result<OutcomeResponse, api::Error>| match r {
+    let t = StoredValue::new(text.clone());
+    let finish = move |r: Result<api::Outcome, api::Error>| match r {
+        // The edge's page shows a cancel's confirmation.
+        Ok(outcome) if is_cancel(outcome.status) => {
+            let location = window().location();
+            let page = location.pathname().unwrap_or_default();
+            let _ = location.replace(&format!("{page}?cancelled=1"));
+        }
         Ok(outcome) => {
             error.set(None);
             go_later(outcome.redirect_url.clone());
             stage.set(Stage::Done(outcome));
         }
-        Err(e) => error.set(Some(e.message())),
+        Err(e) => error.set(Some(t.with_value(|t| e.message_in(t)))),
     };
     let t = token.clone();
     let cancel_now = move || {
         let req = CancelRequest {
             reason_id: reason.get_untracked(),
             comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
+            ..CancelRequest::default()
         };
         act(state, Busy::Cancelling, api::cancel(t.clone(), req), finish);
     };
@@ -136,15 +165,23 @@ fn Flow(token: String, view: SessionView) -> impl IntoView {
             match offers.iter().find(|o| o.placed_for(chosen.as_deref())) {
                 Some(o) if matches!(stage.get_untracked(), Stage::Survey) => {
                     let cancel_now = cancel_now.clone();
-                    act(
-                        state,
-                        Busy::Cancelling,
-                        api::show_offer(t.clone(), o.id.clone()),
-                        move |r| match r {
-                            Ok(preview) => stage.set(Stage::Offer(preview)),
-                            Err(_) => cancel_now(),
-                        },
-                    );
+                    let (t, id) = (t.clone(), o.id.clone());
+                    let unrecorded =
+                        chosen.filter(|c| recorded.get_untracked().as_ref() != Some(c));
+                    let show = async move {
+                        if let Some(reason_id) = unrecorded {
+                            let req = ChooseReasonRequest {
+                                reason_id,
+                                comment: None,
+                            };
+                            api::choose_reason(t.clone(), req).await?;
+                        }
+                        api::show_offer(t, id).await
+                    };
+                    act(state, Busy::Cancelling, show, move |r| match r {
+                        Ok(preview) => stage.set(Stage::Offer(Box::new(preview))),
+                        Err(_) => cancel_now(),
+                    });
                 }
                 _ => cancel_now(),
             }
@@ -180,6 +217,7 @@ fn Flow(token: String, view: SessionView) -> impl IntoView {
                         cancelling=cancelling
                         on_cancel=on_cancel.clone()
                         on_keep=on_keep.clone()
+                        recorded=recorded
                     />
                 }
                     .into_any()
@@ -187,7 +225,8 @@ fn Flow(token: String, view: SessionView) -> impl IntoView {
             Stage::Offer(preview) => {
                 view! {
                     <offer::OfferScreen
-                        preview=preview
+                        preview=*preview
+                        view=view.clone()
                         busy=busy
                         cancelling=cancelling
                         on_accept=on_accept.clone()
@@ -196,10 +235,30 @@ fn Flow(token: String, view: SessionView) -> impl IntoView {
                 }
                     .into_any()
             }
-            Stage::Done(outcome) => view! { <done::Done outcome=outcome/> }.into_any(),
+            Stage::Done(outcome) => view! { <done::Done outcome=outcome view=view.clone()/> }.into_any(),
         }}
         {move || error.get().map(|m| view! { <p role="alert" class="error" data-testid="action-error">{m}</p> })}
         </div>
+    }
+}
+
+fn is_cancel(status: SessionStatus) -> bool {
+    matches!(
+        status,
+        SessionStatus::Cancelled | SessionStatus::CancelPending
+    )
+}
+
+/// The busy label or the button's own, in the page's language.
+fn label(text: &Text, cancelling: Signal<bool>, key: Key) -> impl Fn() -> String {
+    let busy = text.get(Key::Cancelling).to_owned();
+    let idle = text.get(key).to_owned();
+    move || {
+        if cancelling.get() {
+            busy.clone()
+        } else {
+            idle.clone()
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! The first screen: the personalised message and the optional survey.
 
 use holdfast_core::api::{ChooseReasonRequest, SessionView};
+use holdfast_core::i18n::Key;
+use holdfast_core::jurisdiction::Mode;
 use leptos::prelude::*;
 
 use crate::api;
@@ -15,13 +17,18 @@ pub fn Survey(
     #[prop(into)] cancelling: Signal<bool>,
     on_cancel: impl Fn() + Clone + 'static,
     on_keep: impl Fn() + Clone + 'static,
+    /// Set once the edge has the answer.
+    recorded: RwSignal<Option<String>>,
 ) -> impl IntoView {
     // Recorded as soon as it is picked (the audit trail's "reason chosen");
     // the page goes on whatever the answer.
     let record = move |req: ChooseReasonRequest| {
         let token = token.clone();
         leptos::task::spawn_local(async move {
-            let _ = api::choose_reason(token, req).await;
+            let id = req.reason_id.clone();
+            if api::choose_reason(token, req).await.is_ok() {
+                recorded.set(Some(id));
+            }
         });
     };
     let reasons = view.reasons.clone();
@@ -35,10 +42,11 @@ pub fn Survey(
             .and_then(|r| r.follow_up.clone())
     };
     view! {
-        <h1 data-testid="title">{view.title.clone()}</h1>
-        <p data-testid="message" class="message">{view.message.clone()}</p>
+        <h1 data-testid="title" dir="auto">{view.title.clone()}</h1>
+        <p data-testid="message" class="message" dir="auto">{view.message.clone()}</p>
         <fieldset class="survey">
-            <legend>{view.survey_prompt.clone()}</legend>
+            <legend dir="auto">{view.survey_prompt.clone()}</legend>
+            {(view.mode == Mode::ClickToCancel).then(|| view! { <p class="preview">{view.text.get(Key::SurveyOptional).to_owned()}</p> })}
             {view
                 .reasons
                 .iter()
@@ -59,7 +67,7 @@ pub fn Survey(
                                     record(ChooseReasonRequest { reason_id: id.clone(), comment: None });
                                 }
                             />
-                            <span>{r.label.clone()}</span>
+                            <span dir="auto">{r.label.clone()}</span>
                         </label>
                     }
                 })
@@ -78,10 +86,10 @@ pub fn Survey(
         </fieldset>
         <div class="actions">
             <button class="danger" data-testid="cancel-button" disabled=busy on:click=move |_| on_cancel()>
-                {move || if cancelling.get() { "Cancelling…" } else { "Cancel subscription" }}
+                {super::label(&view.text, cancelling, Key::Cancel)}
             </button>
             <button class="secondary" data-testid="keep-button" disabled=busy on:click=move |_| on_keep()>
-                "Keep my subscription"
+                {view.text.get(Key::Keep).to_owned()}
             </button>
         </div>
     }

@@ -1,0 +1,72 @@
+//! Languages and laws: the page's default language, who sends the
+//! confirmation e-mail, and which cancel flow each country gets.
+
+use holdfast_core::jurisdiction::{Mode, Rule};
+use holdfast_core::locale::Locale;
+use leptos::prelude::*;
+
+use super::Form;
+use crate::admin::fields::FieldError;
+
+fn mode_label(m: Mode) -> &'static str {
+    match m {
+        Mode::Direct => "Direct cancellation (one confirmation page)",
+        Mode::ClickToCancel => "Click to cancel (cancel on every screen, at most one offer)",
+        Mode::Standard => "Standard (this app's flow)",
+    }
+}
+
+#[component]
+pub fn Laws(form: Form) -> impl IntoView {
+    let s = form.s;
+    let len = move || s.with(|v| v.jurisdiction_rules.len());
+    view! {
+        <h2>"Languages and laws"</h2>
+        <label for="default-locale">"Default language (when neither your snippet nor the customer's browser names one Holdfast speaks)"</label>
+        <select id="default-locale" on:change=move |ev| {
+            if let Some(l) = Locale::parse(&event_target_value(&ev)) {
+                s.update(|v| v.default_locale = l);
+            }
+        }>
+            {Locale::ALL.into_iter().map(|l| view! {
+                <option value=l.tag() selected=move || s.with(|v| v.default_locale == l)>{l.name()}</option>
+            }).collect_view()}
+        </select>
+        <label>
+            "Confirmation e-mails from (an address on a domain set up in Cloudflare Email Service; empty: no e-mail, send your own from the cancel.requested webhook)"
+            <input type="email" data-testid="email-from" placeholder="cancel@example.com"
+                prop:value=move || s.with(|v| v.email_from.clone().unwrap_or_default())
+                on:input=move |ev| s.update(|v| v.email_from = Some(event_target_value(&ev)).filter(|x| !x.trim().is_empty()))/>
+        </label>
+        <FieldError issues=form.issues field="email_from"/>
+        <p class="hint">"Where the customer is (from Cloudflare, or the jurisdiction your snippet passes) chooses the flow. The most specific row wins: a region such as US-CA, then a country such as DE, then EU (the EU and EEA, Switzerland and the United Kingdom). Anywhere else: standard."</p>
+        <For each=move || 0..len() key=|i| *i let:i>
+            <fieldset class="row" data-testid=format!("rule-{i}")>
+                <legend>{format!("Rule {}", i + 1)}</legend>
+                <label>
+                    "Region"
+                    <input type="text" placeholder="DE, US-CA or EU"
+                        prop:value=move || s.with(|v| v.jurisdiction_rules.get(i).map(|r| r.region.clone()).unwrap_or_default())
+                        on:input=move |ev| s.update(|v| if let Some(r) = v.jurisdiction_rules.get_mut(i) { r.region = event_target_value(&ev) })/>
+                </label>
+                <FieldError issues=form.issues field=format!("jurisdiction_rules.{i}.region")/>
+                <label for=format!("rule-{i}-mode")>"Flow"</label>
+                <select id=format!("rule-{i}-mode") on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    if let Some(m) = Mode::ALL.into_iter().find(|m| m.as_str() == value) {
+                        s.update(|v| if let Some(r) = v.jurisdiction_rules.get_mut(i) { r.mode = m });
+                    }
+                }>
+                    {Mode::ALL.into_iter().map(|m| view! {
+                        <option value=m.as_str() selected=move || s.with(|v| v.jurisdiction_rules.get(i).map(|r| r.mode) == Some(m))>{mode_label(m)}</option>
+                    }).collect_view()}
+                </select>
+                <div class="row-actions">
+                    <button type="button" class="secondary" on:click=move |_| s.update(|v| { v.jurisdiction_rules.remove(i); })>"Remove rule"</button>
+                </div>
+            </fieldset>
+        </For>
+        <button type="button" class="secondary" on:click=move |_| s.update(|v| v.jurisdiction_rules.push(Rule { region: String::new(), mode: Mode::Direct }))>"Add rule"</button>
+        <FieldError issues=form.issues field="jurisdiction_rules"/>
+    }
+}

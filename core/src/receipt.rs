@@ -1,0 +1,185 @@
+//! What a cancel is about and the confirmation the customer keeps: the
+//! direct page's "which contract, whose", and the receipt shown after the
+//! cancel, printable at a stable link and sent by e-mail.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Key, Text};
+use crate::intl;
+use crate::locale::Locale;
+use crate::template::Fields;
+
+/// Ordinary cancellation (at the next possible date), or extraordinary
+/// (for good cause, with its reason; the merchant judges the cause).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelKind {
+    #[default]
+    Ordinary,
+    Extraordinary,
+}
+
+/// The contract a session cancels, as Stripe (or the merchant) described it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contract {
+    #[serde(default)]
+    pub product: Option<String>,
+    #[serde(default)]
+    pub plan: Option<String>,
+    #[serde(default)]
+    pub subscription_id: Option<String>,
+    /// The customer's name.
+    #[serde(default)]
+    pub customer: Option<String>,
+    /// Where the confirmation goes unless the customer changes it.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The end of the paid period: when an ordinary cancel takes effect.
+    #[serde(default)]
+    pub period_end: Option<i64>,
+}
+
+impl Contract {
+    /// Stripe's values first, then the snippet's.
+    pub fn from_fields(fields: &Fields, period_end: Option<i64>) -> Self {
+        let first = |keys: &[&str]| {
+            keys.iter()
+                .find_map(|k| fields.get(*k).filter(|v| !v.trim().is_empty()).cloned())
+        };
+        let name = first(&["subscription.customer.name", "full_name"]).or_else(|| {
+            let parts: Vec<String> = ["first_name", "last_name"]
+                .iter()
+                .filter_map(|k| fields.get(*k).cloned())
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        });
+        Self {
+            product: first(&["subscription.product.name"]),
+            plan: first(&["subscription.plan.nickname", "account.plan"]),
+            subscription_id: first(&["subscription.id"]),
+            customer: name,
+            email: first(&["subscription.customer.email", "email"]),
+            period_end,
+        }
+    }
+
+    /// One line naming the contract: product, plan.
+    pub fn title(&self) -> String {
+        [&self.product, &self.plan]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+/// The confirmation of one cancel, fixed when it was received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The session's id: what the customer quotes.
+    pub reference: String,
+    pub kind: CancelKind,
+    /// The customer's reason for an extraordinary cancellation.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Unix seconds.
+    pub received_at: i64,
+    /// When the subscription ends, once Stripe said so.
+    #[serde(default)]
+    pub ends_at: Option<i64>,
+    /// Where the confirmation e-mail goes (None: the app sends none).
+    #[serde(default)]
+    pub email: Option<String>,
+    pub contract: Contract,
+    pub locale: Locale,
+    /// The customer's time zone (IANA), for dates in the e-mail.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// The printable receipt.
+    pub url: String,
+}
+
+/// The facts of a receipt as lines of label and value, for the page, the
+/// printable receipt and the e-mail alike.
+pub fn lines(
+    t: &Text,
+    r: &Receipt,
+    locale: &str,
+    time_zone: Option<&str>,
+) -> Vec<(String, String)> {
+    let tz = time_zone.or(r.time_zone.as_deref());
+    let mut received = intl::date_time(r.received_at, locale, tz);
+    if tz.is_some_and(|z| z != "UTC") {
+        received = format!(
+            "{received} ({})",
+            intl::date_time(r.received_at, locale, Some("UTC"))
+        );
+    }
+    let kind = match r.kind {
+        CancelKind::Ordinary => t.get(Key::OrdinaryNext).to_owned(),
+        CancelKind::Extraordinary => format!(
+            "{}: {}",
+            t.get(Key::Extraordinary),
+            r.reason.as_deref().unwrap_or_default()
+        ),
+    };
+    let ends = r.ends_at.map_or_else(
+        || t.get(Key::EndsNext).to_owned(),
+        |at| intl::date(at, locale, tz),
+    );
+    let mut out = vec![(t.get(Key::ContractLabel).to_owned(), r.contract.title())];
+    out.push((
+        t.get(Key::SubscriptionLabel).to_owned(),
+        r.contract.subscription_id.clone().unwrap_or_default(),
+    ));
+    out.push((
+        t.get(Key::CustomerLabel).to_owned(),
+        r.contract.customer.clone().unwrap_or_default(),
+    ));
+    out.push((t.get(Key::KindLegend).to_owned(), kind));
+    out.push((t.get(Key::ReceivedLabel).to_owned(), received));
+    out.push((t.get(Key::EndsLabel).to_owned(), ends));
+    out.push((t.get(Key::ReferenceLabel).to_owned(), r.reference.clone()));
+    out.retain(|(_, v)| !v.trim().is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn stripe_values_come_before_the_snippets() {
+        let c = Contract::from_fields(
+            &fields(&[
+                ("subscription.customer.name", "Erika Mustermann"),
+                ("full_name", "E. M."),
+                ("email", "browser@example.com"),
+                ("subscription.customer.email", "erika@example.de"),
+                ("subscription.product.name", "Snack Box"),
+                ("subscription.plan.nickname", "Monatlich"),
+                ("subscription.id", "sub_1"),
+            ]),
+            Some(1_800_000_000),
+        );
+        assert_eq!(c.customer.as_deref(), Some("Erika Mustermann"));
+        assert_eq!(c.email.as_deref(), Some("erika@example.de"));
+        assert_eq!(c.title(), "Snack Box · Monatlich");
+        assert_eq!(c.subscription_id.as_deref(), Some("sub_1"));
+    }
+
+    #[test]
+    fn a_name_is_made_from_its_parts_when_no_full_name_is_known() {
+        let c = Contract::from_fields(&fields(&[("first_name", "Ada"), ("last_name", "L")]), None);
+        assert_eq!(c.customer.as_deref(), Some("Ada L"));
+        assert_eq!(Contract::default().title(), "");
+    }
+}

@@ -1,0 +1,85 @@
+//! Confirmation e-mails through Cloudflare Email Service (the `EMAIL`
+//! `send_email` binding): each cancel's message is sent once, right after
+//! the request that made it and on every cron run until it goes, retried
+//! with backoff for about a day.
+
+use holdfast_core::i18n::{Key, Text};
+use worker::{console_error, D1Database, Env, SendEmailBuilder};
+
+use crate::error::AppError;
+use crate::store::emails;
+use crate::store::sessions;
+
+pub const BINDING: &str = "EMAIL";
+const LEASE_SECS: i64 = 60;
+/// Attempts before a message is given up (backoff 1 min doubling, capped
+/// at 4 h: about a day in all).
+const MAX_ATTEMPTS: i64 = 10;
+/// Messages per invocation: each is one subrequest.
+pub const PER_RUN: u32 = 10;
+
+/// Sends what is due; the number sent.
+pub async fn send_due(env: &Env, db: &D1Database, now: i64, max: u32) -> Result<u32, AppError> {
+    let mut sent = 0;
+    for d in emails::due(db, now, max).await? {
+        if !emails::claim(db, &d.id, now, LEASE_SECS).await? {
+            continue;
+        }
+        let result = send_one(env, db, &d).await;
+        let retry_at = (d.attempts + 1 < MAX_ATTEMPTS)
+            .then(|| now + (60 << d.attempts.clamp(0, 8)).min(4 * 3600));
+        match &result {
+            Ok(id) => {
+                sent += 1;
+                emails::record(db, &d.id, Ok(id), None, now).await?;
+            }
+            Err(e) => {
+                console_error!("e-mail {} not sent: {e}", d.id);
+                emails::record(db, &d.id, Err(e), retry_at, now).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+async fn send_one(env: &Env, db: &D1Database, d: &emails::Due) -> Result<String, String> {
+    let s = sessions::by_id(db, &d.session_id)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .ok_or("the session is gone")?;
+    let receipt = s.receipt.as_ref().ok_or("the session has no receipt")?;
+    let to = receipt.email.as_deref().ok_or("no address")?;
+    let from = s
+        .settings
+        .email_from
+        .as_deref()
+        .ok_or("the app sends no e-mail")?;
+    if crate::test_hooks(env) && to.starts_with("fail-first") && d.attempts == 0 {
+        // The test stack's way to see a retry: the first attempt fails.
+        return Err("test hook: the first attempt fails".to_owned());
+    }
+    let text = Text::of(receipt.locale);
+    let brand = holdfast_core::template::render(&s.settings.brand, &s.fields);
+    let mut r = receipt.clone();
+    r.ends_at = s.cancel_effective_at.or(r.ends_at);
+    let subject = text.fill(Key::EmailSubject, &[("brand", &brand)]);
+    let body = message(&text, &r);
+    let builder = SendEmailBuilder::new(from, to, &subject);
+    builder.set_text(&body);
+    let binding = env.send_email(BINDING).map_err(|e| e.to_string())?;
+    binding
+        .send_with_builder(&builder)
+        .await
+        .map(|r| r.message_id())
+        .map_err(|e| format!("{e:?}"))
+}
+
+/// The e-mail's text: the receipt's lines and its link.
+fn message(t: &Text, r: &holdfast_core::receipt::Receipt) -> String {
+    let mut out = format!("{}\n\n", t.get(Key::EmailIntro));
+    for (label, value) in holdfast_core::receipt::lines(t, r, r.locale.tag(), None) {
+        out.push_str(&format!("{label}: {value}\n"));
+    }
+    out.push_str(&format!("\n{}: {}\n", t.get(Key::ReceiptLink), r.url));
+    out
+}

@@ -1,0 +1,115 @@
+//! The confirmation a cancel leaves the customer: made with the cancel,
+//! stored with it, shown on the page, printable at a signed link and sent
+//! once by e-mail (see `email`).
+
+use holdfast_core::admin::check_email;
+use holdfast_core::i18n::{self, Key};
+use holdfast_core::receipt::{CancelKind, Contract, Receipt};
+use holdfast_core::signing;
+
+use crate::cancel::Ask;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::store::sessions::Session;
+
+/// Longest extraordinary-cancellation reason taken.
+const MAX_REASON_CHARS: usize = 2000;
+
+/// The contract a session cancels, from what precancel read.
+pub fn contract(session: &Session) -> Contract {
+    Contract::from_fields(
+        &session.fields,
+        session.facts.as_ref().and_then(|f| f.current_period_end),
+    )
+}
+
+/// The receipt for a cancel asked for now; refuses an extraordinary
+/// cancellation without its reason, or a malformed address.
+pub fn make(
+    session: &Session,
+    config: &Config,
+    ask: &Ask<'_>,
+    now: i64,
+) -> Result<Receipt, AppError> {
+    let reason = ask
+        .extraordinary_reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if ask.kind == CancelKind::Extraordinary {
+        match reason {
+            None => {
+                return Err(AppError::bad(
+                    "extraordinary_reason",
+                    i18n::get(ask.locale, Key::ReasonRequired),
+                ))
+            }
+            Some(r) if r.chars().count() > MAX_REASON_CHARS => {
+                return Err(AppError::bad(
+                    "extraordinary_reason",
+                    format!("extraordinary_reason is longer than {MAX_REASON_CHARS} characters"),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    let typed = ask.email.map(str::trim).filter(|e| !e.is_empty());
+    if let Some(e) = typed {
+        check_email(e).map_err(|i| AppError::bad("email", i.message))?;
+    }
+    let contract = contract(session);
+    let email = session
+        .settings
+        .email_from
+        .as_ref()
+        .and(typed.map(str::to_owned).or_else(|| contract.email.clone()));
+    let time_zone = ask
+        .time_zone
+        .filter(|tz| valid_time_zone(tz))
+        .map(str::to_owned)
+        .or_else(|| session.time_zone.clone());
+    Ok(Receipt {
+        reference: session.id.clone(),
+        kind: ask.kind,
+        reason: (ask.kind == CancelKind::Extraordinary)
+            .then(|| reason.map(str::to_owned))
+            .flatten(),
+        received_at: now,
+        ends_at: contract.period_end,
+        email,
+        contract,
+        locale: ask.locale,
+        time_zone,
+        url: format!(
+            "{}/receipt/{}/{}",
+            config.public_url.as_deref().unwrap_or(ask.origin),
+            session.id,
+            sign(session, config)?
+        ),
+    })
+}
+
+/// The link's signature: an HMAC of the session id with a key derived from
+/// the app's signing secret. It is stored in the receipt, so a later
+/// rotation of that secret does not break the link.
+fn sign(session: &Session, config: &Config) -> Result<String, AppError> {
+    let secret = crate::secrets::open(config, &session.signing_secret)?;
+    let key = signing::auth_hash(&secret, "holdfast receipt link v1");
+    Ok(signing::auth_hash(&key, &session.id)[..32].to_owned())
+}
+
+/// Whether `sig` is the one in the session's receipt link.
+pub fn link_matches(receipt: &Receipt, sig: &str) -> bool {
+    receipt
+        .url
+        .rsplit('/')
+        .next()
+        .is_some_and(|own| signing::constant_time_eq(own.as_bytes(), sig.as_bytes()))
+}
+
+/// An IANA zone name as browsers give them (`Europe/Berlin`, `UTC`).
+fn valid_time_zone(tz: &str) -> bool {
+    (1..=64).contains(&tz.len())
+        && tz
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b))
+}

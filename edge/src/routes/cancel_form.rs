@@ -1,0 +1,159 @@
+//! `POST /cancel/{token}`: the cancel page's forms, for a customer whose
+//! browser runs no JavaScript (or whose wasm did not load). The same
+//! services as the JSON API decide; the answer is a redirect to the page,
+//! which then shows where the session stands, or the page again with the
+//! error.
+
+use std::collections::HashMap;
+
+use holdfast_core::receipt::CancelKind;
+use worker::{Request, Response};
+
+use super::cancel_page::respond;
+use super::{sessions, Ctx};
+use crate::cancel::{self, Ask};
+use crate::error::AppError;
+use crate::http;
+use crate::page::{self, Screen};
+use crate::store::sessions::Session;
+
+const MAX_BODY: usize = 16 * 1024;
+
+pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let now = crate::random::now_secs();
+    let body = http::body(&mut req, MAX_BODY).await?;
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let (db, s) = sessions::load(&ctx, now).await?;
+    let token = ctx.param("token").cloned().unwrap_or_default();
+    let page = format!("/cancel/{token}");
+    match act(&req, &ctx, &db, &s, &form, now).await {
+        Ok(Next::Page) => see_other(&page),
+        Ok(Next::Offer(id)) => see_other(&format!("{page}?offer={}", urlencode(&id))),
+        Ok(Next::Away(url)) => see_other(&url),
+        Err(e) => {
+            // The same screen again, with what went wrong above its buttons.
+            let view = sessions::view_for(&req, &s, now);
+            let page = super::cancel_page::page_of(&view, &s, &token);
+            let body = page::body(&page, Screen::First, Some(&e.message()));
+            respond(
+                &req,
+                &ctx,
+                &body,
+                &[],
+                e.status(),
+                sessions::locale_of(&req, &s),
+            )
+            .await
+        }
+    }
+}
+
+enum Next {
+    Page,
+    Offer(String),
+    Away(String),
+}
+
+async fn act(
+    req: &Request,
+    ctx: &Ctx,
+    db: &worker::D1Database,
+    s: &Session,
+    form: &HashMap<String, String>,
+    now: i64,
+) -> Result<Next, AppError> {
+    let field = |k: &str| form.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    let config = sessions::stripe_config(ctx, s);
+    match field("do") {
+        Some("keep") => {
+            let outcome = sessions::deflect_now(ctx, db, s, now).await?;
+            Ok(outcome.redirect_url.map_or(Next::Page, Next::Away))
+        }
+        Some("accept") => {
+            let offer =
+                field("offer").ok_or_else(|| AppError::bad("offer", "offer is required"))?;
+            crate::offers::accept(db, &config, s, offer, now).await?;
+            Ok(Next::Page)
+        }
+        Some("cancel") => {
+            if let Some(reason) = field("reason") {
+                if s.settings.reason(reason).is_none() {
+                    return Err(AppError::bad(
+                        "reason",
+                        format!("{reason} is not one of this page's reasons"),
+                    ));
+                }
+                sessions::record_reason(db, s, reason, None, now).await?;
+            }
+            // An offer placed for the answer comes first, as on the page.
+            let fresh = crate::store::sessions::by_id(db, &s.id)
+                .await?
+                .ok_or_else(|| AppError::internal("session vanished"))?;
+            let placed = crate::offers::eligible(&fresh, now)
+                .into_iter()
+                .find(|o| o.placed_for(fresh.reason_id.as_deref()))
+                .map(|o| o.id.clone());
+            if let Some(id) = placed.filter(|_| crate::offers::screens_left(&fresh) > 0) {
+                if crate::offers::show(db, &config, &fresh, &id, now)
+                    .await
+                    .is_ok()
+                {
+                    return Ok(Next::Offer(id));
+                }
+            }
+            cancel_now(req, db, &config, &fresh, form, now).await
+        }
+        Some("decline") => cancel_now(req, db, &config, s, form, now).await,
+        _ => Err(AppError::bad("do", "Choose one of the page's buttons.")),
+    }
+}
+
+async fn cancel_now(
+    req: &Request,
+    db: &worker::D1Database,
+    config: &crate::config::Config,
+    s: &Session,
+    form: &HashMap<String, String>,
+    now: i64,
+) -> Result<Next, AppError> {
+    let field = |k: &str| {
+        form.get(k)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    };
+    let kind = match field("kind") {
+        Some("extraordinary") => CancelKind::Extraordinary,
+        _ => CancelKind::Ordinary,
+    };
+    let origin = http::origin_of(&http::raw_url(req)).unwrap_or_default();
+    let time_zone = http::time_zone(req);
+    cancel::request(
+        db,
+        config,
+        s,
+        Ask {
+            reason_id: None,
+            comment: None,
+            kind,
+            extraordinary_reason: field("extraordinary_reason"),
+            email: field("email"),
+            time_zone: time_zone.as_deref(),
+            locale: sessions::locale_of(req, s),
+            origin: &origin,
+        },
+        now,
+    )
+    .await?;
+    Ok(Next::Page)
+}
+
+fn see_other(location: &str) -> Result<Response, AppError> {
+    let mut resp = Response::empty()?.with_status(303);
+    resp.headers_mut().set("location", location)?;
+    resp.headers_mut().set("cache-control", "no-store")?;
+    Ok(resp)
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -1,0 +1,388 @@
+//! The cancel page in the customer's language, under the rules of their
+//! country (issue 14): locale negotiation, the country rule table, the
+//! direct cancellation without JavaScript, the receipt and its e-mail.
+
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+/// The page's HTML as a browser with `accept_language` gets it.
+fn page(token: &str, accept_language: &str) -> (u16, String) {
+    let url = format!("{}/cancel/{token}", stack().url);
+    let resp = match agent()
+        .get(&url)
+        .set("accept-language", accept_language)
+        .call()
+    {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("no answer: {e}"),
+    };
+    (resp.status(), resp.into_string().expect("html"))
+}
+
+/// A precancel for the seeded `t_intl` app as if the customer were in
+/// `place` (the test hook stands in for Cloudflare's `request.cf`).
+fn session_in(place: &str, extra: Value) -> (String, String) {
+    let s = stack();
+    let sub = s.subscription();
+    let mut body = s.signed("t_intl", &sub.id);
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    let a = post_raw(
+        &format!("{}/precancel", s.url),
+        &body.to_string(),
+        &[("x-holdfast-test-place", place)],
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    (token_of(&a), sub.id)
+}
+
+fn view_in(token: &str, accept_language: &str) -> Value {
+    let url = format!("{}/api/sessions/{token}", stack().url);
+    let resp = agent()
+        .get(&url)
+        .set("accept-language", accept_language)
+        .call()
+        .expect("a view");
+    serde_json::from_str(&resp.into_string().expect("json")).expect("a view")
+}
+
+#[test]
+fn the_locale_is_the_merchants_else_the_browsers_else_the_apps() {
+    let (by_field, _) = session_in("US-TX", json!({"locale": "de-AT"}));
+    let v = view_in(&by_field, "ja");
+    assert_eq!(v["locale"], "de");
+    assert!(
+        v["text"]
+            .as_array()
+            .expect("strings")
+            .iter()
+            .any(|t| t == "Abonnement behalten"),
+        "{v}"
+    );
+
+    let (by_context, _) = session_in("US-TX", json!({"context": {"locale": "pl-PL"}}));
+    assert_eq!(view_in(&by_context, "ja")["locale"], "pl");
+
+    let (by_browser, _) = session_in("US-TX", json!({}));
+    assert_eq!(
+        view_in(&by_browser, "zh-CN, ja;q=0.9, en;q=0.5")["locale"],
+        "ja"
+    );
+    assert_eq!(
+        view_in(&by_browser, "zh-CN")["locale"],
+        "en",
+        "the app's default"
+    );
+
+    let (status, html) = page(&by_browser, "ar");
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"<html lang="ar" dir="rtl">"#), "{html}");
+    assert!(
+        html.contains("إلغاء الاشتراك"),
+        "the cancel button in Arabic"
+    );
+    let (_, html) = page(&by_browser, "ja");
+    assert!(html.contains(r#"<html lang="ja" dir="ltr">"#));
+}
+
+#[test]
+fn a_default_locale_and_unknown_languages() {
+    let app = admin().app_with("French by default", &json!({"default_locale": "fr"}));
+    let s = stack();
+    let token = s.session_with(&app, &s.subscription().id, json!({"locale": "xx"}));
+    assert_eq!(view_in(&token, "zh")["locale"], "fr");
+    let bad = admin().send(
+        "PUT",
+        &format!("/api/admin/apps/{}/settings", app.id),
+        &json!({"default_locale": "klingon"}),
+    );
+    assert_eq!(bad.status, 400, "{}", bad.body);
+}
+
+#[test]
+fn the_country_table_chooses_the_mode() {
+    for (place, mode) in [
+        ("DE", "direct"),
+        ("FR", "direct"),
+        ("CH", "direct"),
+        ("US-CA", "click_to_cancel"),
+        ("US-NY", "click_to_cancel"),
+        ("US-TX", "standard"),
+        ("JP", "standard"),
+    ] {
+        let (token, _) = session_in(place, json!({}));
+        assert_eq!(view_in(&token, "en")["mode"], mode, "{place}");
+    }
+    // The merchant's `jurisdiction` wins over where the request came from.
+    let (token, _) = session_in("US-TX", json!({"jurisdiction": "de"}));
+    assert_eq!(view_in(&token, "en")["mode"], "direct");
+    let s = stack();
+    let mut body = s.signed("t_intl", &s.subscription().id);
+    body["jurisdiction"] = json!("Germany");
+    let bad = s.precancel(&body);
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.body["field"], "jurisdiction", "{}", bad.body);
+}
+
+#[test]
+fn an_apps_own_rules_override_the_defaults() {
+    let app = admin().app_with(
+        "Direct everywhere in the US",
+        &json!({"jurisdiction_rules": [{"region": "US", "mode": "direct"}, {"region": "EU", "mode": "standard"}]}),
+    );
+    let s = stack();
+    for (place, mode) in [("US-TX", "direct"), ("DE", "standard")] {
+        let sub = s.subscription();
+        let (t, hash) = timed_signature(&app.signing_secret, &sub.id);
+        let body = json!({"app_id": app.id, "subscription_id": sub.id, "auth_timestamp": t, "auth_hash": hash});
+        let a = post_raw(
+            &format!("{}/precancel", s.url),
+            &body.to_string(),
+            &[("x-holdfast-test-place", place)],
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        assert_eq!(view_in(&token_of(&a), "en")["mode"], mode, "{place}");
+    }
+    let bad = admin().send(
+        "PUT",
+        &format!("/api/admin/apps/{}/settings", app.id),
+        &json!({"jurisdiction_rules": [{"region": "Bavaria", "mode": "direct"}]}),
+    );
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body.to_string().contains("jurisdiction_rules.0.region"),
+        "{}",
+        bad.body
+    );
+}
+
+#[test]
+fn direct_mode_puts_nothing_before_the_cancel_and_offers_stay_closed() {
+    let (token, _) = session_in("DE", json!({}));
+    let v = view_in(&token, "de");
+    assert_eq!(v["offers"], json!([]), "no offer in direct mode");
+    assert_eq!(v["offer_screens_left"], 0);
+    let s = stack();
+    let shown = s.api(&token, "offers/save25/show", &json!({}));
+    assert_eq!(shown.status, 403, "{}", shown.body);
+    let (_, html) = page(&token, "de");
+    let button = html.find("Jetzt kündigen").expect("the final button");
+    let before = &html[html.find("<body>").expect("a body")..button];
+    assert!(
+        !before.contains(r#"name="reason""#),
+        "no survey before the button"
+    );
+    assert!(
+        !before.contains(r#"data-testid="offer""#),
+        "no offer before the button"
+    );
+    assert!(html.contains("Abonnement-Nr."), "which contract");
+    // Click-to-cancel: one offer screen at most.
+    let (token, _) = session_in("US-CA", json!({}));
+    assert_eq!(view_in(&token, "en")["offer_screens_left"], 1);
+}
+
+#[test]
+fn the_settings_refuse_a_flow_over_three_clicks() {
+    let app = admin().new_app("Too many offer screens");
+    let path = format!("/api/admin/apps/{}/settings", app.id);
+    let over = admin().send("PUT", &path, &json!({"max_offer_screens": 3}));
+    assert_eq!(over.status, 400, "{}", over.body);
+    assert!(
+        over.body.to_string().contains("max_offer_screens"),
+        "{}",
+        over.body
+    );
+    assert!(over.body.to_string().contains("4 clicks"), "{}", over.body);
+    let ok = admin().send("PUT", &path, &json!({"max_offer_screens": 2}));
+    assert_eq!(ok.status, 200, "{}", ok.body);
+}
+
+/// A client that shows redirects instead of following them.
+fn no_redirects() -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+}
+
+fn post_form(token: &str, form: &str) -> (u16, String, String) {
+    let url = format!("{}/cancel/{token}", stack().url);
+    let resp = match no_redirects()
+        .post(&url)
+        .set("content-type", "application/x-www-form-urlencoded")
+        .set("accept-language", "de-DE")
+        .set("cf-connecting-ip", &customer_address())
+        .send_string(form)
+    {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("no answer: {e}"),
+    };
+    let location = resp.header("location").unwrap_or_default().to_owned();
+    (
+        resp.status(),
+        location,
+        resp.into_string().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn a_direct_cancel_without_javascript_leaves_a_receipt() {
+    let (token, sub) = session_in("DE", json!({"email": "erika@example.de"}));
+    // Extraordinary without its reason: the page again, saying what is missing.
+    let (status, _, html) = post_form(
+        &token,
+        "do=cancel&kind=extraordinary&email=erika%40example.de",
+    );
+    assert_eq!(status, 400);
+    assert!(html.contains("Bitte geben Sie den Grund"), "{html}");
+    assert_eq!(
+        stack().read_subscription(&sub)["cancel_at_period_end"],
+        false,
+        "nothing changed"
+    );
+
+    let (status, location, _) =
+        post_form(&token, "do=cancel&kind=ordinary&email=erika%40example.de");
+    assert_eq!(status, 303);
+    assert_eq!(location, format!("/cancel/{token}"));
+    assert_eq!(
+        stack().read_subscription(&sub)["cancel_at_period_end"],
+        true
+    );
+    let (status, html) = page(&token, "de");
+    assert_eq!(status, 200);
+    assert!(html.contains("Bestätigung Ihrer Kündigung"), "{html}");
+    assert!(html.contains("erika@example.de"));
+    // The printable receipt: signed, no login, in German.
+    let link = html
+        .split(r#"data-testid="receipt-link" href=""#)
+        .nth(1)
+        .or_else(|| html.split(r#"href=""#).find(|p| p.contains("/receipt/")))
+        .and_then(|rest| rest.split('"').next())
+        .expect("the receipt link")
+        .to_owned();
+    let receipt = agent().get(&link).call().expect("the receipt");
+    let text = receipt.into_string().expect("html");
+    assert!(
+        text.contains("Referenz") && text.contains("Eingegangen am"),
+        "{text}"
+    );
+    let forged = format!("{}0", &link[..link.len() - 1]);
+    assert_eq!(get(&forged).status, 404);
+    // A second post changes nothing and leads to the same receipt.
+    let (status, _, _) = post_form(&token, "do=cancel&kind=ordinary");
+    assert_eq!(status, 303);
+}
+
+/// The e-mails `wrangler dev` says the Worker sent to `to`: subject and
+/// text, as its simulated `send_email` binding wrote them.
+fn sent_emails(to: &str) -> Vec<(String, String)> {
+    let state = std::env::var("HOLDFAST_STATE").expect("HOLDFAST_STATE");
+    let mut out = Vec::new();
+    for log in ["wrangler.log", "wrangler-restarted.log"] {
+        let Ok(text) = std::fs::read_to_string(format!("{state}/{log}")) else {
+            continue;
+        };
+        for block in text
+            .split("send_email binding called with MessageBuilder:")
+            .skip(1)
+        {
+            let line = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(|v| v.trim().to_owned())
+                    .unwrap_or_default()
+            };
+            if line("To:") == to {
+                let body = std::fs::read_to_string(line("Text:")).unwrap_or_default();
+                out.push((line("Subject:"), body));
+            }
+        }
+    }
+    out
+}
+
+/// Waits for the e-mails to `to` (they go out after the answer).
+fn wait_for_emails(to: &str, at_least: usize) -> Vec<(String, String)> {
+    for _ in 0..40 {
+        let sent = sent_emails(to);
+        if sent.len() >= at_least {
+            return sent;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    sent_emails(to)
+}
+
+#[test]
+fn one_email_per_cancel_under_twenty_concurrent_cancels() {
+    let _s = stack();
+    let to = format!("kunde-{}@example.de", now_nanos());
+    let (token, _) = session_in("DE", json!({"email": to, "locale": "de"}));
+    let threads: Vec<_> = (0..20)
+        .map(|_| {
+            let token = token.clone();
+            let to = to.clone();
+            std::thread::spawn(move || {
+                within_test()
+                    .api(&token, "cancel", &json!({"email": to}))
+                    .status
+            })
+        })
+        .collect();
+    for t in threads {
+        let status = t.join().expect("a thread");
+        assert!(status == 200 || status == 202, "{status}");
+    }
+    let sent = wait_for_emails(&to, 1);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(sent_emails(&to).len(), 1, "exactly one e-mail: {sent:?}");
+    let (subject, text) = &sent[0];
+    assert!(
+        subject.starts_with("Bestätigung Ihrer Kündigung"),
+        "{subject}"
+    );
+    for expected in [
+        "Eingegangen am",
+        "Vertragsende",
+        "Referenz: ses_",
+        "/receipt/",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+}
+
+#[test]
+fn an_email_that_fails_is_sent_again() {
+    let s = stack_alone();
+    let to = format!("fail-first-{}@example.test", now_nanos());
+    let (token, _) = session_in("FR", json!({"email": to, "locale": "fr"}));
+    let a = s.api(&token, "cancel", &json!({"email": to}));
+    assert!(a.status == 200 || a.status == 202, "{}", a.body);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(sent_emails(&to).is_empty(), "the first attempt failed");
+    let row = s.sql(&format!(
+        "SELECT status, attempts, last_error FROM emails WHERE session_id = (SELECT id FROM sessions WHERE json_extract(receipt, '$.email') = '{to}')"
+    ));
+    assert_eq!(row[0]["status"], "pending", "{row:?}");
+    assert_eq!(row[0]["attempts"], 1);
+    s.run_cron_at(now() + 120);
+    let sent = wait_for_emails(&to, 1);
+    assert_eq!(sent.len(), 1, "sent on the retry");
+    assert!(
+        sent[0].0.starts_with("Confirmation de votre résiliation"),
+        "{:?}",
+        sent[0]
+    );
+}
+
+fn now_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
