@@ -3,6 +3,8 @@
 //! Stored per app as JSON; every field has a default so an app created with
 //! `{}` shows a complete, sensible page.
 
+use crate::i18n::Key;
+use crate::locale::Locale;
 use crate::translation::{pick, Translation};
 use serde::{Deserialize, Serialize};
 
@@ -136,63 +138,63 @@ pub fn sample_fields() -> Fields {
 
 impl Default for AppSettings {
     fn default() -> Self {
-        let reason = |id: &str, label: &str, feedback, follow_up: Option<&str>| Reason {
+        // The English catalog holds a new app's copy, so the built-in
+        // translations (`i18n::default_copy`) always match it.
+        let en = |k: Key| crate::i18n::get(Locale::En, k).to_owned();
+        let reason = |id: &str, label: Key, feedback, follow_up: Option<Key>| Reason {
             id: id.to_owned(),
-            label: label.to_owned(),
+            label: en(label),
             feedback,
-            follow_up: follow_up.map(str::to_owned),
+            follow_up: follow_up.map(en),
         };
         Self {
-            brand: "Your subscription".to_owned(),
-            title: "Before you go, {{first_name | there}}".to_owned(),
-            message: "Cancelling ends your {{subscription.product.name | subscription}} \
-                      at the end of the current billing period. Everything you set up stays \
-                      here if you come back."
-                .to_owned(),
-            survey_prompt: "Would you tell us why you're leaving? (optional)".to_owned(),
+            brand: en(Key::CopyBrand),
+            title: en(Key::CopyTitle),
+            message: en(Key::CopyMessage),
+            survey_prompt: en(Key::CopyPrompt),
             reasons: vec![
                 reason(
                     "too_expensive",
-                    "It's too expensive",
+                    Key::ReasonTooExpensive,
                     Feedback::TooExpensive,
                     None,
                 ),
-                reason("unused", "I don't use it enough", Feedback::Unused, None),
+                reason("unused", Key::ReasonUnused, Feedback::Unused, None),
                 reason(
                     "missing_features",
-                    "It's missing features I need",
+                    Key::ReasonMissingFeatures,
                     Feedback::MissingFeatures,
-                    Some("Which features?"),
+                    Some(Key::FollowFeatures),
                 ),
                 reason(
                     "switched_service",
-                    "I'm switching to another service",
+                    Key::ReasonSwitched,
                     Feedback::SwitchedService,
-                    Some("Which one, if you don't mind?"),
+                    Some(Key::FollowService),
                 ),
                 reason(
                     "too_complex",
-                    "It's too hard to use",
+                    Key::ReasonTooComplex,
                     Feedback::TooComplex,
                     None,
                 ),
                 reason(
                     "low_quality",
-                    "It doesn't work well enough",
+                    Key::ReasonLowQuality,
                     Feedback::LowQuality,
                     None,
                 ),
                 reason(
                     "customer_service",
-                    "I had a bad support experience",
+                    Key::ReasonSupport,
                     Feedback::CustomerService,
                     None,
                 ),
                 reason(
                     "other",
-                    "Something else",
+                    Key::ReasonOther,
                     Feedback::Other,
-                    Some("Tell us more"),
+                    Some(Key::FollowOther),
                 ),
             ],
             cancel: CancelOptions::default(),
@@ -335,15 +337,20 @@ fn ordered_reasons<'a>(s: &'a AppSettings, session_id: &str) -> Vec<&'a Reason> 
 
 /// An offer as the page shows it, in the translation's words where it has
 /// them.
-pub fn offer_view(offer: &Offer, fields: &Fields, tr: Option<&Translation>) -> OfferView {
+pub fn offer_view(
+    offer: &Offer,
+    fields: &Fields,
+    locale: Locale,
+    tr: Option<&Translation>,
+) -> OfferView {
     let own = tr.and_then(|t| t.offers.get(&offer.id));
     OfferView {
         id: offer.id.clone(),
         kind: offer.billing.kind().to_owned(),
-        title: render(pick(own.map(|o| &o.title), &offer.title), fields),
-        body: render(pick(own.map(|o| &o.body), &offer.body), fields),
+        title: render(pick(own.map(|o| &o.title), &offer.title, locale), fields),
+        body: render(pick(own.map(|o| &o.body), &offer.body, locale), fields),
         accept_label: render(
-            pick(own.map(|o| &o.accept_label), &offer.accept_label),
+            pick(own.map(|o| &o.accept_label), &offer.accept_label, locale),
             fields,
         ),
         reasons: offer.reasons.clone(),
@@ -358,17 +365,17 @@ pub fn session_view(input: ViewInput<'_>) -> SessionView {
     let variant = input.assignment.and_then(|a| s.variant(a));
     let title = variant
         .and_then(|v| v.title.as_deref())
-        .unwrap_or_else(|| pick(tr.map(|t| &t.title), &s.title));
+        .unwrap_or_else(|| pick(tr.map(|t| &t.title), &s.title, input.locale));
     let message = variant
         .and_then(|v| v.message.as_deref())
-        .unwrap_or_else(|| pick(tr.map(|t| &t.message), &s.message));
+        .unwrap_or_else(|| pick(tr.map(|t| &t.message), &s.message, input.locale));
     SessionView {
         status: input.status,
-        brand: render(&s.brand, input.fields),
+        brand: render(pick(None, &s.brand, input.locale), input.fields),
         title: render(title, input.fields),
         message: render(message, input.fields),
         survey_prompt: render(
-            pick(tr.map(|t| &t.survey_prompt), &s.survey_prompt),
+            pick(tr.map(|t| &t.survey_prompt), &s.survey_prompt, input.locale),
             input.fields,
         ),
         reasons: ordered_reasons(s, input.session_id)
@@ -377,11 +384,14 @@ pub fn session_view(input: ViewInput<'_>) -> SessionView {
                 let own = tr.and_then(|t| t.reasons.get(&r.id));
                 ReasonView {
                     id: r.id.clone(),
-                    label: render(pick(own.map(|x| &x.label), &r.label), input.fields),
+                    label: render(
+                        pick(own.map(|x| &x.label), &r.label, input.locale),
+                        input.fields,
+                    ),
                     follow_up: r
                         .follow_up
                         .as_deref()
-                        .map(|f| pick(own.map(|x| &x.follow_up), f).to_owned()),
+                        .map(|f| pick(own.map(|x| &x.follow_up), f, input.locale).to_owned()),
                 }
             })
             .collect(),
@@ -392,7 +402,7 @@ pub fn session_view(input: ViewInput<'_>) -> SessionView {
         offers: input
             .offers
             .iter()
-            .map(|o| offer_view(o, input.fields, tr))
+            .map(|o| offer_view(o, input.fields, input.locale, tr))
             .collect(),
         offer_screens_left: input.offer_screens_left,
         logo_url: s.branding.logo_url.clone(),

@@ -96,7 +96,7 @@ pub struct Offer {
 }
 
 fn default_accept_label() -> String {
-    "Accept offer".to_owned()
+    crate::i18n::get(crate::locale::Locale::En, crate::i18n::Key::CopyAccept).to_owned()
 }
 
 fn yes() -> bool {

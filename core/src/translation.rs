@@ -39,33 +39,43 @@ pub struct OfferText {
     pub accept_label: Option<String>,
 }
 
-/// The translated text if there is one, else the app's own.
-pub fn pick<'a>(translated: Option<&'a Option<String>>, own: &'a str) -> &'a str {
+/// The admin's translation if there is one, else the built-in one of a
+/// new app's untouched default text, else the app's own.
+pub fn pick<'a>(translated: Option<&'a Option<String>>, own: &'a str, locale: Locale) -> &'a str {
     translated
         .and_then(Option::as_deref)
         .filter(|t| !t.trim().is_empty())
+        .or_else(|| crate::i18n::default_copy(own, locale))
         .unwrap_or(own)
 }
 
 /// Every text the admin writes, as the field path a translation fills and
 /// whether `t` has it.
 fn coverage(s: &AppSettings, t: &Translation) -> Vec<(String, bool)> {
-    let has = |v: &Option<String>| v.as_deref().is_some_and(|x| !x.trim().is_empty());
+    // A default text left as it was comes translated already.
+    let has = |v: Option<&Option<String>>, own: &str| {
+        v.and_then(Option::as_deref)
+            .is_some_and(|x| !x.trim().is_empty())
+            || crate::i18n::default_copy(own, Locale::En).is_some()
+    };
     let mut out = vec![
-        ("title".to_owned(), has(&t.title)),
-        ("message".to_owned(), has(&t.message)),
-        ("survey_prompt".to_owned(), has(&t.survey_prompt)),
+        ("title".to_owned(), has(Some(&t.title), &s.title)),
+        ("message".to_owned(), has(Some(&t.message), &s.message)),
+        (
+            "survey_prompt".to_owned(),
+            has(Some(&t.survey_prompt), &s.survey_prompt),
+        ),
     ];
     for r in &s.reasons {
         let own = t.reasons.get(&r.id);
         out.push((
             format!("reasons.{}.label", r.id),
-            own.is_some_and(|x| has(&x.label)),
+            has(own.map(|x| &x.label), &r.label),
         ));
-        if r.follow_up.is_some() {
+        if let Some(f) = &r.follow_up {
             out.push((
                 format!("reasons.{}.follow_up", r.id),
-                own.is_some_and(|x| has(&x.follow_up)),
+                has(own.map(|x| &x.follow_up), f),
             ));
         }
     }
@@ -73,15 +83,15 @@ fn coverage(s: &AppSettings, t: &Translation) -> Vec<(String, bool)> {
         let own = t.offers.get(&o.id);
         out.push((
             format!("offers.{}.title", o.id),
-            own.is_some_and(|x| has(&x.title)),
+            has(own.map(|x| &x.title), &o.title),
         ));
         out.push((
             format!("offers.{}.body", o.id),
-            own.is_some_and(|x| has(&x.body)),
+            has(own.map(|x| &x.body), &o.body),
         ));
         out.push((
             format!("offers.{}.accept_label", o.id),
-            own.is_some_and(|x| has(&x.accept_label)),
+            has(own.map(|x| &x.accept_label), &o.accept_label),
         ));
     }
     out
@@ -152,8 +162,9 @@ mod tests {
 
     fn settings() -> AppSettings {
         serde_json::from_value(serde_json::json!({
+            "title": "Hold on", "message": "Our own message",
             "reasons": [{"id": "price", "label": "Too expensive", "feedback": "too_expensive"}],
-            "offers": [{"id": "o", "title": "25% off", "body": "b", "billing": {"type": "discount", "coupon": "C"}}],
+            "offers": [{"id": "o", "title": "25% off", "body": "b", "accept_label": "Take it", "billing": {"type": "discount", "coupon": "C"}}],
             "translations": {"de": {"title": "Bevor Sie gehen", "reasons": {"price": {"label": "Zu teuer"}}}}
         }))
         .expect("settings")
@@ -203,8 +214,27 @@ mod tests {
 
     #[test]
     fn a_blank_translation_falls_back() {
-        assert_eq!(pick(Some(&Some("  ".into())), "own"), "own");
-        assert_eq!(pick(Some(&Some("Eigen".into())), "own"), "Eigen");
-        assert_eq!(pick(None, "own"), "own");
+        assert_eq!(pick(Some(&Some("  ".into())), "own", Locale::De), "own");
+        assert_eq!(
+            pick(Some(&Some("Eigen".into())), "own", Locale::De),
+            "Eigen"
+        );
+        assert_eq!(pick(None, "own", Locale::De), "own");
+    }
+
+    #[test]
+    fn a_new_apps_default_copy_comes_translated_until_the_admin_changes_it() {
+        let s = AppSettings::default();
+        assert_eq!(
+            pick(None, &s.survey_prompt, Locale::De),
+            "Verraten Sie uns, warum Sie gehen? (freiwillig)"
+        );
+        assert_eq!(pick(None, "Our own words", Locale::De), "Our own words");
+        let de = missing(&s)
+            .into_iter()
+            .find(|(l, _)| *l == Locale::De)
+            .expect("de")
+            .1;
+        assert!(de.is_empty(), "{de:?}");
     }
 }

@@ -14,7 +14,12 @@ pub fn localized(
     locale: crate::locale::Locale,
 ) -> OfferPreview {
     if let Some(offer) = settings.offer(&p.offer.id) {
-        p.offer = crate::experience::offer_view(offer, fields, settings.translations.get(&locale));
+        p.offer = crate::experience::offer_view(
+            offer,
+            fields,
+            locale,
+            settings.translations.get(&locale),
+        );
     }
     p.facts = offer_facts(&Text::of(locale), locale.tag(), &p);
     p

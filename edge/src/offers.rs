@@ -177,7 +177,12 @@ async fn preview(
 ) -> OfferPreview {
     let facts = session.facts.as_ref();
     let mut p = OfferPreview {
-        offer: offer_view(offer, &session.fields, None),
+        offer: offer_view(
+            offer,
+            &session.fields,
+            session.settings.default_locale,
+            None,
+        ),
         current_amount: facts.and_then(|f| f.amount),
         new_amount: None,
         currency: facts.and_then(|f| f.currency.clone()),

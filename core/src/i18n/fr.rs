@@ -60,5 +60,21 @@ pub fn text(key: Key) -> &'static str {
         }
         Key::Print => "Imprimer",
         Key::OfferBelow => "Avant de partir, ceci pourrait vous intéresser :",
+        Key::CopyBrand => "Votre abonnement",
+        Key::CopyTitle => "Avant de partir, {{first_name | un instant}}",
+        Key::CopyMessage => "La résiliation met fin à votre {{subscription.product.name | abonnement}} à la fin de la période de facturation en cours. Tout ce que vous avez configuré reste ici si vous revenez.",
+        Key::CopyPrompt => "Pourriez-vous nous dire pourquoi vous partez ? (facultatif)",
+        Key::CopyAccept => "Accepter l'offre",
+        Key::ReasonTooExpensive => "C'est trop cher",
+        Key::ReasonUnused => "Je ne l'utilise pas assez",
+        Key::ReasonMissingFeatures => "Il manque des fonctionnalités dont j'ai besoin",
+        Key::ReasonSwitched => "Je passe à un autre service",
+        Key::ReasonTooComplex => "C'est trop compliqué à utiliser",
+        Key::ReasonLowQuality => "Ça ne fonctionne pas assez bien",
+        Key::ReasonSupport => "J'ai eu une mauvaise expérience avec le support",
+        Key::ReasonOther => "Autre chose",
+        Key::FollowFeatures => "Quelles fonctionnalités ?",
+        Key::FollowService => "Lequel, si ce n'est pas indiscret ?",
+        Key::FollowOther => "Dites-nous en plus",
     }
 }

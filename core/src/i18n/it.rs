@@ -60,5 +60,21 @@ pub fn text(key: Key) -> &'static str {
         }
         Key::Print => "Stampa",
         Key::OfferBelow => "Prima di andare, potrebbe interessarti:",
+        Key::CopyBrand => "Il tuo abbonamento",
+        Key::CopyTitle => "Prima di andare, {{first_name | un momento}}",
+        Key::CopyMessage => "La disdetta chiude il tuo {{subscription.product.name | abbonamento}} alla fine del periodo di fatturazione in corso. Tutto ciò che hai configurato resta qui se torni.",
+        Key::CopyPrompt => "Ci diresti perché te ne vai? (facoltativo)",
+        Key::CopyAccept => "Accetta l'offerta",
+        Key::ReasonTooExpensive => "È troppo caro",
+        Key::ReasonUnused => "Non lo uso abbastanza",
+        Key::ReasonMissingFeatures => "Mancano funzioni che mi servono",
+        Key::ReasonSwitched => "Passo a un altro servizio",
+        Key::ReasonTooComplex => "È troppo difficile da usare",
+        Key::ReasonLowQuality => "Non funziona abbastanza bene",
+        Key::ReasonSupport => "Ho avuto una brutta esperienza con l'assistenza",
+        Key::ReasonOther => "Altro",
+        Key::FollowFeatures => "Quali funzioni?",
+        Key::FollowService => "Quale, se non ti dispiace?",
+        Key::FollowOther => "Raccontaci di più",
     }
 }

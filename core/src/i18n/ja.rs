@@ -60,5 +60,21 @@ pub fn text(key: Key) -> &'static str {
         }
         Key::Print => "印刷",
         Key::OfferBelow => "解約の前に、こちらもご検討ください：",
+        Key::CopyBrand => "ご利用中のサブスクリプション",
+        Key::CopyTitle => "{{first_name | お客様}}、解約の前に",
+        Key::CopyMessage => "解約すると、{{subscription.product.name | サブスクリプション}}は現在の請求期間の終了時に終了します。設定した内容は、再開されるときのために保存されます。",
+        Key::CopyPrompt => "解約の理由をお聞かせいただけますか？（任意）",
+        Key::CopyAccept => "特典を受け取る",
+        Key::ReasonTooExpensive => "料金が高すぎる",
+        Key::ReasonUnused => "あまり利用していない",
+        Key::ReasonMissingFeatures => "必要な機能が足りない",
+        Key::ReasonSwitched => "別のサービスに乗り換える",
+        Key::ReasonTooComplex => "使い方が難しすぎる",
+        Key::ReasonLowQuality => "期待どおりに動作しない",
+        Key::ReasonSupport => "サポートの対応に不満があった",
+        Key::ReasonOther => "その他",
+        Key::FollowFeatures => "どの機能ですか？",
+        Key::FollowService => "差し支えなければ、どのサービスですか？",
+        Key::FollowOther => "詳しくお聞かせください",
     }
 }

@@ -45,6 +45,41 @@ keys! {
     KindLegend, Ordinary, OrdinaryNext, Extraordinary, ExtraordinaryReason, ReasonRequired,
     EmailLabel, ReceiptHeading, ReceivedLabel, EndsLabel, EndsNext, ReferenceLabel,
     ReceiptLink, EmailSent, EmailSubject, EmailIntro, Print, OfferBelow,
+    // A new app's own copy (`AppSettings::default`), so its page speaks the
+    // customer's language until the admin writes their own.
+    CopyBrand, CopyTitle, CopyMessage, CopyPrompt, CopyAccept,
+    ReasonTooExpensive, ReasonUnused, ReasonMissingFeatures, ReasonSwitched,
+    ReasonTooComplex, ReasonLowQuality, ReasonSupport, ReasonOther,
+    FollowFeatures, FollowService, FollowOther,
+}
+
+/// The keys of a new app's copy, whose English text is the default.
+pub const COPY_KEYS: &[Key] = &[
+    Key::CopyBrand,
+    Key::CopyTitle,
+    Key::CopyMessage,
+    Key::CopyPrompt,
+    Key::CopyAccept,
+    Key::ReasonTooExpensive,
+    Key::ReasonUnused,
+    Key::ReasonMissingFeatures,
+    Key::ReasonSwitched,
+    Key::ReasonTooComplex,
+    Key::ReasonLowQuality,
+    Key::ReasonSupport,
+    Key::ReasonOther,
+    Key::FollowFeatures,
+    Key::FollowService,
+    Key::FollowOther,
+];
+
+/// The built-in translation of `own` when it is still one of a new app's
+/// default texts, word for word.
+pub fn default_copy(own: &str, locale: Locale) -> Option<&'static str> {
+    COPY_KEYS
+        .iter()
+        .find(|k| get(Locale::En, **k) == own)
+        .map(|k| get(locale, *k))
 }
 
 /// The keys the cancel page's app reads (the edge renders the rest): only

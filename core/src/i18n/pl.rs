@@ -60,5 +60,21 @@ pub fn text(key: Key) -> &'static str {
         }
         Key::Print => "Drukuj",
         Key::OfferBelow => "Zanim odejdziesz, może Cię zainteresować:",
+        Key::CopyBrand => "Twoja subskrypcja",
+        Key::CopyTitle => "Zanim odejdziesz, {{first_name | chwileczkę}}",
+        Key::CopyMessage => "Po anulowaniu {{subscription.product.name | Twoja subskrypcja}} wygasa z końcem bieżącego okresu rozliczeniowego. Wszystko, co skonfigurowałeś, zostanie tutaj, jeśli wrócisz.",
+        Key::CopyPrompt => "Powiesz nam, dlaczego odchodzisz? (opcjonalnie)",
+        Key::CopyAccept => "Przyjmij ofertę",
+        Key::ReasonTooExpensive => "Jest za drogo",
+        Key::ReasonUnused => "Za mało z tego korzystam",
+        Key::ReasonMissingFeatures => "Brakuje mi potrzebnych funkcji",
+        Key::ReasonSwitched => "Przechodzę do innej usługi",
+        Key::ReasonTooComplex => "Jest zbyt trudne w obsłudze",
+        Key::ReasonLowQuality => "Nie działa wystarczająco dobrze",
+        Key::ReasonSupport => "Miałem złe doświadczenie z obsługą klienta",
+        Key::ReasonOther => "Coś innego",
+        Key::FollowFeatures => "Jakich funkcji?",
+        Key::FollowService => "Do której, jeśli można zapytać?",
+        Key::FollowOther => "Powiedz nam więcej",
     }
 }

@@ -60,5 +60,21 @@ pub fn text(key: Key) -> &'static str {
         }
         Key::Print => "Skriv ut",
         Key::OfferBelow => "Innan du går kanske detta intresserar dig:",
+        Key::CopyBrand => "Ditt abonnemang",
+        Key::CopyTitle => "Innan du går, {{first_name | ett ögonblick}}",
+        Key::CopyMessage => "Uppsägningen avslutar ditt {{subscription.product.name | abonnemang}} vid slutet av den aktuella faktureringsperioden. Allt du har ställt in finns kvar om du kommer tillbaka.",
+        Key::CopyPrompt => "Vill du berätta varför du lämnar oss? (frivilligt)",
+        Key::CopyAccept => "Anta erbjudandet",
+        Key::ReasonTooExpensive => "Det är för dyrt",
+        Key::ReasonUnused => "Jag använder det för lite",
+        Key::ReasonMissingFeatures => "Det saknar funktioner jag behöver",
+        Key::ReasonSwitched => "Jag byter till en annan tjänst",
+        Key::ReasonTooComplex => "Det är för svårt att använda",
+        Key::ReasonLowQuality => "Det fungerar inte tillräckligt bra",
+        Key::ReasonSupport => "Jag hade en dålig upplevelse av supporten",
+        Key::ReasonOther => "Något annat",
+        Key::FollowFeatures => "Vilka funktioner?",
+        Key::FollowService => "Vilken, om vi får fråga?",
+        Key::FollowOther => "Berätta mer",
     }
 }

@@ -2,11 +2,14 @@ use std::collections::BTreeSet;
 
 use super::*;
 
-/// The `{name}` placeholders of a string.
+/// The `{name}` placeholders of a string, and the fields of its
+/// `{{field | fallback}}` templates (whose fallback words are translated).
 fn placeholders(s: &str) -> BTreeSet<String> {
     s.split('{')
         .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .filter(|rest| !rest.is_empty())
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .map(|name| name.split('|').next().unwrap_or_default().trim().to_owned())
         .collect()
 }
 
