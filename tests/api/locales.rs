@@ -386,3 +386,42 @@ fn now_nanos() -> u128 {
         .map(|d| d.as_nanos())
         .unwrap_or_default()
 }
+
+#[test]
+fn the_survey_and_an_offer_work_without_javascript() {
+    let (token, sub) = session_in("US-TX", json!({}));
+    // A reason with an offer placed for it leads to the offer screen.
+    let (status, location, _) = post_form(&token, "do=cancel&reason=too_expensive");
+    assert_eq!(status, 303);
+    assert_eq!(location, format!("/cancel/{token}?offer=save25"));
+    let (status, html) = page(&format!("{token}?offer=save25"), "en");
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"data-testid="offer""#), "{html}");
+    assert!(
+        html.contains("$11.25") || html.contains("Your next payment"),
+        "{html}"
+    );
+    // Declining cancels, with the reason in Stripe.
+    let (status, _, _) = post_form(&token, "do=decline&offer=save25");
+    assert_eq!(status, 303);
+    let s = stack().read_subscription(&sub);
+    assert_eq!(s["cancel_at_period_end"], true);
+    assert_eq!(s["cancellation_details"]["feedback"], "too_expensive");
+
+    // A follow-up's comment goes along; a button that does not exist is refused.
+    let (token, sub) = session_in("US-TX", json!({}));
+    let (status, _, html) = post_form(&token, "do=nothing");
+    assert_eq!(status, 400, "{html}");
+    let (status, _, _) = post_form(
+        &token,
+        "do=cancel&reason=other&comment%3Aother=Moving+abroad",
+    );
+    assert_eq!(status, 303);
+    let s = stack().read_subscription(&sub);
+    assert_eq!(s["cancellation_details"]["comment"], "Moving abroad");
+    // "Keep" without JavaScript goes back to the merchant.
+    let (token, _) = session_in("US-TX", json!({}));
+    let (status, location, _) = post_form(&token, "do=keep");
+    assert_eq!(status, 303);
+    assert_eq!(location, "https://merchant.example/account?saved=1");
+}

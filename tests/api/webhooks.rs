@@ -458,3 +458,40 @@ fn an_endpoint_saved_in_development_mode_stops_when_the_mode_is_off() {
     );
     assert!(received(&name).is_empty(), "nothing reached the receiver");
 }
+
+#[test]
+fn cancel_events_carry_the_receipt_for_merchants_who_send_their_own() {
+    let s = stack();
+    let a = admin();
+    let name = format!("receipt{}", now());
+    let (app, _) = hooked(a, &name, &["cancel.requested", "cancel.completed"]);
+    let sub = s.subscription();
+    let token = s.session_with(&app, &sub.id, json!({"jurisdiction": "DE", "locale": "de"}));
+    let done = s.api(
+        &token,
+        "cancel",
+        &json!({"kind": "extraordinary", "extraordinary_reason": "Umzug ins Ausland"}),
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.body["receipt"]["kind"], "extraordinary");
+    let got = wait_for(&name, 2);
+    let data = |kind: &str| -> Value {
+        got.iter()
+            .filter_map(|r| r["body"].as_str())
+            .filter_map(|b| serde_json::from_str::<Value>(b).ok())
+            .find(|b| b["type"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} in {got:?}"))["data"]
+            .clone()
+    };
+    let asked = data("cancel.requested");
+    assert_eq!(asked["receipt"]["kind"], "extraordinary");
+    assert_eq!(asked["receipt"]["reason"], "Umzug ins Ausland");
+    assert_eq!(asked["receipt"]["locale"], "de");
+    assert_eq!(asked["receipt"]["reference"], asked["session_id"]);
+    assert!(asked["receipt"]["url"]
+        .as_str()
+        .is_some_and(|u| u.contains("/receipt/")));
+    let completed = data("cancel.completed");
+    assert!(completed["receipt"]["ends_at"].is_i64(), "{completed}");
+    assert_eq!(completed["receipt"]["ends_at"], completed["effective_at"]);
+}

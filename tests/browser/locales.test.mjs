@@ -16,13 +16,17 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => browser && (await browser.close()));
 
+let customers = 0;
+
 /// A precancel for the seeded `t_intl` app, as if the customer were in
-/// `place` (the test stack's stand-in for Cloudflare's request.cf).
+/// `place` (the test stack's stand-in for Cloudflare's request.cf), from an
+/// address of its own: many customers, not one client over its limit.
 async function cancelUrl(place, extra = {}, plan = "snack_monthly") {
   const sub = await newSubscription(plan);
+  customers += 1;
   const r = await fetch(`${BASE}/precancel`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-holdfast-test-place": place },
+    headers: { "content-type": "application/json", "x-holdfast-test-place": place, "cf-connecting-ip": `198.51.100.${customers % 250}` },
     body: JSON.stringify({ app_id: "t_intl", subscription_id: sub, first_name: "Erika", auth_hash: createHmac("sha256", SIGN).update(sub).digest("hex"), ...extra }),
   });
   const body = await r.json();
@@ -191,7 +195,7 @@ test("an admin translates the page into German, and a German customer reads it",
 
   const sub = await newSubscription();
   const pre = await fetch(`${BASE}/precancel`, {
-    method: "POST", headers: { "content-type": "application/json" },
+    method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "198.51.100.251" },
     body: JSON.stringify({ app_id: appId, subscription_id: sub, first_name: "Ada", locale: "de", ...timedSignature(signing, sub) }),
   });
   const { url } = await pre.json();

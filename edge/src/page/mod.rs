@@ -1,7 +1,8 @@
-//! The cancel page as plain HTML: every screen the Leptos app shows, as
-//! forms that post to the edge, so a customer can cancel with JavaScript
-//! off or the wasm failing to load. The app replaces this markup when it
-//! starts (`#hf-prerender`).
+//! The cancel page as plain HTML: every screen, as forms that post to the
+//! edge (`routes::cancel_form`), so a customer can cancel with JavaScript
+//! off or the wasm failing to load. When it starts, the Leptos app replaces
+//! the survey (`#hf-prerender`) and runs the survey and offers itself; the
+//! direct page, an offer screen a form led to, and the confirmation stay.
 
 mod receipt;
 
@@ -62,8 +63,19 @@ pub fn body(page: &Page<'_>, screen: Screen<'_>, error: Option<&str>) -> String 
             a(token)
         )
     };
+    let logo = view
+        .logo_url
+        .as_ref()
+        .map(|src| {
+            format!(
+                r#"<img class="logo" src="{}" alt="{}">"#,
+                a(src),
+                a(&view.brand)
+            )
+        })
+        .unwrap_or_default();
     format!(
-        r#"<main class="page" id="hf-prerender"><div class="flow"><header class="brand"><span>{}</span></header>{inner}</div></main>"#,
+        r#"<main class="page" id="hf-prerender"><div class="flow"><header class="brand">{logo}<span>{}</span></header>{inner}</div></main>"#,
         e(&view.brand)
     )
 }
@@ -90,10 +102,19 @@ fn survey(v: &SessionView, error: Option<&str>) -> String {
             } else {
                 ""
             };
+            // The follow-up shows (by CSS) once its reason is picked.
+            let follow_up = r.follow_up.as_ref().map(|q| {
+                format!(
+                    r#"<label class="follow-up"><span dir="auto">{}</span><textarea name="comment:{}" rows="3" maxlength="5000"></textarea></label>"#,
+                    e(q),
+                    a(&r.id)
+                )
+            });
             format!(
-                r#"<label class="reason"><input type="radio" name="reason" value="{}"{checked}><span dir="auto">{}</span></label>"#,
+                r#"<label class="reason"><input type="radio" name="reason" value="{}"{checked}><span dir="auto">{}</span></label>{}"#,
                 a(&r.id),
-                e(&r.label)
+                e(&r.label),
+                follow_up.unwrap_or_default()
             )
         })
         .collect();

@@ -83,7 +83,8 @@ async fn act(
                         format!("{reason} is not one of this page's reasons"),
                     ));
                 }
-                sessions::record_reason(db, s, reason, None, now).await?;
+                let comment = sessions::checked_comment(field(&format!("comment:{reason}")))?;
+                sessions::record_reason(db, s, reason, comment, now).await?;
             }
             // An offer placed for the answer comes first, as on the page.
             let fresh = crate::store::sessions::by_id(db, &s.id)
@@ -132,8 +133,10 @@ async fn cancel_now(
         config,
         s,
         Ask {
+            // The survey's answer was recorded on the session; Stripe's
+            // cancellation feedback takes its comment too.
             reason_id: None,
-            comment: None,
+            comment: s.comment.as_deref(),
             kind,
             extraordinary_reason: field("extraordinary_reason"),
             email: field("email"),

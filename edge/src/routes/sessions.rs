@@ -297,7 +297,7 @@ fn conflict_message(status: SessionStatus) -> &'static str {
     }
 }
 
-fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, AppError> {
+pub(super) fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, AppError> {
     match comment.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) if c.chars().count() > MAX_COMMENT_CHARS => Err(AppError::bad(
             "comment",

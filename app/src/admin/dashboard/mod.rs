@@ -27,6 +27,7 @@ pub struct Filters {
     pub offer: RwSignal<String>,
     pub audience: RwSignal<String>,
     pub variant: RwSignal<String>,
+    pub mode: RwSignal<String>,
     pub q: RwSignal<String>,
 }
 
@@ -38,6 +39,7 @@ impl Filters {
             offer: RwSignal::new(String::new()),
             audience: RwSignal::new(String::new()),
             variant: RwSignal::new(String::new()),
+            mode: RwSignal::new(String::new()),
             q: RwSignal::new(String::new()),
         }
     }
@@ -49,6 +51,7 @@ impl Filters {
             ("offer", self.offer.get()),
             ("audience", self.audience.get()),
             ("variant", self.variant.get()),
+            ("mode", self.mode.get()),
             ("q", self.q.get()),
         ]
     }
@@ -140,6 +143,12 @@ fn FilterSelects(settings: AppSettings, filters: Filters) -> impl IntoView {
         ("open", "Left undecided"),
     ]
     .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    let modes = [
+        ("direct", "Direct cancellation"),
+        ("click_to_cancel", "Click to cancel"),
+        ("standard", "Standard"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
     let reasons: Vec<_> = settings
         .reasons
         .iter()
@@ -182,6 +191,7 @@ fn FilterSelects(settings: AppSettings, filters: Filters) -> impl IntoView {
         <Choice label="Offer" value=filters.offer options=offers/>
         <Choice label="Audience" value=filters.audience options=audiences/>
         <Choice label="Variant" value=filters.variant options=variants/>
+        <Choice label="Mode" value=filters.mode options=modes.to_vec()/>
         <div class="field">
             <label for="d-search">"Search"</label>
             <input id="d-search" type="search" placeholder="sub_, cus_ or ses_ id" on:change=move |ev| filters.q.set(event_target_value(&ev))/>
