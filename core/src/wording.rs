@@ -12,6 +12,7 @@ pub fn localized(
     settings: &crate::experience::AppSettings,
     fields: &crate::template::Fields,
     locale: crate::locale::Locale,
+    time_zone: Option<&str>,
 ) -> OfferPreview {
     if let Some(offer) = settings.offer(&p.offer.id) {
         p.offer = crate::experience::offer_view(
@@ -21,15 +22,21 @@ pub fn localized(
             settings.translations.get(&locale),
         );
     }
-    p.facts = offer_facts(&Text::of(locale), locale.tag(), &p);
+    p.facts = offer_facts(&Text::of(locale), locale.tag(), time_zone, &p);
     p
 }
 
 /// What accepting an offer means, from its preview's numbers.
-pub fn offer_facts(t: &Text, locale: &str, p: &OfferPreview) -> Vec<String> {
+/// Dates are in the customer's `time_zone` (UTC when unknown).
+pub fn offer_facts(
+    t: &Text,
+    locale: &str,
+    time_zone: Option<&str>,
+    p: &OfferPreview,
+) -> Vec<String> {
     let cur = p.currency.as_deref().unwrap_or("");
     let money = |m| intl::money(m, cur, locale);
-    let date = |d| intl::date(d, locale, None);
+    let date = |d| intl::date(d, locale, time_zone);
     let mut out = Vec::new();
     match p.offer.kind.as_str() {
         "discount" | "plan_change" => {
@@ -73,7 +80,7 @@ mod tests {
             "current_amount": 1200, "new_amount": 900, "currency": "jpy"
         }))
         .expect("a preview");
-        let facts = offer_facts(&Text::of(Locale::De), "de", &p);
+        let facts = offer_facts(&Text::of(Locale::De), "de", None, &p);
         // Natively the numbers fall back to `money::format`; in the browser
         // and in workerd, Intl writes them.
         assert_eq!(facts, vec!["Ihre nächste Zahlung: 900 JPY statt 1200 JPY."]);

@@ -38,6 +38,8 @@ pub enum Screen<'a> {
 pub struct Page<'a> {
     pub view: &'a SessionView,
     pub contract: Contract,
+    /// The customer's time zone, for the dates on the page.
+    pub time_zone: Option<String>,
     pub receipt: Option<Receipt>,
     pub token: &'a str,
 }
@@ -51,7 +53,9 @@ pub fn body(page: &Page<'_>, screen: Screen<'_>, error: Option<&str>) -> String 
     } else {
         match screen {
             Screen::Offer(p) => offer(view, p, error),
-            Screen::First if view.mode == Mode::Direct => direct(view, &page.contract, error),
+            Screen::First if view.mode == Mode::Direct => {
+                direct(view, &page.contract, page.time_zone.as_deref(), error)
+            }
             Screen::First => survey(view, error),
         }
     };
@@ -139,7 +143,7 @@ fn survey(v: &SessionView, error: Option<&str>) -> String {
 
 /// The direct cancellation: one page, the contract, the kind of
 /// cancellation, the confirmation's address, one final button.
-fn direct(v: &SessionView, c: &Contract, error: Option<&str>) -> String {
+fn direct(v: &SessionView, c: &Contract, time_zone: Option<&str>, error: Option<&str>) -> String {
     let t = &v.text;
     let locale = v.locale.as_str();
     let row = |label: Key, value: &Option<String>| {
@@ -150,7 +154,10 @@ fn direct(v: &SessionView, c: &Contract, error: Option<&str>) -> String {
     };
     let title = Some(c.title()).filter(|s| !s.is_empty());
     let ordinary = match c.period_end {
-        Some(end) => t.fill(Key::Ordinary, &[("date", &intl::date(end, locale, None))]),
+        Some(end) => t.fill(
+            Key::Ordinary,
+            &[("date", &intl::date(end, locale, time_zone))],
+        ),
         None => t.get(Key::OrdinaryNext).to_owned(),
     };
     format!(

@@ -105,6 +105,7 @@ pub(super) fn page_of<'a>(view: &'a SessionView, s: &Session, token: &'a str) ->
     Page {
         view,
         contract: crate::receipt::contract(s),
+        time_zone: s.time_zone.clone(),
         receipt: s.receipt.clone().map(|mut r| {
             r.ends_at = s.cancel_effective_at.or(r.ends_at);
             r
@@ -142,6 +143,7 @@ async fn shown_offer(
         &s.settings,
         &s.fields,
         sessions::locale_of(req, s),
+        s.time_zone.as_deref(),
     ))
 }
 
@@ -220,6 +222,7 @@ mod tests {
         let page = Page {
             view: &v,
             contract: Default::default(),
+            time_zone: None,
             receipt: None,
             token: "t0k",
         };

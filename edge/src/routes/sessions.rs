@@ -209,8 +209,13 @@ pub async fn show_offer(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         now,
     )
     .await?;
-    let preview =
-        holdfast_core::wording::localized(preview, &s.settings, &s.fields, locale_of(&req, &s));
+    let preview = holdfast_core::wording::localized(
+        preview,
+        &s.settings,
+        &s.fields,
+        locale_of(&req, &s),
+        s.time_zone.as_deref(),
+    );
     Ok(http::json(&preview, 200))
 }
 
