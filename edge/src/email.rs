@@ -18,6 +18,15 @@ const MAX_ATTEMPTS: i64 = 10;
 /// Messages per invocation: each is one subrequest.
 pub const PER_RUN: u32 = 10;
 
+/// Whether a request may have made a cancel, and so owe an e-mail: the
+/// page's cancel (API or form). Others leave theirs to the cron.
+pub fn may_owe_one(req: &worker::Request) -> bool {
+    let path = req.path();
+    req.method() == worker::Method::Post
+        && ((path.starts_with("/api/sessions/") && path.ends_with("/cancel"))
+            || path.starts_with("/cancel/"))
+}
+
 /// Sends what is due; the number sent.
 pub async fn send_due(env: &Env, db: &D1Database, now: i64, max: u32) -> Result<u32, AppError> {
     let mut sent = 0;

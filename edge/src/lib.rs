@@ -26,6 +26,7 @@ mod work;
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let makes_events = webhooks::may_make_events(&req);
+    let may_cancel = email::may_owe_one(&req);
     counts::reset();
     let mut resp = routes::handle(req, env.clone()).await;
     if test_hooks(&env) {
@@ -48,9 +49,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
                 {
                     worker::console_error!("webhooks: {e:?}");
                 }
-                let now = random::now_secs();
-                if let Err(e) = email::send_due(&env, &db, now, email::PER_RUN).await {
-                    worker::console_error!("e-mails: {e:?}");
+                // Only a cancel writes an e-mail: precancel skips the query.
+                if may_cancel {
+                    let now = random::now_secs();
+                    if let Err(e) = email::send_due(&env, &db, now, email::PER_RUN).await {
+                        worker::console_error!("e-mails: {e:?}");
+                    }
                 }
             }
         });
