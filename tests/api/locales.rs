@@ -247,7 +247,7 @@ fn a_direct_cancel_without_javascript_leaves_a_receipt() {
     let (status, location, _) =
         post_form(&token, "do=cancel&kind=ordinary&email=erika%40example.de");
     assert_eq!(status, 303);
-    assert_eq!(location, format!("/cancel/{token}"));
+    assert_eq!(location, format!("/cancel/{token}?decided=1"));
     assert_eq!(
         stack().read_subscription(&sub)["cancel_at_period_end"],
         true

@@ -28,6 +28,9 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let page = format!("/cancel/{token}");
     match act(&req, &ctx, &db, &s, &form, now).await {
         Ok(Next::Page) => see_other(&page),
+        // As after the app's own decision: with JavaScript the page then
+        // sends the customer on, as the app does (never in direct mode).
+        Ok(Next::Decided) => see_other(&format!("{page}?{DECIDED}")),
         Ok(Next::Offer(id)) => see_other(&format!("{page}?offer={}", urlencode(&id))),
         Ok(Next::Away(url)) => see_other(&url),
         Err(e) => {
@@ -48,8 +51,12 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     }
 }
 
+/// The query that marks a page reached by a decision just made.
+const DECIDED: &str = "decided=1";
+
 enum Next {
     Page,
+    Decided,
     Offer(String),
     Away(String),
 }
@@ -73,7 +80,7 @@ async fn act(
             let offer =
                 field("offer").ok_or_else(|| AppError::bad("offer", "offer is required"))?;
             crate::offers::accept(db, &config, s, offer, now).await?;
-            Ok(Next::Page)
+            Ok(Next::Decided)
         }
         Some("cancel") => {
             if let Some(reason) = field("reason") {
@@ -147,7 +154,7 @@ async fn cancel_now(
         now,
     )
     .await?;
-    Ok(Next::Page)
+    Ok(Next::Decided)
 }
 
 fn see_other(location: &str) -> Result<Response, AppError> {

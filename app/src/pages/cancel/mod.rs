@@ -53,11 +53,7 @@ fn embedded() -> Option<(SessionView, Option<String>)> {
         // Right after a cancel on this page the customer is sent on, as
         // before the confirmation existed; the direct cancellation's
         // confirmation stays until they leave it.
-        let just_now = window()
-            .location()
-            .search()
-            .is_ok_and(|q| q.contains("cancelled=1"));
-        if just_now && view.mode != Mode::Direct {
+        if just_decided() && view.mode != Mode::Direct {
             go_later(view.cancel_confirmation_url.clone());
         }
         return None;
@@ -121,7 +117,11 @@ fn run<T: 'static>(
 
 #[component]
 fn Flow(token: String, view: SessionView, recorded: Option<String>) -> impl IntoView {
-    let stage = RwSignal::new(done::initial(&view).map_or(Stage::Survey, Stage::Done));
+    let initial = done::initial(&view);
+    if let Some(o) = initial.as_ref().filter(|_| just_decided()) {
+        go_later(o.redirect_url.clone());
+    }
+    let stage = RwSignal::new(initial.map_or(Stage::Survey, Stage::Done));
     let reason = RwSignal::new(view.chosen_reason.clone());
     // The answer the edge has: an offer is shown only for a recorded one.
     let recorded = RwSignal::new(recorded);
@@ -136,7 +136,7 @@ fn Flow(token: String, view: SessionView, recorded: Option<String>) -> impl Into
         Ok(outcome) if is_cancel(outcome.status) => {
             let location = window().location();
             let page = location.pathname().unwrap_or_default();
-            let _ = location.replace(&format!("{page}?cancelled=1"));
+            let _ = location.replace(&format!("{page}?decided=1"));
         }
         Ok(outcome) => {
             error.set(None);
@@ -240,6 +240,15 @@ fn Flow(token: String, view: SessionView, recorded: Option<String>) -> impl Into
         {move || error.get().map(|m| view! { <p role="alert" class="error" data-testid="action-error">{m}</p> })}
         </div>
     }
+}
+
+/// The page was reached by a decision just made (`?decided=1`, set by the
+/// app after a cancel and by the edge's forms), not opened again later.
+fn just_decided() -> bool {
+    window()
+        .location()
+        .search()
+        .is_ok_and(|q| q.contains("decided=1"))
 }
 
 fn is_cancel(status: SessionStatus) -> bool {
