@@ -83,7 +83,8 @@ async fn act(
             Ok(Next::Decided)
         }
         Some("cancel") => {
-            if let Some(reason) = field("reason") {
+            let reason = field("reason");
+            if let Some(reason) = reason {
                 if s.settings.reason(reason).is_none() {
                     return Err(AppError::bad(
                         "reason",
@@ -93,23 +94,30 @@ async fn act(
                 let comment = sessions::checked_comment(field(&format!("comment:{reason}")))?;
                 sessions::record_reason(db, s, reason, comment, now).await?;
             }
-            // An offer placed for the answer comes first, as on the page.
-            let fresh = crate::store::sessions::by_id(db, &s.id)
-                .await?
-                .ok_or_else(|| AppError::internal("session vanished"))?;
-            let placed = crate::offers::eligible(&fresh, now)
+            // An offer placed for the answer comes first, as on the page;
+            // a new answer is read back with the session it changed.
+            let reread = match reason {
+                Some(_) => Some(
+                    crate::store::sessions::by_id(db, &s.id)
+                        .await?
+                        .ok_or_else(|| AppError::internal("session vanished"))?,
+                ),
+                None => None,
+            };
+            let fresh = reread.as_ref().unwrap_or(s);
+            let placed = crate::offers::eligible(fresh, now)
                 .into_iter()
                 .find(|o| o.placed_for(fresh.reason_id.as_deref()))
                 .map(|o| o.id.clone());
-            if let Some(id) = placed.filter(|_| crate::offers::screens_left(&fresh) > 0) {
-                if crate::offers::show(db, &config, &fresh, &id, now)
+            if let Some(id) = placed.filter(|_| crate::offers::screens_left(fresh) > 0) {
+                if crate::offers::show(db, &config, fresh, &id, now)
                     .await
                     .is_ok()
                 {
                     return Ok(Next::Offer(id));
                 }
             }
-            cancel_now(req, db, &config, &fresh, form, now).await
+            cancel_now(req, db, &config, fresh, form, now).await
         }
         Some("decline") => cancel_now(req, db, &config, s, form, now).await,
         _ => Err(AppError::bad("do", "Choose one of the page's buttons.")),

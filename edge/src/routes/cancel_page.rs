@@ -28,7 +28,7 @@ pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError>
             let screen = offer.as_ref().map_or(Screen::First, Screen::Offer);
             let body = page::body(&page_of(&view, &s, token(&ctx)), screen, None);
             (
-                with_data(&body, &view),
+                with_data(&body, view),
                 s.settings.embed_origins.clone(),
                 200,
                 sessions::locale_of(&req, &s),
@@ -180,14 +180,11 @@ fn inline_style(shell: &str) -> Option<&str> {
 
 /// The view as a JSON data block (never executed, so the CSP allows it)
 /// after the page's own markup.
-fn with_data(body: &str, v: &SessionView) -> String {
-    let v = &SessionView {
-        text: v.text.only(holdfast_core::i18n::APP_KEYS),
-        ..v.clone()
-    };
+fn with_data(body: &str, mut v: SessionView) -> String {
+    v.text = v.text.only(holdfast_core::i18n::APP_KEYS);
     // No `<` at all in the data block (JSON has `<` only inside strings,
     // where `\u003c` means the same): nothing can end it early.
-    let json = serde_json::to_string(v)
+    let json = serde_json::to_string(&v)
         .unwrap_or_default()
         .replace('<', "\\u003c");
     format!(r#"{body}<script type="application/json" id="hf-session">{json}</script>"#)
@@ -227,7 +224,7 @@ mod tests {
             token: "t0k",
         };
         let body = page::body(&page, Screen::First, None);
-        let html = inject("<html><body></body></html>", &with_data(&body, &v));
+        let html = inject("<html><body></body></html>", &with_data(&body, v));
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains(r#"\u003c/script>\u003cscript>alert(1)\u003c/script>"#));
