@@ -1,6 +1,7 @@
 //! Typed client of the session API; every call returns `Result<T, Error>`.
 
-use holdfast_core::api::{ApiError, CancelRequest, ChooseReasonRequest, OfferPreview};
+use holdfast_core::api::session::{CancelRequest, ChooseReasonRequest, OfferPreview};
+use holdfast_core::api::ApiError;
 use holdfast_core::i18n::{Key, Text};
 use holdfast_core::session::SessionStatus;
 use serde::de::DeserializeOwned;

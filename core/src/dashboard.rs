@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::admin::FieldIssue;
+use crate::dates::iso_time;
 use crate::report::{Outcome, Period, SessionRecord};
+use crate::validation::FieldIssue;
 
 const DAY: i64 = 86_400;
 /// The longest period one request may cover.
@@ -274,17 +275,6 @@ fn defuse(cell: String) -> String {
     } else {
         cell
     }
-}
-
-/// RFC 3339 in UTC.
-pub fn iso_time(secs: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

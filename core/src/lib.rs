@@ -1,43 +1,56 @@
 //! Holdfast's pure domain: no I/O, builds for native and wasm32.
 //!
 //! The edge parses requests into these types, decides with them, and builds
-//! Stripe requests from them; the app renders the same wire types.
+//! Stripe requests from them; the app renders the same wire types. The
+//! modules form layers, each using only those above it (`tests/layers.rs`
+//! fails on an import cycle): see ARCHITECTURE.md.
 
-pub mod admin;
-pub mod api;
-pub mod audience;
+// Leaves: vocabulary and checks that depend on nothing in the crate.
+pub mod billing;
 pub mod cancel;
 pub mod client_key;
-pub mod dashboard;
-pub mod experience;
-pub mod experiment;
-#[cfg(test)]
-mod fixtures;
-pub mod i18n;
-pub mod intl;
+pub mod dates;
 pub mod jurisdiction;
 pub mod locale;
-pub mod mapping;
 pub mod money;
+pub mod session;
+pub mod signing;
+pub mod stats;
+pub mod team;
+pub mod template;
+pub mod validation;
+pub mod vault;
+
+// Domain: rules over the leaves, one subject each.
+pub mod attribution;
+pub mod audience;
+pub mod experiment;
+pub mod i18n;
+pub mod intl;
+pub mod mapping;
 pub mod offer;
 pub mod pass_through;
 pub mod precancel;
 pub mod provenance;
 pub mod receipt;
-pub mod report;
 pub mod return_url;
 pub mod revenue;
-pub mod session;
 pub mod signature_policy;
-pub mod signing;
-pub mod stats;
 pub mod stripe;
 pub mod stripe_signature;
 pub mod subscription;
-pub mod team;
-pub mod template;
 pub mod totp;
-pub mod translation;
-pub mod vault;
 pub mod webhook;
+
+// Settings: an app's stored configuration and its checks.
+pub mod settings;
+
+// Views and wire types: what the API carries, and the page built from settings.
+pub mod api;
+pub mod dashboard;
+pub mod experience;
+pub mod report;
 pub mod wording;
+
+#[cfg(test)]
+mod fixtures;

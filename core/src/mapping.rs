@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::audience::parse_date;
-use crate::precancel::check_web_url;
 use crate::template::Fields;
+use crate::validation::{check_email, check_web_url};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,7 +62,7 @@ impl FieldKind {
                 .ok()
                 .filter(|n| n.is_finite())
                 .map(|n| n.to_string()),
-            Self::Email => crate::admin::check_email(raw).ok().map(|()| raw.to_owned()),
+            Self::Email => check_email("value", raw).ok().map(|()| raw.to_owned()),
             Self::Url => check_web_url("url", raw).ok().map(|()| raw.to_owned()),
         }
     }

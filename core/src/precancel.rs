@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::template::Fields;
+use crate::validation::{check_email, check_web_url, FieldIssue};
 
 /// Bodies larger than this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 32 * 1024;
@@ -18,23 +19,6 @@ const MAX_TEXT: usize = 1024;
 const MAX_URL: usize = 2048;
 const MAX_CUSTOM_DEPTH: usize = 4;
 const MAX_CUSTOM_KEYS: usize = 100;
-
-/// A refused payload: which field, and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
-    }
-}
 
 /// A string, number or boolean; brightback.js lets `account.value` and
 /// `account.created_at` be numbers.
@@ -196,34 +180,34 @@ fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Fields) {
 }
 
 /// Parses and checks a precancel body.
-pub fn parse(body: &[u8]) -> Result<PrecancelPayload, FieldError> {
+pub fn parse(body: &[u8]) -> Result<PrecancelPayload, FieldIssue> {
     if body.len() > MAX_BODY_BYTES {
-        return Err(FieldError::new(
+        return Err(FieldIssue::new(
             "body",
             format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
         ));
     }
     let value: Value = serde_json::from_slice(body)
-        .map_err(|e| FieldError::new("body", format!("the body is not valid JSON ({e})")))?;
+        .map_err(|e| FieldIssue::new("body", format!("the body is not valid JSON ({e})")))?;
     if !value.is_object() {
-        return Err(FieldError::new("body", "the body must be a JSON object"));
+        return Err(FieldIssue::new("body", "the body must be a JSON object"));
     }
     if value.get("app_id").is_none_or(Value::is_null) {
-        return Err(FieldError::new("app_id", "app_id is required"));
+        return Err(FieldIssue::new("app_id", "app_id is required"));
     }
     let payload: PrecancelPayload = serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         let message = inner.split(" at line ").next().unwrap_or(&inner).to_owned();
-        FieldError::new(&path, message)
+        FieldIssue::new(&path, message)
     })?;
     check(&payload)?;
     Ok(payload)
 }
 
-fn check(p: &PrecancelPayload) -> Result<(), FieldError> {
+fn check(p: &PrecancelPayload) -> Result<(), FieldIssue> {
     if p.app_id.is_empty() || p.app_id.len() > 64 || !p.app_id.chars().all(is_id_char) {
-        return Err(FieldError::new(
+        return Err(FieldIssue::new(
             "app_id",
             "app_id must be 1 to 64 letters, digits, '-' or '_'",
         ));
@@ -231,7 +215,7 @@ fn check(p: &PrecancelPayload) -> Result<(), FieldError> {
     if let Some(id) = &p.subscription_id {
         // The id becomes part of a Stripe URL path: only Stripe's id alphabet.
         if !is_stripe_id(id) {
-            return Err(FieldError::new(
+            return Err(FieldIssue::new(
                 "subscription_id",
                 "subscription_id must be a Stripe id such as sub_K1Vhej7WAk7k7Z",
             ));
@@ -239,7 +223,7 @@ fn check(p: &PrecancelPayload) -> Result<(), FieldError> {
     }
     let has_internal_id = p.account.as_ref().is_some_and(|a| a.internal_id.is_some());
     if p.subscription_id.is_none() && !(p.email.is_some() && has_internal_id) {
-        return Err(FieldError::new(
+        return Err(FieldIssue::new(
             "subscription_id",
             "send subscription_id, or email together with account.internal_id",
         ));
@@ -248,25 +232,19 @@ fn check(p: &PrecancelPayload) -> Result<(), FieldError> {
         .as_deref()
         .is_some_and(|j| crate::jurisdiction::Place::parse(j).is_none())
     {
-        return Err(FieldError::new(
+        return Err(FieldIssue::new(
             "jurisdiction",
             "jurisdiction must be a country code such as DE, or a country and region such as US-CA",
         ));
     }
     if p.locale.as_deref().is_some_and(|l| l.len() > 35) {
-        return Err(FieldError::new(
+        return Err(FieldIssue::new(
             "locale",
             "locale must be a language tag such as de or pt-BR",
         ));
     }
     if let Some(email) = &p.email {
-        let ok = email.len() <= 254
-            && email
-                .split_once('@')
-                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'));
-        if !ok {
-            return Err(FieldError::new("email", "email is not an email address"));
-        }
+        check_email("email", email)?;
     }
     for (name, v) in [
         ("first_name", &p.first_name),
@@ -303,7 +281,7 @@ fn check(p: &PrecancelPayload) -> Result<(), FieldError> {
             ("context.referrer", &c.referrer),
         ] {
             if v.as_ref().is_some_and(|s| s.len() > MAX_URL) {
-                return Err(FieldError::new(
+                return Err(FieldIssue::new(
                     name,
                     format!("{name} is longer than {MAX_URL} characters"),
                 ));
@@ -327,9 +305,9 @@ fn is_id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
 }
 
-fn text_limit(name: &str, v: Option<&str>) -> Result<(), FieldError> {
+fn text_limit(name: &str, v: Option<&str>) -> Result<(), FieldIssue> {
     match v {
-        Some(s) if s.len() > MAX_TEXT => Err(FieldError::new(
+        Some(s) if s.len() > MAX_TEXT => Err(FieldIssue::new(
             name,
             format!("{name} is longer than {MAX_TEXT} characters"),
         )),
@@ -337,45 +315,15 @@ fn text_limit(name: &str, v: Option<&str>) -> Result<(), FieldError> {
     }
 }
 
-/// Return URLs must be absolute http(s): a `javascript:` or `data:` URL would
-/// run script when the page sends the customer there.
-pub fn check_web_url(name: &str, url: &str) -> Result<(), FieldError> {
-    let lower = url.trim().to_ascii_lowercase();
-    let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
-    let host_ok = lower
-        .split("://")
-        .nth(1)
-        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
-    // `https://merchant.example@evil.example/` goes to evil.example.
-    let userinfo = lower
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split(['/', '?', '#', '\\']).next())
-        .is_some_and(|authority| authority.contains('@'));
-    if userinfo {
-        return Err(FieldError::new(
-            name,
-            format!("{name} must not carry a user name or password before its host"),
-        ));
-    }
-    if url.len() > MAX_URL || !scheme_ok || !host_ok || url.chars().any(char::is_control) {
-        return Err(FieldError::new(
-            name,
-            format!("{name} must be an absolute http(s) URL of at most {MAX_URL} characters"),
-        ));
-    }
-    Ok(())
-}
-
 /// The payload's return URLs against the app's list of return origins.
-pub fn check_destinations(p: &PrecancelPayload, origins: &[String]) -> Result<(), FieldError> {
+pub fn check_destinations(p: &PrecancelPayload, origins: &[String]) -> Result<(), FieldIssue> {
     for (name, v) in [
         ("save_return_url", &p.save_return_url),
         ("cancel_confirmation_url", &p.cancel_confirmation_url),
     ] {
         if let Some(url) = v {
             crate::return_url::check(url, origins).map_err(|why| {
-                FieldError::new(name, format!("{name} can't be used: {why}. The app's admin lists the sites customers may return to."))
+                FieldIssue::new(name, format!("{name} can't be used: {why}. The app's admin lists the sites customers may return to."))
             })?;
         }
     }
@@ -387,9 +335,9 @@ fn check_custom(
     obj: &Map<String, Value>,
     depth: usize,
     keys: &mut usize,
-) -> Result<(), FieldError> {
+) -> Result<(), FieldIssue> {
     if depth > MAX_CUSTOM_DEPTH {
-        return Err(FieldError::new(
+        return Err(FieldIssue::new(
             path,
             format!("custom data nests deeper than {MAX_CUSTOM_DEPTH} levels"),
         ));
@@ -398,20 +346,20 @@ fn check_custom(
         *keys += 1;
         let here = format!("{path}.{k}");
         if *keys > MAX_CUSTOM_KEYS {
-            return Err(FieldError::new(
+            return Err(FieldIssue::new(
                 "custom",
                 format!("custom has more than {MAX_CUSTOM_KEYS} keys"),
             ));
         }
         if k.is_empty() || k.len() > 64 || k.contains('.') {
-            return Err(FieldError::new(
+            return Err(FieldIssue::new(
                 &here,
                 "custom keys must be 1 to 64 characters without '.'",
             ));
         }
         match v {
             Value::Array(_) => {
-                return Err(FieldError::new(&here, "custom values cannot be arrays"))
+                return Err(FieldIssue::new(&here, "custom values cannot be arrays"))
             }
             Value::Object(inner) => check_custom(&here, inner, depth + 1, keys)?,
             Value::String(s) => text_limit(&here, Some(s))?,

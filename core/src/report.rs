@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::experience::AppSettings;
 use crate::experiment::HOLDOUT;
 use crate::revenue::HORIZON_MONTHS;
 use crate::session::SessionStatus;
+use crate::settings::AppSettings;
 use crate::stats::Lift;
 
 /// Sessions of one subscription that start within this long of the first

@@ -5,8 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::offer::{Billing, Interval};
-use crate::subscription::{SubscriptionFacts, SubscriptionState};
+use crate::billing::{Billing, Interval};
 
 /// Offers and saves are valued over the first year: a discount "forever"
 /// costs twelve months of it, and a save keeps twelve months of revenue.
@@ -236,65 +235,6 @@ pub fn offer_cost(
         Billing::Redirect { .. } => return None,
     };
     Some(cost.round() as i64)
-}
-
-impl SubscriptionFacts {
-    /// The subscription's MRR as read (see [`mrr_of`]).
-    pub fn mrr(&self) -> Option<Mrr> {
-        self.mrr.clone()
-    }
-
-    /// Still a paying subscription: live, and no cancel scheduled.
-    pub fn is_saved(&self) -> bool {
-        matches!(
-            self.status,
-            SubscriptionState::Active | SubscriptionState::Trialing
-        ) && !self.cancel_at_period_end
-    }
-
-    /// Months between two invoices.
-    pub fn period_months(&self) -> f64 {
-        let f = &self.fields;
-        let count = f
-            .get("subscription.plan.interval_count")
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(1);
-        f.get("subscription.plan.interval")
-            .and_then(|i| months_in(i, count))
-            .unwrap_or(1.0)
-    }
-}
-
-/// Why a subscription no longer counts as saved, from itself alone.
-pub fn lost_reason(f: &SubscriptionFacts) -> Option<&'static str> {
-    use SubscriptionState::*;
-    match f.status {
-        Canceled | IncompleteExpired => Some("cancelled elsewhere"),
-        PastDue | Unpaid | Incomplete => Some("unpaid"),
-        _ if f.cancel_at_period_end => Some("cancel scheduled"),
-        _ => None,
-    }
-}
-
-/// The end of a watch: still live, no cancel scheduled, latest invoice paid
-/// and no smaller than when saved, or lost with the reason.
-pub fn final_verdict(
-    f: &SubscriptionFacts,
-    latest_invoice_status: Option<&str>,
-    mrr_at_save: Option<i64>,
-) -> (&'static str, Option<&'static str>) {
-    if let Some(reason) = lost_reason(f) {
-        return ("lost", Some(reason));
-    }
-    if matches!(latest_invoice_status, Some("open" | "uncollectible")) {
-        return ("lost", Some("unpaid"));
-    }
-    if let (Some(now), Some(then)) = (f.mrr().map(|m| m.amount), mrr_at_save) {
-        if now < then {
-            return ("lost", Some("downgraded"));
-        }
-    }
-    ("saved", None)
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! signature copied from a page is soon worth nothing. Turning signing off
 //! (the seed's minimal install) is the admin's choice, made knowingly.
 
-use crate::admin::{FieldIssue, UpdateAppRequest};
 use crate::signing;
 
 /// What the admin types to allow unsigned precancels.
@@ -15,33 +14,6 @@ pub const UNSIGNED_RISK: &str =
 pub const DEFAULT_MAX_AGE_SECS: u32 = 300;
 pub const MIN_MAX_AGE_SECS: u32 = 30;
 pub const MAX_MAX_AGE_SECS: u32 = 3600;
-
-/// Every problem with an app update's signature settings.
-pub fn check_update(req: &UpdateAppRequest) -> Vec<FieldIssue> {
-    let mut out = Vec::new();
-    let confirmed = req
-        .confirm_unsigned
-        .as_deref()
-        .is_some_and(|c| c.trim().eq_ignore_ascii_case(UNSIGNED_CONFIRMATION));
-    if req.require_signed == Some(false) && !confirmed {
-        out.push(FieldIssue {
-            field: "confirm_unsigned".into(),
-            message: format!(
-                "Type \"{UNSIGNED_CONFIRMATION}\" to allow unsigned requests: anyone who knows a subscription id could then cancel it."
-            ),
-        });
-    }
-    if req
-        .signature_max_age
-        .is_some_and(|a| !(MIN_MAX_AGE_SECS..=MAX_MAX_AGE_SECS).contains(&a))
-    {
-        out.push(FieldIssue {
-            field: "signature_max_age".into(),
-            message: format!("Use {MIN_MAX_AGE_SECS} to {MAX_MAX_AGE_SECS} seconds."),
-        });
-    }
-    out
-}
 
 /// Why a browser's signature is refused under the app's timestamp policy
 /// (`max_age`: None when timestamps are optional), if it is.
@@ -62,38 +34,6 @@ pub fn timestamp_refusal(max_age: Option<u32>, timestamp: Option<i64>, now: i64)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn update(v: serde_json::Value) -> UpdateAppRequest {
-        serde_json::from_value(v).expect("request")
-    }
-
-    #[test]
-    fn turning_signing_off_needs_the_typed_words() {
-        let fields = |v| {
-            check_update(&update(v))
-                .into_iter()
-                .map(|i| i.field)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            fields(serde_json::json!({"require_signed": false})),
-            ["confirm_unsigned"]
-        );
-        assert_eq!(
-            fields(serde_json::json!({"require_signed": false, "confirm_unsigned": "yes"})),
-            ["confirm_unsigned"]
-        );
-        assert!(fields(
-            serde_json::json!({"require_signed": false, "confirm_unsigned": " Anyone can cancel "})
-        )
-        .is_empty());
-        assert!(fields(serde_json::json!({"require_signed": true})).is_empty());
-        assert_eq!(
-            fields(serde_json::json!({"signature_max_age": 5})),
-            ["signature_max_age"]
-        );
-        assert!(fields(serde_json::json!({"signature_max_age": 600})).is_empty());
-    }
 
     #[test]
     fn the_timestamp_policy_is_applied() {

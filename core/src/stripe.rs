@@ -5,8 +5,9 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use crate::billing::Billing;
 use crate::cancel::{CancelOptions, CancelTiming, CancellationDetails};
-use crate::offer::{Billing, OfferPlan};
+use crate::offer::OfferPlan;
 
 /// Every request pins this version (`Stripe-Version`), the one the official
 /// parameter definitions the emulator checks against were generated from.

@@ -134,7 +134,7 @@ pub fn payload(kind: &str, audit_kind: &str, at: i64, s: &SessionFacts, detail: 
     }
     json!({
         "type": kind,
-        "timestamp": crate::dashboard::iso_time(at),
+        "timestamp": crate::dates::iso_time(at),
         "api_version": API_VERSION,
         "data": data,
     })
@@ -250,12 +250,12 @@ pub struct DeliveryView {
 
 /// The event types an endpoint may subscribe to (test events always go to
 /// the endpoint they test).
-pub fn check_event_types(types: &[String]) -> Result<(), crate::admin::FieldIssue> {
+pub fn check_event_types(types: &[String]) -> Result<(), crate::validation::FieldIssue> {
     match types
         .iter()
         .find(|t| t.as_str() == "test" || !EVENT_TYPES.contains(&t.as_str()))
     {
-        Some(bad) => Err(crate::admin::FieldIssue {
+        Some(bad) => Err(crate::validation::FieldIssue {
             field: "event_types".into(),
             message: format!("{bad} is not an event type"),
         }),
@@ -267,7 +267,7 @@ pub fn check_event_types(types: &[String]) -> Result<(), crate::admin::FieldIssu
 pub fn test_payload(app_id: &str, at: i64) -> Value {
     json!({
         "type": "test",
-        "timestamp": crate::dashboard::iso_time(at),
+        "timestamp": crate::dates::iso_time(at),
         "api_version": API_VERSION,
         "data": {"app_id": app_id, "message": "A test event from Holdfast."},
     })

@@ -1,7 +1,7 @@
 //! Sentences the cancel page builds from numbers, in the page's language:
 //! one place for the app and for the edge's HTML-only page.
 
-use crate::api::OfferPreview;
+use crate::api::session::OfferPreview;
 use crate::i18n::{Key, Text};
 use crate::intl;
 
@@ -9,7 +9,7 @@ use crate::intl;
 /// previews are made in the default language) and its facts.
 pub fn localized(
     mut p: OfferPreview,
-    settings: &crate::experience::AppSettings,
+    settings: &crate::settings::AppSettings,
     fields: &crate::template::Fields,
     locale: crate::locale::Locale,
     time_zone: Option<&str>,

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use holdfast_core::offer::{Billing, Offer};
+use holdfast_core::billing::Billing;
+use holdfast_core::offer::Offer;
 use holdfast_core::revenue::{coupons_of, offer_cost};
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
@@ -124,7 +125,7 @@ pub async fn review_due(db: &D1Database, config: &Config, now: i64) -> Result<us
             .body
             .pointer("/latest_invoice/status")
             .and_then(serde_json::Value::as_str);
-        let (verdict, reason) = holdfast_core::revenue::final_verdict(&f, invoice, save.mrr);
+        let (verdict, reason) = holdfast_core::attribution::final_verdict(&f, invoice, save.mrr);
         let kind = if verdict == "saved" {
             "save_kept"
         } else {

@@ -1,7 +1,7 @@
 //! The customer's cancel: recorded at once, applied in Stripe exactly once
 //! (see `work`), never lost.
 
-use holdfast_core::api::OutcomeResponse;
+use holdfast_core::api::session::OutcomeResponse;
 use holdfast_core::cancel::{CancelPlan, Feedback};
 use holdfast_core::locale::Locale;
 use holdfast_core::provenance;
@@ -269,6 +269,6 @@ pub fn pass_through(
         &session.id,
         crate::random::now_secs(),
     );
-    holdfast_core::precancel::check_web_url("url", &url).ok()?;
+    holdfast_core::validation::check_web_url("url", &url).ok()?;
     Some(url)
 }

@@ -68,7 +68,7 @@ async fn send_one(env: &Env, db: &D1Database, d: &emails::Due) -> Result<String,
         return Err("test hook: the first attempt fails".to_owned());
     }
     let text = Text::of(receipt.locale);
-    let own = holdfast_core::translation::pick(None, &s.settings.brand, receipt.locale);
+    let own = holdfast_core::settings::translation::pick(None, &s.settings.brand, receipt.locale);
     let brand = holdfast_core::template::render(own, &s.fields);
     let mut r = receipt.clone();
     r.ends_at = s.cancel_effective_at.or(r.ends_at);

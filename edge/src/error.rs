@@ -1,6 +1,7 @@
 //! One error type for every route, turned into a JSON answer.
 
-use holdfast_core::api::{ApiError, PrecancelResponse};
+use holdfast_core::api::precancel::PrecancelResponse;
+use holdfast_core::api::ApiError;
 use worker::{console_error, Response};
 
 #[derive(Debug)]
@@ -8,7 +9,7 @@ pub enum AppError {
     /// 400: the request is malformed; `field` names what to fix.
     BadRequest { field: String, message: String },
     /// 400: several form fields at fault at once.
-    Invalid(Vec<holdfast_core::admin::FieldIssue>),
+    Invalid(Vec<holdfast_core::validation::FieldIssue>),
     /// 401: missing or wrong credentials or signature.
     Unauthorized(String),
     /// 401 with code `totp_required`: the password was right and the admin

@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
-use holdfast_core::api::{OfferPreview, OutcomeResponse};
-use holdfast_core::experience::{offer_view, ReasonGate};
-use holdfast_core::offer::{self, Billing, NotOffered, Offer, OfferPlan};
+use holdfast_core::api::session::{OfferPreview, OutcomeResponse};
+use holdfast_core::billing::Billing;
+use holdfast_core::experience::offer_view;
+use holdfast_core::offer::{self, NotOffered, Offer, OfferPlan};
 use holdfast_core::session::SessionStatus;
+use holdfast_core::settings::ReasonGate;
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
 use serde_json::{json, Value};

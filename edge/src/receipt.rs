@@ -2,10 +2,10 @@
 //! stored with it, shown on the page, printable at a signed link and sent
 //! once by e-mail (see `email`).
 
-use holdfast_core::admin::check_email;
 use holdfast_core::i18n::{self, Key};
 use holdfast_core::receipt::{CancelKind, Contract, Receipt};
 use holdfast_core::signing;
+use holdfast_core::validation::check_email;
 
 use crate::cancel::Ask;
 use crate::config::Config;
@@ -54,7 +54,7 @@ pub fn make(
     }
     let typed = ask.email.map(str::trim).filter(|e| !e.is_empty());
     if let Some(e) = typed {
-        check_email(e).map_err(|i| AppError::bad("email", i.message))?;
+        check_email("email", e).map_err(|i| AppError::bad("email", i.message))?;
     }
     let contract = contract(session);
     let email = session

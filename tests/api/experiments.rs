@@ -1,7 +1,7 @@
 //! Audiences, experiences, variants and the holdout, end to end.
 
-use holdfast_core::experience::AppSettings;
 use holdfast_core::experiment::HOLDOUT;
+use holdfast_core::settings::AppSettings;
 use serde_json::json;
 
 use crate::helpers::{admin, stack};

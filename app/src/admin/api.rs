@@ -1,15 +1,18 @@
 //! Typed client of the admin API. Writes carry the session's CSRF token.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use holdfast_core::admin::{
-    AdminStatus, AppSummary, AuditEntry, ConnectStripeRequest, CouponOption, CreateAppRequest,
-    CreatedApp, LoginRequest, Me, OperationView, PermissionCheck, PriceOption, RotatedSecrets,
-    SetupRequest, StripeConnection, UpdateAppRequest,
+use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, SetupRequest};
+use holdfast_core::api::apps::{
+    AppSummary, AuditEntry, CreateAppRequest, CreatedApp, OperationView, RotatedSecrets,
+    UpdateAppRequest,
+};
+use holdfast_core::api::stripe::{
+    ConnectStripeRequest, CouponOption, PermissionCheck, PriceOption, StripeConnection,
 };
 use holdfast_core::api::ApiError;
 use holdfast_core::dashboard::{RevenueCard, SessionDetail, SessionList};
-use holdfast_core::experience::AppSettings;
 use holdfast_core::report::Report;
+use holdfast_core::settings::AppSettings;
 use holdfast_core::team::{
     AcceptInviteRequest, AdminSessionView, AdminView, InviteCreated, InviteRequest, Role,
     RoleChange, TotpCode, TotpEnrolment,
@@ -174,7 +177,7 @@ pub async fn check_stripe(csrf: String) -> Result<Vec<PermissionCheck>, Error> {
 pub async fn preview_mappings(
     csrf: String,
     app_id: String,
-    form: holdfast_core::admin::MappingPreviewRequest,
+    form: holdfast_core::api::apps::MappingPreviewRequest,
 ) -> Result<Vec<holdfast_core::mapping::MappedValue>, Error> {
     send(
         Request::post(&format!("/api/admin/apps/{app_id}/mappings/preview")),

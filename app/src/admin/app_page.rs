@@ -1,6 +1,6 @@
 //! One app: install snippet, secret rotation, and its cancel-flow settings.
 
-use holdfast_core::admin::{AppSummary, UpdateAppRequest};
+use holdfast_core::api::apps::{AppSummary, UpdateAppRequest};
 use holdfast_core::signature_policy::{UNSIGNED_CONFIRMATION, UNSIGNED_RISK};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -1,6 +1,6 @@
 //! The apps list: create an app and see its secrets once.
 
-use holdfast_core::admin::{CreateAppRequest, CreatedApp};
+use holdfast_core::api::apps::{CreateAppRequest, CreatedApp};
 use leptos::prelude::*;
 use leptos_router::components::A;
 

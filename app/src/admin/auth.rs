@@ -1,6 +1,6 @@
 //! First-admin setup (with the one-time token) and sign-in.
 
-use holdfast_core::admin::{LoginRequest, SetupRequest};
+use holdfast_core::api::account::{LoginRequest, SetupRequest};
 use holdfast_core::team::AcceptInviteRequest;
 use leptos::prelude::*;
 

@@ -1,6 +1,6 @@
 //! Small form helpers: field errors from the server, shown by their field.
 
-use holdfast_core::admin::FieldIssue;
+use holdfast_core::validation::FieldIssue;
 use leptos::prelude::*;
 
 use super::api::Error;

@@ -14,7 +14,7 @@ mod stripe;
 mod team;
 mod webhooks;
 
-use holdfast_core::admin::Me;
+use holdfast_core::api::account::Me;
 use holdfast_core::team::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};

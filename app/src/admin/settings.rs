@@ -8,7 +8,7 @@ mod targeting;
 mod translations;
 
 use holdfast_core::cancel::CancelTiming;
-use holdfast_core::experience::{sample_fields, AppSettings};
+use holdfast_core::settings::{sample_fields, AppSettings};
 use holdfast_core::template::render;
 use leptos::prelude::*;
 

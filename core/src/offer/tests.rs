@@ -1,4 +1,5 @@
 use super::*;
+use crate::billing::ProrationBehavior;
 use proptest::prelude::*;
 use serde_json::json;
 

@@ -1,7 +1,7 @@
 use super::*;
 use proptest::prelude::*;
 
-fn err(body: &str) -> FieldError {
+fn err(body: &str) -> FieldIssue {
     parse(body.as_bytes()).expect_err("should be refused")
 }
 

@@ -218,47 +218,6 @@ fn what_each_offer_costs() {
     };
     assert_eq!(offer_cost(&redirect, &m, None, None, 1.0), None);
 }
-fn facts(extra: serde_json::Value) -> SubscriptionFacts {
-    let mut v = json!({"id": "sub_1", "object": "subscription", "status": "active", "currency": "usd",
-            "items": {"data": [{"id": "si_1", "quantity": 1, "price": {"id": "p", "unit_amount": 1500, "recurring": {"interval": "month", "interval_count": 1}}}]}});
-    if let (Some(b), Some(e)) = (v.as_object_mut(), extra.as_object()) {
-        b.extend(e.clone());
-    }
-    SubscriptionFacts::from_stripe(&v).expect("facts")
-}
-
-#[test]
-fn each_way_a_save_can_end() {
-    assert_eq!(
-        final_verdict(&facts(json!({})), Some("paid"), Some(1500)),
-        ("saved", None)
-    );
-    assert_eq!(
-        final_verdict(&facts(json!({"status": "canceled"})), None, None),
-        ("lost", Some("cancelled elsewhere"))
-    );
-    assert_eq!(
-        final_verdict(&facts(json!({"status": "past_due"})), None, None),
-        ("lost", Some("unpaid"))
-    );
-    assert_eq!(
-        final_verdict(&facts(json!({"cancel_at_period_end": true})), None, None),
-        ("lost", Some("cancel scheduled"))
-    );
-    assert_eq!(
-        final_verdict(&facts(json!({})), Some("open"), None),
-        ("lost", Some("unpaid"))
-    );
-    assert_eq!(
-        final_verdict(&facts(json!({})), Some("paid"), Some(3000)),
-        ("lost", Some("downgraded"))
-    );
-    assert_eq!(
-        final_verdict(&facts(json!({"status": "trialing"})), None, Some(1500)),
-        ("saved", None)
-    );
-}
-
 proptest! {
     #[test]
     fn a_longer_interval_never_yields_more_per_month(amount in 0i64..10_000_000, n in 1i64..12) {

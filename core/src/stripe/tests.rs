@@ -118,7 +118,8 @@ proptest! {
 
 mod offers {
     use super::*;
-    use crate::offer::{Billing, Interval, OfferPlan, ProrationBehavior};
+    use crate::billing::{Billing, Interval, ProrationBehavior};
+    use crate::offer::OfferPlan;
 
     fn plan(billing: Billing) -> OfferPlan {
         OfferPlan {

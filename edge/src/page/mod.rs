@@ -8,7 +8,7 @@ mod receipt;
 
 pub use receipt::receipt_page;
 
-use holdfast_core::api::{OfferPreview, SessionView};
+use holdfast_core::api::session::{OfferPreview, SessionView};
 use holdfast_core::i18n::Key;
 use holdfast_core::intl;
 use holdfast_core::jurisdiction::Mode;

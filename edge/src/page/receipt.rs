@@ -1,7 +1,7 @@
 //! The last screen, and the confirmation a cancel leaves: on the page, at
 //! its printable link, and (as text) in the e-mail.
 
-use holdfast_core::api::SessionView;
+use holdfast_core::api::session::SessionView;
 use holdfast_core::i18n::{Key, Text};
 use holdfast_core::receipt::{lines, Receipt};
 use holdfast_core::session::SessionStatus;

@@ -4,7 +4,7 @@
 //! before the wasm has loaded. Sent with a strict CSP and no referrer (the
 //! URL holds the session's token).
 
-use holdfast_core::api::{OfferPreview, SessionView};
+use holdfast_core::api::session::{OfferPreview, SessionView};
 use holdfast_core::i18n::{self, Key};
 use holdfast_core::locale::Locale;
 use holdfast_core::signing::csp_hash;

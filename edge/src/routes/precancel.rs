@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use holdfast_core::api::PrecancelResponse;
+use holdfast_core::api::precancel::PrecancelResponse;
 use holdfast_core::jurisdiction::{self, Place};
 use holdfast_core::locale::Locale;
 use holdfast_core::precancel::{self, PrecancelPayload, MAX_BODY_BYTES};

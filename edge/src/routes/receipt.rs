@@ -24,7 +24,7 @@ pub async fn show(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
         return Err(not_found());
     }
     receipt.ends_at = s.cancel_effective_at.or(receipt.ends_at);
-    let own = holdfast_core::translation::pick(None, &s.settings.brand, receipt.locale);
+    let own = holdfast_core::settings::translation::pick(None, &s.settings.brand, receipt.locale);
     let brand = holdfast_core::template::render(own, &s.fields);
     let html = receipt_page(&brand, &receipt, CSS);
     let headers = Headers::new();

@@ -1,6 +1,8 @@
 //! The session API the cancel page uses, addressed by the URL token.
 
-use holdfast_core::api::{CancelRequest, ChooseReasonRequest, OutcomeResponse, SessionView};
+use holdfast_core::api::session::{
+    CancelRequest, ChooseReasonRequest, OutcomeResponse, SessionView,
+};
 use holdfast_core::cancel::MAX_COMMENT_CHARS;
 use holdfast_core::experience::{session_view, ViewInput};
 use holdfast_core::locale::Locale;

@@ -55,7 +55,7 @@ pub async fn receive(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     match kind {
         "customer.subscription.deleted" | "customer.subscription.updated" => {
             if let Ok(f) = SubscriptionFacts::from_stripe(object) {
-                let change = match holdfast_core::revenue::lost_reason(&f) {
+                let change = match holdfast_core::attribution::lost_reason(&f) {
                     None => Change::confirm(),
                     Some(reason) => Change::lose(reason),
                 };

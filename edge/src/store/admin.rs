@@ -1,6 +1,6 @@
 //! Admins, their sessions, login throttling and the audit log.
 
-use holdfast_core::admin::AuditEntry;
+use holdfast_core::api::apps::AuditEntry;
 use serde::Deserialize;
 use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement};

@@ -1,5 +1,5 @@
-use holdfast_core::admin::AppSummary;
-use holdfast_core::experience::AppSettings;
+use holdfast_core::api::apps::AppSummary;
+use holdfast_core::settings::AppSettings;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement, D1Result};
 
@@ -153,7 +153,7 @@ pub fn insert(db: &D1Database, a: &NewApp<'_>) -> Result<D1PreparedStatement, Ap
 pub fn update(
     db: &D1Database,
     id: &str,
-    req: &holdfast_core::admin::UpdateAppRequest,
+    req: &holdfast_core::api::apps::UpdateAppRequest,
 ) -> Result<D1PreparedStatement, AppError> {
     let flag = |b: Option<bool>| b.map_or(wasm_bindgen::JsValue::NULL, |b| int(i64::from(b)));
     stmt(

@@ -120,7 +120,7 @@ pub fn fail(
 pub async fn needing_attention(
     db: &D1Database,
     limit: u32,
-) -> Result<Vec<holdfast_core::admin::OperationView>, AppError> {
+) -> Result<Vec<holdfast_core::api::apps::OperationView>, AppError> {
     let res = stmt(
         db,
         "SELECT o.session_id, s.app_id, s.subscription_id, o.kind, o.status, o.attempts, o.last_error, o.updated_at \

@@ -1,10 +1,10 @@
-use holdfast_core::experience::AppSettings;
 use holdfast_core::experiment::Assignment;
 use holdfast_core::jurisdiction::{Mode, Place};
 use holdfast_core::locale::Locale;
 use holdfast_core::receipt::Receipt;
 use holdfast_core::revenue::Mrr;
 use holdfast_core::session::SessionStatus;
+use holdfast_core::settings::AppSettings;
 use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::template::Fields;
 use serde::Deserialize;

@@ -8,9 +8,9 @@ mod sessions;
 
 pub use sessions::SessionPage;
 
-use holdfast_core::experience::AppSettings;
 use holdfast_core::experiment::HOLDOUT;
 use holdfast_core::report::{ExperienceLift, Group, Report, Tally};
+use holdfast_core::settings::AppSettings;
 use leptos::prelude::*;
 
 use super::api;

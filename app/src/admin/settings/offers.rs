@@ -1,9 +1,10 @@
 //! Offers: copy, placement by reason, and billing picked from the
 //! merchant's Stripe coupons and prices (no typing of ids).
 
-use holdfast_core::admin::{CouponOption, PriceOption};
-use holdfast_core::experience::sample_fields;
-use holdfast_core::offer::{Billing, Interval, Offer, ProrationBehavior};
+use holdfast_core::api::stripe::{CouponOption, PriceOption};
+use holdfast_core::billing::{Billing, Interval, ProrationBehavior};
+use holdfast_core::offer::Offer;
+use holdfast_core::settings::sample_fields;
 use holdfast_core::template::render;
 use leptos::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The reasons survey: labels, order, follow-up question, Stripe feedback.
 
 use holdfast_core::cancel::Feedback;
-use holdfast_core::experience::Reason;
+use holdfast_core::settings::Reason;
 use leptos::prelude::*;
 
 use super::Form;

@@ -1,6 +1,6 @@
 //! Audiences (rules on fields) and experiences (A/B variants, a holdout).
 
-use holdfast_core::admin::MappingPreviewRequest;
+use holdfast_core::api::apps::MappingPreviewRequest;
 use holdfast_core::audience::{Audience, Match, Op, Rule};
 use holdfast_core::experiment::{Experience, Variant};
 use holdfast_core::mapping::{FieldKind, FieldMapping};

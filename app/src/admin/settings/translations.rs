@@ -2,9 +2,9 @@
 //! should read differently there; empty fields fall back to the default
 //! copy. Below, what each language still lacks.
 
-use holdfast_core::experience::AppSettings;
 use holdfast_core::locale::Locale;
-use holdfast_core::translation::{missing, Translation};
+use holdfast_core::settings::translation::{missing, Translation};
+use holdfast_core::settings::AppSettings;
 use leptos::prelude::*;
 
 use super::Form;

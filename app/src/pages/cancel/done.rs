@@ -1,7 +1,7 @@
 //! The last screen after an offer or "keep": what happened, and where the
 //! customer goes next. (A cancel's confirmation is the edge's page.)
 
-use holdfast_core::api::SessionView;
+use holdfast_core::api::session::SessionView;
 use holdfast_core::i18n::Key;
 use holdfast_core::session::SessionStatus;
 use leptos::prelude::*;

@@ -10,7 +10,7 @@ mod survey;
 
 use std::time::Duration;
 
-use holdfast_core::api::{CancelRequest, ChooseReasonRequest, OfferPreview, SessionView};
+use holdfast_core::api::session::{CancelRequest, ChooseReasonRequest, OfferPreview, SessionView};
 use holdfast_core::i18n::{Key, Text};
 use holdfast_core::jurisdiction::Mode;
 use holdfast_core::session::SessionStatus;

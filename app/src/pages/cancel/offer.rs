@@ -1,7 +1,7 @@
 //! The offer screen: what the offer does, in plain words and numbers, and a
 //! cancel button right beside it.
 
-use holdfast_core::api::{OfferPreview, SessionView};
+use holdfast_core::api::session::{OfferPreview, SessionView};
 use holdfast_core::i18n::Key;
 use leptos::prelude::*;
 

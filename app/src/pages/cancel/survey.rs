@@ -1,6 +1,6 @@
 //! The first screen: the personalised message and the optional survey.
 
-use holdfast_core::api::{ChooseReasonRequest, SessionView};
+use holdfast_core::api::session::{ChooseReasonRequest, SessionView};
 use holdfast_core::i18n::Key;
 use holdfast_core::jurisdiction::Mode;
 use leptos::prelude::*;

@@ -1,10 +1,9 @@
 //! Apps: their ids and secrets, and their cancel-page settings.
 
-use holdfast_core::admin::{
-    self as wire, CreateAppRequest, CreatedApp, RotatedSecrets, UpdateAppRequest,
-    ROTATION_GRACE_SECS,
+use holdfast_core::api::apps::{
+    CreateAppRequest, CreatedApp, RotatedSecrets, UpdateAppRequest, ROTATION_GRACE_SECS,
 };
-use holdfast_core::experience::AppSettings;
+use holdfast_core::settings::AppSettings;
 use holdfast_core::signing::digest_hex;
 use serde_json::json;
 use worker::{Request, Response};
@@ -44,7 +43,7 @@ fn new_secrets() -> Result<(String, String), AppError> {
 pub async fn create_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let form: CreateAppRequest = body(&mut req).await?;
-    wire::check_app_name(&form.name).map_err(|i| AppError::Invalid(vec![i]))?;
+    holdfast_core::api::apps::check_app_name(&form.name).map_err(|i| AppError::Invalid(vec![i]))?;
     let id = format!("app_{}", crate::random::hex(8)?);
     let (signing_secret, secret_key) = new_secrets()?;
     let name = form.name.trim();
@@ -94,8 +93,12 @@ pub async fn update_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
             "Only an owner changes how requests are signed.".to_owned(),
         ));
     }
-    let mut issues = holdfast_core::signature_policy::check_update(&form);
-    if let Some(Err(i)) = form.name.as_deref().map(wire::check_app_name) {
+    let mut issues = form.check_signature_policy();
+    if let Some(Err(i)) = form
+        .name
+        .as_deref()
+        .map(holdfast_core::api::apps::check_app_name)
+    {
         issues.insert(0, i);
     }
     if !issues.is_empty() {
@@ -195,7 +198,7 @@ pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let settings: AppSettings = body(&mut req).await?;
-    let issues = wire::check_settings(&settings);
+    let issues = holdfast_core::settings::check_settings(&settings);
     if !issues.is_empty() {
         return Err(AppError::Invalid(issues));
     }
@@ -222,7 +225,7 @@ pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
 pub async fn preview_mappings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     // A POST like every write: it carries the CSRF token too.
     let (db, _, _) = signed_in(&req, &ctx, Need::EDIT).await?;
-    let form: wire::MappingPreviewRequest = body(&mut req).await?;
+    let form: holdfast_core::api::apps::MappingPreviewRequest = body(&mut req).await?;
     let id = form.subscription_id.trim();
     if !holdfast_core::precancel::is_stripe_id(id) {
         return Err(AppError::bad(

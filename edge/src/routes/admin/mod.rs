@@ -33,9 +33,10 @@ pub use webhooks::{
     send_test as test_webhook, update as update_webhook,
 };
 
-use holdfast_core::admin::{self as wire, AdminStatus, LoginRequest, Me, SetupRequest};
+use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, SetupRequest};
 use holdfast_core::signing::constant_time_eq;
 use holdfast_core::team::{Need, Role};
+use holdfast_core::validation::check_email;
 use serde_json::json;
 use worker::{D1Database, Request, Response};
 
@@ -96,8 +97,8 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     }
     let email = form.email.trim().to_lowercase();
     let issues: Vec<_> = [
-        wire::check_email(&email),
-        wire::check_password(&form.password),
+        check_email("email", &email),
+        holdfast_core::api::account::check_password(&form.password),
     ]
     .into_iter()
     .filter_map(Result::err)

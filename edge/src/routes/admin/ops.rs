@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use holdfast_core::admin::{CouponOption, OperationView, PriceOption};
+use holdfast_core::api::apps::OperationView;
+use holdfast_core::api::stripe::{CouponOption, PriceOption};
 use holdfast_core::stripe as req;
 use serde_json::{json, Value};
 use worker::{Request, Response};

@@ -4,8 +4,8 @@
 use holdfast_core::dashboard::{
     csv_row, parse_query, ListedSession, Query, SessionDetail, SessionList, CSV_HEADER,
 };
-use holdfast_core::experience::AppSettings;
 use holdfast_core::report::{self, SessionRecord};
+use holdfast_core::settings::AppSettings;
 use worker::{D1Database, Headers, Request, Response};
 
 use super::signed_in;

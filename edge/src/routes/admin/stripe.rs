@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use holdfast_core::admin::{self as wire, ConnectStripeRequest, PermissionCheck, StripeConnection};
+use holdfast_core::api::stripe::{
+    self as wire, ConnectStripeRequest, PermissionCheck, StripeConnection,
+};
 use holdfast_core::stripe::{Method, StripeRequest};
 use serde_json::json;
 use worker::{Request, Response};

@@ -2,13 +2,14 @@
 //! change roles and remove admins (never the last owner); everyone lists
 //! and ends their own sessions and turns two-factor sign-in on or off.
 
-use holdfast_core::admin::{self as wire};
+use holdfast_core::api::account::check_password;
 use holdfast_core::signing::digest_hex;
 use holdfast_core::team::{
     AcceptInviteRequest, InviteCreated, InviteRequest, Need, Role, RoleChange, TotpCode,
     TotpEnrolment, INVITE_TTL_SECS,
 };
 use holdfast_core::totp;
+use holdfast_core::validation::check_email;
 use serde_json::json;
 use worker::{D1Database, Request, Response};
 
@@ -29,7 +30,7 @@ pub async fn invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
     let form: InviteRequest = body(&mut req).await?;
     let email = form.email.trim().to_lowercase();
-    wire::check_email(&email).map_err(|i| AppError::Invalid(vec![i]))?;
+    check_email("email", &email).map_err(|i| AppError::Invalid(vec![i]))?;
     let token = crate::random::token()?;
     let expires_at = now + INVITE_TTL_SECS;
     db.batched(vec![
@@ -68,7 +69,7 @@ pub async fn invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let form: AcceptInviteRequest = body(&mut req).await?;
-    wire::check_password(&form.password).map_err(|i| AppError::Invalid(vec![i]))?;
+    check_password(&form.password).map_err(|i| AppError::Invalid(vec![i]))?;
     let gone = || {
         AppError::Gone(
             "This invitation was used already, has expired, or its e-mail is an admin already. Ask an owner for a new one."

@@ -1,7 +1,7 @@
 //! Webhook endpoints of an app: made, changed, rotated and deleted by an
 //! admin, with their delivery log, replay and a test event.
 
-use holdfast_core::admin::FieldIssue;
+use holdfast_core::validation::FieldIssue;
 use holdfast_core::webhook::{self as wh, CreatedEndpoint, EndpointRequest, UpdateEndpointRequest};
 use serde_json::json;
 use worker::{D1Database, Request, Response};

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::admin::FieldIssue;
-use crate::experience::AppSettings;
+use super::AppSettings;
 use crate::locale::Locale;
+use crate::validation::FieldIssue;
 
 /// One language's texts; each is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,5 @@
-//! Wire types of every endpoint, shared by the edge and the app.
-//!
-//! Requests are `{Verb}Request`, answers `{Verb}Response`. New fields carry
-//! `#[serde(default)]` so older peers keep working.
+//! Wire types of a cancel session: what the page shows, the customer's
+//! answers, and the outcome of a cancel or a save.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,54 +7,6 @@ use crate::i18n::Text;
 use crate::jurisdiction::Mode;
 use crate::receipt::{CancelKind, Receipt};
 use crate::session::SessionStatus;
-
-/// The error body of every JSON API route except `/precancel`, whose
-/// brightback.js contract has its own shape ([`PrecancelResponse`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiError {
-    pub error: ErrorBody,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    /// Stable, machine-readable code such as `invalid_field` or `not_found`.
-    pub code: String,
-    /// A sentence a person can act on.
-    pub message: String,
-    /// The request field at fault, as a dotted path, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Every field at fault, for forms that check several at once.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<crate::admin::FieldIssue>,
-}
-
-impl ApiError {
-    pub fn new(code: &str, message: impl Into<String>, field: Option<String>) -> Self {
-        Self {
-            error: ErrorBody {
-                code: code.to_owned(),
-                message: message.into(),
-                field,
-                fields: Vec::new(),
-            },
-        }
-    }
-}
-
-/// `POST /precancel` answer, exactly as brightback.js expects it:
-/// `{"valid": true, "url": …}` or `{"valid": false, "message": …}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrecancelResponse {
-    pub valid: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Which request field was at fault (a Holdfast addition).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-}
 
 /// One answer in the reasons survey.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

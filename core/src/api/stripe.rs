@@ -1,0 +1,88 @@
+//! Wire types of the Stripe connection: the key, its permissions, and the
+//! coupons and prices the offer editor picks from.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validation::FieldIssue;
+
+/// A Stripe coupon, for the offer editor's picker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CouponOption {
+    pub id: String,
+    pub label: String,
+}
+
+/// A Stripe price, for the plan-change picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceOption {
+    pub id: String,
+    pub label: String,
+}
+
+/// `PUT /api/admin/stripe`: the restricted (or secret) key to use.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConnectStripeRequest {
+    pub key: String,
+}
+
+/// The Stripe connection as admins see it: never the key, only its end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StripeConnection {
+    /// `settings` (a key saved here), `environment` (the Worker secret) or `none`.
+    pub source: String,
+    #[serde(default)]
+    pub last4: Option<String>,
+    /// `test` or `live`.
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub connected_at: Option<i64>,
+}
+
+/// One resource of the connection check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionCheck {
+    /// As the seed lists them: Customers, Events, Products, Plans, Prices,
+    /// Subscriptions, Coupons.
+    pub resource: String,
+    /// What Holdfast needs: `read` or `write`.
+    pub needs: String,
+    pub ok: bool,
+    /// What to change in the key when it is not ok.
+    #[serde(default)]
+    pub fix: Option<String>,
+}
+
+/// A Stripe key's shape: `sk_` or `rk_`, then `test_` or `live_`.
+pub fn check_stripe_key(key: &str) -> Result<(), FieldIssue> {
+    let k = key.trim();
+    let known = ["sk_test_", "sk_live_", "rk_test_", "rk_live_"]
+        .iter()
+        .any(|p| k.starts_with(p));
+    if !known
+        || k.len() < 20
+        || k.len() > 255
+        || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(FieldIssue::new(
+            "key",
+            "Paste a Stripe secret or restricted key (sk_… or rk_…, test or live).",
+        ));
+    }
+    Ok(())
+}
+
+/// `sk_test_…` is test mode; anything `_live_` is live.
+pub fn key_mode(key: &str) -> &'static str {
+    if key.contains("_live_") {
+        "live"
+    } else {
+        "test"
+    }
+}
+
+/// The last four characters, all an admin ever sees of a key again.
+pub fn last4(key: &str) -> String {
+    let chars: Vec<char> = key.trim().chars().collect();
+    chars[chars.len().saturating_sub(4)..].iter().collect()
+}
