@@ -2,8 +2,46 @@
 //! live, no cancel scheduled) and when its watch ends (still paying, and no
 //! smaller than when saved).
 
+use crate::names::named;
 use crate::revenue::{months_in, Mrr};
 use crate::subscription::{SubscriptionFacts, SubscriptionState};
+
+named! {
+    /// Where a save stands (`sessions.attribution`).
+    pub enum Verdict {
+        /// Checked in Stripe at the save: still live, no cancel scheduled;
+        /// watched until its window ends.
+        Confirmed = "confirmed",
+        /// Checked at the save: Stripe shows it is not live.
+        NotSaved = "not_saved",
+        /// Stripe could not be asked; watched like a confirmed save.
+        Unknown = "unknown",
+        /// Its window ended and it still pays.
+        Saved = "saved",
+        /// It stopped paying (see [`LostReason`]).
+        Lost = "lost",
+    }
+}
+
+impl Verdict {
+    /// The saves still being watched.
+    pub const WATCHED: &'static [Self] = &[Self::Confirmed, Self::Unknown];
+
+    /// Looked like a save, but Stripe says otherwise.
+    pub fn failed(self) -> bool {
+        matches!(self, Self::Lost | Self::NotSaved)
+    }
+}
+
+named! {
+    /// Why a save was lost (`sessions.attribution_reason`).
+    pub enum LostReason {
+        CancelledElsewhere = "cancelled elsewhere",
+        Unpaid = "unpaid",
+        CancelScheduled = "cancel scheduled",
+        Downgraded = "downgraded",
+    }
+}
 
 impl SubscriptionFacts {
     /// The subscription's MRR as read (see [`mrr_of`]).
@@ -33,12 +71,12 @@ impl SubscriptionFacts {
 }
 
 /// Why a subscription no longer counts as saved, from itself alone.
-pub fn lost_reason(f: &SubscriptionFacts) -> Option<&'static str> {
+pub fn lost_reason(f: &SubscriptionFacts) -> Option<LostReason> {
     use SubscriptionState::*;
     match f.status {
-        Canceled | IncompleteExpired => Some("cancelled elsewhere"),
-        PastDue | Unpaid | Incomplete => Some("unpaid"),
-        _ if f.cancel_at_period_end => Some("cancel scheduled"),
+        Canceled | IncompleteExpired => Some(LostReason::CancelledElsewhere),
+        PastDue | Unpaid | Incomplete => Some(LostReason::Unpaid),
+        _ if f.cancel_at_period_end => Some(LostReason::CancelScheduled),
         _ => None,
     }
 }
@@ -49,19 +87,19 @@ pub fn final_verdict(
     f: &SubscriptionFacts,
     latest_invoice_status: Option<&str>,
     mrr_at_save: Option<i64>,
-) -> (&'static str, Option<&'static str>) {
+) -> (Verdict, Option<LostReason>) {
     if let Some(reason) = lost_reason(f) {
-        return ("lost", Some(reason));
+        return (Verdict::Lost, Some(reason));
     }
     if matches!(latest_invoice_status, Some("open" | "uncollectible")) {
-        return ("lost", Some("unpaid"));
+        return (Verdict::Lost, Some(LostReason::Unpaid));
     }
     if let (Some(now), Some(then)) = (f.mrr().map(|m| m.amount), mrr_at_save) {
         if now < then {
-            return ("lost", Some("downgraded"));
+            return (Verdict::Lost, Some(LostReason::Downgraded));
         }
     }
-    ("saved", None)
+    (Verdict::Saved, None)
 }
 
 #[cfg(test)]
@@ -79,34 +117,40 @@ mod tests {
     }
 
     #[test]
+    fn names_are_one_table() {
+        assert_eq!(crate::names::check_names::<Verdict>(), Ok(()));
+        assert_eq!(crate::names::check_names::<LostReason>(), Ok(()));
+    }
+
+    #[test]
     fn each_way_a_save_can_end() {
         assert_eq!(
             final_verdict(&facts(json!({})), Some("paid"), Some(1500)),
-            ("saved", None)
+            (Verdict::Saved, None)
         );
         assert_eq!(
             final_verdict(&facts(json!({"status": "canceled"})), None, None),
-            ("lost", Some("cancelled elsewhere"))
+            (Verdict::Lost, Some(LostReason::CancelledElsewhere))
         );
         assert_eq!(
             final_verdict(&facts(json!({"status": "past_due"})), None, None),
-            ("lost", Some("unpaid"))
+            (Verdict::Lost, Some(LostReason::Unpaid))
         );
         assert_eq!(
             final_verdict(&facts(json!({"cancel_at_period_end": true})), None, None),
-            ("lost", Some("cancel scheduled"))
+            (Verdict::Lost, Some(LostReason::CancelScheduled))
         );
         assert_eq!(
             final_verdict(&facts(json!({})), Some("open"), None),
-            ("lost", Some("unpaid"))
+            (Verdict::Lost, Some(LostReason::Unpaid))
         );
         assert_eq!(
             final_verdict(&facts(json!({})), Some("paid"), Some(3000)),
-            ("lost", Some("downgraded"))
+            (Verdict::Lost, Some(LostReason::Downgraded))
         );
         assert_eq!(
             final_verdict(&facts(json!({"status": "trialing"})), None, Some(1500)),
-            ("saved", None)
+            (Verdict::Saved, None)
         );
     }
 }

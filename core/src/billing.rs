@@ -3,6 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::named;
+
+named! {
+    /// What kind of offer a `Billing` is, as the page and webhooks name it.
+    pub enum OfferKind {
+        Discount = "discount",
+        Pause = "pause",
+        Extension = "extension",
+        PlanChange = "plan_change",
+        Redirect = "redirect",
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Interval {
@@ -54,18 +67,34 @@ pub enum Billing {
 }
 
 impl Billing {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> OfferKind {
         match self {
-            Self::Discount { .. } => "discount",
-            Self::Pause { .. } => "pause",
-            Self::Extension { .. } => "extension",
-            Self::PlanChange { .. } => "plan_change",
-            Self::Redirect { .. } => "redirect",
+            Self::Discount { .. } => OfferKind::Discount,
+            Self::Pause { .. } => OfferKind::Pause,
+            Self::Extension { .. } => OfferKind::Extension,
+            Self::PlanChange { .. } => OfferKind::PlanChange,
+            Self::Redirect { .. } => OfferKind::Redirect,
         }
     }
 
     /// Whether accepting writes to Stripe.
     pub fn writes_to_stripe(&self) -> bool {
         !matches!(self, Self::Redirect { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_offer_kind_is_named_as_its_billing_type() {
+        assert_eq!(crate::names::check_names::<OfferKind>(), Ok(()));
+        let b = Billing::PlanChange {
+            price: "p".into(),
+            proration_behavior: ProrationBehavior::None,
+        };
+        let tagged = serde_json::to_value(&b).expect("json");
+        assert_eq!(tagged["type"], b.kind().as_str());
     }
 }

@@ -23,7 +23,7 @@ pub struct Filter {
     pub audience: Option<String>,
     /// `experience/variant`
     pub variant: Option<String>,
-    pub attribution: Option<String>,
+    pub attribution: Option<crate::attribution::Verdict>,
     /// ISO country code.
     pub country: Option<String>,
     pub mode: Option<crate::jurisdiction::Mode>,
@@ -62,7 +62,7 @@ impl Filter {
             && is(&self.offer, offer)
             && is(&self.audience, r.audience_id.as_ref())
             && is(&self.variant, variant.as_ref())
-            && is(&self.attribution, r.attribution.as_ref())
+            && self.attribution.is_none_or(|a| r.attribution == Some(a))
             && is(&self.country, r.country.as_ref())
             && self.mode.is_none_or(|m| r.mode == m)
             && found
@@ -114,7 +114,11 @@ pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<Fi
             "offer" => filter.offer = text(v),
             "audience" => filter.audience = text(v),
             "variant" => filter.variant = text(v),
-            "attribution" => filter.attribution = text(v),
+            "attribution" if v.is_empty() => {}
+            "attribution" => match crate::names::Named::from_name(v) {
+                Some(a) => filter.attribution = Some(a),
+                None => bad(k, "must be confirmed, not_saved, unknown, saved or lost"),
+            },
             "q" => filter.q = text(v.trim()),
             "country" => filter.country = text(&v.to_ascii_uppercase()),
             "mode" if v.is_empty() => {}
@@ -178,7 +182,7 @@ pub struct SessionList {
 /// One step of a session's audit trail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrailEvent {
-    pub kind: String,
+    pub kind: crate::audit::EventKind,
     pub detail: Value,
     pub at: i64,
 }
@@ -190,7 +194,7 @@ pub struct SessionDetail {
     pub record: SessionRecord,
     pub outcome: Outcome,
     pub comment: Option<String>,
-    pub stripe_lookup: String,
+    pub stripe_lookup: crate::session::Lookup,
     pub fields: Value,
     pub events: Vec<TrailEvent>,
 }
@@ -256,8 +260,8 @@ pub fn csv_row(s: &ListedSession) -> Vec<String> {
         opt(&r.audience_id),
         opt(&r.experience_id),
         opt(&r.variant_id),
-        opt(&r.attribution),
-        opt(&r.attribution_reason),
+        opt(&r.attribution.map(|a| a.as_str().to_owned())),
+        opt(&r.attribution_reason.map(|a| a.as_str().to_owned())),
         opt(&r.currency),
         num(r.mrr),
         num(r.offer_cost),

@@ -58,7 +58,7 @@ pub fn offer_view(
     let own = tr.and_then(|t| t.offers.get(&offer.id));
     OfferView {
         id: offer.id.clone(),
-        kind: offer.billing.kind().to_owned(),
+        kind: offer.billing.kind(),
         title: render(pick(own.map(|o| &o.title), &offer.title, locale), fields),
         body: render(pick(own.map(|o| &o.body), &offer.body, locale), fields),
         accept_label: render(

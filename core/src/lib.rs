@@ -5,7 +5,11 @@
 //! modules form layers, each using only those above it (`tests/layers.rs`
 //! fails on an import cycle): see ARCHITECTURE.md.
 
-// Leaves: vocabulary and checks that depend on nothing in the crate.
+// The table every stored state is named in (used by every layer).
+pub mod names;
+
+// Leaves: vocabulary and checks that depend on nothing but `names`.
+pub mod audit;
 pub mod billing;
 pub mod cancel;
 pub mod client_key;
@@ -20,6 +24,7 @@ pub mod team;
 pub mod template;
 pub mod validation;
 pub mod vault;
+pub mod work;
 
 // Domain: rules over the leaves, one subject each.
 pub mod attribution;

@@ -31,9 +31,9 @@ pub struct SessionRecord {
     pub audience_id: Option<String>,
     pub experience_id: Option<String>,
     pub variant_id: Option<String>,
-    /// confirmed | not_saved | unknown | saved | lost, for saves.
-    pub attribution: Option<String>,
-    pub attribution_reason: Option<String>,
+    /// For saves.
+    pub attribution: Option<crate::attribution::Verdict>,
+    pub attribution_reason: Option<crate::attribution::LostReason>,
     /// MRR when the session started, before any offer.
     pub mrr: Option<i64>,
     pub currency: Option<String>,
@@ -63,7 +63,7 @@ pub enum Outcome {
 impl SessionRecord {
     pub fn outcome(&self) -> Outcome {
         use SessionStatus::*;
-        let failed = matches!(self.attribution.as_deref(), Some("lost" | "not_saved"));
+        let failed = self.attribution.is_some_and(|v| v.failed());
         match self.status {
             Deflected | OfferAccepted | OfferPending if failed => Outcome::Lost,
             Deflected => Outcome::Deflect,

@@ -1,65 +1,73 @@
 //! The cancel session's life cycle.
 
-use serde::{Deserialize, Serialize};
+crate::names::named! {
+    /// Where a cancel session stands. Stored as text in D1; values written by
+    /// a newer version read back as `Unknown` instead of failing.
+    pub enum SessionStatus {
+        /// The page is open; nothing decided yet.
+        Open = "open",
+        /// The customer chose to keep the subscription and left (passive deflect).
+        Deflected = "deflected",
+        /// The cancel is recorded and its Stripe call has not landed yet.
+        CancelPending = "cancel_pending",
+        /// The cancel is done (in Stripe, or recorded only when the app does not
+        /// let Holdfast manage cancels or Stripe does not know the subscription).
+        Cancelled = "cancelled",
+        /// An offer was accepted and its Stripe write has not landed yet.
+        OfferPending = "offer_pending",
+        /// An offer was accepted and applied (or recorded, for offers the
+        /// merchant applies).
+        OfferAccepted = "offer_accepted",
+    }
+    else Unknown = "unknown"
+}
 
-/// Where a cancel session stands. Stored as text in D1; values written by a
-/// newer version read back as `Unknown` instead of failing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionStatus {
-    /// The page is open; nothing decided yet.
-    Open,
-    /// The customer chose to keep the subscription and left (passive deflect).
-    Deflected,
-    /// The cancel is recorded and its Stripe call has not landed yet.
-    CancelPending,
-    /// The cancel is done (in Stripe, or recorded only when the app does not
-    /// let Holdfast manage cancels or Stripe does not know the subscription).
-    Cancelled,
-    /// An offer was accepted and its Stripe write has not landed yet.
-    OfferPending,
-    /// An offer was accepted and applied (or recorded, for offers the
-    /// merchant applies).
-    OfferAccepted,
-    #[serde(other)]
-    Unknown,
+crate::names::named! {
+    /// What precancel's one Stripe read found, stored with the session.
+    pub enum Lookup {
+        Found = "found",
+        /// Stripe does not know the subscription: nothing is written to it.
+        Missing = "missing",
+        /// Stripe failed or answered something unreadable; the page runs on
+        /// the snippet's data.
+        Error = "error",
+        /// No read: enrichment off, or no subscription id.
+        Skipped = "skipped",
+    }
+    else Unknown = "unknown"
+}
+
+impl Lookup {
+    pub fn parse(s: &str) -> Self {
+        crate::names::Named::from_name(s).unwrap_or(Self::Unknown)
+    }
+
+    /// Stripe knows nothing of the subscription, so nothing is written to it.
+    pub fn is_missing(self) -> bool {
+        self == Self::Missing
+    }
 }
 
 impl SessionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Deflected => "deflected",
-            Self::CancelPending => "cancel_pending",
-            Self::Cancelled => "cancelled",
-            Self::OfferPending => "offer_pending",
-            Self::OfferAccepted => "offer_accepted",
-            Self::Unknown => "unknown",
-        }
-    }
+    /// Undecided: the statuses a cancel, an offer or a deflect may start from
+    /// (the SQL guards are made from this list). A customer who first kept
+    /// the subscription can still come back and cancel.
+    pub const UNDECIDED: &'static [Self] = &[Self::Open, Self::Deflected];
 
     pub fn parse(s: &str) -> Self {
-        match s {
-            "open" => Self::Open,
-            "deflected" => Self::Deflected,
-            "cancel_pending" => Self::CancelPending,
-            "cancelled" => Self::Cancelled,
-            "offer_pending" => Self::OfferPending,
-            "offer_accepted" => Self::OfferAccepted,
-            _ => Self::Unknown,
-        }
+        crate::names::Named::from_name(s).unwrap_or(Self::Unknown)
     }
 
     /// A cancel may start from here. A customer who first kept the
     /// subscription can still come back and cancel: cancelling stays easy.
     pub fn can_start_cancel(self) -> bool {
-        matches!(self, Self::Open | Self::Deflected)
+        Self::UNDECIDED.contains(&self)
     }
 
     /// Offers, like cancels, start only from an undecided session: never
     /// both an offer and a cancel on one session.
     pub fn can_accept_offer(self) -> bool {
-        matches!(self, Self::Open | Self::Deflected)
+        Self::UNDECIDED.contains(&self)
     }
 
     pub fn is_offer(self) -> bool {
@@ -67,7 +75,7 @@ impl SessionStatus {
     }
 
     pub fn can_deflect(self) -> bool {
-        matches!(self, Self::Open | Self::Deflected)
+        Self::UNDECIDED.contains(&self)
     }
 
     /// The customer's cancel has been taken, whether or not Stripe has it yet.
@@ -119,6 +127,13 @@ mod tests {
             !SessionStatus::CancelPending.can_accept_offer(),
             "never both a cancel and an offer"
         );
+    }
+
+    #[test]
+    fn names_are_one_table() {
+        assert_eq!(crate::names::check_names::<SessionStatus>(), Ok(()));
+        assert_eq!(crate::names::check_names::<Lookup>(), Ok(()));
+        assert_eq!(Lookup::parse("missing"), Lookup::Missing);
     }
 
     #[test]

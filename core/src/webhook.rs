@@ -2,6 +2,7 @@
 //! and their versioned payloads, `whsec_` secrets and `v1` signatures, the
 //! retry schedule, and which endpoint URLs may be called at all.
 
+use crate::audit::EventKind;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -29,22 +30,6 @@ pub const EVENT_TYPES: [&str; 9] = [
     "save.lost",
     "test",
 ];
-
-/// The webhook event an audit-trail entry announces, if any. The outbox
-/// trigger (migration 0010) holds the same table; a test keeps them equal.
-pub fn event_type_of(audit_kind: &str) -> Option<&'static str> {
-    Some(match audit_kind {
-        "session_started" => "session.started",
-        "reason_chosen" => "reason.chosen",
-        "offer_accepted" => "offer.accepted",
-        "cancel_requested" | "cancel_recorded" => "cancel.requested",
-        "cancel_completed" => "cancel.completed",
-        "deflected" => "session.deflected",
-        "save_kept" => "save.confirmed",
-        "save_lost" => "save.lost",
-        _ => return None,
-    })
-}
 
 /// What a payload says about its session; all of it is fixed once the
 /// session has started, so a retry sends the same bytes.
@@ -84,7 +69,13 @@ fn split_fields(fields: &Value, unverified: &[String]) -> Value {
 
 /// The event's JSON: `type`, `timestamp` (RFC 3339), `api_version`, and
 /// `data` with the session and what the event adds from its audit entry.
-pub fn payload(kind: &str, audit_kind: &str, at: i64, s: &SessionFacts, detail: &Value) -> Value {
+pub fn payload(
+    kind: &str,
+    audit_kind: EventKind,
+    at: i64,
+    s: &SessionFacts,
+    detail: &Value,
+) -> Value {
     let mut data = Map::new();
     data.insert("session_id".into(), json!(s.session_id));
     data.insert("app_id".into(), json!(s.app_id));
@@ -113,7 +104,7 @@ pub fn payload(kind: &str, audit_kind: &str, at: i64, s: &SessionFacts, detail: 
         "cancel.requested" => {
             copy(&mut data, &["reason_id"]);
             data.insert("receipt".into(), json!(s.receipt));
-            let merchant = audit_kind == "cancel_recorded";
+            let merchant = audit_kind == EventKind::CancelRecorded;
             data.insert(
                 "handled_by".into(),
                 json!(if merchant { "merchant" } else { "holdfast" }),
@@ -237,8 +228,7 @@ pub struct DeliveryView {
     pub message_id: String,
     pub event_type: String,
     pub session_id: Option<String>,
-    /// pending | delivered | failed
-    pub status: String,
+    pub status: crate::work::DeliveryStatus,
     pub attempts: i64,
     pub last_status: Option<i64>,
     pub last_error: Option<String>,

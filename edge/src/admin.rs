@@ -111,7 +111,7 @@ pub async fn start(
             digest: &digest_hex(&token),
             admin_id,
             csrf: &csrf,
-            client: &client(req),
+            client: &http::client(req),
             user_agent: agent.as_deref(),
             now,
             expires_at: now + SESSION_SECS,
@@ -130,11 +130,4 @@ pub fn set_cookie(resp: &mut Response, token: &str, max_age: i64) {
 
 pub fn session_digest(req: &Request) -> Option<String> {
     cookie_token(req).map(|t| digest_hex(&t))
-}
-
-/// The client, as rate limits count it: its address as Cloudflare reports
-/// it, IPv6 per /64 (see `holdfast_core::client_key`).
-pub fn client(req: &Request) -> String {
-    let addr = req.headers().get("cf-connecting-ip").ok().flatten();
-    holdfast_core::client_key::of(addr.as_deref().unwrap_or_default())
 }

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use holdfast_core::attribution::{final_verdict, Verdict};
+use holdfast_core::audit::EventKind;
 use holdfast_core::billing::Billing;
 use holdfast_core::offer::Offer;
 use holdfast_core::revenue::{coupons_of, offer_cost};
@@ -15,7 +17,7 @@ use worker::{console_error, D1Database};
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::Batched;
-use crate::store::{events, sessions};
+use crate::store::{events, saves, sessions};
 use crate::stripe::Client;
 
 const DEADLINE: Duration = Duration::from_secs(4);
@@ -34,7 +36,7 @@ pub async fn validate_save(
     let Some(subscription_id) = session
         .subscription_id
         .as_deref()
-        .filter(|_| s.attribution && session.stripe_lookup != "missing")
+        .filter(|_| s.attribution && !session.stripe_lookup.is_missing())
     else {
         return Ok(());
     };
@@ -46,9 +48,9 @@ pub async fn validate_save(
         Ok(reply) => match SubscriptionFacts::from_stripe(&reply.body) {
             Ok(f) => {
                 let verdict = if f.is_saved() {
-                    "confirmed"
+                    Verdict::Confirmed
                 } else {
-                    "not_saved"
+                    Verdict::NotSaved
                 };
                 let cost = offer.zip(before.as_ref()).and_then(|(o, b)| {
                     let coupon = match &o.billing {
@@ -69,27 +71,37 @@ pub async fn validate_save(
                     "mrr_before": before, "mrr_kept": f.mrr, "offer_cost": cost});
                 (verdict, f.mrr, cost, detail)
             }
-            Err(e) => ("unknown", None, None, json!({"error": e.to_string()})),
+            Err(e) => (
+                Verdict::Unknown,
+                None,
+                None,
+                json!({"error": e.to_string()}),
+            ),
         },
         Err(f) => {
             console_error!("attribution: Stripe read failed: {f}");
-            ("unknown", None, None, json!({"error": f.to_string()}))
+            (
+                Verdict::Unknown,
+                None,
+                None,
+                json!({"error": f.to_string()}),
+            )
         }
     };
     // A deflect gives nothing away.
     let cost = if offer.is_none() { Some(0) } else { cost };
-    let value = sessions::SaveValue {
+    let value = saves::SaveValue {
         verdict,
         kept: kept.as_ref(),
         offer_cost: cost,
         watch_until: now + i64::from(s.attribution_window_days) * 86_400,
     };
     db.batched(vec![
-        sessions::set_attribution(db, &session.id, &value, now)?,
+        saves::set_attribution(db, &session.id, &value, now)?,
         events::insert(
             db,
             &session.id,
-            "save_validated",
+            EventKind::SaveValidated,
             &json!({"verdict": verdict, "detail": detail}),
             now,
         )?,
@@ -105,7 +117,7 @@ const REVIEW_BATCH: u32 = 10;
 /// booked `saved`, or `lost` with the reason. A Stripe failure leaves it due
 /// for the next run.
 pub async fn review_due(db: &D1Database, config: &Config, now: i64) -> Result<usize, AppError> {
-    let due = sessions::due_saves(db, now, REVIEW_BATCH).await?;
+    let due = saves::due_saves(db, now, REVIEW_BATCH).await?;
     let client = Client::new(config);
     let mut reviewed = 0;
     for save in &due {
@@ -125,14 +137,14 @@ pub async fn review_due(db: &D1Database, config: &Config, now: i64) -> Result<us
             .body
             .pointer("/latest_invoice/status")
             .and_then(serde_json::Value::as_str);
-        let (verdict, reason) = holdfast_core::attribution::final_verdict(&f, invoice, save.mrr);
-        let kind = if verdict == "saved" {
-            "save_kept"
+        let (verdict, reason) = final_verdict(&f, invoice, save.mrr);
+        let kind = if verdict == Verdict::Saved {
+            EventKind::SaveKept
         } else {
-            "save_lost"
+            EventKind::SaveLost
         };
         db.batched(vec![
-            sessions::close_watch(db, &save.id, verdict, reason, now)?,
+            saves::close_watch(db, &save.id, verdict, reason, now)?,
             events::insert_after_change(
                 db,
                 &save.id,
@@ -145,7 +157,7 @@ pub async fn review_due(db: &D1Database, config: &Config, now: i64) -> Result<us
         reviewed += 1;
     }
     if reviewed > 0 {
-        crate::store::reports::touch_sync(db, "watch", crate::random::now_secs())?
+        crate::store::reports::touch_sync(db, "watch", crate::clock::now_secs())?
             .run()
             .await?;
     }

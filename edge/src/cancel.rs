@@ -2,6 +2,7 @@
 //! (see `work`), never lost.
 
 use holdfast_core::api::session::OutcomeResponse;
+use holdfast_core::audit::EventKind;
 use holdfast_core::cancel::{CancelPlan, Feedback};
 use holdfast_core::locale::Locale;
 use holdfast_core::provenance;
@@ -13,9 +14,8 @@ use worker::D1Database;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::receipt;
-use crate::store::Batched;
-use crate::store::{changes, events, operations, sessions};
-use crate::work::{self, Work};
+use crate::store::sessions;
+use crate::work::{self, Decided, Work};
 
 /// What the customer asked for, from the cancel route.
 pub struct Ask<'a> {
@@ -75,47 +75,46 @@ pub async fn request(
 
     let url = destination(session, config);
     let receipt = receipt::make(session, config, &ask, now)?;
-    let Some(plan) = plan(session, feedback, ask.comment) else {
-        return record_only(db, session, ask, url, &receipt, now).await;
+    let work = plan(session, feedback, ask.comment).map(Work::Cancel);
+    // Recorded only: the app does not let Holdfast manage cancels, or
+    // Stripe does not know the subscription.
+    let (to, event) = match work {
+        Some(_) => (SessionStatus::CancelPending, EventKind::CancelRequested),
+        None => (SessionStatus::Cancelled, EventKind::CancelRecorded),
     };
-    let work = Work::Cancel(plan);
-    let op_id = crate::random::id("op")?;
-    let results = db
-        .batched(vec![
-            sessions::start_cancel(
-                db,
-                &session.id,
-                SessionStatus::CancelPending,
-                (ask.reason_id, ask.comment),
-                url.as_deref(),
-                Some(&receipt),
-                now,
-            )?,
-            operations::insert_leased_after_transition(
-                db,
-                &op_id,
-                &session.id,
-                work.kind(),
-                &work.params()?,
-                now,
-            )?,
-            events::insert_after_change(
-                db,
-                &session.id,
-                "cancel_requested",
-                &json!({"reason_id": reason, "kind": receipt.kind, "mode": session.mode.as_str()}),
-                now,
-            )?,
-        ])
-        .await?;
-    let won = results.first().map(changes) == Some(1) && results.get(1).map(changes) == Some(1);
-    if !won {
-        // A concurrent request got there first; answer with where it stands.
-        return current(db, session).await;
+    let mut detail =
+        json!({"reason_id": reason, "kind": receipt.kind, "mode": session.mode.as_str()});
+    if work.is_none() {
+        let why = if session.settings.manage_cancels {
+            "not_in_stripe"
+        } else {
+            "manage_cancels_off"
+        };
+        detail["why"] = json!(why);
     }
-    let landed = work::run(db, config, &session.id, &work, now).await?;
+    let decision = work::Decision {
+        session_id: &session.id,
+        transition: sessions::start_cancel(
+            db,
+            &session.id,
+            to,
+            (ask.reason_id, ask.comment),
+            url.as_deref(),
+            Some(&receipt),
+            now,
+        )?,
+        work: work.as_ref(),
+        event,
+        detail,
+    };
+    let (status, effective_at) = match work::decide(db, config, decision, now).await? {
+        // A concurrent request got there first; answer with where it stands.
+        Decided::Lost => return current(db, session).await,
+        Decided::Recorded => (SessionStatus::Cancelled, None),
+        Decided::Landed(l) => (l.status, l.effective_at),
+    };
     Ok(with_receipt(
-        outcome(url, landed.status, landed.effective_at),
+        outcome(url, status, effective_at),
         Some(receipt),
     ))
 }
@@ -129,7 +128,7 @@ fn plan(
     comment: Option<&str>,
 ) -> Option<CancelPlan> {
     let subscription_id = session.subscription_id.clone()?;
-    if !session.settings.manage_cancels || session.stripe_lookup == "missing" {
+    if !session.settings.manage_cancels || session.stripe_lookup.is_missing() {
         return None;
     }
     Some(CancelPlan {
@@ -139,48 +138,6 @@ fn plan(
         feedback,
         comment: comment.map(str::to_owned),
     })
-}
-
-async fn record_only(
-    db: &D1Database,
-    session: &sessions::Session,
-    ask: Ask<'_>,
-    url: Option<String>,
-    receipt: &Receipt,
-    now: i64,
-) -> Result<OutcomeResponse, AppError> {
-    let why = if session.settings.manage_cancels {
-        "not_in_stripe"
-    } else {
-        "manage_cancels_off"
-    };
-    let results = db
-        .batched(vec![
-            sessions::start_cancel(
-                db,
-                &session.id,
-                SessionStatus::Cancelled,
-                (ask.reason_id, ask.comment),
-                url.as_deref(),
-                Some(receipt),
-                now,
-            )?,
-            events::insert_after_change(
-                db,
-                &session.id,
-                "cancel_recorded",
-                &json!({"reason_id": ask.reason_id.or(session.reason_id.as_deref()), "why": why, "kind": receipt.kind, "mode": session.mode.as_str()}),
-                now,
-            )?,
-        ])
-        .await?;
-    if results.first().map(changes) != Some(1) {
-        return current(db, session).await;
-    }
-    Ok(with_receipt(
-        outcome(url, SessionStatus::Cancelled, None),
-        Some(receipt.clone()),
-    ))
 }
 
 /// Re-reads the session after losing a race.
@@ -267,7 +224,7 @@ pub fn pass_through(
         &fields,
         &secret,
         &session.id,
-        crate::random::now_secs(),
+        crate::clock::now_secs(),
     );
     holdfast_core::validation::check_web_url("url", &url).ok()?;
     Some(url)

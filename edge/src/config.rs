@@ -1,5 +1,6 @@
 //! Every binding, var and secret is read here, once per request.
 
+use holdfast_core::api::stripe::KeySource;
 use std::fmt;
 
 use worker::Env;
@@ -57,7 +58,7 @@ pub struct Config {
     /// (comma-separated in `STRIPE_WEBHOOK_SECRET`).
     pub stripe_webhook_secrets: Vec<Secret>,
     /// Where `stripe_key` came from: `settings`, `environment` or `none`.
-    pub stripe_key_source: &'static str,
+    pub stripe_key_source: KeySource,
     /// `HOLDFAST_ALLOW_PRIVATE_WEBHOOKS=1`: apps whose development setting
     /// is on may send webhooks to http and local addresses.
     pub allow_private_webhooks: bool,
@@ -82,9 +83,9 @@ impl Config {
         let stripe_key = secret(STRIPE_SECRET_KEY);
         Self {
             stripe_key_source: if stripe_key.is_some() {
-                "environment"
+                KeySource::Environment
             } else {
-                "none"
+                KeySource::None
             },
             stripe_key,
             admin_setup_token: secret(ADMIN_SETUP_TOKEN),
@@ -123,7 +124,7 @@ impl Config {
         match opened {
             Ok(key) => {
                 self.stripe_key = Some(Secret(key));
-                self.stripe_key_source = "settings";
+                self.stripe_key_source = KeySource::Settings;
             }
             Err(e) => {
                 worker::console_error!("the saved Stripe key does not open: {e}");

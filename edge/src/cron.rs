@@ -15,7 +15,7 @@ const BATCH: u32 = 10;
 /// and retry times are about the processes running now, so operations go
 /// by the wall clock.
 pub async fn run(env: &Env, scheduled: i64) {
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let db = match config::db(env) {
         Ok(db) => db,
         Err(e) => return console_error!("cron: {e:?}"),

@@ -150,3 +150,10 @@ pub fn time_zone(req: &worker::Request) -> Option<String> {
         .map(|cf| cf.timezone_name())
         .filter(|tz| !tz.is_empty())
 }
+
+/// The client, as rate limits count it: its address as Cloudflare reports
+/// it, IPv6 per /64 (see `holdfast_core::client_key`).
+pub fn client(req: &Request) -> String {
+    let addr = req.headers().get("cf-connecting-ip").ok().flatten();
+    holdfast_core::client_key::of(addr.as_deref().unwrap_or_default())
+}

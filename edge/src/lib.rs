@@ -5,6 +5,7 @@ use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, Sc
 mod admin;
 mod attribution;
 mod cancel;
+mod clock;
 mod config;
 mod counts;
 mod cron;
@@ -14,6 +15,7 @@ mod http;
 mod offers;
 mod page;
 mod password;
+mod precancel;
 mod random;
 mod receipt;
 mod routes;
@@ -51,7 +53,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
                 }
                 // Only a cancel writes an e-mail: precancel skips the query.
                 if may_cancel {
-                    let now = random::now_secs();
+                    let now = clock::now_secs();
                     if let Err(e) = email::send_due(&env, &db, now, email::PER_RUN).await {
                         worker::console_error!("e-mails: {e:?}");
                     }

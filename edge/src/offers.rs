@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use holdfast_core::api::session::{OfferPreview, OutcomeResponse};
+use holdfast_core::audit::EventKind;
 use holdfast_core::billing::Billing;
 use holdfast_core::experience::offer_view;
 use holdfast_core::offer::{self, NotOffered, Offer, OfferPlan};
-use holdfast_core::session::SessionStatus;
+use holdfast_core::session::{Lookup, SessionStatus};
 use holdfast_core::settings::ReasonGate;
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
@@ -17,9 +18,9 @@ use worker::D1Database;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::Batched;
-use crate::store::{changes, events, operations, sessions};
+use crate::store::{changes, events, sessions};
 use crate::stripe::{Client, Failure};
-use crate::work::{self, Work};
+use crate::work::{self, Decided, Work};
 
 const READ_DEADLINE: Duration = Duration::from_secs(4);
 
@@ -29,7 +30,7 @@ const READ_DEADLINE: Duration = Duration::from_secs(4);
 fn guard(session: &sessions::Session, offer: &Offer, now: i64) -> Result<(), offer::Ineligible> {
     let cooldown = session.settings.offer_cooldown_days;
     if session.facts.is_none()
-        && session.stripe_lookup == "skipped"
+        && session.stripe_lookup == Lookup::Skipped
         && session.subscription_id.is_some()
     {
         return offer::check_history(session.last_offer_at, now, cooldown);
@@ -141,7 +142,7 @@ pub async fn show(
             events::insert_after_change(
                 db,
                 &session.id,
-                "offer_shown",
+                EventKind::OfferShown,
                 &json!({"offer_id": offer_id, "kind": offer.billing.kind()}),
                 now,
             )?,
@@ -266,7 +267,7 @@ pub async fn accept(
     }
     let applies_in_stripe = offer.billing.writes_to_stripe()
         && session.settings.manage_offers
-        && session.stripe_lookup != "missing";
+        && !session.stripe_lookup.is_missing();
     match (applies_in_stripe, session.subscription_id.as_deref()) {
         (true, Some(sub)) => accept_in_stripe(db, config, session, offer, sub, now).await,
         _ => record_only(db, config, session, offer, now).await,
@@ -309,24 +310,7 @@ async fn accept_in_stripe(
         resumes_at,
     };
     let work = Work::Offer(plan);
-    let op_id = crate::random::id("op")?;
-    let url = destination(session, config, offer);
-    let results = db
-        .batched(vec![
-            sessions::start_offer(db, &session.id, SessionStatus::OfferPending, (&offer.id, &placement(offer)?), url.as_deref(), now)?,
-            operations::insert_leased_after_transition(db, &op_id, &session.id, work.kind(), &work.params()?, now)?,
-            events::insert_after_change(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing}), now)?,
-        ])
-        .await?;
-    let won = results.first().map(changes) == Some(1) && results.get(1).map(changes) == Some(1);
-    if !won {
-        return current(db, session, offer).await;
-    }
-    let landed = work::run(db, config, &session.id, &work, now).await?;
-    if landed.status == SessionStatus::OfferAccepted {
-        crate::attribution::validate_save(db, config, session, Some(offer), now).await?;
-    }
-    Ok(outcome(url, landed.status))
+    decide(db, config, session, offer, Some(&work), now).await
 }
 
 /// Offers Holdfast does not apply itself: redirects, or any offer when the
@@ -339,18 +323,52 @@ async fn record_only(
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     guard(session, offer, now).map_err(unavailable)?;
+    decide(db, config, session, offer, None, now).await
+}
+
+/// The acceptance through `work::decide`: pending until Stripe has the
+/// write, or accepted at once when it is recorded only.
+async fn decide(
+    db: &D1Database,
+    config: &Config,
+    session: &sessions::Session,
+    offer: &Offer,
+    work: Option<&Work>,
+    now: i64,
+) -> Result<OutcomeResponse, AppError> {
     let url = destination(session, config, offer);
-    let results = db
-        .batched(vec![
-            sessions::start_offer(db, &session.id, SessionStatus::OfferAccepted, (&offer.id, &placement(offer)?), url.as_deref(), now)?,
-            events::insert_after_change(db, &session.id, "offer_accepted", &json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing, "recorded_only": true}), now)?,
-        ])
-        .await?;
-    if results.first().map(changes) != Some(1) {
-        return current(db, session, offer).await;
+    let to = match work {
+        Some(_) => SessionStatus::OfferPending,
+        None => SessionStatus::OfferAccepted,
+    };
+    let mut detail =
+        json!({"offer_id": offer.id, "kind": offer.billing.kind(), "billing": offer.billing});
+    if work.is_none() {
+        detail["recorded_only"] = json!(true);
     }
-    crate::attribution::validate_save(db, config, session, Some(offer), now).await?;
-    Ok(outcome(url, SessionStatus::OfferAccepted))
+    let decision = work::Decision {
+        session_id: &session.id,
+        transition: sessions::start_offer(
+            db,
+            &session.id,
+            to,
+            (&offer.id, &placement(offer)?),
+            url.as_deref(),
+            now,
+        )?,
+        work,
+        event: EventKind::OfferAccepted,
+        detail,
+    };
+    let status = match work::decide(db, config, decision, now).await? {
+        Decided::Lost => return current(db, session, offer).await,
+        Decided::Recorded => SessionStatus::OfferAccepted,
+        Decided::Landed(l) => l.status,
+    };
+    if status == SessionStatus::OfferAccepted {
+        crate::attribution::validate_save(db, config, session, Some(offer), now).await?;
+    }
+    Ok(outcome(url, status))
 }
 
 async fn current(

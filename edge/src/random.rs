@@ -35,7 +35,3 @@ pub fn id(prefix: &str) -> Result<String, AppError> {
 pub fn jitter() -> f64 {
     js_sys::Math::random()
 }
-
-pub fn now_secs() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
-}

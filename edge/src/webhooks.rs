@@ -4,6 +4,8 @@
 //! after that; a `410 Gone` disables the endpoint. Runs right after the
 //! request that made the event (`wait_until`) and on every cron run.
 
+use holdfast_core::audit::EventKind;
+use holdfast_core::work::DeliveryStatus;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
@@ -50,7 +52,7 @@ pub async fn deliver_due(
 ) -> Result<u32, AppError> {
     let mut sent = 0;
     while sent < max {
-        let now = clock.unwrap_or_else(crate::random::now_secs);
+        let now = clock.unwrap_or_else(crate::clock::now_secs);
         let due = store::due(db, now, 5).await?;
         if due.is_empty() {
             break;
@@ -97,7 +99,7 @@ fn body_of(d: &Due) -> Option<String> {
             .as_deref()
             .and_then(|r| serde_json::from_str(r).ok()),
     };
-    let kind = d.audit_kind.as_deref()?;
+    let kind = EventKind::parse(d.audit_kind.as_deref()?);
     let at = d.event_at?;
     Some(webhook::payload(&d.event_type, kind, at, &facts, &detail).to_string())
 }
@@ -180,7 +182,7 @@ async fn deliver(db: &D1Database, d: &Due, now: i64, config: &Config) -> Result<
             status: None,
             latency_ms: 0,
             error: Some("the event can no longer be rendered"),
-            outcome: "failed",
+            outcome: DeliveryStatus::Failed,
             next_attempt_at: now,
         };
         db.batched(store::record(db, &a, now)?.to_vec()).await?;
@@ -189,7 +191,7 @@ async fn deliver(db: &D1Database, d: &Due, now: i64, config: &Config) -> Result<
     let started = js_sys::Date::now();
     // Checked again at send time: the rules may have changed since the save.
     let private_ok = config.allow_private_webhooks && d.app_allows_private == Some(1);
-    let wall = crate::random::now_secs();
+    let wall = crate::clock::now_secs();
     let answer = match holdfast_core::webhook::url_check::check(&d.url, private_ok) {
         Ok(()) => match keys(d, wall, config) {
             Ok(keys) => send(d, &body, wall, &keys).await,
@@ -213,7 +215,7 @@ async fn deliver(db: &D1Database, d: &Due, now: i64, config: &Config) -> Result<
     let mut batch = Vec::new();
     let (status, error, outcome, next) = match &answer {
         Answer::Status { status, .. } if (200..300).contains(status) => {
-            (Some(*status), None, "delivered", now)
+            (Some(*status), None, DeliveryStatus::Delivered, now)
         }
         Answer::Status { status: 410, .. } => {
             batch.push(store::disable(
@@ -225,7 +227,7 @@ async fn deliver(db: &D1Database, d: &Due, now: i64, config: &Config) -> Result<
             (
                 Some(410),
                 Some("410 Gone: endpoint disabled".to_owned()),
-                "failed",
+                DeliveryStatus::Failed,
                 now,
             )
         }
@@ -239,13 +241,23 @@ async fn deliver(db: &D1Database, d: &Due, now: i64, config: &Config) -> Result<
                 "not a 2xx answer"
             };
             match retry(*retry_after) {
-                Some(at) => (Some(*status), Some(why.to_owned()), "pending", at),
-                None => (Some(*status), Some(why.to_owned()), "failed", now),
+                Some(at) => (
+                    Some(*status),
+                    Some(why.to_owned()),
+                    DeliveryStatus::Pending,
+                    at,
+                ),
+                None => (
+                    Some(*status),
+                    Some(why.to_owned()),
+                    DeliveryStatus::Failed,
+                    now,
+                ),
             }
         }
         Answer::Failed(e) => match retry(None) {
-            Some(at) => (None, Some(e.clone()), "pending", at),
-            None => (None, Some(e.clone()), "failed", now),
+            Some(at) => (None, Some(e.clone()), DeliveryStatus::Pending, at),
+            None => (None, Some(e.clone()), DeliveryStatus::Failed, now),
         },
     };
     let a = Attempt {

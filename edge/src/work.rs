@@ -8,18 +8,20 @@
 
 use std::time::Duration;
 
+use holdfast_core::audit::EventKind;
 use holdfast_core::cancel::{CancelPlan, CancelTiming};
 use holdfast_core::offer::OfferPlan;
 use holdfast_core::session::SessionStatus;
 use holdfast_core::stripe::{self as req, backoff_ms, IdempotencyKey, StripeRequest};
 use holdfast_core::subscription::SubscriptionFacts;
+use holdfast_core::work::WorkKind;
 use serde_json::{json, Value};
 use worker::{D1Database, D1PreparedStatement};
 
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::Batched;
-use crate::store::{events, operations, sessions};
+use crate::store::{changes, events, operations, sessions};
 use crate::stripe::{Budget, Client, Failure};
 
 /// A customer is waiting on the answer: two tries at most, all within 9 s;
@@ -30,9 +32,6 @@ const STRIPE_BUDGET: Budget = Budget {
 };
 const STRIPE_ATTEMPTS: u32 = 2;
 
-pub const CANCEL: &str = "cancel";
-pub const OFFER: &str = "offer";
-
 /// What an operation does, as stored in its `params`.
 pub enum Work {
     Cancel(CancelPlan),
@@ -40,10 +39,10 @@ pub enum Work {
 }
 
 impl Work {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> WorkKind {
         match self {
-            Self::Cancel(_) => CANCEL,
-            Self::Offer(_) => OFFER,
+            Self::Cancel(_) => WorkKind::Cancel,
+            Self::Offer(_) => WorkKind::Offer,
         }
     }
 
@@ -59,18 +58,82 @@ impl Work {
         let bad = |e: serde_json::Error| {
             AppError::internal(format!("stored {} plan does not parse: {e}", op.kind))
         };
-        match op.kind.as_str() {
-            CANCEL => serde_json::from_str(&op.params)
+        match WorkKind::from_name(&op.kind) {
+            Some(WorkKind::Cancel) => serde_json::from_str(&op.params)
                 .map(Self::Cancel)
                 .map_err(bad),
-            OFFER => serde_json::from_str(&op.params)
+            Some(WorkKind::Offer) => serde_json::from_str(&op.params)
                 .map(Self::Offer)
                 .map_err(bad),
-            other => Err(AppError::internal(format!(
-                "unknown operation kind {other}"
+            None => Err(AppError::internal(format!(
+                "unknown operation kind {}",
+                op.kind
             ))),
         }
     }
+}
+
+/// A customer's decision that may owe Stripe a write: the session's guarded
+/// transition, the work it owes (None: recorded only) and its audit entry.
+pub struct Decision<'a> {
+    pub session_id: &'a str,
+    /// A statement that changes one row only when this request wins.
+    pub transition: D1PreparedStatement,
+    pub work: Option<&'a Work>,
+    pub event: EventKind,
+    pub detail: Value,
+}
+
+/// The one exactly-once path of cancels and offers: the transition, the
+/// leased operation and the event land in one D1 batch, each only if the
+/// one before changed a row, so of concurrent requests exactly one wins;
+/// the winner then calls Stripe (`run`).
+pub async fn decide(
+    db: &D1Database,
+    config: &Config,
+    d: Decision<'_>,
+    now: i64,
+) -> Result<Decided, AppError> {
+    let mut batch = vec![d.transition];
+    if let Some(work) = d.work {
+        let op_id = crate::random::id("op")?;
+        batch.push(operations::insert_leased_after_transition(
+            db,
+            &op_id,
+            d.session_id,
+            work.kind(),
+            &work.params()?,
+            now,
+        )?);
+    }
+    let guarded = batch.len();
+    batch.push(events::insert_after_change(
+        db,
+        d.session_id,
+        d.event,
+        &d.detail,
+        now,
+    )?);
+    let results = db.batched(batch).await?;
+    if !results.iter().take(guarded).all(|r| changes(r) == 1) {
+        return Ok(Decided::Lost);
+    }
+    match d.work {
+        Some(work) => Ok(Decided::Landed(
+            run(db, config, d.session_id, work, now).await?,
+        )),
+        None => Ok(Decided::Recorded),
+    }
+}
+
+/// How a decision went.
+pub enum Decided {
+    /// A concurrent request won; this one changed nothing.
+    Lost,
+    /// Won, with nothing owed to Stripe.
+    Recorded,
+    /// Won, and Stripe was called: where the session stands now.
+    Landed(Landed),
 }
 
 /// Where the session stands after an attempt.
@@ -124,12 +187,12 @@ pub async fn run(
                 Work::Cancel(_) => (
                     sessions::finish_cancel(db, session_id, effective_at, now)?,
                     SessionStatus::Cancelled,
-                    "cancel_completed",
+                    EventKind::CancelCompleted,
                 ),
                 Work::Offer(_) => (
                     sessions::finish_offer(db, session_id, now)?,
                     SessionStatus::OfferAccepted,
-                    "offer_applied",
+                    EventKind::OfferApplied,
                 ),
             };
             trail.push(finish);
@@ -177,7 +240,10 @@ pub async fn run(
             trail.push(events::insert(
                 db,
                 session_id,
-                &format!("{}_failed", work.kind()),
+                match work {
+                    Work::Cancel(_) => EventKind::CancelFailed,
+                    Work::Offer(_) => EventKind::OfferFailed,
+                },
                 &json!({"error": failure.to_string()}),
                 now,
             )?);
@@ -213,7 +279,7 @@ async fn send(
     trail.push(events::insert(
         db,
         session_id,
-        "stripe_request",
+        EventKind::StripeRequest,
         &detail,
         now,
     )?);
@@ -259,7 +325,7 @@ async fn cancel(
             sub,
             &plan.options,
             &details,
-            IdempotencyKey::derive(session_id, CANCEL, sub),
+            IdempotencyKey::derive(session_id, WorkKind::Cancel.as_str(), sub),
         );
         match send(db, client, session_id, &call, now, trail).await? {
             Ok(body) if i == 0 => effective_at = effective(&body, plan.options.timing, now),
@@ -280,7 +346,7 @@ async fn offer(
     now: i64,
     trail: &mut Vec<D1PreparedStatement>,
 ) -> Result<Result<Option<i64>, Failure>, AppError> {
-    let key = IdempotencyKey::derive(session_id, OFFER, &plan.offer_id);
+    let key = IdempotencyKey::derive(session_id, WorkKind::Offer.as_str(), &plan.offer_id);
     let Some(call) = req::apply_offer(plan, key) else {
         return Ok(Ok(None));
     };

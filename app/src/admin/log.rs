@@ -33,8 +33,8 @@ pub fn OperationsPage() -> impl IntoView {
                                 let sid = o.session_id.clone();
                                 view! {
                                     <tr>
-                                        <td>{o.kind}</td>
-                                        <td>{o.status}</td>
+                                        <td>{o.kind.as_str()}</td>
+                                        <td>{o.status.as_str()}</td>
                                         <td><code>{o.subscription_id.unwrap_or_default()}</code></td>
                                         <td>{o.attempts}</td>
                                         <td>{o.last_error.unwrap_or_default()}</td>

@@ -1,6 +1,7 @@
 //! Connect Stripe: paste a restricted key, see only its last 4 characters,
 //! and check which permissions it has.
 
+use holdfast_core::api::stripe::{KeyMode, KeySource};
 use leptos::prelude::*;
 
 use super::api;
@@ -32,10 +33,10 @@ pub fn StripePage() -> impl IntoView {
         <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
             {move || current.get().map(|r| match r {
                 Ok(c) => view! {
-                    <p data-testid="connection">{match (c.source.as_str(), c.last4) {
-                        ("none", _) | (_, None) => "Not connected.".to_owned(),
-                        (source, Some(last4)) => format!("Connected ({} mode) with the key ending in {last4}, from {}.", c.mode.unwrap_or_default(),
-                            if source == "settings" { "these settings" } else { "the Worker's STRIPE_SECRET_KEY secret" }),
+                    <p data-testid="connection">{match (c.source, c.last4) {
+                        (KeySource::None, _) | (_, None) => "Not connected.".to_owned(),
+                        (source, Some(last4)) => format!("Connected ({} mode) with the key ending in {last4}, from {}.", c.mode.map(KeyMode::as_str).unwrap_or_default(),
+                            if source == KeySource::Settings { "these settings" } else { "the Worker's STRIPE_SECRET_KEY secret" }),
                     }}</p>
                 }.into_any(),
                 Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),

@@ -216,7 +216,7 @@ fn Row(
     view! {
         <tr data-testid="delivery-row">
             <td>{d.event_type}<br/><code class="hint">{d.message_id}</code></td>
-            <td>{d.status}</td>
+            <td>{d.status.as_str()}</td>
             <td>{d.attempts}</td>
             <td>{answer}</td>
             <td>{d.last_latency_ms.map(|l| format!("{l} ms")).unwrap_or_default()}</td>

@@ -64,8 +64,7 @@ pub struct SessionView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfferView {
     pub id: String,
-    /// `discount`, `pause`, `extension`, `plan_change` or `redirect`.
-    pub kind: String,
+    pub kind: crate::billing::OfferKind,
     pub title: String,
     pub body: String,
     pub accept_label: String,

@@ -3,7 +3,27 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::named;
 use crate::validation::FieldIssue;
+
+named! {
+    /// Where the Stripe key in use comes from.
+    pub enum KeySource {
+        /// Saved by an admin in the settings (sealed in D1).
+        Settings = "settings",
+        /// The Worker's `STRIPE_SECRET_KEY` secret.
+        Environment = "environment",
+        None = "none",
+    }
+}
+
+named! {
+    /// A Stripe key's mode.
+    pub enum KeyMode {
+        Test = "test",
+        Live = "live",
+    }
+}
 
 /// A Stripe coupon, for the offer editor's picker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,13 +48,11 @@ pub struct ConnectStripeRequest {
 /// The Stripe connection as admins see it: never the key, only its end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StripeConnection {
-    /// `settings` (a key saved here), `environment` (the Worker secret) or `none`.
-    pub source: String,
+    pub source: KeySource,
     #[serde(default)]
     pub last4: Option<String>,
-    /// `test` or `live`.
     #[serde(default)]
-    pub mode: Option<String>,
+    pub mode: Option<KeyMode>,
     #[serde(default)]
     pub connected_at: Option<i64>,
 }
@@ -73,11 +91,11 @@ pub fn check_stripe_key(key: &str) -> Result<(), FieldIssue> {
 }
 
 /// `sk_test_…` is test mode; anything `_live_` is live.
-pub fn key_mode(key: &str) -> &'static str {
+pub fn key_mode(key: &str) -> KeyMode {
     if key.contains("_live_") {
-        "live"
+        KeyMode::Live
     } else {
-        "test"
+        KeyMode::Test
     }
 }
 

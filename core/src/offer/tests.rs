@@ -188,7 +188,7 @@ fn pick_takes_the_first_placed_and_eligible_offer() {
         o
     }];
     assert_eq!(
-        pick(&offers, Some("too_expensive"), |_| true).map(|o| o.billing.kind()),
+        pick(&offers, Some("too_expensive"), |_| true).map(|o| o.billing.kind().as_str()),
         Some("discount")
     );
     assert_eq!(

@@ -1,4 +1,5 @@
 use super::*;
+use crate::attribution::Verdict;
 use proptest::prelude::*;
 
 const DAY: i64 = 86_400;
@@ -65,10 +66,10 @@ fn sessions_of_the_same_second_keep_their_order() {
 fn outcomes_follow_the_status_and_the_attribution() {
     let mut r = rec("a", None, 0, Deflected);
     assert_eq!(r.outcome(), Outcome::Deflect);
-    r.attribution = Some("not_saved".into());
+    r.attribution = Some(Verdict::NotSaved);
     assert_eq!(r.outcome(), Outcome::Lost);
     r.status = OfferPending;
-    r.attribution = Some("confirmed".into());
+    r.attribution = Some(Verdict::Confirmed);
     assert_eq!(r.outcome(), Outcome::Offer);
     r.status = CancelPending;
     assert_eq!(r.outcome(), Outcome::Cancel);
@@ -95,7 +96,7 @@ fn revenue_is_kept_per_currency_and_net_of_offer_cost() {
         money(rec("d", Some("s4"), 1, Cancelled), 900, "EUR", None),
         money(
             SessionRecord {
-                attribution: Some("lost".into()),
+                attribution: Some(Verdict::Lost),
                 ..rec("e", Some("s5"), 2, Deflected)
             },
             700,
@@ -221,7 +222,7 @@ fn arb_record() -> impl Strategy<Value = SessionRecord> {
             );
             r.created_at += sub as i64 * 7;
             r.reason_id = reason.map(|i| format!("r{i}"));
-            r.attribution = attribution.map(Into::into);
+            r.attribution = attribution.and_then(Verdict::from_name);
             if let Some((mrr, c, cost)) = money {
                 r.mrr = Some(mrr);
                 r.currency = Some(c.into());

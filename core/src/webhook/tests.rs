@@ -1,4 +1,5 @@
 use super::*;
+use crate::audit::EventKind;
 
 /// The Standard Webhooks reference vector (checked against the
 /// `standardwebhooks` package).
@@ -70,17 +71,23 @@ fn payloads_carry_the_session_and_the_events_own_facts() {
     };
     let done = payload(
         "cancel.completed",
-        "cancel_completed",
+        EventKind::CancelCompleted,
         0,
         &s,
         &json!({"effective_at": 99}),
     );
     assert_eq!(done["data"]["receipt"]["reference"], "ses_1");
     assert_eq!(done["data"]["receipt"]["ends_at"], 99, "{done}");
-    let asked = payload("cancel.requested", "cancel_requested", 0, &s, &json!({}));
+    let asked = payload(
+        "cancel.requested",
+        EventKind::CancelRequested,
+        0,
+        &s,
+        &json!({}),
+    );
     assert_eq!(asked["data"]["receipt"]["ends_at"], Value::Null);
     let detail = json!({"offer_id": "save25", "kind": "discount", "billing": {"type": "discount", "coupon": "SAVE25"}, "recorded_only": true});
-    let p = payload("offer.accepted", "offer_accepted", 0, &s, &detail);
+    let p = payload("offer.accepted", EventKind::OfferAccepted, 0, &s, &detail);
     assert_eq!(p["type"], "offer.accepted");
     assert_eq!(p["timestamp"], "1970-01-01T00:00:00Z");
     assert_eq!(p["api_version"], API_VERSION);
@@ -99,7 +106,7 @@ fn payloads_carry_the_session_and_the_events_own_facts() {
     );
     let c = payload(
         "cancel.requested",
-        "cancel_requested",
+        EventKind::CancelRequested,
         0,
         &s,
         &json!({"reason_id": "unused"}),
@@ -113,27 +120,44 @@ fn payloads_carry_the_session_and_the_events_own_facts() {
     );
 }
 
-/// The outbox trigger maps audit entries to events with the same table.
+/// The outbox triggers list exactly the kinds `EventKind` says announce an
+/// event (0010) or take a cancel (0015), and map them the same way.
 #[test]
-fn the_outbox_trigger_agrees_with_event_type_of() {
+fn the_outbox_triggers_agree_with_event_kind() {
+    let listed = |sql: &str| -> Vec<String> {
+        let from = sql.find("WHEN NEW.kind IN (").expect("the trigger's list") + 18;
+        let to = from + sql[from..].find(')').expect("its end");
+        sql[from..to]
+            .split(',')
+            .map(|k| {
+                k.trim()
+                    .trim_matches(|c: char| c.is_whitespace() || c == '\'')
+                    .to_owned()
+            })
+            .collect()
+    };
     let sql = include_str!("../../../edge/migrations/0010_webhooks.sql");
-    for kind in [
-        "session_started",
-        "reason_chosen",
-        "offer_accepted",
-        "cancel_requested",
-        "cancel_recorded",
-        "cancel_completed",
-        "deflected",
-        "save_kept",
-        "save_lost",
-    ] {
-        let event = event_type_of(kind).expect("an event");
-        assert!(
-            sql.contains(&format!("WHEN '{kind}' THEN '{event}'")),
-            "migration 0010 lacks {kind} -> {event}"
-        );
-        assert!(EVENT_TYPES.contains(&event));
+    let announced: Vec<String> = EventKind::ALL
+        .iter()
+        .filter(|k| k.event_type().is_some())
+        .map(|k| k.as_str().to_owned())
+        .collect();
+    assert_eq!(listed(sql), announced, "migration 0010's list");
+    for kind in EventKind::ALL {
+        if let Some(event) = kind.event_type() {
+            assert!(
+                sql.contains(&format!("WHEN '{kind}' THEN '{event}'")),
+                "migration 0010 lacks {kind} -> {event}"
+            );
+            assert!(EVENT_TYPES.contains(&event));
+        }
     }
-    assert_eq!(event_type_of("offer_shown"), None);
+    assert_eq!(EventKind::OfferShown.event_type(), None);
+    let emails = include_str!("../../../edge/migrations/0015_locales_and_receipts.sql");
+    let takes: Vec<String> = EventKind::ALL
+        .iter()
+        .filter(|k| k.takes_cancel())
+        .map(|k| k.as_str().to_owned())
+        .collect();
+    assert_eq!(listed(emails), takes, "migration 0015's list");
 }

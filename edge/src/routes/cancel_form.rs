@@ -20,7 +20,7 @@ use crate::store::sessions::Session;
 const MAX_BODY: usize = 16 * 1024;
 
 pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let body = http::body(&mut req, MAX_BODY).await?;
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let (db, s) = sessions::load(&ctx, now).await?;

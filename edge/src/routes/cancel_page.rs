@@ -17,7 +17,7 @@ use crate::page::{self, Page, Screen};
 use crate::store::sessions::Session;
 
 pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError> {
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     // A link that no longer works still gets the page, which says so, with
     // the status that says why (404 unknown, 410 expired).
     let loaded = sessions::load(&ctx, now).await;

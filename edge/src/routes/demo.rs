@@ -27,7 +27,7 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .clone()
         .ok_or_else(|| AppError::NotFound("The demo is not enabled.".to_owned()))?;
     let db = config::db(&ctx.env)?;
-    let app = apps::get(&db, &app_id, crate::random::now_secs())
+    let app = apps::get(&db, &app_id, crate::clock::now_secs())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("No such app: {app_id}")))?;
     let app = crate::secrets::open_app(&config, app)?;

@@ -3,6 +3,7 @@
 use holdfast_core::api::session::{
     CancelRequest, ChooseReasonRequest, OutcomeResponse, SessionView,
 };
+use holdfast_core::audit::EventKind;
 use holdfast_core::cancel::MAX_COMMENT_CHARS;
 use holdfast_core::experience::{session_view, ViewInput};
 use holdfast_core::locale::Locale;
@@ -68,7 +69,7 @@ pub fn locale_of(req: &Request, s: &sessions::Session) -> Locale {
 /// The cancel page's view of the session in `ctx`'s `:token`, and the
 /// sites its app lets frame the page.
 pub async fn view_of(req: &Request, ctx: &Ctx) -> Result<(SessionView, Vec<String>), AppError> {
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let (_, s) = load(ctx, now).await?;
     Ok((view_for(req, &s, now), s.settings.embed_origins.clone()))
 }
@@ -107,7 +108,7 @@ pub fn view_for(req: &Request, s: &sessions::Session, now: i64) -> SessionView {
 }
 
 pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let body: ChooseReasonRequest = http::parse_json(&http::body(&mut req, MAX_BODY).await?)?;
     let (db, s) = load(&ctx, now).await?;
     if s.settings.reason(&body.reason_id).is_none() {
@@ -144,7 +145,7 @@ pub(super) async fn record_reason(
             events::insert_after_change(
                 db,
                 &s.id,
-                "reason_chosen",
+                EventKind::ReasonChosen,
                 &json!({"reason_id": reason_id, "comment": comment.is_some()}),
                 now,
             )?,
@@ -168,7 +169,7 @@ pub(super) async fn record_reason(
 }
 
 pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let body: CancelRequest = http::parse_json(&http::body(&mut req, MAX_BODY).await?)?;
     let comment = checked_comment(body.comment.as_deref())?;
     let (db, s) = load(&ctx, now).await?;
@@ -201,7 +202,7 @@ pub async fn cancel(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn show_offer(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let (db, s) = load(&ctx, now).await?;
     let preview = offers::show(
         &db,
@@ -222,7 +223,7 @@ pub async fn show_offer(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn accept_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let (db, s) = load(&ctx, now).await?;
     let outcome = offers::accept(
         &db,
@@ -242,7 +243,7 @@ pub async fn accept_offer(_req: Request, ctx: Ctx) -> Result<Response, AppError>
 
 /// "Keep my subscription": a passive deflect back to `save_return_url`.
 pub async fn deflect(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let (db, s) = load(&ctx, now).await?;
     Ok(http::json(&deflect_now(&ctx, &db, &s, now).await?, 200))
 }
@@ -266,7 +267,7 @@ pub(super) async fn deflect_now(
                 SessionStatus::Deflected,
                 now,
             )?,
-            events::insert_after_change(db, &s.id, "deflected", &json!({}), now)?,
+            events::insert_after_change(db, &s.id, EventKind::Deflected, &json!({}), now)?,
         ])
         .await?;
     if results.first().map(changes) != Some(1) {

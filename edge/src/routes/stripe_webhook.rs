@@ -1,6 +1,7 @@
 //! `POST /api/stripe/webhook`: Stripe's events, verified, handled once,
 //! updating attribution at once (seed: "Validate Saves").
 
+use holdfast_core::attribution::LostReason;
 use holdfast_core::stripe_signature::{verify, TOLERANCE_SECS};
 use holdfast_core::subscription::SubscriptionFacts;
 use serde_json::{json, Value};
@@ -35,7 +36,7 @@ pub async fn receive(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .ok()
         .flatten()
         .unwrap_or_default();
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     verify(&header, &body, &secrets, now, TOLERANCE_SECS)
         .map_err(|e| AppError::bad("stripe-signature", e.to_string()))?;
     let event: Value = serde_json::from_slice(&body)
@@ -75,7 +76,7 @@ pub async fn receive(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
                 let change = if kind == "invoice.paid" {
                     Change::confirm()
                 } else {
-                    Change::lose("unpaid")
+                    Change::lose(LostReason::Unpaid)
                 };
                 batch.extend(stripe_events::mark_saves(
                     &db, &delivery, sub, &change, &detail, now,

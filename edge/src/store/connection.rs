@@ -1,5 +1,6 @@
 //! The Stripe key saved in the settings UI (sealed; see `holdfast_core::vault`).
 
+use holdfast_core::api::stripe::KeyMode;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -13,7 +14,7 @@ pub const SEALED_KEY: &str = "(SELECT sealed_key FROM stripe_connection WHERE id
 pub struct Connection {
     pub sealed_key: String,
     pub last4: String,
-    pub mode: String,
+    pub mode: KeyMode,
     pub connected_at: i64,
 }
 
@@ -31,7 +32,7 @@ pub fn save(
     db: &D1Database,
     sealed: &str,
     last4: &str,
-    mode: &str,
+    mode: KeyMode,
     by: &str,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
@@ -39,7 +40,7 @@ pub fn save(
         db,
         "INSERT INTO stripe_connection (id, sealed_key, last4, mode, connected_at, connected_by) VALUES (1, ?1, ?2, ?3, ?4, ?5) \
          ON CONFLICT (id) DO UPDATE SET sealed_key = ?1, last4 = ?2, mode = ?3, connected_at = ?4, connected_by = ?5",
-        &[text(sealed), text(last4), text(mode), int(now), text(by)],
+        &[text(sealed), text(last4), text(mode.as_str()), int(now), text(by)],
     )
 }
 

@@ -1,10 +1,11 @@
 //! The confirmation e-mails' outbox (migration 0015): one row per cancelled
 //! session, written by a trigger with the cancel's audit entry.
 
+use holdfast_core::work::EmailStatus;
 use serde::Deserialize;
 use worker::D1Database;
 
-use super::{int, opt_text, stmt, text};
+use super::{int, opt_int, opt_text, stmt, text, update_row};
 use crate::error::AppError;
 
 #[derive(Debug, Deserialize)]
@@ -17,8 +18,11 @@ pub struct Due {
 pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppError> {
     Ok(stmt(
         db,
-        "SELECT id, session_id, attempts FROM emails WHERE status = 'pending' AND next_attempt_at <= ?1 \
-         AND lease_until <= ?1 ORDER BY next_attempt_at LIMIT ?2",
+        &format!(
+            "SELECT id, session_id, attempts FROM emails WHERE status = {} AND next_attempt_at <= ?1 \
+             AND lease_until <= ?1 ORDER BY next_attempt_at LIMIT ?2",
+            EmailStatus::Pending.sql()
+        ),
         &[int(now), int(i64::from(limit))],
     )?
     .all()
@@ -28,10 +32,16 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppE
 
 /// Takes the message for `lease_secs`; false when another run has it.
 pub async fn claim(db: &D1Database, id: &str, now: i64, lease_secs: i64) -> Result<bool, AppError> {
-    let r = stmt(
+    let r = update_row(
         db,
-        "UPDATE emails SET lease_until = ?2 WHERE id = ?1 AND status = 'pending' AND lease_until <= ?3",
-        &[text(id), int(now + lease_secs), int(now)],
+        "emails",
+        &[("lease_until", int(now + lease_secs))],
+        &[],
+        &format!(
+            "id = ? AND status = {} AND lease_until <= ?",
+            EmailStatus::Pending.sql()
+        ),
+        &[text(id), int(now)],
     )?
     .run()
     .await?;
@@ -47,22 +57,27 @@ pub async fn record(
     now: i64,
 ) -> Result<(), AppError> {
     let (status, message_id, error) = match result {
-        Ok(m) => ("sent", Some(m), None),
-        Err(e) if retry_at.is_some() => ("pending", None, Some(e)),
-        Err(e) => ("failed", None, Some(e)),
+        Ok(m) => (EmailStatus::Sent, Some(m), None),
+        Err(e) if retry_at.is_some() => (EmailStatus::Pending, None, Some(e)),
+        Err(e) => (EmailStatus::Failed, None, Some(e)),
     };
-    stmt(
+    update_row(
         db,
-        "UPDATE emails SET status = ?2, message_id = ?3, last_error = ?4, attempts = attempts + 1, \
-         next_attempt_at = COALESCE(?5, next_attempt_at), lease_until = 0, updated_at = ?6 WHERE id = ?1",
+        "emails",
         &[
-            text(id),
-            text(status),
-            opt_text(message_id),
-            opt_text(error),
-            retry_at.map_or(worker::wasm_bindgen::JsValue::NULL, int),
-            int(now),
+            ("status", text(status.as_str())),
+            ("message_id", opt_text(message_id)),
+            ("last_error", opt_text(error)),
+            (
+                "next_attempt_at = COALESCE(?, next_attempt_at)",
+                opt_int(retry_at),
+            ),
+            ("lease_until", int(0)),
+            ("updated_at", int(now)),
         ],
+        &["attempts = attempts + 1"],
+        "id = ?",
+        &[text(id)],
     )?
     .run()
     .await?;

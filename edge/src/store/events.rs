@@ -2,6 +2,7 @@
 //! Entries that announce an event also put it in the webhook outbox (a
 //! trigger, migration 0010), in the same transaction.
 
+use holdfast_core::audit::EventKind;
 use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -11,7 +12,7 @@ use crate::error::AppError;
 pub fn insert(
     db: &D1Database,
     session_id: &str,
-    kind: &str,
+    kind: EventKind,
     detail: &Value,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
@@ -24,7 +25,7 @@ pub fn insert(
 pub fn insert_after_change(
     db: &D1Database,
     session_id: &str,
-    kind: &str,
+    kind: EventKind,
     detail: &Value,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
@@ -35,7 +36,7 @@ fn entry(
     db: &D1Database,
     guard: &str,
     session_id: &str,
-    kind: &str,
+    kind: EventKind,
     detail: &Value,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
@@ -44,7 +45,7 @@ fn entry(
         &format!("INSERT INTO session_events (session_id, kind, detail, created_at) SELECT ?1, ?2, ?3, ?4 {guard}"),
         &[
             text(session_id),
-            text(kind),
+            text(kind.as_str()),
             text(&detail.to_string()),
             int(now),
         ],

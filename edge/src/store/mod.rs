@@ -8,6 +8,7 @@ pub mod events;
 pub mod limits;
 pub mod operations;
 pub mod reports;
+pub mod saves;
 pub mod sealed;
 pub mod sessions;
 pub mod stripe_events;
@@ -39,6 +40,100 @@ pub fn opt_int(n: Option<i64>) -> JsValue {
 pub fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, AppError> {
     crate::counts::prepared(1);
     Ok(db.prepare(sql).bind(args)?)
+}
+
+/// The columns, their `?N` marks and their values, in one order.
+fn row_parts(row: &[(&str, JsValue)]) -> (String, String, Vec<JsValue>) {
+    let columns: Vec<&str> = row.iter().map(|(c, _)| *c).collect();
+    let marks: Vec<String> = (1..=row.len()).map(|n| format!("?{n}")).collect();
+    let values = row.iter().map(|(_, v)| v.clone()).collect();
+    (columns.join(", "), marks.join(", "), values)
+}
+
+/// `INSERT INTO {table} (a, b, …) VALUES (?1, ?2, …)`, each column named
+/// beside its value; `tail` follows (`ON CONFLICT …`, or nothing).
+pub fn insert_row(
+    db: &D1Database,
+    table: &str,
+    row: &[(&str, JsValue)],
+    tail: &str,
+) -> Result<D1PreparedStatement, AppError> {
+    let (columns, marks, values) = row_parts(row);
+    let sql = format!("INSERT INTO {table} ({columns}) VALUES ({marks}) {tail}");
+    stmt(db, sql.trim_end(), &values)
+}
+
+/// The same row, written only when `guard` holds at that moment (for
+/// example `changes() = 1`: the batch's previous statement won its race);
+/// a row that is already there is left alone.
+pub fn insert_row_if(
+    db: &D1Database,
+    table: &str,
+    row: &[(&str, JsValue)],
+    guard: &str,
+) -> Result<D1PreparedStatement, AppError> {
+    let (columns, marks, values) = row_parts(row);
+    stmt(
+        db,
+        &format!("INSERT OR IGNORE INTO {table} ({columns}) SELECT {marks} WHERE {guard}"),
+        &values,
+    )
+}
+
+/// `UPDATE {table} SET … WHERE {filter}`. Each `set` entry is a column and
+/// its value (`"status"`), or an expression with one `?` for it
+/// (`"mrr = COALESCE(mrr, ?)"`); `raw` entries take no value
+/// (`"offers_shown = offers_shown + 1"`). Each `?` in `filter` takes the
+/// next of `args`, in order.
+pub fn update_row(
+    db: &D1Database,
+    table: &str,
+    set: &[(&str, JsValue)],
+    raw: &[&str],
+    filter: &str,
+    args: &[JsValue],
+) -> Result<D1PreparedStatement, AppError> {
+    let mut n = 0;
+    let mut number = |sql: &str| -> String {
+        let mut out = String::with_capacity(sql.len() + 8);
+        for c in sql.chars() {
+            if c == '?' {
+                n += 1;
+                out.push_str(&format!("?{n}"));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let mut parts: Vec<String> = set
+        .iter()
+        .map(|(col, _)| {
+            if col.contains('?') {
+                number(col)
+            } else {
+                number(&format!("{col} = ?"))
+            }
+        })
+        .collect();
+    parts.extend(raw.iter().map(|r| (*r).to_owned()));
+    let filter = number(filter);
+    let values: Vec<JsValue> = set
+        .iter()
+        .map(|(_, v)| v.clone())
+        .chain(args.iter().cloned())
+        .collect();
+    if values.len() != n {
+        return Err(AppError::internal(format!(
+            "UPDATE {table}: {n} parameters, {} values",
+            values.len()
+        )));
+    }
+    stmt(
+        db,
+        &format!("UPDATE {table} SET {} WHERE {filter}", parts.join(", ")),
+        &values,
+    )
 }
 
 /// `D1Database::batch`, counted: a batch is one round trip, however many

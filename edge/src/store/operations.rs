@@ -1,10 +1,12 @@
 //! The Stripe write a session owes, claimed with a lease so only one worker
 //! calls Stripe at a time and a crashed call is picked up again.
 
+use holdfast_core::api::apps::OperationView;
+use holdfast_core::work::{OperationStatus, WorkKind};
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{changes, int, opt_text, stmt, text};
+use super::{changes, insert_row_if, int, opt_text, stmt, text, update_row};
 use crate::error::AppError;
 
 /// A worker holding the lease has this long to finish its Stripe call.
@@ -14,9 +16,15 @@ pub const LEASE_SECS: i64 = 30;
 pub struct Operation {
     pub id: String,
     pub session_id: String,
+    /// A `WorkKind` name (kept as text so a kind from a newer version is an
+    /// error of that row only).
     pub kind: String,
     pub params: String,
     pub attempts: i64,
+}
+
+fn pending() -> String {
+    OperationStatus::Pending.sql()
 }
 
 /// Records the operation, leased to the caller, only when the statement just
@@ -27,25 +35,44 @@ pub fn insert_leased_after_transition(
     db: &D1Database,
     id: &str,
     session_id: &str,
-    kind: &str,
+    kind: WorkKind,
     params: &str,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    insert_row_if(
         db,
-        "INSERT OR IGNORE INTO operations (id, session_id, kind, params, status, attempts, lease_until, next_attempt_at, created_at, updated_at) \
-         SELECT ?1, ?2, ?3, ?4, 'pending', 1, ?5, ?6, ?6, ?6 WHERE changes() = 1",
-        &[text(id), text(session_id), text(kind), text(params), int(now + LEASE_SECS), int(now)],
+        "operations",
+        &[
+            ("id", text(id)),
+            ("session_id", text(session_id)),
+            ("kind", text(kind.as_str())),
+            ("params", text(params)),
+            ("status", text(OperationStatus::Pending.as_str())),
+            ("attempts", int(1)),
+            ("lease_until", int(now + LEASE_SECS)),
+            ("next_attempt_at", int(now)),
+            ("created_at", int(now)),
+            ("updated_at", int(now)),
+        ],
+        "changes() = 1",
     )
 }
 
 /// Takes the lease of a pending operation whose lease has run out.
 pub async fn claim(db: &D1Database, session_id: &str, now: i64) -> Result<bool, AppError> {
-    let res = stmt(
+    let res = update_row(
         db,
-        "UPDATE operations SET lease_until = ?2, attempts = attempts + 1, updated_at = ?3 \
-         WHERE session_id = ?1 AND status = 'pending' AND lease_until < ?3",
-        &[text(session_id), int(now + LEASE_SECS), int(now)],
+        "operations",
+        &[
+            ("lease_until", int(now + LEASE_SECS)),
+            ("updated_at", int(now)),
+        ],
+        &["attempts = attempts + 1"],
+        &format!(
+            "session_id = ? AND status = {} AND lease_until < ?",
+            pending()
+        ),
+        &[text(session_id), int(now)],
     )?
     .run()
     .await?;
@@ -66,8 +93,11 @@ pub async fn for_session(db: &D1Database, session_id: &str) -> Result<Option<Ope
 pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Operation>, AppError> {
     let res = stmt(
         db,
-        "SELECT id, session_id, kind, params, attempts FROM operations \
-         WHERE status = 'pending' AND next_attempt_at <= ?1 AND lease_until < ?1 ORDER BY next_attempt_at LIMIT ?2",
+        &format!(
+            "SELECT id, session_id, kind, params, attempts FROM operations \
+             WHERE status = {} AND next_attempt_at <= ?1 AND lease_until < ?1 ORDER BY next_attempt_at LIMIT ?2",
+            pending()
+        ),
         &[int(now), int(i64::from(limit))],
     )?
     .all()
@@ -80,10 +110,18 @@ pub fn complete(
     session_id: &str,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE operations SET status = 'done', lease_until = 0, last_error = NULL, updated_at = ?2 WHERE session_id = ?1",
-        &[text(session_id), int(now)],
+        "operations",
+        &[
+            ("status", text(OperationStatus::Done.as_str())),
+            ("lease_until", int(0)),
+            ("last_error", opt_text(None)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        "session_id = ?",
+        &[text(session_id)],
     )
 }
 
@@ -95,10 +133,18 @@ pub fn retry_later(
     next_at: i64,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE operations SET lease_until = 0, next_attempt_at = ?2, last_error = ?3, updated_at = ?4 WHERE session_id = ?1",
-        &[text(session_id), int(next_at), opt_text(Some(error)), int(now)],
+        "operations",
+        &[
+            ("lease_until", int(0)),
+            ("next_attempt_at", int(next_at)),
+            ("last_error", text(error)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        "session_id = ?",
+        &[text(session_id)],
     )
 }
 
@@ -109,10 +155,18 @@ pub fn fail(
     error: &str,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE operations SET status = 'failed', lease_until = 0, last_error = ?2, updated_at = ?3 WHERE session_id = ?1",
-        &[text(session_id), text(error), int(now)],
+        "operations",
+        &[
+            ("status", text(OperationStatus::Failed.as_str())),
+            ("lease_until", int(0)),
+            ("last_error", text(error)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        "session_id = ?",
+        &[text(session_id)],
     )
 }
 
@@ -120,12 +174,15 @@ pub fn fail(
 pub async fn needing_attention(
     db: &D1Database,
     limit: u32,
-) -> Result<Vec<holdfast_core::api::apps::OperationView>, AppError> {
+) -> Result<Vec<OperationView>, AppError> {
     let res = stmt(
         db,
-        "SELECT o.session_id, s.app_id, s.subscription_id, o.kind, o.status, o.attempts, o.last_error, o.updated_at \
-         FROM operations o JOIN sessions s ON s.id = o.session_id \
-         WHERE o.status IN ('pending', 'failed') ORDER BY o.updated_at DESC LIMIT ?1",
+        &format!(
+            "SELECT o.session_id, s.app_id, s.subscription_id, o.kind, o.status, o.attempts, o.last_error, o.updated_at \
+             FROM operations o JOIN sessions s ON s.id = o.session_id \
+             WHERE o.status IN ({}) ORDER BY o.updated_at DESC LIMIT ?1",
+            OperationStatus::sql_list(OperationStatus::OPEN)
+        ),
         &[int(i64::from(limit))],
     )?
     .all()
@@ -139,10 +196,20 @@ pub fn reopen(
     session_id: &str,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE operations SET status = 'pending', lease_until = 0, next_attempt_at = ?2, updated_at = ?2 \
-         WHERE session_id = ?1 AND status IN ('pending', 'failed')",
-        &[text(session_id), int(now)],
+        "operations",
+        &[
+            ("status", text(OperationStatus::Pending.as_str())),
+            ("lease_until", int(0)),
+            ("next_attempt_at", int(now)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        &format!(
+            "session_id = ? AND status IN ({})",
+            OperationStatus::sql_list(OperationStatus::OPEN)
+        ),
+        &[text(session_id)],
     )
 }

@@ -1,8 +1,11 @@
 //! What the dashboard reads: an app's sessions over a period, a session's
 //! audit trail, and when Holdfast last synced with Stripe.
 
+use holdfast_core::attribution::Verdict;
+use holdfast_core::audit::EventKind;
 use holdfast_core::dashboard::{RevenueCard, TrailEvent};
 use holdfast_core::report::{SessionRecord, REPEAT_WINDOW_SECS};
+use holdfast_core::session::Lookup;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -53,7 +56,7 @@ pub async fn records(
 pub struct DetailRow {
     pub app_id: String,
     pub comment: Option<String>,
-    pub stripe_lookup: String,
+    pub stripe_lookup: Lookup,
     pub fields: String,
 }
 
@@ -99,7 +102,7 @@ pub async fn trail(db: &D1Database, session_id: &str) -> Result<Vec<TrailEvent>,
         .into_iter()
         .map(|e| TrailEvent {
             detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::String(e.detail)),
-            kind: e.kind,
+            kind: EventKind::parse(&e.kind),
             at: e.created_at,
         })
         .collect())
@@ -123,13 +126,17 @@ pub async fn revenue_card(
 ) -> Result<RevenueCard, AppError> {
     let row: Option<CardRow> = stmt(
         db,
-        "SELECT COUNT(*) AS sessions, \
-         COALESCE(SUM(customer_id IS NOT NULL AND stripe_lookup = 'found'), 0) AS matched, \
-         COALESCE(SUM(attribution IN ('confirmed', 'unknown')), 0) AS watching, \
-         MAX(CASE WHEN stripe_lookup = 'found' THEN created_at END) AS last_lookup, \
-         (SELECT MAX(received_at) FROM stripe_events) AS last_webhook, \
-         (SELECT at FROM sync_state WHERE name = 'watch') AS last_watch \
-         FROM sessions WHERE app_id = ?1",
+        &format!(
+            "SELECT COUNT(*) AS sessions, \
+             COALESCE(SUM(customer_id IS NOT NULL AND stripe_lookup = {found}), 0) AS matched, \
+             COALESCE(SUM(attribution IN ({watched})), 0) AS watching, \
+             MAX(CASE WHEN stripe_lookup = {found} THEN created_at END) AS last_lookup, \
+             (SELECT MAX(received_at) FROM stripe_events) AS last_webhook, \
+             (SELECT at FROM sync_state WHERE name = 'watch') AS last_watch \
+             FROM sessions WHERE app_id = ?1",
+            found = Lookup::Found.sql(),
+            watched = Verdict::sql_list(Verdict::WATCHED),
+        ),
         &[text(app_id)],
     )?
     .first(None)

@@ -1,16 +1,19 @@
+//! Cancel sessions: the row precancel writes, the session every route reads,
+//! and each guarded change of its state.
+
 use holdfast_core::experiment::Assignment;
+use holdfast_core::experiment::HOLDOUT;
 use holdfast_core::jurisdiction::{Mode, Place};
 use holdfast_core::locale::Locale;
 use holdfast_core::receipt::Receipt;
-use holdfast_core::revenue::Mrr;
-use holdfast_core::session::SessionStatus;
+use holdfast_core::session::{Lookup, SessionStatus};
 use holdfast_core::settings::AppSettings;
 use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::template::Fields;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{apps::parse_settings, int, opt_int, opt_text, stmt, text};
+use super::{apps::parse_settings, insert_row, int, opt_int, opt_text, stmt, text, update_row};
 use crate::error::AppError;
 
 /// What precancel stores.
@@ -20,7 +23,7 @@ pub struct NewSession<'a> {
     pub app_id: &'a str,
     pub subscription_id: Option<&'a str>,
     pub customer_id: Option<&'a str>,
-    pub stripe_lookup: &'a str,
+    pub stripe_lookup: Lookup,
     pub fields: &'a Fields,
     /// The field names the customer's browser supplied.
     pub unverified: &'a [String],
@@ -48,37 +51,46 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
     let mrr = s.facts.and_then(|f| f.mrr.as_ref());
     let unverified =
         serde_json::to_string(s.unverified).map_err(|e| AppError::internal(e.to_string()))?;
-    stmt(
+    insert_row(
         db,
-        "INSERT INTO sessions (id, token_digest, app_id, subscription_id, customer_id, stripe_lookup, status, \
-         fields, save_return_url, cancel_confirmation_url, created_at, expires_at, updated_at, facts, experience_id, variant_id, \
-         audience_id, mrr, mrr_currency, unverified_fields, locale, country, region, mode, time_zone) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?10, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+        "sessions",
         &[
-            text(s.id),
-            text(s.token_digest),
-            text(s.app_id),
-            opt_text(s.subscription_id),
-            opt_text(s.customer_id),
-            text(s.stripe_lookup),
-            text(&fields),
-            opt_text(s.save_return_url),
-            opt_text(s.cancel_confirmation_url),
-            int(s.now),
-            int(s.expires_at),
-            opt_text(facts.as_deref()),
-            opt_text(s.assignment.map(|a| a.experience.as_str())),
-            opt_text(s.assignment.map(|a| a.variant.as_str())),
-            opt_text(s.audience_id),
-            opt_int(mrr.map(|m| m.amount)),
-            opt_text(mrr.map(|m| m.currency.as_str())),
-            text(&unverified),
-            opt_text(s.locale.map(Locale::tag)),
-            opt_text(s.place.country.as_deref()),
-            opt_text(s.place.region.as_deref()),
-            text(s.mode.as_str()),
-            opt_text(s.time_zone),
+            ("id", text(s.id)),
+            ("token_digest", text(s.token_digest)),
+            ("app_id", text(s.app_id)),
+            ("subscription_id", opt_text(s.subscription_id)),
+            ("customer_id", opt_text(s.customer_id)),
+            ("stripe_lookup", text(s.stripe_lookup.as_str())),
+            ("status", text(SessionStatus::Open.as_str())),
+            ("fields", text(&fields)),
+            ("save_return_url", opt_text(s.save_return_url)),
+            (
+                "cancel_confirmation_url",
+                opt_text(s.cancel_confirmation_url),
+            ),
+            ("created_at", int(s.now)),
+            ("expires_at", int(s.expires_at)),
+            ("updated_at", int(s.now)),
+            ("facts", opt_text(facts.as_deref())),
+            (
+                "experience_id",
+                opt_text(s.assignment.map(|a| a.experience.as_str())),
+            ),
+            (
+                "variant_id",
+                opt_text(s.assignment.map(|a| a.variant.as_str())),
+            ),
+            ("audience_id", opt_text(s.audience_id)),
+            ("mrr", opt_int(mrr.map(|m| m.amount))),
+            ("mrr_currency", opt_text(mrr.map(|m| m.currency.as_str()))),
+            ("unverified_fields", text(&unverified)),
+            ("locale", opt_text(s.locale.map(Locale::tag))),
+            ("country", opt_text(s.place.country.as_deref())),
+            ("region", opt_text(s.place.region.as_deref())),
+            ("mode", text(s.mode.as_str())),
+            ("time_zone", opt_text(s.time_zone)),
         ],
+        "",
     )
 }
 
@@ -87,7 +99,7 @@ pub struct Session {
     pub id: String,
     pub subscription_id: Option<String>,
     pub customer_id: Option<String>,
-    pub stripe_lookup: String,
+    pub stripe_lookup: Lookup,
     pub status: SessionStatus,
     pub reason_id: Option<String>,
     pub comment: Option<String>,
@@ -192,7 +204,7 @@ fn into_session(r: Row) -> Result<Session, AppError> {
         id: r.id,
         subscription_id: r.subscription_id,
         customer_id: r.customer_id,
-        stripe_lookup: r.stripe_lookup,
+        stripe_lookup: Lookup::parse(&r.stripe_lookup),
         reason_id: r.reason_id,
         comment: r.comment,
         save_return_url: r.save_return_url,
@@ -241,6 +253,21 @@ fn into_session(r: Row) -> Result<Session, AppError> {
     })
 }
 
+/// `status IN ('open', 'deflected')`: the guard of every decision, from
+/// `SessionStatus::UNDECIDED`.
+fn undecided() -> String {
+    format!(
+        "status IN ({})",
+        SessionStatus::sql_list(SessionStatus::UNDECIDED)
+    )
+}
+
+/// The offer guards: placed for the session's reason (`[]`: any), and never
+/// in a holdout. Takes the placement twice.
+fn offer_guard() -> String {
+    format!("(? = '[]' OR reason_id IN (SELECT value FROM json_each(?))) AND (variant_id IS NULL OR variant_id <> '{HOLDOUT}')")
+}
+
 /// Moves the session from one of `from` to `to`; changes nothing when it is
 /// elsewhere (the caller reads `changes` to know who won).
 pub fn transition(
@@ -250,14 +277,13 @@ pub fn transition(
     to: SessionStatus,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    let allowed: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
-    stmt(
+    update_row(
         db,
-        &format!(
-            "UPDATE sessions SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status IN ({})",
-            allowed.join(", ")
-        ),
-        &[text(id), text(to.as_str()), int(now)],
+        "sessions",
+        &[("status", text(to.as_str())), ("updated_at", int(now))],
+        &[],
+        &format!("id = ? AND status IN ({})", SessionStatus::sql_list(from)),
+        &[text(id)],
     )
 }
 
@@ -271,11 +297,17 @@ pub fn set_reason(
     max_changes: u32,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE sessions SET reason_id = ?2, comment = ?3, reason_changes = reason_changes + 1, updated_at = ?4 \
-         WHERE id = ?1 AND status IN ('open', 'deflected') AND reason_changes < ?5",
-        &[text(id), text(reason_id), opt_text(comment), int(now), int(i64::from(max_changes))],
+        "sessions",
+        &[
+            ("reason_id", text(reason_id)),
+            ("comment", opt_text(comment)),
+            ("updated_at", int(now)),
+        ],
+        &["reason_changes = reason_changes + 1"],
+        &format!("id = ? AND {} AND reason_changes < ?", undecided()),
+        &[text(id), int(i64::from(max_changes))],
     )
 }
 
@@ -285,10 +317,17 @@ pub fn finish_cancel(
     effective_at: Option<i64>,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE sessions SET status = 'cancelled', cancel_effective_at = ?2, updated_at = ?3 WHERE id = ?1",
-        &[text(id), opt_int(effective_at), int(now)],
+        "sessions",
+        &[
+            ("status", text(SessionStatus::Cancelled.as_str())),
+            ("cancel_effective_at", opt_int(effective_at)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        "id = ?",
+        &[text(id)],
     )
 }
 
@@ -309,11 +348,20 @@ pub fn start_cancel(
         .map(serde_json::to_string)
         .transpose()
         .map_err(|e| AppError::internal(e.to_string()))?;
-    stmt(
+    update_row(
         db,
-        "UPDATE sessions SET status = ?2, reason_id = COALESCE(?3, reason_id), comment = COALESCE(?4, comment), \
-         outcome_url = ?6, receipt = ?7, updated_at = ?5 WHERE id = ?1 AND status IN ('open', 'deflected')",
-        &[text(id), text(to.as_str()), opt_text(reason_id), opt_text(comment), int(now), opt_text(outcome_url), opt_text(receipt.as_deref())],
+        "sessions",
+        &[
+            ("status", text(to.as_str())),
+            ("reason_id = COALESCE(?, reason_id)", opt_text(reason_id)),
+            ("comment = COALESCE(?, comment)", opt_text(comment)),
+            ("outcome_url", opt_text(outcome_url)),
+            ("receipt", opt_text(receipt.as_deref())),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        &format!("id = ? AND {}", undecided()),
+        &[text(id)],
     )
 }
 
@@ -334,15 +382,30 @@ pub fn show_offer(
     max_screens: u32,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE sessions SET offers_shown = offers_shown + 1, shown_offer_id = ?2, \
-         shown_offer_ids = COALESCE(NULLIF(shown_offer_ids, ''), ',') || ?2 || ',', updated_at = ?4 \
-         WHERE id = ?1 AND status IN ('open', 'deflected') AND offers_shown < ?3 \
-         AND instr(shown_offer_ids, ',' || ?2 || ',') = 0 \
-         AND (?5 = '[]' OR reason_id IN (SELECT value FROM json_each(?5))) \
-         AND (variant_id IS NULL OR variant_id <> 'holdout')",
-        &[text(id), text(offer_id), int(i64::from(max_screens)), int(now), text(placement)],
+        "sessions",
+        &[
+            ("shown_offer_id", text(offer_id)),
+            (
+                "shown_offer_ids = COALESCE(NULLIF(shown_offer_ids, ''), ',') || ? || ','",
+                text(offer_id),
+            ),
+            ("updated_at", int(now)),
+        ],
+        &["offers_shown = offers_shown + 1"],
+        &format!(
+            "id = ? AND {} AND offers_shown < ? AND instr(shown_offer_ids, ',' || ? || ',') = 0 AND {}",
+            undecided(),
+            offer_guard()
+        ),
+        &[
+            text(id),
+            int(i64::from(max_screens)),
+            text(offer_id),
+            text(placement),
+            text(placement),
+        ],
     )
 }
 
@@ -353,11 +416,16 @@ pub fn keep_preview(
     offer_id: &str,
     preview: &str,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE sessions SET offer_previews = json_set(COALESCE(offer_previews, '{}'), '$.\"' || ?2 || '\"', json(?3)) \
-         WHERE id = ?1",
-        &[text(id), text(offer_id), text(preview)],
+        "sessions",
+        &[(
+            "offer_previews = json_set(COALESCE(offer_previews, '{}'), '$.\"' || ? || '\"', json(?))",
+            text(offer_id),
+        )],
+        &[],
+        "id = ?",
+        &[text(preview), text(id)],
     )
 }
 
@@ -378,91 +446,37 @@ pub fn start_offer(
     } else {
         None
     };
-    stmt(
+    update_row(
         db,
-        "UPDATE sessions SET status = ?2, offer_id = ?3, offer_accepted_at = ?4, updated_at = ?5, outcome_url = ?7 \
-         WHERE id = ?1 AND status IN ('open', 'deflected') AND instr(shown_offer_ids, ',' || ?3 || ',') > 0 \
-         AND (?6 = '[]' OR reason_id IN (SELECT value FROM json_each(?6))) \
-         AND (variant_id IS NULL OR variant_id <> 'holdout')",
+        "sessions",
         &[
-            text(id),
-            text(to.as_str()),
-            text(offer_id),
-            opt_int(accepted_at),
-            int(now),
-            text(placement),
-            opt_text(outcome_url),
+            ("status", text(to.as_str())),
+            ("offer_id", text(offer_id)),
+            ("offer_accepted_at", opt_int(accepted_at)),
+            ("outcome_url", opt_text(outcome_url)),
+            ("updated_at", int(now)),
         ],
+        &[],
+        &format!(
+            "id = ? AND {} AND instr(shown_offer_ids, ',' || ? || ',') > 0 AND {}",
+            undecided(),
+            offer_guard()
+        ),
+        &[text(id), text(offer_id), text(placement), text(placement)],
     )
 }
 
 pub fn finish_offer(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE sessions SET status = 'offer_accepted', offer_accepted_at = ?2, updated_at = ?2 WHERE id = ?1",
-        &[text(id), int(now)],
-    )
-}
-
-/// What a save is worth, as read when it was confirmed.
-pub struct SaveValue<'a> {
-    pub verdict: &'a str,
-    /// The MRR after the offer (the session keeps its MRR from before it,
-    /// unless precancel could not read one).
-    pub kept: Option<&'a Mrr>,
-    pub offer_cost: Option<i64>,
-    pub watch_until: i64,
-}
-
-/// The verdict at the moment of a save; a save stays on the watch list
-/// until `watch_until`.
-pub fn set_attribution(
-    db: &D1Database,
-    id: &str,
-    v: &SaveValue<'_>,
-    now: i64,
-) -> Result<D1PreparedStatement, AppError> {
-    let kept = v.kept.map(|m| m.amount);
-    let currency = v.kept.map(|m| m.currency.as_str());
-    stmt(
-        db,
-        "UPDATE sessions SET attribution = ?2, mrr_kept = ?3, mrr = COALESCE(mrr, ?3), mrr_currency = COALESCE(mrr_currency, ?4), \
-         offer_cost = ?5, watch_until = ?6, updated_at = ?7 WHERE id = ?1",
-        &[text(id), text(v.verdict), opt_int(kept), opt_text(currency), opt_int(v.offer_cost), int(v.watch_until), int(now)],
-    )
-}
-
-/// A save whose watch has ended.
-#[derive(Deserialize)]
-pub struct DueSave {
-    pub id: String,
-    pub subscription_id: String,
-    /// The MRR kept when the save was confirmed.
-    pub mrr: Option<i64>,
-}
-
-pub async fn due_saves(db: &D1Database, now: i64, limit: u32) -> Result<Vec<DueSave>, AppError> {
-    let res = stmt(
-        db,
-        "SELECT id, subscription_id, COALESCE(mrr_kept, mrr) AS mrr FROM sessions WHERE attribution IN ('confirmed', 'unknown') \
-         AND watch_until <= ?1 AND subscription_id IS NOT NULL ORDER BY watch_until LIMIT ?2",
-        &[int(now), int(i64::from(limit))],
-    )?
-    .all()
-    .await?;
-    Ok(res.results()?)
-}
-
-pub fn close_watch(
-    db: &D1Database,
-    id: &str,
-    verdict: &str,
-    reason: Option<&str>,
-    now: i64,
-) -> Result<D1PreparedStatement, AppError> {
-    stmt(
-        db,
-        "UPDATE sessions SET attribution = ?2, attribution_reason = ?3, updated_at = ?4 WHERE id = ?1 AND attribution IN ('confirmed', 'unknown')",
-        &[text(id), text(verdict), opt_text(reason), int(now)],
+        "sessions",
+        &[
+            ("status", text(SessionStatus::OfferAccepted.as_str())),
+            ("offer_accepted_at", int(now)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        "id = ?",
+        &[text(id)],
     )
 }

@@ -1,5 +1,7 @@
 //! Incoming Stripe events and what they change in attribution.
 
+use holdfast_core::attribution::{LostReason, Verdict};
+use holdfast_core::audit::EventKind;
 use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -28,26 +30,26 @@ pub fn record(
 
 /// What an event does to the saves of its subscription.
 pub struct Change {
-    from: &'static [&'static str],
-    verdict: &'static str,
-    reason: Option<&'static str>,
+    from: &'static [Verdict],
+    verdict: Verdict,
+    reason: Option<LostReason>,
 }
 
 impl Change {
     /// Still paying: a save Stripe could not confirm before is confirmed.
     pub fn confirm() -> Self {
         Self {
-            from: &["unknown"],
-            verdict: "confirmed",
+            from: &[Verdict::Unknown],
+            verdict: Verdict::Confirmed,
             reason: None,
         }
     }
 
     /// No longer paying: any save still watched is lost, with the reason.
-    pub fn lose(reason: &'static str) -> Self {
+    pub fn lose(reason: LostReason) -> Self {
         Self {
-            from: &["confirmed", "unknown"],
-            verdict: "lost",
+            from: Verdict::WATCHED,
+            verdict: Verdict::Lost,
             reason: Some(reason),
         }
     }
@@ -66,16 +68,15 @@ pub fn mark_saves(
     now: i64,
 ) -> Result<[D1PreparedStatement; 2], AppError> {
     let first = "EXISTS (SELECT 1 FROM stripe_events WHERE id = ?5 AND nonce = ?6)";
-    let states: Vec<String> = change.from.iter().map(|s| format!("'{s}'")).collect();
-    let states = states.join(", ");
+    let states = Verdict::sql_list(change.from);
     let mut detail = detail.clone();
     if let (Some(reason), Some(d)) = (change.reason, detail.as_object_mut()) {
-        d.insert("reason".into(), Value::from(reason));
+        d.insert("reason".into(), Value::from(reason.as_str()));
     }
-    let kind = if change.verdict == "confirmed" {
-        "save_confirmed"
+    let kind = if change.verdict == Verdict::Confirmed {
+        EventKind::SaveConfirmed
     } else {
-        "save_lost"
+        EventKind::SaveLost
     };
     Ok([
         stmt(
@@ -84,7 +85,7 @@ pub fn mark_saves(
                 "INSERT INTO session_events (session_id, kind, detail, created_at) \
                  SELECT id, ?2, ?3, ?4 FROM sessions WHERE subscription_id = ?1 AND attribution IN ({states}) AND {first}"
             ),
-            &[text(subscription_id), text(kind), text(&detail.to_string()), int(now), text(d.event_id), text(d.nonce)],
+            &[text(subscription_id), text(kind.as_str()), text(&detail.to_string()), int(now), text(d.event_id), text(d.nonce)],
         )?,
         stmt(
             db,
@@ -92,7 +93,7 @@ pub fn mark_saves(
                 "UPDATE sessions SET attribution = ?2, attribution_reason = ?6, updated_at = ?3 WHERE subscription_id = ?1 \
                  AND attribution IN ({states}) AND EXISTS (SELECT 1 FROM stripe_events WHERE id = ?4 AND nonce = ?5)"
             ),
-            &[text(subscription_id), text(change.verdict), int(now), text(d.event_id), text(d.nonce), opt_text(change.reason)],
+            &[text(subscription_id), text(change.verdict.as_str()), int(now), text(d.event_id), text(d.nonce), opt_text(change.reason.map(LostReason::as_str))],
         )?,
     ])
 }

@@ -1,10 +1,11 @@
 //! Webhook endpoints, the outbox's messages and their deliveries.
 
 use holdfast_core::webhook::{DeliveryView, EndpointView};
+use holdfast_core::work::DeliveryStatus;
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{int, opt_int, opt_text, stmt, text};
+use super::{insert_row, int, opt_int, opt_text, stmt, text, update_row};
 use crate::error::AppError;
 
 /// An endpoint as the admin sees it: never its secrets.
@@ -198,7 +199,7 @@ pub struct Due {
 pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppError> {
     Ok(stmt(
         db,
-        "SELECT d.id, d.message_id, d.created_at, m.type AS event_type, m.payload, \
+        &format!("SELECT d.id, d.message_id, d.created_at, m.type AS event_type, m.payload, \
          ev.kind AS audit_kind, ev.detail, ev.created_at AS event_at, m.session_id, m.app_id, s.subscription_id, \
          s.customer_id, s.experience_id, s.variant_id, s.fields, s.unverified_fields, s.receipt, \
          (SELECT json_extract(a.settings, '$.webhooks_allow_private') FROM apps a WHERE a.id = m.app_id) AS app_allows_private, \
@@ -209,10 +210,11 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppE
          JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 \
          LEFT JOIN session_events ev ON ev.id = m.session_event_id \
          LEFT JOIN sessions s ON s.id = m.session_id \
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 AND d.lease_until < ?1 \
+         WHERE d.status = {pending} AND d.next_attempt_at <= ?1 AND d.lease_until < ?1 \
          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p JOIN webhook_messages pm ON pm.id = p.message_id \
-           WHERE p.endpoint_id = d.endpoint_id AND pm.session_id = m.session_id AND p.id < d.id AND p.status = 'pending') \
+           WHERE p.endpoint_id = d.endpoint_id AND pm.session_id = m.session_id AND p.id < d.id AND p.status = {pending}) \
          ORDER BY d.id LIMIT ?2",
+        pending = DeliveryStatus::Pending.sql()),
         &[int(now), int(i64::from(limit))],
     )?
     .all()
@@ -222,11 +224,19 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppE
 
 /// Takes a due delivery for one attempt; false when another worker has it.
 pub async fn claim(db: &D1Database, id: i64, now: i64, lease_secs: i64) -> Result<bool, AppError> {
-    let res = stmt(
+    let res = update_row(
         db,
-        "UPDATE webhook_deliveries SET lease_until = ?2, attempts = attempts + 1, updated_at = ?3 \
-         WHERE id = ?1 AND status = 'pending' AND lease_until < ?3",
-        &[int(id), int(now + lease_secs), int(now)],
+        "webhook_deliveries",
+        &[
+            ("lease_until", int(now + lease_secs)),
+            ("updated_at", int(now)),
+        ],
+        &["attempts = attempts + 1"],
+        &format!(
+            "id = ? AND status = {} AND lease_until < ?",
+            DeliveryStatus::Pending.sql()
+        ),
+        &[int(id), int(now)],
     )?
     .run()
     .await?;
@@ -239,8 +249,7 @@ pub struct Attempt<'a> {
     pub status: Option<u16>,
     pub latency_ms: i64,
     pub error: Option<&'a str>,
-    /// delivered | pending | failed
-    pub outcome: &'a str,
+    pub outcome: DeliveryStatus,
     pub next_attempt_at: i64,
 }
 
@@ -251,16 +260,33 @@ pub fn record(
 ) -> Result<[D1PreparedStatement; 2], AppError> {
     let status = a.status.map(i64::from);
     Ok([
-        stmt(
+        update_row(
             db,
-            "UPDATE webhook_deliveries SET status = ?2, next_attempt_at = ?3, lease_until = 0, last_status = ?4, \
-             last_error = ?5, last_latency_ms = ?6, updated_at = ?7 WHERE id = ?1",
-            &[int(a.delivery_id), text(a.outcome), int(a.next_attempt_at), opt_int(status), opt_text(a.error), int(a.latency_ms), int(now)],
+            "webhook_deliveries",
+            &[
+                ("status", text(a.outcome.as_str())),
+                ("next_attempt_at", int(a.next_attempt_at)),
+                ("lease_until", int(0)),
+                ("last_status", opt_int(status)),
+                ("last_error", opt_text(a.error)),
+                ("last_latency_ms", int(a.latency_ms)),
+                ("updated_at", int(now)),
+            ],
+            &[],
+            "id = ?",
+            &[int(a.delivery_id)],
         )?,
-        stmt(
+        insert_row(
             db,
-            "INSERT INTO webhook_attempts (delivery_id, at, status, latency_ms, error) VALUES (?1, ?2, ?3, ?4, ?5)",
-            &[int(a.delivery_id), int(now), opt_int(status), int(a.latency_ms), opt_text(a.error)],
+            "webhook_attempts",
+            &[
+                ("delivery_id", int(a.delivery_id)),
+                ("at", int(now)),
+                ("status", opt_int(status)),
+                ("latency_ms", int(a.latency_ms)),
+                ("error", opt_text(a.error)),
+            ],
+            "",
         )?,
     ])
 }
@@ -301,10 +327,19 @@ pub fn replay(
     endpoint_id: &str,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?3, lease_until = 0, \
-         created_at = ?3, updated_at = ?3 WHERE id = ?1 AND endpoint_id = ?2",
-        &[int(delivery_id), text(endpoint_id), int(now)],
+        "webhook_deliveries",
+        &[
+            ("status", text(DeliveryStatus::Pending.as_str())),
+            ("attempts", int(0)),
+            ("next_attempt_at", int(now)),
+            ("lease_until", int(0)),
+            ("created_at", int(now)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        "id = ? AND endpoint_id = ?",
+        &[int(delivery_id), text(endpoint_id)],
     )
 }

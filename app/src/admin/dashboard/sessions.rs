@@ -88,7 +88,7 @@ fn Row(s: ListedSession) -> impl IntoView {
             <td>{outcome_label(s.outcome)}</td>
             <td>{r.reason_id.clone().unwrap_or_default()}</td>
             <td>{r.offer_id.clone().or(r.shown_offer_id.clone()).unwrap_or_default()}</td>
-            <td>{r.attribution.clone().unwrap_or_default()}{r.attribution_reason.clone().map(|x| format!(" ({x})"))}</td>
+            <td>{r.attribution.map(|a| a.as_str()).unwrap_or_default()}{r.attribution_reason.map(|x| format!(" ({x})"))}</td>
             <td>{mrr_of(r)}</td>
         </tr>
     }
@@ -123,7 +123,7 @@ fn Detail(d: SessionDetail) -> impl IntoView {
             "Customer",
             r.customer_id.clone().unwrap_or_else(|| "—".into()),
         ),
-        ("Stripe lookup", d.stripe_lookup.clone()),
+        ("Stripe lookup", d.stripe_lookup.as_str().to_owned()),
         ("Outcome", outcome_label(d.outcome).to_owned()),
         ("Reason", r.reason_id.clone().unwrap_or_else(|| "—".into())),
         ("Comment", d.comment.clone().unwrap_or_else(|| "—".into())),
@@ -144,10 +144,9 @@ fn Detail(d: SessionDetail) -> impl IntoView {
         (
             "Attribution",
             r.attribution
-                .clone()
                 .map_or("—".into(), |a| match &r.attribution_reason {
                     Some(why) => format!("{a} ({why})"),
-                    None => a,
+                    None => a.as_str().to_owned(),
                 }),
         ),
         ("MRR", mrr_of(&r)),
@@ -211,7 +210,7 @@ fn describe(e: &TrailEvent) -> String {
 fn Step(e: TrailEvent) -> impl IntoView {
     let text = describe(&e);
     let raw = serde_json::to_string_pretty(&e.detail).unwrap_or_default();
-    let kind = e.kind.clone();
+    let kind = e.kind.as_str();
     view! {
         <li data-kind=kind>
             <time>{date_time(e.at)}</time>" "

@@ -98,7 +98,7 @@ fn OfferRow(
         s.with(|v| {
             v.offers
                 .get(i)
-                .map(|o| o.billing.kind())
+                .map(|o| o.billing.kind().as_str())
                 .unwrap_or("discount")
         })
     };

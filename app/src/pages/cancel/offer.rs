@@ -17,7 +17,7 @@ pub fn OfferScreen(
     let id = preview.offer.id.clone();
     let facts = preview.facts.clone();
     view! {
-        <section aria-labelledby="offer-title" data-testid="offer" data-offer-kind=preview.offer.kind.clone()>
+        <section aria-labelledby="offer-title" data-testid="offer" data-offer-kind=preview.offer.kind.as_str()>
             <h1 id="offer-title">{preview.offer.title.clone()}</h1>
             <p class="message">{preview.offer.body.clone()}</p>
             <ul class="offer-facts" data-testid="offer-facts">

@@ -59,7 +59,7 @@ pub(super) async fn signed_in(
     need: Need,
 ) -> Result<(D1Database, Admin, i64), AppError> {
     let db = config::db(&ctx.env)?;
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let admin = admin::require(req, &db, now, need).await?;
     Ok((db, admin, now))
 }
@@ -107,7 +107,7 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         return Err(AppError::Invalid(issues));
     }
     let db = config::db(&ctx.env)?;
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let id = crate::random::id("adm")?;
     let hash = crate::password::hash(&form.password).await?;
     let results = db
@@ -127,9 +127,9 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let form: LoginRequest = body(&mut req).await?;
     let db = config::db(&ctx.env)?;
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let email = form.email.trim().to_lowercase();
-    let client = admin::client(&req);
+    let client = crate::http::client(&req);
     let (pair, by_client) = (
         format!("login:{email}:{client}"),
         format!("client:{client}"),

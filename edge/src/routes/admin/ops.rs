@@ -1,6 +1,7 @@
 //! Stripe pickers for the offer editor, and the operations an admin may
 //! need to look at: cancels and offers still pending or failed in Stripe.
 
+use holdfast_core::work::OperationStatus;
 use std::time::Duration;
 
 use holdfast_core::api::apps::OperationView;
@@ -150,7 +151,7 @@ pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppErro
     }
     let config = Config::load(&ctx.env, &db).await?;
     let landed = crate::work::resume(&db, &config, &session_id, now).await?;
-    let status = landed.map_or("pending", |l| l.status.as_str());
+    let status = landed.map_or(OperationStatus::Pending.as_str(), |l| l.status.as_str());
     Ok(http::json(
         &json!({"session_id": session_id, "status": status}),
         200,

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use holdfast_core::api::stripe::KeySource;
 use holdfast_core::api::stripe::{
     self as wire, ConnectStripeRequest, PermissionCheck, StripeConnection,
 };
@@ -26,7 +27,7 @@ pub async fn get_connection(req: Request, ctx: Ctx) -> Result<Response, AppError
     let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
     let view = match connection::get(&db).await? {
         Some(c) => StripeConnection {
-            source: "settings".into(),
+            source: KeySource::Settings,
             last4: Some(c.last4),
             mode: Some(c.mode),
             connected_at: Some(c.connected_at),
@@ -35,9 +36,9 @@ pub async fn get_connection(req: Request, ctx: Ctx) -> Result<Response, AppError
             let config = Config::from_env(&ctx.env);
             let key = config.stripe_key.as_ref().map(|k| k.expose().to_owned());
             StripeConnection {
-                source: config.stripe_key_source.into(),
+                source: config.stripe_key_source,
                 last4: key.as_deref().map(wire::last4),
-                mode: key.as_deref().map(|k| wire::key_mode(k).to_owned()),
+                mode: key.as_deref().map(wire::key_mode),
                 connected_at: None,
             }
         }
@@ -71,9 +72,9 @@ pub async fn connect(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     ])
     .await?;
     let view = StripeConnection {
-        source: "settings".into(),
+        source: KeySource::Settings,
         last4: Some(last4),
-        mode: Some(mode.into()),
+        mode: Some(mode),
         connected_at: Some(now),
     };
     Ok(http::json(&view, 200))

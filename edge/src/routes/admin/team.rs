@@ -81,7 +81,7 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
         return Err(gone());
     }
     let db = config::db(&ctx.env)?;
-    let now = crate::random::now_secs();
+    let now = crate::clock::now_secs();
     let digest = digest_hex(token);
     if !store::usable(&db, &digest, now).await? {
         return Err(gone());
