@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::template::Fields;
-use crate::validation::{check_email, check_web_url, FieldIssue};
+use crate::validation::{check_email, check_web_url, FieldIssue, MAX_URL};
 
 /// Bodies larger than this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 32 * 1024;
@@ -16,7 +16,6 @@ pub const MAX_BODY_BYTES: usize = 32 * 1024;
 /// Server-side calls, which carry the app's secret key, count per app only.
 pub const PER_CLIENT_PER_MINUTE: i64 = 30;
 const MAX_TEXT: usize = 1024;
-const MAX_URL: usize = 2048;
 const MAX_CUSTOM_DEPTH: usize = 4;
 const MAX_CUSTOM_KEYS: usize = 100;
 

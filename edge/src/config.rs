@@ -1,4 +1,6 @@
-//! Every binding, var and secret is read here, once per request.
+//! Every binding, var and secret is read here, once per request (or cron
+//! run): `Config::from_env` builds the `Config` the router hands every
+//! handler, and the bindings (D1, assets, e-mail) are reached through it.
 
 use holdfast_core::api::stripe::KeySource;
 use std::fmt;
@@ -8,8 +10,11 @@ use worker::Env;
 use crate::error::AppError;
 
 /// Binding names live here and nowhere else.
-pub const DB: &str = "DB";
-pub const ASSETS: &str = "ASSETS";
+const DB: &str = "DB";
+const ASSETS: &str = "ASSETS";
+const EMAIL: &str = "EMAIL";
+const TEST_HOOKS: &str = "HOLDFAST_TEST_HOOKS";
+const ALLOW_PRIVATE_WEBHOOKS: &str = "HOLDFAST_ALLOW_PRIVATE_WEBHOOKS";
 const STRIPE_SECRET_KEY: &str = "STRIPE_SECRET_KEY";
 const STRIPE_API_BASE: &str = "STRIPE_API_BASE";
 const PUBLIC_URL: &str = "PUBLIC_URL";
@@ -37,8 +42,19 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The Worker's bindings, reached only through `Config`'s methods.
+#[derive(Clone)]
+struct Bindings(Env);
+
+impl fmt::Debug for Bindings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Bindings")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
+    env: Bindings,
     /// None when no key is configured: Stripe calls then fail cleanly and
     /// precancel falls back to the default experience.
     pub stripe_key: Option<Secret>,
@@ -62,6 +78,10 @@ pub struct Config {
     /// `HOLDFAST_ALLOW_PRIVATE_WEBHOOKS=1`: apps whose development setting
     /// is on may send webhooks to http and local addresses.
     pub allow_private_webhooks: bool,
+    /// `HOLDFAST_TEST_HOOKS=1`, the test stack only: the controllable clock,
+    /// the counts header, the test place and e-mail hooks. Never set in a
+    /// deployment.
+    pub test_hooks: bool,
 }
 
 impl Config {
@@ -82,6 +102,7 @@ impl Config {
         };
         let stripe_key = secret(STRIPE_SECRET_KEY);
         Self {
+            env: Bindings(env.clone()),
             stripe_key_source: if stripe_key.is_some() {
                 KeySource::Environment
             } else {
@@ -105,7 +126,8 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_STRIPE_API_BASE.to_owned()),
             public_url: text(PUBLIC_URL).map(|u| u.trim_end_matches('/').to_owned()),
             demo_app_id: text(DEMO_APP_ID),
-            allow_private_webhooks: text("HOLDFAST_ALLOW_PRIVATE_WEBHOOKS").as_deref() == Some("1"),
+            allow_private_webhooks: text(ALLOW_PRIVATE_WEBHOOKS).as_deref() == Some("1"),
+            test_hooks: text(TEST_HOOKS).as_deref() == Some("1"),
         }
     }
 }
@@ -157,16 +179,28 @@ impl Config {
         test_key || self.stripe_base != DEFAULT_STRIPE_API_BASE
     }
 
-    /// The configuration with the saved key, read from D1.
-    pub async fn load(env: &Env, db: &worker::D1Database) -> Result<Self, AppError> {
+    /// The configuration with the key saved in the settings, read from D1.
+    pub async fn with_saved_key(self, db: &worker::D1Database) -> Result<Self, AppError> {
         let sealed = crate::store::connection::get(db)
             .await?
             .map(|c| c.sealed_key);
-        Ok(Self::from_env(env).with_stored_key(sealed.as_deref()))
+        Ok(self.with_stored_key(sealed.as_deref()))
     }
-}
 
-pub fn db(env: &Env) -> Result<worker::D1Database, AppError> {
-    env.d1(DB)
-        .map_err(|e| AppError::internal(format!("D1 binding {DB} is missing: {e}")))
+    pub fn db(&self) -> Result<worker::D1Database, AppError> {
+        self.env
+            .0
+            .d1(DB)
+            .map_err(|e| AppError::internal(format!("D1 binding {DB} is missing: {e}")))
+    }
+
+    /// The built app and the snippet (Workers static assets).
+    pub fn assets(&self) -> Result<worker::Fetcher, AppError> {
+        Ok(self.env.0.assets(ASSETS)?)
+    }
+
+    /// Cloudflare Email Service's `send_email` binding.
+    pub fn email(&self) -> Result<worker::SendEmail, AppError> {
+        Ok(self.env.0.send_email(EMAIL)?)
+    }
 }

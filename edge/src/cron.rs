@@ -1,9 +1,9 @@
 //! Cron Trigger: finishes cancels and offers whose Stripe call failed or was
 //! cut off, and books the watched saves whose window has ended.
 
-use worker::{console_error, console_log, Env};
+use worker::{console_error, console_log};
 
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::store::Batched;
 use crate::store::{limits, operations};
 
@@ -14,13 +14,14 @@ const BATCH: u32 = 10;
 /// `scheduled` is the run's time: the watch list is judged by it. Leases
 /// and retry times are about the processes running now, so operations go
 /// by the wall clock.
-pub async fn run(env: &Env, scheduled: i64) {
+pub async fn run(config: &Config, scheduled: i64) {
     let now = crate::clock::now_secs();
-    let db = match config::db(env) {
+    let db = match config.db() {
         Ok(db) => db,
         Err(e) => return console_error!("cron: {e:?}"),
     };
-    let config = match Config::load(env, &db).await {
+    let email = config.clone();
+    let config = match config.clone().with_saved_key(&db).await {
         Ok(c) => c,
         Err(e) => return console_error!("cron: reading the Stripe connection failed: {e:?}"),
     };
@@ -62,7 +63,7 @@ pub async fn run(env: &Env, scheduled: i64) {
         Ok(_) => {}
         Err(e) => console_error!("cron: webhook delivery failed: {e:?}"),
     }
-    match crate::email::send_due(env, &db, scheduled.max(now), crate::email::PER_RUN).await {
+    match crate::email::send_due(&email, &db, scheduled.max(now), crate::email::PER_RUN).await {
         Ok(n) if n > 0 => console_log!("cron: {n} confirmation e-mails sent"),
         Ok(_) => {}
         Err(e) => console_error!("cron: sending e-mails failed: {e:?}"),

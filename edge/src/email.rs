@@ -4,13 +4,13 @@
 //! with backoff for about a day.
 
 use holdfast_core::i18n::{Key, Text};
-use worker::{console_error, D1Database, Env, SendEmailBuilder};
+use worker::{console_error, D1Database, SendEmailBuilder};
 
+use crate::config::Config;
 use crate::error::AppError;
 use crate::store::emails;
 use crate::store::sessions;
 
-pub const BINDING: &str = "EMAIL";
 const LEASE_SECS: i64 = 60;
 /// Attempts before a message is given up (backoff 1 min doubling, capped
 /// at 4 h: about a day in all).
@@ -28,13 +28,18 @@ pub fn may_owe_one(req: &worker::Request) -> bool {
 }
 
 /// Sends what is due; the number sent.
-pub async fn send_due(env: &Env, db: &D1Database, now: i64, max: u32) -> Result<u32, AppError> {
+pub async fn send_due(
+    config: &Config,
+    db: &D1Database,
+    now: i64,
+    max: u32,
+) -> Result<u32, AppError> {
     let mut sent = 0;
     for d in emails::due(db, now, max).await? {
         if !emails::claim(db, &d.id, now, LEASE_SECS).await? {
             continue;
         }
-        let result = send_one(env, db, &d).await;
+        let result = send_one(config, db, &d).await;
         let retry_at = (d.attempts + 1 < MAX_ATTEMPTS)
             .then(|| now + (60 << d.attempts.clamp(0, 8)).min(4 * 3600));
         match &result {
@@ -51,7 +56,7 @@ pub async fn send_due(env: &Env, db: &D1Database, now: i64, max: u32) -> Result<
     Ok(sent)
 }
 
-async fn send_one(env: &Env, db: &D1Database, d: &emails::Due) -> Result<String, String> {
+async fn send_one(config: &Config, db: &D1Database, d: &emails::Due) -> Result<String, String> {
     let s = sessions::by_id(db, &d.session_id)
         .await
         .map_err(|e| format!("{e:?}"))?
@@ -63,7 +68,7 @@ async fn send_one(env: &Env, db: &D1Database, d: &emails::Due) -> Result<String,
         .email_from
         .as_deref()
         .ok_or("the app sends no e-mail")?;
-    if crate::test_hooks(env) && to.starts_with("fail-first") && d.attempts == 0 {
+    if config.test_hooks && to.starts_with("fail-first") && d.attempts == 0 {
         // The test stack's way to see a retry: the first attempt fails.
         return Err("test hook: the first attempt fails".to_owned());
     }
@@ -76,7 +81,7 @@ async fn send_one(env: &Env, db: &D1Database, d: &emails::Due) -> Result<String,
     let body = message(&text, &r);
     let builder = SendEmailBuilder::new(from, to, &subject);
     builder.set_text(&body);
-    let binding = env.send_email(BINDING).map_err(|e| e.to_string())?;
+    let binding = config.email().map_err(|e| format!("{e:?}"))?;
     binding
         .send_with_builder(&builder)
         .await

@@ -24,6 +24,8 @@ pub enum AppError {
     OfferRefused(String),
     /// 404: no such app, session or route.
     NotFound(String),
+    /// 405: the path exists for these methods only (the `Allow` header).
+    MethodNotAllowed(String),
     /// 409: the request conflicts with the session's state.
     Conflict(String),
     /// 410: the session link has expired.
@@ -77,6 +79,12 @@ impl AppError {
             Self::Unauthorized(m) => (401, "unauthorized", m.clone(), None),
             Self::TotpRequired(m) => (401, "totp_required", m.clone(), Some("totp".to_owned())),
             Self::NotFound(m) => (404, "not_found", m.clone(), None),
+            Self::MethodNotAllowed(allow) => (
+                405,
+                "method_not_allowed",
+                format!("This path answers {allow} only."),
+                None,
+            ),
             Self::Conflict(m) => (409, "conflict", m.clone(), None),
             Self::Gone(m) => (410, "expired", m.clone(), None),
             Self::Unavailable(m) => (503, "unavailable", m.clone(), None),
@@ -102,10 +110,16 @@ impl AppError {
     }
 
     fn with_retry_after(&self, mut resp: Response) -> Response {
-        if let Self::TooManyRequests { retry_after, .. } = self {
-            let _ = resp
-                .headers_mut()
-                .set("retry-after", &retry_after.to_string());
+        match self {
+            Self::TooManyRequests { retry_after, .. } => {
+                let _ = resp
+                    .headers_mut()
+                    .set("retry-after", &retry_after.to_string());
+            }
+            Self::MethodNotAllowed(allow) => {
+                let _ = resp.headers_mut().set("allow", allow);
+            }
+            _ => {}
         }
         resp
     }

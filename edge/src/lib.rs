@@ -30,8 +30,10 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let makes_events = webhooks::may_make_events(&req);
     let may_cancel = email::may_owe_one(&req);
     counts::reset();
-    let mut resp = routes::handle(req, env.clone()).await;
-    if test_hooks(&env) {
+    let config = config::Config::from_env(&env);
+    let test_hooks = config.test_hooks;
+    let mut resp = routes::handle(req, env, config.clone()).await;
+    if test_hooks {
         if let Ok(r) = resp.as_mut() {
             // Fetched assets have immutable headers; they make no D1 calls.
             let _ = r.headers_mut().set("x-holdfast-counts", &counts::summary());
@@ -40,21 +42,14 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     if makes_events {
         // Webhooks go out at once, after the answer, without delaying it.
         ctx.wait_until(async move {
-            if let Ok(db) = config::db(&env) {
-                if let Err(e) = webhooks::deliver_due(
-                    &db,
-                    None,
-                    webhooks::PER_RUN,
-                    &config::Config::from_env(&env),
-                )
-                .await
-                {
+            if let Ok(db) = config.db() {
+                if let Err(e) = webhooks::deliver_due(&db, None, webhooks::PER_RUN, &config).await {
                     worker::console_error!("webhooks: {e:?}");
                 }
                 // Only a cancel writes an e-mail: precancel skips the query.
                 if may_cancel {
                     let now = clock::now_secs();
-                    if let Err(e) = email::send_due(&env, &db, now, email::PER_RUN).await {
+                    if let Err(e) = email::send_due(&config, &db, now, email::PER_RUN).await {
                         worker::console_error!("e-mails: {e:?}");
                     }
                 }
@@ -64,15 +59,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     resp
 }
 
-/// The test stack's hooks (the controllable clock, the counts header);
-/// never set in a deployment.
-pub(crate) fn test_hooks(env: &Env) -> bool {
-    env.var("HOLDFAST_TEST_HOOKS")
-        .is_ok_and(|v| v.to_string() == "1")
-}
-
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     // The run's own time: when its trigger was due.
-    cron::run(&env, (event.schedule() / 1000.0) as i64).await;
+    cron::run(
+        &config::Config::from_env(&env),
+        (event.schedule() / 1000.0) as i64,
+    )
+    .await;
 }

@@ -22,30 +22,34 @@ fn doc() -> Value {
     serde_json::from_str(&text).expect("edge/openapi.json is JSON")
 }
 
-/// (method, path) of every `.get(...)`, `.post_async(...)`... in the table,
-/// with `:param` written `{param}` as OpenAPI does.
+/// (method, path) of every line of the route table (`METHOD "path" =>
+/// handler;`), with `:param` written `{param}` as OpenAPI does.
 fn routes() -> BTreeSet<(String, String)> {
     let table =
-        std::fs::read_to_string(root().join("edge/src/routes/mod.rs")).expect("route table");
+        std::fs::read_to_string(root().join("edge/src/routes/table.rs")).expect("route table");
     let mut found = BTreeSet::new();
-    for m in METHODS {
-        for call in [format!(".{m}("), format!(".{m}_async(")] {
-            for (at, _) in table.match_indices(&call) {
-                let rest = table[at + call.len()..].trim_start();
-                let Some(path) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else {
-                    continue;
-                };
-                let path = path
-                    .split('/')
-                    .map(|seg| match seg.strip_prefix(':') {
-                        Some(name) => format!("{{{name}}}"),
-                        None => seg.to_owned(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("/");
-                found.insert((m.to_owned(), path));
-            }
+    for line in table.lines() {
+        let mut parts = line.split_whitespace();
+        let (Some(method), Some(path), Some("=>")) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let method = method.to_ascii_lowercase();
+        let Some(path) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else {
+            continue;
+        };
+        if !METHODS.contains(&method.as_str()) {
+            continue;
         }
+        let path = path
+            .split('/')
+            .map(|seg| match seg.strip_prefix(':') {
+                Some(name) => format!("{{{name}}}"),
+                None => seg.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        found.insert((method, path));
     }
     found
 }

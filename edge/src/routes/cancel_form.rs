@@ -17,11 +17,9 @@ use crate::http;
 use crate::page::{self, Screen};
 use crate::store::sessions::Session;
 
-const MAX_BODY: usize = 16 * 1024;
-
 pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let now = crate::clock::now_secs();
-    let body = http::body(&mut req, MAX_BODY).await?;
+    let body = http::body(&mut req, super::sessions::MAX_BODY).await?;
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let (db, s) = sessions::load(&ctx, now).await?;
     let token = ctx.param("token").cloned().unwrap_or_default();

@@ -60,8 +60,8 @@ pub(super) async fn respond(
 ) -> Result<Response, AppError> {
     let origin = http::origin_of(&http::raw_url(req)).unwrap_or_default();
     let mut shell = ctx
-        .env
-        .assets(crate::config::ASSETS)?
+        .data
+        .assets()?
         .fetch(format!("{origin}/index.html"), None)
         .await?;
     let shell = shell.text().await?;

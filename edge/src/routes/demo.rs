@@ -12,7 +12,6 @@ use serde_json::{json, Value};
 use worker::{Request, Response};
 
 use super::Ctx;
-use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
 use crate::store::apps;
@@ -21,12 +20,12 @@ use crate::stripe::Client;
 const DEADLINE: Duration = Duration::from_secs(5);
 
 pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let config = Config::from_env(&ctx.env);
+    let config = ctx.data.clone();
     let app_id = config
         .demo_app_id
         .clone()
         .ok_or_else(|| AppError::NotFound("The demo is not enabled.".to_owned()))?;
-    let db = config::db(&ctx.env)?;
+    let db = ctx.data.db()?;
     let app = apps::get(&db, &app_id, crate::clock::now_secs())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("No such app: {app_id}")))?;

@@ -13,238 +13,101 @@ mod stripe_webhook;
 
 use worker::{Env, Request, Response, RouteContext, Router};
 
+use crate::config::Config;
 use crate::error::AppError;
 
-type Ctx = RouteContext<()>;
+/// What every handler receives: the request's path parameters and the
+/// `Config` read once for this request (`ctx.data`).
+type Ctx = RouteContext<Config>;
 
-pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
-    Router::new()
-        .options("/precancel", |req, _| Ok(precancel::preflight(&req)))
-        .post_async("/precancel", |req, ctx| async move {
-            Ok(precancel::handle(req, ctx).await)
-        })
-        .get_async("/api/health", |_, _| async move {
-            Ok(crate::http::json(&serde_json::json!({"ok": true}), 200))
-        })
-        .get("/api/openapi.json", |_, _| Ok(openapi()))
-        .get_async("/api/sessions/:token", |req, ctx| async move {
-            api(sessions::view(req, ctx).await)
-        })
-        .post_async("/api/sessions/:token/reason", |req, ctx| async move {
-            api(sessions::choose_reason(req, ctx).await)
-        })
-        .post_async("/api/sessions/:token/cancel", |req, ctx| async move {
-            api(sessions::cancel(req, ctx).await)
-        })
-        .post_async("/api/sessions/:token/deflect", |req, ctx| async move {
-            api(sessions::deflect(req, ctx).await)
-        })
-        .post_async(
-            "/api/sessions/:token/offers/:offer/show",
-            |req, ctx| async move { api(sessions::show_offer(req, ctx).await) },
-        )
-        .post_async(
-            "/api/sessions/:token/offers/:offer/accept",
-            |req, ctx| async move { api(sessions::accept_offer(req, ctx).await) },
-        )
-        .post_async("/api/stripe/webhook", |req, ctx| async move {
-            api(stripe_webhook::receive(req, ctx).await)
-        })
-        .get_async("/api/admin/status", |req, ctx| async move {
-            api(admin::status(req, ctx).await)
-        })
-        .post_async("/api/admin/setup", |req, ctx| async move {
-            api(admin::setup(req, ctx).await)
-        })
-        .post_async("/api/admin/login", |req, ctx| async move {
-            api(admin::login(req, ctx).await)
-        })
-        .post_async("/api/admin/logout", |req, ctx| async move {
-            api(admin::logout(req, ctx).await)
-        })
-        .get_async("/api/admin/me", |req, ctx| async move {
-            api(admin::me(req, ctx).await)
-        })
-        .get_async("/api/admin/audit", |req, ctx| async move {
-            api(admin::audit(req, ctx).await)
-        })
-        .get_async("/api/admin/apps", |req, ctx| async move {
-            api(admin::list_apps(req, ctx).await)
-        })
-        .post_async("/api/admin/apps", |req, ctx| async move {
-            api(admin::create_app(req, ctx).await)
-        })
-        .patch_async("/api/admin/apps/:id", |req, ctx| async move {
-            api(admin::update_app(req, ctx).await)
-        })
-        .delete_async("/api/admin/apps/:id", |req, ctx| async move {
-            api(admin::delete_app(req, ctx).await)
-        })
-        .post_async("/api/admin/apps/:id/rotate", |req, ctx| async move {
-            api(admin::rotate_app(req, ctx).await)
-        })
-        .get_async("/api/admin/apps/:id/settings", |req, ctx| async move {
-            api(admin::get_settings(req, ctx).await)
-        })
-        .put_async("/api/admin/apps/:id/settings", |req, ctx| async move {
-            api(admin::put_settings(req, ctx).await)
-        })
-        .get_async("/api/admin/stripe", |req, ctx| async move {
-            api(admin::stripe_connection(req, ctx).await)
-        })
-        .put_async("/api/admin/stripe", |req, ctx| async move {
-            api(admin::connect_stripe(req, ctx).await)
-        })
-        .delete_async("/api/admin/stripe", |req, ctx| async move {
-            api(admin::disconnect_stripe(req, ctx).await)
-        })
-        .post_async("/api/admin/stripe/check", |req, ctx| async move {
-            api(admin::check_stripe(req, ctx).await)
-        })
-        .post_async(
-            "/api/admin/apps/:id/mappings/preview",
-            |req, ctx| async move { api(admin::preview_mappings(req, ctx).await) },
-        )
-        .get_async("/api/admin/stripe/coupons", |req, ctx| async move {
-            api(admin::coupons(req, ctx).await)
-        })
-        .get_async("/api/admin/stripe/prices", |req, ctx| async move {
-            api(admin::prices(req, ctx).await)
-        })
-        .get_async("/api/admin/apps/:id/dashboard", |req, ctx| async move {
-            api(admin::dashboard(req, ctx).await)
-        })
-        .get_async("/api/admin/apps/:id/sessions", |req, ctx| async move {
-            api(admin::sessions(req, ctx).await)
-        })
-        .get_async("/api/admin/apps/:id/sessions.csv", |req, ctx| async move {
-            api(admin::export_sessions(req, ctx).await)
-        })
-        .get_async("/api/admin/apps/:id/revenue", |req, ctx| async move {
-            api(admin::revenue_card(req, ctx).await)
-        })
-        .get_async("/api/admin/sessions/:id", |req, ctx| async move {
-            api(admin::session_detail(req, ctx).await)
-        })
-        .get_async("/api/admin/apps/:id/webhooks", |req, ctx| async move {
-            api(admin::list_webhooks(req, ctx).await)
-        })
-        .post_async("/api/admin/apps/:id/webhooks", |req, ctx| async move {
-            api(admin::create_webhook(req, ctx).await)
-        })
-        .patch_async("/api/admin/webhooks/:id", |req, ctx| async move {
-            api(admin::update_webhook(req, ctx).await)
-        })
-        .delete_async("/api/admin/webhooks/:id", |req, ctx| async move {
-            api(admin::delete_webhook(req, ctx).await)
-        })
-        .post_async("/api/admin/webhooks/:id/rotate", |req, ctx| async move {
-            api(admin::rotate_webhook(req, ctx).await)
-        })
-        .post_async("/api/admin/webhooks/:id/test", |req, ctx| async move {
-            api(admin::test_webhook(req, ctx).await)
-        })
-        .get_async(
-            "/api/admin/webhooks/:id/deliveries",
-            |req, ctx| async move { api(admin::webhook_deliveries(req, ctx).await) },
-        )
-        .post_async(
-            "/api/admin/webhooks/:id/deliveries/:delivery/replay",
-            |req, ctx| async move { api(admin::replay_webhook(req, ctx).await) },
-        )
-        .get_async("/api/admin/operations", |req, ctx| async move {
-            api(admin::operations(req, ctx).await)
-        })
-        .post_async(
-            "/api/admin/operations/:session/retry",
-            |req, ctx| async move { api(admin::retry_operation(req, ctx).await) },
-        )
-        .get_async("/api/admin/admins", |req, ctx| async move {
-            api(admin::admins(req, ctx).await)
-        })
-        .patch_async("/api/admin/admins/:id", |req, ctx| async move {
-            api(admin::set_role(req, ctx).await)
-        })
-        .delete_async("/api/admin/admins/:id", |req, ctx| async move {
-            api(admin::remove_admin(req, ctx).await)
-        })
-        .post_async("/api/admin/invites", |req, ctx| async move {
-            api(admin::invite(req, ctx).await)
-        })
-        .post_async("/api/admin/invites/accept", |req, ctx| async move {
-            api(admin::accept_invite(req, ctx).await)
-        })
-        .get_async("/api/admin/me/sessions", |req, ctx| async move {
-            api(admin::my_sessions(req, ctx).await)
-        })
-        .post_async("/api/admin/me/sessions/end", |req, ctx| async move {
-            api(admin::end_my_sessions(req, ctx).await)
-        })
-        .post_async("/api/admin/me/totp", |req, ctx| async move {
-            api(admin::start_totp(req, ctx).await)
-        })
-        .post_async("/api/admin/me/totp/confirm", |req, ctx| async move {
-            api(admin::confirm_totp(req, ctx).await)
-        })
-        .post_async("/api/admin/me/totp/disable", |req, ctx| async move {
-            api(admin::disable_totp(req, ctx).await)
-        })
-        .post_async("/api/admin/secrets/reseal", |req, ctx| async move {
-            api(admin::reseal_secrets(req, ctx).await)
-        })
-        .post_async("/api/dev/cron", |req, ctx| async move {
-            api(dev_cron(req, ctx).await)
-        })
-        .get_async("/admin", |req, ctx| async move {
-            api(settings_ui(req, ctx).await)
-        })
-        .get_async("/admin/*rest", |req, ctx| async move {
-            api(settings_ui(req, ctx).await)
-        })
-        .get_async("/js/holdfast.js", |req, ctx| async move {
-            api(snippet::serve(req, ctx).await)
-        })
-        .get_async("/js/current/", |req, ctx| async move {
-            api(snippet::serve(req, ctx).await)
-        })
-        .get_async("/js/current/brightback.js", |req, ctx| async move {
-            api(snippet::serve(req, ctx).await)
-        })
-        .get_async("/cancel/:token", |req, ctx| async move {
-            api(cancel_page::serve(req, ctx).await)
-        })
-        .post_async("/cancel/:token", |req, ctx| async move {
-            api(cancel_form::submit(req, ctx).await)
-        })
-        .get_async("/receipt/:id/:sig", |req, ctx| async move {
-            api(receipt::show(req, ctx).await)
-        })
-        .get_async("/demo", |req, ctx| async move {
-            api(demo::account(req, ctx).await)
-        })
-        .get_async("/demo/cancelled", |req, ctx| async move {
-            api(demo::account(req, ctx).await)
-        })
+/// Builds `ROUTES` and the router from the table in `table.rs`.
+macro_rules! routes {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Every route as (method, path, handler), in the table's order.
+        pub const ROUTES: &[(&str, &str, &str)] =
+            &[$((stringify!($method), $path, stringify!($handler)),)*];
+
+        fn router(config: Config) -> Router<'static, Config> {
+            let router = Router::with_data(config);
+            $(let router = routes!(@add router $method $path $handler);)*
+            router
+        }
+    };
+    (@add $r:ident GET $path:literal $h:path) => {
+        $r.get_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    };
+    (@add $r:ident POST $path:literal $h:path) => {
+        $r.post_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    };
+    (@add $r:ident PUT $path:literal $h:path) => {
+        $r.put_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    };
+    (@add $r:ident PATCH $path:literal $h:path) => {
+        $r.patch_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    };
+    (@add $r:ident DELETE $path:literal $h:path) => {
+        $r.delete_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    };
+    (@add $r:ident OPTIONS $path:literal $h:path) => {
+        $r.options_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    };
+}
+
+include!("table.rs");
+
+pub async fn handle(req: Request, env: Env, config: Config) -> worker::Result<Response> {
+    let allowed = allowed_methods(&req.path());
+    let method = req.method().to_string();
+    if !allowed.is_empty() && !allowed.contains(&method.as_str()) {
+        return api(Err(AppError::MethodNotAllowed(allowed.join(", "))));
+    }
+    router(config)
         .or_else_any_method_async("/*rest", |req, ctx| async move { fallback(req, ctx).await })
         .run(req, env)
         .await
 }
 
+/// The methods the table has for `path` (`:name` matches one segment,
+/// `*name` the rest).
+fn allowed_methods(path: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = ROUTES
+        .iter()
+        .filter(|(_, pattern, _)| matches(pattern, path))
+        .map(|(method, _, _)| *method)
+        .collect();
+    out.dedup();
+    out
+}
+
+fn matches(pattern: &str, path: &str) -> bool {
+    let mut want = pattern.split('/');
+    let mut have = path.split('/');
+    loop {
+        match (want.next(), have.next()) {
+            (None, None) => return true,
+            (Some(w), _) if w.starts_with('*') => return true,
+            (Some(w), Some(h)) if w.starts_with(':') && !h.is_empty() => {}
+            (Some(w), Some(h)) if w == h => {}
+            _ => return false,
+        }
+    }
+}
+
+async fn health(_: Request, _: Ctx) -> Result<Response, AppError> {
+    Ok(crate::http::json(&serde_json::json!({"ok": true}), 200))
+}
+
 /// The OpenAPI 3.1 document of every route under `/api` and `/precancel`
-/// (`tests/openapi` keeps it in step with this table).
+/// (generated from the wire types and `table.rs` by `tools/openapi`).
 const OPENAPI: &str = include_str!("../../openapi.json");
 
-fn openapi() -> Response {
-    match Response::ok(OPENAPI) {
-        Ok(mut r) => {
-            let h = r.headers_mut();
-            let _ = h.set("content-type", "application/json");
-            let _ = h.set("x-content-type-options", "nosniff");
-            let _ = h.set("cache-control", "public, max-age=300");
-            r
-        }
-        Err(e) => AppError::from(e).into_response(),
-    }
+async fn openapi(_: Request, _: Ctx) -> Result<Response, AppError> {
+    let mut r = Response::ok(OPENAPI)?;
+    let h = r.headers_mut();
+    h.set("content-type", "application/json")?;
+    h.set("x-content-type-options", "nosniff")?;
+    h.set("cache-control", "public, max-age=300")?;
+    Ok(r)
 }
 
 fn api(result: Result<Response, AppError>) -> worker::Result<Response> {
@@ -256,7 +119,7 @@ async fn fallback(req: Request, ctx: Ctx) -> worker::Result<Response> {
     if req.path().starts_with("/api/") {
         return api(Err(AppError::NotFound("No such API route.".to_owned())));
     }
-    match ctx.env.assets(crate::config::ASSETS) {
+    match ctx.data.assets() {
         Ok(assets) => assets.fetch_request(req).await,
         Err(_) => api(Err(AppError::NotFound("Not found.".to_owned()))),
     }
@@ -276,11 +139,7 @@ async fn settings_ui(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     } else {
         format!("{origin}/admin/index.html")
     };
-    let fetched = ctx
-        .env
-        .assets(crate::config::ASSETS)?
-        .fetch(target, None)
-        .await?;
+    let fetched = ctx.data.assets()?.fetch(target, None).await?;
     // A fetched response's headers are immutable: copy them into a new one.
     let status = fetched.status_code();
     let headers = worker::Headers::new();
@@ -307,13 +166,13 @@ async fn settings_ui(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 /// `HOLDFAST_TEST_HOOKS` variable is `1` (the test stack), so no deployed
 /// Worker can be made to judge saves early.
 async fn dev_cron(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    if !crate::test_hooks(&ctx.env) {
+    if !ctx.data.test_hooks {
         return Err(AppError::NotFound("No such API route.".to_owned()));
     }
     let at = crate::http::query_param(&crate::http::raw_url(&req), "at")
         .and_then(|v| v.parse::<i64>().ok())
         .ok_or_else(|| AppError::bad("at", "must be a time in unix seconds"))?;
-    crate::cron::run(&ctx.env, at).await;
+    crate::cron::run(&ctx.data, at).await;
     Ok(crate::http::json(&serde_json::json!({"ran_at": at}), 200))
 }
 

@@ -3,24 +3,21 @@
 use holdfast_core::api::precancel::PrecancelResponse;
 use holdfast_core::jurisdiction::Place;
 use holdfast_core::precancel::MAX_BODY_BYTES;
-use serde_json::json;
 use worker::{Request, Response};
 
 use super::Ctx;
-use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
 use crate::precancel::Caller;
 
-pub fn preflight(req: &Request) -> Response {
-    let mut resp = Response::empty()
-        .map(|r| r.with_status(204))
-        .unwrap_or_else(|_| http::json(&json!({}), 204));
-    cors(req, &mut resp);
-    resp
+pub async fn preflight(req: Request, _: Ctx) -> Result<Response, AppError> {
+    let mut resp = Response::empty()?.with_status(204);
+    cors(&req, &mut resp);
+    Ok(resp)
 }
 
-pub async fn handle(mut req: Request, ctx: Ctx) -> Response {
+/// Errors too answer in brightback.js's shape (`{"valid": false, …}`).
+pub async fn handle(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let mut resp = match create(&mut req, &ctx).await {
         Ok(url) => http::json(
             &PrecancelResponse {
@@ -34,7 +31,7 @@ pub async fn handle(mut req: Request, ctx: Ctx) -> Response {
         Err(e) => e.into_precancel_response(),
     };
     cors(&req, &mut resp);
-    resp
+    Ok(resp)
 }
 
 /// The snippet runs on the merchant's own pages, so any origin may call
@@ -59,12 +56,12 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
         field: e.field,
         message: e.message,
     })?;
-    let config = Config::from_env(&ctx.env);
-    let db = config::db(&ctx.env)?;
+    let config = ctx.data.clone();
+    let db = ctx.data.db()?;
     let caller = Caller {
         client: http::client(req),
         secret_key: req.headers().get("authorization").ok().flatten(),
-        place: place_of(req, &ctx.env),
+        place: place_of(req, ctx.data.test_hooks),
         time_zone: http::time_zone(req),
         origin: http::origin_of(&http::raw_url(req)).unwrap_or_default(),
     };
@@ -74,8 +71,8 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
 /// Where Cloudflare places the request. The test stack may name another
 /// place in `x-holdfast-test-place` (`HOLDFAST_TEST_HOOKS=1` only), since
 /// `wrangler dev` always answers the same sample.
-fn place_of(req: &Request, env: &worker::Env) -> Place {
-    if crate::test_hooks(env) {
+fn place_of(req: &Request, test_hooks: bool) -> Place {
+    if test_hooks {
         if let Some(p) = req
             .headers()
             .get("x-holdfast-test-place")

@@ -5,7 +5,6 @@ use holdfast_core::signing::csp_hash;
 use worker::{Headers, Request, Response};
 
 use super::{param, Ctx};
-use crate::config;
 use crate::error::AppError;
 use crate::page::receipt_page;
 use crate::store::sessions;
@@ -17,7 +16,7 @@ pub async fn show(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let not_found = || AppError::NotFound("No such confirmation.".to_owned());
     let id = param(&ctx, "id")?;
     let sig = param(&ctx, "sig")?;
-    let db = config::db(&ctx.env)?;
+    let db = ctx.data.db()?;
     let s = sessions::by_id(&db, id).await?.ok_or_else(not_found)?;
     let mut receipt = s.receipt.clone().ok_or_else(not_found)?;
     if !crate::receipt::link_matches(&receipt, sig) {

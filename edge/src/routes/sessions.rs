@@ -14,14 +14,15 @@ use worker::{Request, Response};
 
 use super::{param, Ctx};
 use crate::cancel::{self, Ask};
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::error::AppError;
 use crate::http;
 use crate::offers;
 use crate::store::Batched;
 use crate::store::{changes, events, sessions};
 
-const MAX_BODY: usize = 16 * 1024;
+/// A customer's answers are short; the no-JS form posts take the same limit.
+pub(super) const MAX_BODY: usize = 16 * 1024;
 
 /// Finds the live session behind a token; a malformed, unknown or expired
 /// token gets the same kind of answer whatever the reason.
@@ -39,7 +40,7 @@ pub(super) async fn load(
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(not_found());
     }
-    let db = config::db(&ctx.env)?;
+    let db = ctx.data.db()?;
     let session = sessions::by_token_digest(&db, &signing::digest_hex(token))
         .await?
         .ok_or_else(not_found)?;
@@ -294,7 +295,9 @@ pub(super) async fn deflect_now(
 
 /// The configuration with the Stripe key the session's query brought along.
 pub(super) fn stripe_config(ctx: &Ctx, s: &sessions::Session) -> Config {
-    Config::from_env(&ctx.env).with_stored_key(s.stripe_key_sealed.as_deref())
+    ctx.data
+        .clone()
+        .with_stored_key(s.stripe_key_sealed.as_deref())
 }
 
 fn conflict_message(status: SessionStatus) -> &'static str {

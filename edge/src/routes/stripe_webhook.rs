@@ -8,7 +8,6 @@ use serde_json::{json, Value};
 use worker::{Request, Response};
 
 use super::Ctx;
-use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
 use crate::store::changes;
@@ -18,7 +17,7 @@ use crate::store::Batched;
 const MAX_BODY: usize = 512 * 1024;
 
 pub async fn receive(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let config = Config::from_env(&ctx.env);
+    let config = ctx.data.clone();
     let secrets: Vec<&str> = config
         .stripe_webhook_secrets
         .iter()
@@ -44,7 +43,7 @@ pub async fn receive(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (Some(id), Some(kind)) = (event["id"].as_str(), event["type"].as_str()) else {
         return Err(AppError::bad("body", "the event has no id or type"));
     };
-    let db = config::db(&ctx.env)?;
+    let db = ctx.data.db()?;
     let nonce = crate::random::hex(16)?;
     let delivery = stripe_events::Delivery {
         event_id: id,

@@ -47,7 +47,7 @@ pub async fn create_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
     let id = format!("app_{}", crate::random::hex(8)?);
     let (signing_secret, secret_key) = new_secrets()?;
     let name = form.name.trim();
-    let sealed = crate::secrets::seal(&crate::config::Config::from_env(&ctx.env), &signing_secret)?;
+    let sealed = crate::secrets::seal(&ctx.data, &signing_secret)?;
     let new = apps::NewApp {
         id: &id,
         name,
@@ -135,7 +135,7 @@ pub async fn rotate_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     exists(&db, &id).await?;
     let (signing_secret, secret_key) = new_secrets()?;
     let valid_until = now + ROTATION_GRACE_SECS;
-    let sealed = crate::secrets::seal(&crate::config::Config::from_env(&ctx.env), &signing_secret)?;
+    let sealed = crate::secrets::seal(&ctx.data, &signing_secret)?;
     let results = db
         .batched(vec![
             apps::rotate(&db, &id, &sealed, &digest_hex(&secret_key), valid_until)?,
@@ -233,7 +233,7 @@ pub async fn preview_mappings(mut req: Request, ctx: Ctx) -> Result<Response, Ap
             "Enter a Stripe subscription id such as sub_K1Vhej7WAk7k7Z.",
         ));
     }
-    let config = crate::config::Config::load(&ctx.env, &db).await?;
+    let config = ctx.data.clone().with_saved_key(&db).await?;
     let reply = crate::stripe::Client::new(&config)
         .send(
             &holdfast_core::stripe::retrieve_subscription(id),

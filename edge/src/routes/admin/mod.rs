@@ -2,36 +2,13 @@
 //! operations. Every route but status, setup and login needs a session;
 //! every write also its CSRF token, and is written to the audit log.
 
-mod apps;
-mod ops;
-mod reports;
-mod secrets;
-mod stripe;
-mod team;
-mod webhooks;
-
-pub use apps::{
-    create_app, delete_app, get_settings, list_apps, preview_mappings, put_settings, rotate_app,
-    update_app,
-};
-pub use ops::{coupons, operations, prices, retry_operation};
-pub use reports::{
-    dashboard, export as export_sessions, revenue_card, session as session_detail, sessions,
-};
-pub use secrets::reseal as reseal_secrets;
-pub use stripe::{
-    check as check_stripe, connect as connect_stripe, disconnect as disconnect_stripe,
-    get_connection as stripe_connection,
-};
-pub use team::{
-    accept_invite, admins, confirm_totp, disable_totp, end_my_sessions, invite, my_sessions,
-    remove_admin, set_role, start_totp,
-};
-pub use webhooks::{
-    create as create_webhook, delete as delete_webhook, deliveries as webhook_deliveries,
-    list as list_webhooks, replay as replay_webhook, rotate as rotate_webhook,
-    send_test as test_webhook, update as update_webhook,
-};
+pub mod apps;
+pub mod ops;
+pub mod reports;
+pub mod secrets;
+pub mod stripe;
+pub mod team;
+pub mod webhooks;
 
 use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, SetupRequest};
 use holdfast_core::signing::constant_time_eq;
@@ -42,7 +19,6 @@ use worker::{D1Database, Request, Response};
 
 use super::Ctx;
 use crate::admin::{self, Admin};
-use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
 use crate::store::admin as store;
@@ -58,7 +34,7 @@ pub(super) async fn signed_in(
     ctx: &Ctx,
     need: Need,
 ) -> Result<(D1Database, Admin, i64), AppError> {
-    let db = config::db(&ctx.env)?;
+    let db = ctx.data.db()?;
     let now = crate::clock::now_secs();
     let admin = admin::require(req, &db, now, need).await?;
     Ok((db, admin, now))
@@ -69,7 +45,7 @@ pub(super) async fn body<T: serde::de::DeserializeOwned>(req: &mut Request) -> R
 }
 
 pub async fn status(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let db = config::db(&ctx.env)?;
+    let db = ctx.data.db()?;
     Ok(http::json(
         &AdminStatus {
             needs_setup: store::count_admins(&db).await? == 0,
@@ -80,7 +56,7 @@ pub async fn status(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let form: SetupRequest = body(&mut req).await?;
-    let config = Config::from_env(&ctx.env);
+    let config = ctx.data.clone();
     let expected = config.admin_setup_token.ok_or_else(|| {
         AppError::NotFound("Setup is disabled: set the ADMIN_SETUP_TOKEN secret.".to_owned())
     })?;
@@ -106,7 +82,7 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     if !issues.is_empty() {
         return Err(AppError::Invalid(issues));
     }
-    let db = config::db(&ctx.env)?;
+    let db = ctx.data.db()?;
     let now = crate::clock::now_secs();
     let id = crate::random::id("adm")?;
     let hash = crate::password::hash(&form.password).await?;
@@ -126,7 +102,7 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let form: LoginRequest = body(&mut req).await?;
-    let db = config::db(&ctx.env)?;
+    let db = ctx.data.db()?;
     let now = crate::clock::now_secs();
     let email = form.email.trim().to_lowercase();
     let client = crate::http::client(&req);

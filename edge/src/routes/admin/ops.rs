@@ -11,7 +11,6 @@ use serde_json::{json, Value};
 use worker::{Request, Response};
 
 use super::signed_in;
-use crate::config::Config;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
@@ -30,7 +29,7 @@ async fn stripe_list(
     db: &worker::D1Database,
     call: &req::StripeRequest,
 ) -> Result<Vec<Value>, AppError> {
-    let config = Config::load(&ctx.env, db).await?;
+    let config = ctx.data.clone().with_saved_key(db).await?;
     let reply = Client::new(&config)
         .send_retrying(call, 2, BUDGET)
         .await
@@ -149,7 +148,7 @@ pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppErro
             "No pending or failed operation for that session.".to_owned(),
         ));
     }
-    let config = Config::load(&ctx.env, &db).await?;
+    let config = ctx.data.clone().with_saved_key(&db).await?;
     let landed = crate::work::resume(&db, &config, &session_id, now).await?;
     let status = landed.map_or(OperationStatus::Pending.as_str(), |l| l.status.as_str());
     Ok(http::json(

@@ -7,7 +7,6 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use super::signed_in;
-use crate::config::Config;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::Ctx;
@@ -18,7 +17,7 @@ use holdfast_core::team::Need;
 
 pub async fn reseal(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
-    let keyring = Config::from_env(&ctx.env).keyring()?.ok_or_else(|| {
+    let keyring = ctx.data.clone().keyring()?.ok_or_else(|| {
         AppError::Conflict(
             "Set the HOLDFAST_ENCRYPTION_KEY secret (64 hex characters) first.".to_owned(),
         )

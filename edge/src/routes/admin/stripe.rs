@@ -12,7 +12,6 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use super::{body, signed_in};
-use crate::config::Config;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::Ctx;
@@ -33,7 +32,7 @@ pub async fn get_connection(req: Request, ctx: Ctx) -> Result<Response, AppError
             connected_at: Some(c.connected_at),
         },
         None => {
-            let config = Config::from_env(&ctx.env);
+            let config = ctx.data.clone();
             let key = config.stripe_key.as_ref().map(|k| k.expose().to_owned());
             StripeConnection {
                 source: config.stripe_key_source,
@@ -51,7 +50,7 @@ pub async fn connect(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let form: ConnectStripeRequest = body(&mut req).await?;
     let key = form.key.trim().to_owned();
     wire::check_stripe_key(&key).map_err(|i| AppError::Invalid(vec![i]))?;
-    let config = Config::from_env(&ctx.env);
+    let config = ctx.data.clone();
     if config.encryption_key.is_none() {
         return Err(AppError::Conflict(
             "Saving a key needs the HOLDFAST_ENCRYPTION_KEY secret (64 hex characters).".to_owned(),
@@ -118,7 +117,7 @@ const CHECKS: [(&str, &str, Method, &str); 7] = [
 
 pub async fn check(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
-    let config = Config::load(&ctx.env, &db).await?;
+    let config = ctx.data.clone().with_saved_key(&db).await?;
     let client = Client::new(&config);
     let mut results = Vec::with_capacity(CHECKS.len());
     for (resource, needs, method, path) in CHECKS {

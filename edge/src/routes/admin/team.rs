@@ -14,7 +14,6 @@ use serde_json::json;
 use worker::{D1Database, Request, Response};
 
 use super::{body, signed_in};
-use crate::config::{self, Config};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
@@ -54,7 +53,7 @@ pub async fn invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     ])
     .await?;
     let origin = http::origin_of(&http::raw_url(&req)).unwrap_or_default();
-    let base = Config::from_env(&ctx.env).public_url.unwrap_or(origin);
+    let base = ctx.data.clone().public_url.unwrap_or(origin);
     Ok(http::json(
         &InviteCreated {
             // In the fragment, so the token never reaches a server log.
@@ -80,7 +79,7 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(gone());
     }
-    let db = config::db(&ctx.env)?;
+    let db = ctx.data.db()?;
     let now = crate::clock::now_secs();
     let digest = digest_hex(token);
     if !store::usable(&db, &digest, now).await? {
@@ -200,7 +199,7 @@ pub async fn start_totp(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         ));
     }
     let secret = crate::random::bytes(20)?;
-    let sealed = crate::secrets::seal(&Config::from_env(&ctx.env), &totp::encode(&secret))?;
+    let sealed = crate::secrets::seal(&ctx.data, &totp::encode(&secret))?;
     store::set_pending_totp(&db, &admin.id, Some(&sealed))?
         .run()
         .await?;
@@ -271,7 +270,7 @@ fn wrong_code() -> AppError {
 }
 
 fn opened(ctx: &Ctx, sealed: &str) -> Result<Vec<u8>, AppError> {
-    let text = crate::secrets::open(&Config::from_env(&ctx.env), sealed)?;
+    let text = crate::secrets::open(&ctx.data, sealed)?;
     totp::decode(&text).ok_or_else(|| AppError::internal("a stored TOTP secret is not base32"))
 }
 

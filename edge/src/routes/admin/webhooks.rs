@@ -20,7 +20,7 @@ const ROTATION_GRACE_SECS: i64 = 24 * 3600;
 /// Private and loopback receivers: only where the Worker allows them and
 /// the app opts in (its development setting).
 async fn allow_private(ctx: &Ctx, db: &D1Database, app_id: &str) -> Result<bool, AppError> {
-    let env_allows = crate::config::Config::from_env(&ctx.env).allow_private_webhooks;
+    let env_allows = ctx.data.clone().allow_private_webhooks;
     let app_allows = apps::settings(db, app_id)
         .await?
         .is_some_and(|s| s.webhooks_allow_private);
@@ -85,7 +85,7 @@ pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let types =
         serde_json::to_string(&form.event_types).map_err(|e| AppError::internal(e.to_string()))?;
     let url = form.url.trim();
-    let sealed = crate::secrets::seal(&crate::config::Config::from_env(&ctx.env), &secret)?;
+    let sealed = crate::secrets::seal(&ctx.data, &secret)?;
     let new = NewEndpoint {
         id: &id,
         app_id: &app_id,
@@ -161,7 +161,7 @@ pub async fn rotate(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let id = param(&ctx, "id")?.to_owned();
     endpoint(&db, &id).await?;
     let secret = new_secret()?;
-    let sealed = crate::secrets::seal(&crate::config::Config::from_env(&ctx.env), &secret)?;
+    let sealed = crate::secrets::seal(&ctx.data, &secret)?;
     db.batched(vec![
         store::rotate(&db, &id, &sealed, now + ROTATION_GRACE_SECS, now)?,
         audit(
@@ -210,7 +210,7 @@ pub async fn send_test(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 /// Sends what is due now, as the request that queued it waits for it.
 async fn deliver_now(db: &D1Database, ctx: &Ctx) -> Result<u32, AppError> {
-    let config = crate::config::Config::from_env(&ctx.env);
+    let config = ctx.data.clone();
     crate::webhooks::deliver_due(db, None, crate::webhooks::PER_RUN, &config).await
 }
 

@@ -1,0 +1,75 @@
+// The route table: one line per route, `METHOD "path" => handler;`, each
+// handler an `async fn(Request, Ctx) -> Result<Response, AppError>`. The
+// `routes!` macro in `mod.rs` builds the router from it; the OpenAPI
+// generator (`tools/openapi`) reads the same lines, so the document cannot
+// miss or invent a route.
+routes! {
+    OPTIONS "/precancel"                                          => precancel::preflight;
+    POST    "/precancel"                                          => precancel::handle;
+    GET     "/api/health"                                         => health;
+    GET     "/api/openapi.json"                                   => openapi;
+    GET     "/api/sessions/:token"                                => sessions::view;
+    POST    "/api/sessions/:token/reason"                         => sessions::choose_reason;
+    POST    "/api/sessions/:token/cancel"                         => sessions::cancel;
+    POST    "/api/sessions/:token/deflect"                        => sessions::deflect;
+    POST    "/api/sessions/:token/offers/:offer/show"             => sessions::show_offer;
+    POST    "/api/sessions/:token/offers/:offer/accept"           => sessions::accept_offer;
+    POST    "/api/stripe/webhook"                                 => stripe_webhook::receive;
+    GET     "/api/admin/status"                                   => admin::status;
+    POST    "/api/admin/setup"                                    => admin::setup;
+    POST    "/api/admin/login"                                    => admin::login;
+    POST    "/api/admin/logout"                                   => admin::logout;
+    GET     "/api/admin/me"                                       => admin::me;
+    GET     "/api/admin/audit"                                    => admin::audit;
+    GET     "/api/admin/apps"                                     => admin::apps::list_apps;
+    POST    "/api/admin/apps"                                     => admin::apps::create_app;
+    PATCH   "/api/admin/apps/:id"                                 => admin::apps::update_app;
+    DELETE  "/api/admin/apps/:id"                                 => admin::apps::delete_app;
+    POST    "/api/admin/apps/:id/rotate"                          => admin::apps::rotate_app;
+    GET     "/api/admin/apps/:id/settings"                        => admin::apps::get_settings;
+    PUT     "/api/admin/apps/:id/settings"                        => admin::apps::put_settings;
+    GET     "/api/admin/stripe"                                   => admin::stripe::get_connection;
+    PUT     "/api/admin/stripe"                                   => admin::stripe::connect;
+    DELETE  "/api/admin/stripe"                                   => admin::stripe::disconnect;
+    POST    "/api/admin/stripe/check"                             => admin::stripe::check;
+    POST    "/api/admin/apps/:id/mappings/preview"                => admin::apps::preview_mappings;
+    GET     "/api/admin/stripe/coupons"                           => admin::ops::coupons;
+    GET     "/api/admin/stripe/prices"                            => admin::ops::prices;
+    GET     "/api/admin/apps/:id/dashboard"                       => admin::reports::dashboard;
+    GET     "/api/admin/apps/:id/sessions"                        => admin::reports::sessions;
+    GET     "/api/admin/apps/:id/sessions.csv"                    => admin::reports::export;
+    GET     "/api/admin/apps/:id/revenue"                         => admin::reports::revenue_card;
+    GET     "/api/admin/sessions/:id"                             => admin::reports::session;
+    GET     "/api/admin/apps/:id/webhooks"                        => admin::webhooks::list;
+    POST    "/api/admin/apps/:id/webhooks"                        => admin::webhooks::create;
+    PATCH   "/api/admin/webhooks/:id"                             => admin::webhooks::update;
+    DELETE  "/api/admin/webhooks/:id"                             => admin::webhooks::delete;
+    POST    "/api/admin/webhooks/:id/rotate"                      => admin::webhooks::rotate;
+    POST    "/api/admin/webhooks/:id/test"                        => admin::webhooks::send_test;
+    GET     "/api/admin/webhooks/:id/deliveries"                  => admin::webhooks::deliveries;
+    POST    "/api/admin/webhooks/:id/deliveries/:delivery/replay" => admin::webhooks::replay;
+    GET     "/api/admin/operations"                               => admin::ops::operations;
+    POST    "/api/admin/operations/:session/retry"                => admin::ops::retry_operation;
+    GET     "/api/admin/admins"                                   => admin::team::admins;
+    PATCH   "/api/admin/admins/:id"                               => admin::team::set_role;
+    DELETE  "/api/admin/admins/:id"                               => admin::team::remove_admin;
+    POST    "/api/admin/invites"                                  => admin::team::invite;
+    POST    "/api/admin/invites/accept"                           => admin::team::accept_invite;
+    GET     "/api/admin/me/sessions"                              => admin::team::my_sessions;
+    POST    "/api/admin/me/sessions/end"                          => admin::team::end_my_sessions;
+    POST    "/api/admin/me/totp"                                  => admin::team::start_totp;
+    POST    "/api/admin/me/totp/confirm"                          => admin::team::confirm_totp;
+    POST    "/api/admin/me/totp/disable"                          => admin::team::disable_totp;
+    POST    "/api/admin/secrets/reseal"                           => admin::secrets::reseal;
+    POST    "/api/dev/cron"                                       => dev_cron;
+    GET     "/admin"                                              => settings_ui;
+    GET     "/admin/*rest"                                        => settings_ui;
+    GET     "/js/holdfast.js"                                     => snippet::serve;
+    GET     "/js/current/"                                        => snippet::serve;
+    GET     "/js/current/brightback.js"                           => snippet::serve;
+    GET     "/cancel/:token"                                      => cancel_page::serve;
+    POST    "/cancel/:token"                                      => cancel_form::submit;
+    GET     "/receipt/:id/:sig"                                   => receipt::show;
+    GET     "/demo"                                               => demo::account;
+    GET     "/demo/cancelled"                                     => demo::account;
+}
