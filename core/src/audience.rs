@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use crate::template::Fields;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     Equals,
@@ -23,6 +24,7 @@ pub enum Op {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AudienceRule))]
 pub struct Rule {
     pub field: String,
     pub op: Op,
@@ -31,6 +33,7 @@ pub struct Rule {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Match {
     #[default]
@@ -39,6 +42,7 @@ pub enum Match {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Audience {
     pub id: String,
     pub name: String,

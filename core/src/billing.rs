@@ -17,6 +17,7 @@ named! {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Interval {
     Day,
@@ -27,6 +28,7 @@ pub enum Interval {
 
 /// Stripe's `proration_behavior` for a plan change.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProrationBehavior {
     #[default]
@@ -47,6 +49,7 @@ impl ProrationBehavior {
 
 /// What accepting the offer does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Billing {
     /// Adds a Stripe coupon, keeping the subscription's other discounts.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Stripe's `cancellation_details[feedback]` values; nothing else is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Feedback {
     CustomerService,
@@ -33,6 +34,7 @@ impl Feedback {
 
 /// When the cancel takes effect.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CancelTiming {
     /// The customer keeps what they paid for until the period ends.
@@ -43,6 +45,7 @@ pub enum CancelTiming {
 
 /// The seed's "Manage cancels" options.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CancelOptions {
     pub timing: CancelTiming,

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::dates::iso_time;
-use crate::report::{Outcome, Period, SessionRecord};
+use crate::record::{Outcome, SessionRecord};
+use crate::report::Period;
 use crate::validation::FieldIssue;
 
 const DAY: i64 = 86_400;
@@ -16,6 +17,7 @@ pub const MAX_PAGE: usize = 200;
 
 /// Which sessions a list, a report or an export covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Filter {
     pub outcome: Option<Outcome>,
     pub reason: Option<String>,
@@ -126,7 +128,11 @@ pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<Fi
                 Ok(m) => filter.mode = Some(m),
                 Err(_) => bad(k, "must be direct, click_to_cancel or standard"),
             },
-            "repeats" => filter.repeats = v == "true" || v == "1",
+            "repeats" => match v.as_str() {
+                "true" | "1" => filter.repeats = true,
+                "false" | "0" | "" => filter.repeats = false,
+                _ => bad(k, "must be true or false"),
+            },
             "offset" => match v.parse() {
                 Ok(n) => offset = n,
                 Err(_) => bad(k, "must be a whole number"),
@@ -164,15 +170,17 @@ pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<Fi
 
 /// One row of the session list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListedSession {
     #[serde(flatten)]
     pub record: SessionRecord,
     pub outcome: Outcome,
-    /// False for a repeat of a counted session (see `report::counted`).
+    /// False for a repeat of a counted session (see `record::counted`).
     pub counted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionList {
     pub sessions: Vec<ListedSession>,
     /// Matches in all, beyond this page too.
@@ -181,6 +189,7 @@ pub struct SessionList {
 
 /// One step of a session's audit trail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrailEvent {
     pub kind: crate::audit::EventKind,
     pub detail: Value,
@@ -188,6 +197,7 @@ pub struct TrailEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionDetail {
     pub app_id: String,
     #[serde(flatten)]
@@ -202,6 +212,7 @@ pub struct SessionDetail {
 /// The seed's Revenue card: when Holdfast last heard from Stripe, and how
 /// many sessions it matched to a Stripe customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevenueCard {
     pub attribution: bool,
     pub last_sync: Option<i64>,

@@ -10,6 +10,7 @@ use crate::audience::Audience;
 use crate::template::Fields;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Variant {
     pub id: String,
     /// Relative weight among the variants.
@@ -25,6 +26,7 @@ pub struct Variant {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Experience {
     pub id: String,
     pub name: String,
@@ -39,6 +41,7 @@ pub struct Experience {
 
 /// Where a session landed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
     pub experience: String,
     /// The variant's id, or `holdout`.

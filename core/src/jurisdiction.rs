@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the cancel page runs for one session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// One confirmation page with one final button (§312k BGB, EU Art. 11a).
@@ -64,6 +65,7 @@ pub const DIRECT_COUNTRIES: [&str; 32] = [
 /// One row of an app's table: a country (`DE`), a country's region
 /// (`US-CA`), or `EU` for every country in [`DIRECT_COUNTRIES`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = JurisdictionRule))]
 pub struct Rule {
     pub region: String,
     pub mode: Mode,
@@ -87,6 +89,7 @@ pub fn default_rules() -> Vec<Rule> {
 /// Where a customer is: an ISO 3166-1 country and, for some, a region code
 /// (`CA` in the United States).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Place {
     pub country: Option<String>,
     pub region: Option<String>,

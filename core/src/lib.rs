@@ -38,6 +38,7 @@ pub mod pass_through;
 pub mod precancel;
 pub mod provenance;
 pub mod receipt;
+pub mod record;
 pub mod return_url;
 pub mod revenue;
 pub mod signature_policy;

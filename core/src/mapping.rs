@@ -10,6 +10,7 @@ use crate::template::Fields;
 use crate::validation::{check_email, check_web_url};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     Text,
@@ -21,6 +22,7 @@ pub enum FieldKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldMapping {
     /// The name copy and rules use, e.g. `plan_interval`.
     pub name: String,
@@ -31,6 +33,7 @@ pub struct FieldMapping {
 
 /// One mapped field for the settings preview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MappedValue {
     pub name: String,
     pub source: String,

@@ -29,18 +29,22 @@ pub trait Named: Copy + 'static {
 }
 
 /// Declares an enum stored by name: serde, `as_str`, `Display`, `Named`.
+/// Names are matched as `tt`, not `literal`: a `literal` fragment reaches
+/// derive macros wrapped in an invisible group, which utoipa's derive does
+/// not read as the `rename` it is.
 /// `else Other = "name"` adds a fallback that unknown names (written by a
 /// newer version) read back as, instead of failing.
 macro_rules! named {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+
+            $($(#[$vmeta:meta])* $variant:ident = $text:tt,)+
         }
-        $(else $(#[$ometa:meta])* $other:ident = $otext:literal)?
+        $(else $(#[$ometa:meta])* $other:ident = $otext:tt)?
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
             $($(#[$ometa])* #[serde(other, rename = $otext)] $other,)?

@@ -8,6 +8,7 @@ use crate::billing::{Billing, Interval};
 use crate::subscription::{SubscriptionFacts, SubscriptionState};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
     pub id: String,
     pub billing: Billing,
@@ -53,6 +54,7 @@ pub fn placed_for(reasons: &[String], reason: Option<&str>) -> bool {
 /// page would not have shown it. `show` and `accept` refuse these before
 /// any Stripe call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NotOffered {
     #[error("this page has no such offer")]
@@ -69,6 +71,7 @@ pub enum NotOffered {
 
 /// Why an offer may not be offered (or accepted) now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Ineligible {
     #[error("Stripe does not know this subscription")]
@@ -188,6 +191,7 @@ pub fn resumes_at(
 /// What the customer accepted, stored with its operation so every retry
 /// sends exactly the same write.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfferPlan {
     pub offer_id: String,
     pub subscription_id: String,

@@ -22,9 +22,11 @@ const MAX_CUSTOM_KEYS: usize = 100;
 /// A string, number or boolean; brightback.js lets `account.value` and
 /// `account.created_at` be numbers.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Scalar {
     Text(String),
+    #[cfg_attr(feature = "openapi", schema(value_type = f64))]
     Number(serde_json::Number),
     Bool(bool),
 }
@@ -40,6 +42,7 @@ impl Scalar {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     pub internal_id: Option<Scalar>,
     pub company_name: Option<String>,
@@ -52,6 +55,7 @@ pub struct Account {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Context {
     pub user_agent: Option<String>,
     pub locale: Option<String>,
@@ -63,6 +67,7 @@ pub struct Context {
 /// The payload as sent. Unknown top-level fields are ignored, as
 /// brightback.js does, so newer snippets keep working.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrecancelPayload {
     pub app_id: String,
     pub subscription_id: Option<String>,

@@ -12,6 +12,7 @@ use crate::template::Fields;
 /// Ordinary cancellation (at the next possible date), or extraordinary
 /// (for good cause, with its reason; the merchant judges the cause).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CancelKind {
     #[default]
@@ -21,6 +22,7 @@ pub enum CancelKind {
 
 /// The contract a session cancels, as Stripe (or the merchant) described it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contract {
     #[serde(default)]
     pub product: Option<String>,
@@ -76,6 +78,7 @@ impl Contract {
 
 /// The confirmation of one cancel, fixed when it was received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// The session's id: what the customer quotes.
     pub reference: String,

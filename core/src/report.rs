@@ -8,113 +8,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::HOLDOUT;
+use crate::record::{counted, Outcome, SessionRecord};
 use crate::revenue::HORIZON_MONTHS;
-use crate::session::SessionStatus;
 use crate::settings::AppSettings;
 use crate::stats::Lift;
 
-/// Sessions of one subscription that start within this long of the first
-/// one count once: as the last of them that reached an outcome.
-pub const REPEAT_WINDOW_SECS: i64 = 60 * 86_400;
-
-/// One session, as the dashboard, the session list and the CSV see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionRecord {
-    pub id: String,
-    pub created_at: i64,
-    pub subscription_id: Option<String>,
-    pub customer_id: Option<String>,
-    pub status: SessionStatus,
-    pub reason_id: Option<String>,
-    pub shown_offer_id: Option<String>,
-    pub offer_id: Option<String>,
-    pub audience_id: Option<String>,
-    pub experience_id: Option<String>,
-    pub variant_id: Option<String>,
-    /// For saves.
-    pub attribution: Option<crate::attribution::Verdict>,
-    pub attribution_reason: Option<crate::attribution::LostReason>,
-    /// MRR when the session started, before any offer.
-    pub mrr: Option<i64>,
-    pub currency: Option<String>,
-    pub offer_cost: Option<i64>,
-    /// Where the customer was at precancel (ISO country), if known.
-    #[serde(default)]
-    pub country: Option<String>,
-    #[serde(default)]
-    pub mode: crate::jurisdiction::Mode,
-}
-
-/// How a session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Nothing decided (yet): the customer left the page.
-    Open,
-    /// Kept with an accepted offer.
-    Offer,
-    /// Kept without one.
-    Deflect,
-    Cancel,
-    /// Looked kept, but Stripe says otherwise (cancelled elsewhere, unpaid…).
-    Lost,
-}
-
-impl SessionRecord {
-    pub fn outcome(&self) -> Outcome {
-        use SessionStatus::*;
-        let failed = self.attribution.is_some_and(|v| v.failed());
-        match self.status {
-            Deflected | OfferAccepted | OfferPending if failed => Outcome::Lost,
-            Deflected => Outcome::Deflect,
-            OfferAccepted | OfferPending => Outcome::Offer,
-            Cancelled | CancelPending => Outcome::Cancel,
-            Open | Unknown => Outcome::Open,
-        }
-    }
-}
-
-/// Which sessions count: sessions of one subscription are grouped into runs
-/// that start with a session and take every later one within
-/// [`REPEAT_WINDOW_SECS`] of it; a run counts once, as its last session with
-/// an outcome (or its last session when none has one). Sessions without a
-/// subscription always count. Sessions of the same second keep their order
-/// in `records`, which callers give oldest first.
-pub fn counted(records: &[SessionRecord]) -> Vec<bool> {
-    let mut flags = vec![false; records.len()];
-    let mut by_sub: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, r) in records.iter().enumerate() {
-        match r.subscription_id.as_deref() {
-            Some(sub) => by_sub.entry(sub).or_default().push(i),
-            None => flags[i] = true,
-        }
-    }
-    for mut idx in by_sub.into_values() {
-        idx.sort_by_key(|&i| records[i].created_at);
-        let mut start = 0;
-        while start < idx.len() {
-            let opened = records[idx[start]].created_at;
-            let end = idx[start..]
-                .iter()
-                .position(|&i| records[i].created_at - opened >= REPEAT_WINDOW_SECS)
-                .map_or(idx.len(), |p| start + p);
-            let run = &idx[start..end];
-            let pick = run
-                .iter()
-                .rev()
-                .find(|&&i| records[i].outcome() != Outcome::Open)
-                .or(run.last());
-            if let Some(&i) = pick {
-                flags[i] = true;
-            }
-            start = end;
-        }
-    }
-    flags
-}
-
 /// Money of one currency, in its minor unit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     /// MRR of the saves (before their offers).
     pub mrr_saved: i64,
@@ -133,6 +34,7 @@ impl Money {
 
 /// Counts and money of a set of counted sessions.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
     pub sessions: u64,
     /// Offers accepted plus deflects, less saves that were lost.
@@ -188,6 +90,7 @@ impl Tally {
 
 /// One bar of a chart: the sessions that started in `[start, start + width)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bucket {
     pub start: i64,
     pub tally: Tally,
@@ -195,6 +98,7 @@ pub struct Bucket {
 
 /// One row of a breakdown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Group {
     pub key: String,
     pub label: String,
@@ -203,6 +107,7 @@ pub struct Group {
 
 /// An experience's holdout against its variants.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExperienceLift {
     pub experience: String,
     pub label: String,
@@ -210,6 +115,7 @@ pub struct ExperienceLift {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     pub from: i64,
     pub to: i64,

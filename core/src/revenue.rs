@@ -13,6 +13,7 @@ pub const HORIZON_MONTHS: i64 = 12;
 
 /// Monthly recurring revenue in minor units (cents), with its currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mrr {
     pub amount: i64,
     pub currency: String,
@@ -39,6 +40,7 @@ pub fn monthly(amount: i64, interval: &str, interval_count: i64) -> Option<i64> 
 
 /// A Stripe coupon's terms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coupon {
     pub id: String,
     pub percent_off: Option<f64>,

@@ -22,6 +22,7 @@ pub fn wilson(hits: u64, n: u64) -> Option<(f64, f64)> {
 
 /// A save rate with and without the flow, and how far apart they are.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lift {
     pub treated_saves: u64,
     pub treated: u64,

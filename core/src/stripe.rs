@@ -275,6 +275,7 @@ pub fn preview_offer(
 
 /// Stripe's error body: `{"error": {"type", "code", "message", "param"}}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StripeError {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
@@ -289,6 +290,7 @@ pub struct StripeError {
 impl StripeError {
     pub fn from_body(body: &str) -> Self {
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         struct Envelope {
             error: StripeError,
         }

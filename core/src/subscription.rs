@@ -12,6 +12,7 @@ use crate::template::Fields;
 /// Stripe's subscription statuses; a value Stripe adds later reads as
 /// `Unknown` instead of breaking precancel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubscriptionState {
     Active,
@@ -39,6 +40,7 @@ impl SubscriptionState {
 
 /// The facts the edge acts on, plus every mappable field as text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionFacts {
     pub id: String,
     pub status: SubscriptionState,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     #[default]
@@ -90,6 +91,7 @@ pub const INVITE_TTL_SECS: i64 = 72 * 60 * 60;
 
 /// `GET /api/admin/admins`: one admin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminView {
     pub id: String,
     pub email: String,
@@ -100,6 +102,7 @@ pub struct AdminView {
 
 /// `POST /api/admin/invites`
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InviteRequest {
     pub email: String,
     pub role: Role,
@@ -107,6 +110,7 @@ pub struct InviteRequest {
 
 /// The invitation link, shown this once (only its digest is kept).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InviteCreated {
     pub link: String,
     pub email: String,
@@ -116,6 +120,7 @@ pub struct InviteCreated {
 
 /// `POST /api/admin/invites/accept`: the invited admin's password.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptInviteRequest {
     pub token: String,
     pub password: String,
@@ -123,12 +128,14 @@ pub struct AcceptInviteRequest {
 
 /// `PATCH /api/admin/admins/{id}`
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleChange {
     pub role: Role,
 }
 
 /// `GET /api/admin/me/sessions`: one of the admin's signed-in sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminSessionView {
     /// A short handle (not the token).
     pub id: String,
@@ -142,6 +149,7 @@ pub struct AdminSessionView {
 
 /// `POST /api/admin/me/totp`: the secret to enter in an authenticator app.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpEnrolment {
     /// Base32, as authenticator apps take it.
     pub secret: String,
@@ -151,6 +159,7 @@ pub struct TotpEnrolment {
 
 /// `POST /api/admin/me/totp/confirm` and `DELETE /api/admin/me/totp`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpCode {
     pub code: String,
 }

@@ -9,6 +9,7 @@ pub const MAX_URL: usize = 2048;
 /// One field's problem in a submitted form or payload: which field (a dotted
 /// path such as `offers.0.title`), and why, in words for the person who sent it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("{field}: {message}")]
 pub struct FieldIssue {
     pub field: String,

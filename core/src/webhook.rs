@@ -34,6 +34,7 @@ pub const EVENT_TYPES: [&str; 9] = [
 /// What a payload says about its session; all of it is fixed once the
 /// session has started, so a retry sends the same bytes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionFacts {
     pub session_id: String,
     pub app_id: String,
@@ -186,6 +187,7 @@ mod tests;
 /// An endpoint as the settings UI shows it; its secret is shown once, when
 /// made or rotated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointView {
     pub id: String,
     pub url: String,
@@ -199,6 +201,7 @@ pub struct EndpointView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointRequest {
     pub url: String,
     #[serde(default)]
@@ -206,6 +209,7 @@ pub struct EndpointRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateEndpointRequest {
     #[serde(default)]
     pub url: Option<String>,
@@ -216,6 +220,7 @@ pub struct UpdateEndpointRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedEndpoint {
     pub endpoint: EndpointView,
     pub secret: String,
@@ -223,6 +228,7 @@ pub struct CreatedEndpoint {
 
 /// One delivery in an endpoint's log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryView {
     pub id: i64,
     pub message_id: String,

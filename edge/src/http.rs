@@ -88,13 +88,17 @@ pub async fn body(req: &mut Request, limit: usize) -> Result<Vec<u8>, AppError> 
 const DRAIN_BYTES: usize = 1024 * 1024;
 
 /// Parses a JSON body into `T`, naming the field at fault. An empty body
-/// reads as `{}` so optional-only requests need no body.
+/// reads as `{}` so optional-only requests need no body. Every body is an
+/// object: serde would also take a struct as an array of its fields.
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let text = if bytes.is_empty() {
         b"{}".as_slice()
     } else {
         bytes
     };
+    if text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(AppError::bad("body", "The body must be a JSON object."));
+    }
     let mut de = serde_json::Deserializer::from_slice(text);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

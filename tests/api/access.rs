@@ -279,3 +279,35 @@ fn cross_origin_access_is_open_only_on_precancel_and_the_snippet() {
         );
     }
 }
+
+/// A path the API has, asked with a method it does not answer: JSON like
+/// every other error, with the methods it does answer in `Allow`.
+#[test]
+fn an_unknown_method_is_a_json_405_with_allow() {
+    let s = stack();
+    for (method, path, allow) in [
+        ("PUT", "/api/sessions/anything/cancel", "POST"),
+        ("DELETE", "/api/admin/apps", "GET, POST"),
+        ("PATCH", "/precancel", "OPTIONS, POST"),
+    ] {
+        let resp = match crate::helpers::agent()
+            .request(method, &format!("{}{path}", s.url))
+            .call()
+        {
+            Err(ureq::Error::Status(_, r)) => r,
+            other => panic!("{method} {path}: {other:?}"),
+        };
+        assert_eq!(resp.status(), 405, "{method} {path}");
+        assert_eq!(resp.header("allow"), Some(allow), "{method} {path}");
+        assert!(
+            resp.content_type().starts_with("application/json"),
+            "{method} {path}"
+        );
+        let body: serde_json::Value =
+            serde_json::from_str(&resp.into_string().expect("a body")).expect("JSON");
+        assert_eq!(
+            body["error"]["code"], "method_not_allowed",
+            "{method} {path}"
+        );
+    }
+}

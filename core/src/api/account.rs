@@ -8,6 +8,7 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 
 /// `POST /api/admin/setup`: the first admin, with the one-time setup token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetupRequest {
     pub token: String,
     pub email: String,
@@ -16,6 +17,7 @@ pub struct SetupRequest {
 
 /// `POST /api/admin/login`
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
@@ -27,6 +29,7 @@ pub struct LoginRequest {
 /// `GET /api/admin/me`: who is signed in, and the CSRF token every write
 /// must carry in `X-CSRF-Token`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub email: String,
     pub csrf_token: String,
@@ -40,6 +43,7 @@ pub struct Me {
 
 /// `GET /api/admin/status`: what the sign-in screen should offer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminStatus {
     /// No admin exists yet: the setup form (with the setup token) is shown.
     pub needs_setup: bool,

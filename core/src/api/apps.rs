@@ -7,6 +7,7 @@ use crate::signature_policy::{MAX_MAX_AGE_SECS, MIN_MAX_AGE_SECS, UNSIGNED_CONFI
 use crate::validation::FieldIssue;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppSummary {
     pub id: String,
     pub name: String,
@@ -23,12 +24,14 @@ pub struct AppSummary {
 
 /// `POST /api/admin/apps`
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateAppRequest {
     pub name: String,
 }
 
 /// The answer to creating an app: its secrets, shown this once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedApp {
     pub app: AppSummary,
     pub signing_secret: String,
@@ -37,6 +40,7 @@ pub struct CreatedApp {
 
 /// `PATCH /api/admin/apps/{id}`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateAppRequest {
     #[serde(default)]
     pub name: Option<String>,
@@ -57,6 +61,7 @@ pub struct UpdateAppRequest {
 /// `POST /api/admin/apps/{id}/rotate`: new secrets; the old ones keep
 /// working for a grace period so merchants can deploy the new ones.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RotatedSecrets {
     pub signing_secret: String,
     pub secret_key: String,
@@ -67,6 +72,7 @@ pub struct RotatedSecrets {
 pub const ROTATION_GRACE_SECS: i64 = 24 * 60 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub admin: String,
     pub action: String,
@@ -76,6 +82,7 @@ pub struct AuditEntry {
 
 /// A Stripe write a session owes, for the admin's pending/failed list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperationView {
     pub session_id: String,
     pub app_id: String,
@@ -89,6 +96,7 @@ pub struct OperationView {
 
 /// `POST /api/admin/apps/{id}/mappings/preview`
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MappingPreviewRequest {
     pub subscription_id: String,
     /// The mappings as edited (not yet saved).

@@ -18,11 +18,13 @@ pub mod stripe;
 /// The error body of every JSON API route except `/precancel`, whose
 /// brightback.js contract has its own shape ([`precancel::PrecancelResponse`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub error: ErrorBody,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Stable, machine-readable code such as `invalid_field` or `not_found`.
     pub code: String,

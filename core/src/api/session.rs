@@ -10,6 +10,7 @@ use crate::session::SessionStatus;
 
 /// One answer in the reasons survey.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReasonView {
     pub id: String,
     pub label: String,
@@ -20,6 +21,7 @@ pub struct ReasonView {
 
 /// `GET /api/sessions/{token}`: what the cancel page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     pub status: SessionStatus,
     /// Brand name shown in the page header.
@@ -62,6 +64,7 @@ pub struct SessionView {
 
 /// An offer as the cancel page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfferView {
     pub id: String,
     pub kind: crate::billing::OfferKind,
@@ -82,6 +85,7 @@ impl OfferView {
 /// `POST /api/sessions/{token}/offers/{id}/show`: the offer screen, with what
 /// accepting means in numbers (from Stripe's invoice preview where it has one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfferPreview {
     pub offer: OfferView,
     /// Minor units (cents) per period today, and after accepting.
@@ -105,6 +109,7 @@ pub struct OfferPreview {
 
 /// `POST /api/sessions/{token}/reason`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChooseReasonRequest {
     pub reason_id: String,
     #[serde(default)]
@@ -114,6 +119,7 @@ pub struct ChooseReasonRequest {
 /// `POST /api/sessions/{token}/cancel`; the reason may come along so a
 /// single click both answers the survey and cancels.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelRequest {
     #[serde(default)]
     pub reason_id: Option<String>,
@@ -134,6 +140,7 @@ pub struct CancelRequest {
 
 /// Answer of `cancel` and `deflect`: the new state and where to go next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeResponse {
     pub status: SessionStatus,
     /// What to tell the customer, in plain words.

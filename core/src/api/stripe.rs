@@ -27,6 +27,7 @@ named! {
 
 /// A Stripe coupon, for the offer editor's picker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CouponOption {
     pub id: String,
     pub label: String,
@@ -34,6 +35,7 @@ pub struct CouponOption {
 
 /// A Stripe price, for the plan-change picker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PriceOption {
     pub id: String,
     pub label: String,
@@ -41,12 +43,14 @@ pub struct PriceOption {
 
 /// `PUT /api/admin/stripe`: the restricted (or secret) key to use.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectStripeRequest {
     pub key: String,
 }
 
 /// The Stripe connection as admins see it: never the key, only its end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StripeConnection {
     pub source: KeySource,
     #[serde(default)]
@@ -59,6 +63,7 @@ pub struct StripeConnection {
 
 /// One resource of the connection check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PermissionCheck {
     /// As the seed lists them: Customers, Events, Products, Plans, Prices,
     /// Subscriptions, Coupons.

@@ -176,3 +176,14 @@ proptest! {
         }
     }
 }
+
+/// Filters take only the values the OpenAPI document lists (an empty value
+/// is no filter), so a typo is refused, never read as "all".
+#[test]
+fn enumerated_filters_refuse_other_values() {
+    assert_eq!(fields(q(&[("repeats", "yes")])), ["repeats"]);
+    assert_eq!(fields(q(&[("attribution", "kept")])), ["attribution"]);
+    assert!(q(&[("repeats", "1"), ("attribution", "lost")]).is_ok());
+    let all = q(&[("repeats", ""), ("attribution", ""), ("outcome", "")]).expect("empty is none");
+    assert_eq!(all.filter, Filter::default());
+}

@@ -121,6 +121,7 @@ pub fn get(locale: Locale, key: Key) -> &'static str {
 /// One locale's strings as a session carries them: a list in
 /// [`Key::ALL`]'s order (no key names on the wire or in the page's wasm).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Text(pub Vec<String>);
 

@@ -1,5 +1,7 @@
 use super::*;
 use crate::attribution::Verdict;
+use crate::record::REPEAT_WINDOW_SECS;
+use crate::session::SessionStatus;
 use proptest::prelude::*;
 
 const DAY: i64 = 86_400;

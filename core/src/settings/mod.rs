@@ -20,6 +20,7 @@ pub mod translation;
 pub use check::check_settings;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reason {
     pub id: String,
     pub label: String,
@@ -30,6 +31,7 @@ pub struct Reason {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AppSettings {
     pub brand: String,
@@ -105,6 +107,7 @@ pub enum ReasonGate<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Branding {
     /// An https URL of the merchant's logo.

@@ -13,6 +13,7 @@ use crate::validation::FieldIssue;
 
 /// One language's texts; each is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Translation {
     pub title: Option<String>,
@@ -25,6 +26,7 @@ pub struct Translation {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ReasonText {
     pub label: Option<String>,
@@ -32,6 +34,7 @@ pub struct ReasonText {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct OfferText {
     pub title: Option<String>,

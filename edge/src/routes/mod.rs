@@ -57,7 +57,9 @@ include!("table.rs");
 
 pub async fn handle(req: Request, env: Env, config: Config) -> worker::Result<Response> {
     let allowed = allowed_methods(&req.path());
-    let method = req.method().to_string();
+    // The raw method: workers-rs reads any method it does not know (QUERY,
+    // PROPFIND…) as GET, which would run a GET handler for it.
+    let method = req.inner().method().to_ascii_uppercase();
     if !allowed.is_empty() && !allowed.contains(&method.as_str()) {
         return api(Err(AppError::MethodNotAllowed(allowed.join(", "))));
     }
@@ -97,12 +99,23 @@ async fn health(_: Request, _: Ctx) -> Result<Response, AppError> {
     Ok(crate::http::json(&serde_json::json!({"ok": true}), 200))
 }
 
-/// The OpenAPI 3.1 document of every route under `/api` and `/precancel`
-/// (generated from the wire types and `table.rs` by `tools/openapi`).
-const OPENAPI: &str = include_str!("../../openapi.json");
-
-async fn openapi(_: Request, _: Ctx) -> Result<Response, AppError> {
-    let mut r = Response::ok(OPENAPI)?;
+/// The OpenAPI 3.1 document of every route under `/api` and `/precancel`,
+/// generated from the wire types and `table.rs` by `tools/openapi` and
+/// shipped as a static asset (so the Worker's bundle does not carry it).
+async fn openapi(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let origin = crate::http::origin_of(&crate::http::raw_url(&req)).unwrap_or_default();
+    let fetched = ctx
+        .data
+        .assets()?
+        .fetch(format!("{origin}/openapi.json"), None)
+        .await?;
+    if fetched.status_code() != 200 {
+        return Err(AppError::internal(
+            "openapi.json is missing from the assets",
+        ));
+    }
+    let (_, body) = fetched.into_parts();
+    let mut r = Response::from_body(body)?;
     let h = r.headers_mut();
     h.set("content-type", "application/json")?;
     h.set("x-content-type-options", "nosniff")?;

@@ -4,7 +4,7 @@
 use holdfast_core::attribution::Verdict;
 use holdfast_core::audit::EventKind;
 use holdfast_core::dashboard::{RevenueCard, TrailEvent};
-use holdfast_core::report::{SessionRecord, REPEAT_WINDOW_SECS};
+use holdfast_core::record::{SessionRecord, REPEAT_WINDOW_SECS};
 use holdfast_core::session::Lookup;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};

@@ -3,7 +3,7 @@
 //! every Stripe request with Stripe's answer.
 
 use holdfast_core::dashboard::{ListedSession, SessionDetail, TrailEvent};
-use holdfast_core::report::Outcome;
+use holdfast_core::record::Outcome;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -22,7 +22,7 @@ fn outcome_label(o: Outcome) -> &'static str {
     }
 }
 
-fn mrr_of(s: &holdfast_core::report::SessionRecord) -> String {
+fn mrr_of(s: &holdfast_core::record::SessionRecord) -> String {
     match (s.mrr, s.currency.as_deref()) {
         (Some(m), Some(c)) => money(m, c),
         _ => "—".to_owned(),

@@ -4,7 +4,8 @@
 use holdfast_core::dashboard::{
     csv_row, parse_query, ListedSession, Query, SessionDetail, SessionList, CSV_HEADER,
 };
-use holdfast_core::report::{self, SessionRecord};
+use holdfast_core::record::{self, SessionRecord};
+use holdfast_core::report;
 use holdfast_core::settings::AppSettings;
 use worker::{D1Database, Headers, Request, Response};
 
@@ -41,7 +42,7 @@ async fn matching(
     q: &Query,
 ) -> Result<(Vec<ListedSession>, bool), AppError> {
     let (records, truncated) = reports::records(db, app_id, q.period.from, q.period.to).await?;
-    let flags = report::counted(&records);
+    let flags = record::counted(&records);
     let in_period = |r: &SessionRecord| r.created_at >= q.period.from && r.created_at < q.period.to;
     let listed = records
         .into_iter()
@@ -60,7 +61,7 @@ async fn matching(
 pub async fn dashboard(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, id, settings, q) = app_query(&req, &ctx).await?;
     let (records, truncated) = reports::records(&db, &id, q.period.from, q.period.to).await?;
-    let flags = report::counted(&records);
+    let flags = record::counted(&records);
     // The filters narrow the report too; repeats still never count.
     let kept: Vec<SessionRecord> = records
         .into_iter()
