@@ -46,6 +46,7 @@ pub enum CancelTiming {
 /// The seed's "Manage cancels" options.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "store", derive(reactive_stores::Store))]
 #[serde(default)]
 pub struct CancelOptions {
     pub timing: CancelTiming,

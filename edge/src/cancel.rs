@@ -1,5 +1,5 @@
 //! The customer's cancel: recorded at once, applied in Stripe exactly once
-//! (see `work`), never lost.
+//! (through `work::decide`, the path it shares with offers), never lost.
 
 use holdfast_core::api::session::OutcomeResponse;
 use holdfast_core::audit::EventKind;

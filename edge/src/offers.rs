@@ -1,5 +1,6 @@
 //! Retention offers on the cancel page: which may be shown, the offer screen
-//! with its numbers, and accepting one (applied via `work`, exactly once).
+//! with its numbers, and accepting one (through `work::decide`, the path it
+//! shares with cancels: applied in Stripe exactly once).
 
 use std::time::Duration;
 

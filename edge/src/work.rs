@@ -1,5 +1,6 @@
 //! The Stripe writes a session owes (an operation: a cancel or an offer),
-//! applied exactly once.
+//! applied exactly once. `decide` is the one path cancels and offers take:
+//! the transition, the leased operation and the event in one batch.
 //!
 //! The session's state change and its operation are written in one D1 batch
 //! before Stripe is called; the operation's lease means only one worker calls

@@ -3,6 +3,7 @@
 use holdfast_core::api::apps::{AppSummary, UpdateAppRequest};
 use holdfast_core::signature_policy::{UNSIGNED_CONFIRMATION, UNSIGNED_RISK};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::use_params_map;
 
 use super::api;
@@ -21,14 +22,25 @@ pub fn AppPage() -> impl IntoView {
     let rename = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
     let delete = Action::new_local(move |id: &String| api::delete_app(session.csrf(), id.clone()));
+    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = delete.value().get() {
-            let _ = window().location().set_href("/admin");
+            navigate("/admin", Default::default());
         }
     });
     let apps = LocalResource::new(move || {
         update.version().get();
         api::apps()
+    });
+    // The name field starts from the app's saved name, whenever it loads.
+    Effect::new(move |_| {
+        if let Some(a) = apps
+            .get()
+            .and_then(Result::ok)
+            .and_then(|all| all.into_iter().find(|a| a.id == id()))
+        {
+            rename.set(a.name);
+        }
     });
     let settings = LocalResource::new(move || api::settings(id()));
     view! {
@@ -39,7 +51,6 @@ pub fn AppPage() -> impl IntoView {
                     let aid = a.id.clone();
                     let aid3 = a.id.clone();
                     let aid4 = a.id.clone();
-                    rename.set(a.name.clone());
                     view! {
                         <h1>{a.name.clone()}</h1>
                         {(!a.require_signed).then(|| view! { <p class="warning" role="alert" data-testid="unsigned-warning">{UNSIGNED_RISK}</p> })}

@@ -3,6 +3,7 @@
 use holdfast_core::api::account::{LoginRequest, SetupRequest};
 use holdfast_core::team::AcceptInviteRequest;
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
 
 use super::api;
 use super::fields::{FieldError, Issues};
@@ -92,6 +93,7 @@ pub fn Login() -> impl IntoView {
 #[component]
 pub fn AcceptInvite() -> impl IntoView {
     let session = expect_context::<Session>();
+    let inviting = expect_context::<super::Inviting>();
     let password = RwSignal::new(String::new());
     let token = window()
         .location()
@@ -104,8 +106,13 @@ pub fn AcceptInvite() -> impl IntoView {
         Action::new_local(move |form: &AcceptInviteRequest| api::accept_invite(form.clone()));
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(me)) => {
+            // Into the settings without a reload: the address becomes
+            // /admin (the token leaves it), then the router mounts there.
+            if let Ok(history) = window().history() {
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some("/admin"));
+            }
             session.0.set(Some(me));
-            let _ = window().location().set_href("/admin");
+            inviting.0.set(false);
         }
         Some(Err(e)) => issues.set_from(&e),
         None => {}

@@ -24,6 +24,11 @@ use leptos_router::path;
 #[derive(Clone, Copy)]
 pub struct Session(pub RwSignal<Option<Me>>);
 
+/// On while the page is an invitation's (`/admin/invite`), outside the
+/// router; accepting turns it off and the signed-in settings take over.
+#[derive(Clone, Copy)]
+pub struct Inviting(pub RwSignal<bool>);
+
 impl Session {
     pub fn csrf(&self) -> String {
         self.0
@@ -46,14 +51,15 @@ pub fn AdminApp() -> impl IntoView {
             Err(_) => api::status().await.map(|s| s.needs_setup),
         }
     });
-    let inviting = window()
-        .location()
-        .pathname()
-        .is_ok_and(|p| p == "/admin/invite");
-    if inviting {
-        return view! { <auth::AcceptInvite/> }.into_any();
-    }
+    let inviting = RwSignal::new(
+        window()
+            .location()
+            .pathname()
+            .is_ok_and(|p| p == "/admin/invite"),
+    );
+    provide_context(Inviting(inviting));
     view! {
+        <Show when=move || !inviting.get() fallback=|| view! { <auth::AcceptInvite/> }>
         <Suspense fallback=|| view! { <p role="status" class="loading">"Loading…"</p> }>
             {move || {
                 checked
@@ -66,8 +72,8 @@ pub fn AdminApp() -> impl IntoView {
                     })
             }}
         </Suspense>
+        </Show>
     }
-    .into_any()
 }
 
 #[component]

@@ -4,6 +4,7 @@
 
 use holdfast_core::team::{InviteRequest, Role};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 use super::api;
 use super::fields::{FieldError, Issues};
@@ -113,10 +114,11 @@ pub fn AccountPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let sessions = LocalResource::new(api::my_sessions);
     let end_all = Action::new_local(move |_: &()| api::end_my_sessions(session.csrf()));
+    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = end_all.value().get() {
+            navigate("/admin", Default::default());
             session.0.set(None);
-            let _ = window().location().set_href("/admin");
         }
     });
     let totp_on = move || session.0.with(|m| m.as_ref().is_some_and(|m| m.totp));

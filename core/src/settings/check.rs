@@ -7,7 +7,7 @@ use crate::cancel::CancelTiming;
 use crate::template::{render_url, Fields};
 use crate::validation::{check_email, check_web_url, is_https_origin, FieldIssue};
 
-use super::AppSettings;
+use super::{field, AppSettings};
 
 fn issue(field: impl Into<String>, message: impl Into<String>) -> FieldIssue {
     FieldIssue::new(field, message)
@@ -48,34 +48,40 @@ fn check_destinations(s: &AppSettings, out: &mut Vec<FieldIssue>) {
     for (i, o) in s.return_origins.iter().enumerate() {
         if crate::return_url::normalize_origin(o).is_none() {
             out.push(issue(
-                format!("return_origins.{i}"),
+                field::at(field::RETURN_ORIGINS, i, ""),
                 "Use an https origin, like https://example.com, with no path or user name.",
             ));
         }
     }
     if s.return_origins.len() > 20 {
-        out.push(issue("return_origins", "List at most 20 sites."));
+        out.push(issue(field::RETURN_ORIGINS, "List at most 20 sites."));
     }
     if s.trusted_url_fields.len() > 50
         || s.trusted_url_fields
             .iter()
             .any(|f| f.is_empty() || f.len() > 100)
     {
-        out.push(issue("trusted_url_fields", "List at most 50 field names."));
+        out.push(issue(
+            field::TRUSTED_URL_FIELDS,
+            "List at most 50 field names.",
+        ));
     }
 }
 
 fn check_jurisdiction(s: &AppSettings, out: &mut Vec<FieldIssue>) {
     for (i, r) in s.jurisdiction_rules.iter().enumerate() {
         if let Err(why) = crate::jurisdiction::check_region(&r.region) {
-            out.push(issue(format!("jurisdiction_rules.{i}.region"), why));
+            out.push(issue(
+                field::at(field::JURISDICTION_RULES, i, "region"),
+                why,
+            ));
         }
     }
     if s.jurisdiction_rules.len() > 100 {
-        out.push(issue("jurisdiction_rules", "List at most 100 rules."));
+        out.push(issue(field::JURISDICTION_RULES, "List at most 100 rules."));
     }
     if let Some(from) = &s.email_from {
-        if let Err(e) = check_email("email_from", from) {
+        if let Err(e) = check_email(field::EMAIL_FROM, from) {
             out.push(e);
         }
     }
@@ -84,51 +90,51 @@ fn check_jurisdiction(s: &AppSettings, out: &mut Vec<FieldIssue>) {
 pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
     let mut out = Vec::new();
     for (name, v, max) in [
-        ("brand", &s.brand, 80),
-        ("title", &s.title, 200),
-        ("message", &s.message, 2000),
-        ("survey_prompt", &s.survey_prompt, 200),
+        (field::BRAND, &s.brand, 80),
+        (field::TITLE, &s.title, 200),
+        (field::MESSAGE, &s.message, 2000),
+        (field::SURVEY_PROMPT, &s.survey_prompt, 200),
     ] {
         if v.chars().count() > max {
             out.push(issue(name, format!("Keep this under {max} characters.")));
         }
     }
     if s.title.trim().is_empty() {
-        out.push(issue("title", "The page needs a heading."));
+        out.push(issue(field::TITLE, "The page needs a heading."));
     }
     let mut reason_ids = HashSet::new();
     for (i, r) in s.reasons.iter().enumerate() {
         if !valid_id(&r.id) {
             out.push(issue(
-                format!("reasons.{i}.id"),
+                field::at(field::REASONS, i, "id"),
                 "Use 1 to 40 letters, digits, '-' or '_'.",
             ));
         } else if !reason_ids.insert(r.id.as_str()) {
             out.push(issue(
-                format!("reasons.{i}.id"),
+                field::at(field::REASONS, i, "id"),
                 "Another reason has this id.",
             ));
         }
         if r.label.trim().is_empty() || r.label.chars().count() > 120 {
             out.push(issue(
-                format!("reasons.{i}.label"),
+                field::at(field::REASONS, i, "label"),
                 "Give the reason a label of 1 to 120 characters.",
             ));
         }
     }
     if s.reasons.len() > 20 {
-        out.push(issue("reasons", "Offer at most 20 reasons."));
+        out.push(issue(field::REASONS, "Offer at most 20 reasons."));
     }
     for (i, o) in s.embed_origins.iter().enumerate() {
         if !is_https_origin(o) {
             out.push(issue(
-                format!("embed_origins.{i}"),
+                field::at(field::EMBED_ORIGINS, i, ""),
                 "Use an https origin, like https://example.com, with no path.",
             ));
         }
     }
     if s.embed_origins.len() > 10 {
-        out.push(issue("embed_origins", "List at most 10 sites."));
+        out.push(issue(field::EMBED_ORIGINS, "List at most 10 sites."));
     }
     if s.cancel.timing == CancelTiming::AtPeriodEnd && (s.cancel.invoice_now || s.cancel.prorate) {
         out.push(issue(
@@ -142,7 +148,7 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
         .as_deref()
         .and_then(|u| destination_issue(u, s))
     {
-        out.push(issue("cancel.pass_through_url", why));
+        out.push(issue(field::PASS_THROUGH_URL, why));
     }
     check_destinations(s, &mut out);
     if !(1..=100_000).contains(&s.precancel_per_minute) {
@@ -172,11 +178,11 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
         ));
     }
     if s.offer_cooldown_days > 3650 {
-        out.push(issue("offer_cooldown_days", "Use at most 3650 days."));
+        out.push(issue(field::OFFER_COOLDOWN_DAYS, "Use at most 3650 days."));
     }
     let mut offer_ids = HashSet::new();
     for (i, o) in s.offers.iter().enumerate() {
-        let f = |k: &str| format!("offers.{i}.{k}");
+        let f = |k: &str| field::at(field::OFFERS, i, k);
         if !valid_id(&o.id) {
             out.push(issue(f("id"), "Use 1 to 40 letters, digits, '-' or '_'."));
         } else if !offer_ids.insert(o.id.as_str()) {
@@ -233,31 +239,31 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
         }
     }
     if s.offers.len() > 20 {
-        out.push(issue("offers", "Configure at most 20 offers."));
+        out.push(issue(field::OFFERS, "Configure at most 20 offers."));
     }
     check_targeting(s, &offer_ids, &mut out);
     let mut names = HashSet::new();
     for (i, m) in s.mappings.iter().enumerate() {
         if !crate::mapping::valid_name(&m.name) || !names.insert(m.name.as_str()) {
             out.push(issue(
-                format!("mappings.{i}.name"),
+                field::at(field::MAPPINGS, i, "name"),
                 "Use a unique name of lower-case letters, digits and '_'.",
             ));
         }
         if m.source.trim().is_empty() {
             out.push(issue(
-                format!("mappings.{i}.source"),
+                field::at(field::MAPPINGS, i, "source"),
                 "Pick where the field comes from.",
             ));
         }
     }
     let c = &s.branding.accent_color;
     if !(c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|x| x.is_ascii_hexdigit())) {
-        out.push(issue("branding.accent_color", "Use a colour like #0969da."));
+        out.push(issue(field::ACCENT_COLOR, "Use a colour like #0969da."));
     }
     if let Some(logo) = &s.branding.logo_url {
         if !logo.starts_with("https://") || check_web_url("logo_url", logo).is_err() {
-            out.push(issue("branding.logo_url", "Use an https URL for the logo."));
+            out.push(issue(field::LOGO_URL, "Use an https URL for the logo."));
         }
     }
     out
@@ -268,17 +274,20 @@ fn check_targeting(s: &AppSettings, offer_ids: &HashSet<&str>, out: &mut Vec<Fie
     for (i, a) in s.audiences.iter().enumerate() {
         if !valid_id(&a.id) || !audience_ids.insert(a.id.as_str()) {
             out.push(issue(
-                format!("audiences.{i}.id"),
+                field::at(field::AUDIENCES, i, "id"),
                 "Use a unique id of 1 to 40 letters, digits, '-' or '_'.",
             ));
         }
         if a.name.trim().is_empty() {
-            out.push(issue(format!("audiences.{i}.name"), "Name the audience."));
+            out.push(issue(
+                field::at(field::AUDIENCES, i, "name"),
+                "Name the audience.",
+            ));
         }
         for (j, r) in a.rules.iter().enumerate() {
             if r.field.trim().is_empty() {
                 out.push(issue(
-                    format!("audiences.{i}.rules.{j}.field"),
+                    field::at(&field::at(field::AUDIENCES, i, "rules"), j, "field"),
                     "Pick a field.",
                 ));
             }
@@ -286,7 +295,7 @@ fn check_targeting(s: &AppSettings, offer_ids: &HashSet<&str>, out: &mut Vec<Fie
     }
     let mut experience_ids = HashSet::new();
     for (i, e) in s.experiences.iter().enumerate() {
-        let f = |k: &str| format!("experiences.{i}.{k}");
+        let f = |k: &str| field::at(field::EXPERIENCES, i, k);
         if !valid_id(&e.id) || !experience_ids.insert(e.id.as_str()) {
             out.push(issue(
                 f("id"),
@@ -318,14 +327,14 @@ fn check_targeting(s: &AppSettings, offer_ids: &HashSet<&str>, out: &mut Vec<Fie
                 || !variant_ids.insert(v.id.as_str())
             {
                 out.push(issue(
-                    format!("experiences.{i}.variants.{j}.id"),
+                    field::at(&field::at(field::EXPERIENCES, i, "variants"), j, "id"),
                     "Use a unique variant id (not 'holdout').",
                 ));
             }
             for o in v.offers.iter().flatten() {
                 if !offer_ids.contains(o.as_str()) {
                     out.push(issue(
-                        format!("experiences.{i}.variants.{j}.offers"),
+                        field::at(&field::at(field::EXPERIENCES, i, "variants"), j, "offers"),
                         format!("{o} is not one of the offers."),
                     ));
                 }

@@ -15,6 +15,7 @@ use crate::offer::{NotOffered, Offer};
 use crate::template::Fields;
 
 pub mod check;
+pub mod field;
 pub mod translation;
 
 pub use check::check_settings;
@@ -32,6 +33,7 @@ pub struct Reason {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "store", derive(reactive_stores::Store))]
 #[serde(default)]
 pub struct AppSettings {
     pub brand: String,
@@ -108,6 +110,7 @@ pub enum ReasonGate<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "store", derive(reactive_stores::Store))]
 #[serde(default)]
 pub struct Branding {
     /// An https URL of the merchant's logo.

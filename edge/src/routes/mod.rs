@@ -1,5 +1,8 @@
-//! The route table. Handlers return `Result<Response, AppError>`; errors
-//! become JSON here, so no route answers with a bare worker error.
+//! The router: built from the one-line-per-route table in `table.rs` by the
+//! `routes!` macro, with the request's `Config` as every handler's
+//! `ctx.data`. Handlers return `Result<Response, AppError>`; errors become
+//! JSON here (a method a path lacks too: `405` with `Allow`), so no route
+//! answers with a bare worker error.
 
 mod admin;
 mod cancel_form;

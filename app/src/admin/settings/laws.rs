@@ -3,6 +3,7 @@
 
 use holdfast_core::jurisdiction::{Mode, Rule};
 use holdfast_core::locale::Locale;
+use holdfast_core::settings::field;
 use leptos::prelude::*;
 
 use super::Form;
@@ -38,7 +39,7 @@ pub fn Laws(form: Form) -> impl IntoView {
                 prop:value=move || s.with(|v| v.email_from.clone().unwrap_or_default())
                 on:input=move |ev| s.update(|v| v.email_from = Some(event_target_value(&ev)).filter(|x| !x.trim().is_empty()))/>
         </label>
-        <FieldError issues=form.issues field="email_from"/>
+        <FieldError issues=form.issues field=field::EMAIL_FROM/>
         <p class="hint">"Where the customer is (from Cloudflare, or the jurisdiction your snippet passes) chooses the flow. The most specific row wins: a region such as US-CA, then a country such as DE, then EU (the EU and EEA, Switzerland and the United Kingdom). Anywhere else: standard."</p>
         <For each=move || 0..len() key=|i| *i let:i>
             <fieldset class="row" data-testid=format!("rule-{i}")>
@@ -49,7 +50,7 @@ pub fn Laws(form: Form) -> impl IntoView {
                         prop:value=move || s.with(|v| v.jurisdiction_rules.get(i).map(|r| r.region.clone()).unwrap_or_default())
                         on:input=move |ev| s.update(|v| if let Some(r) = v.jurisdiction_rules.get_mut(i) { r.region = event_target_value(&ev) })/>
                 </label>
-                <FieldError issues=form.issues field=format!("jurisdiction_rules.{i}.region")/>
+                <FieldError issues=form.issues field=field::at(field::JURISDICTION_RULES, i, "region")/>
                 <label for=format!("rule-{i}-mode")>"Flow"</label>
                 <select id=format!("rule-{i}-mode") on:change=move |ev| {
                     let value = event_target_value(&ev);
@@ -67,6 +68,6 @@ pub fn Laws(form: Form) -> impl IntoView {
             </fieldset>
         </For>
         <button type="button" class="secondary" on:click=move |_| s.update(|v| v.jurisdiction_rules.push(Rule { region: String::new(), mode: Mode::Direct }))>"Add rule"</button>
-        <FieldError issues=form.issues field="jurisdiction_rules"/>
+        <FieldError issues=form.issues field=field::JURISDICTION_RULES/>
     }
 }

@@ -4,6 +4,7 @@
 use holdfast_core::api::stripe::{CouponOption, PriceOption};
 use holdfast_core::billing::{Billing, Interval, ProrationBehavior};
 use holdfast_core::offer::Offer;
+use holdfast_core::settings::field;
 use holdfast_core::settings::sample_fields;
 use holdfast_core::template::render;
 use leptos::prelude::*;
@@ -68,7 +69,7 @@ pub fn Offers(form: Form) -> impl IntoView {
                 pass_through_url: None,
             });
         })>"Add offer"</button>
-        <FieldError issues=form.issues field="offers"/>
+        <FieldError issues=form.issues field=field::OFFERS/>
     }
 }
 
@@ -102,19 +103,19 @@ fn OfferRow(
                 .unwrap_or("discount")
         })
     };
-    let field = move |k: &str| format!("offers.{i}.{k}");
+    let path = move |k: &str| field::at(field::OFFERS, i, k);
     view! {
             <fieldset class="row" data-testid=format!("offer-{i}")>
                 <legend>{move || format!("Offer {}: {}", i + 1, get(|o| o.title.clone())())}</legend>
                 <label>"Title"<input type="text" prop:value=get(|o| o.title.clone()) on:input=set(|o, x| o.title = x)/></label>
-                <FieldError issues=form.issues field=field("title")/>
+                <FieldError issues=form.issues field=path("title")/>
                 <label>"Copy"<textarea rows="2" prop:value=get(|o| o.body.clone()) on:input=set(|o, x| o.body = x)></textarea></label>
-                <FieldError issues=form.issues field=field("body")/>
+                <FieldError issues=form.issues field=path("body")/>
             <p class="preview" data-testid=format!("offer-{i}-preview")>"Preview: " {move || s.with(|v| v.offers.get(i).map(|o| render(&o.body, &sample_fields())).unwrap_or_default())}</p>
                 <label>"Button"<input type="text" prop:value=get(|o| o.accept_label.clone()) on:input=set(|o, x| o.accept_label = x)/></label>
-                <FieldError issues=form.issues field=field("accept_label")/>
+                <FieldError issues=form.issues field=path("accept_label")/>
                 <label>"Id"<input type="text" prop:value=get(|o| o.id.clone()) on:input=set(|o, x| o.id = x)/></label>
-                <FieldError issues=form.issues field=field("id")/>
+                <FieldError issues=form.issues field=path("id")/>
                 <label for=format!("offer-{i}-type")>"Type"</label>
     <select id=format!("offer-{i}-type") on:change=move |ev| {
                         let k = event_target_value(&ev);
@@ -135,7 +136,7 @@ fn OfferRow(
                                     Err(e) => view! { <option value="" disabled=true>{e.message()}</option> }.into_any(),
                                 })}
                             </select>
-                        <FieldError issues=form.issues field=field("billing.coupon")/>
+                        <FieldError issues=form.issues field=path("billing.coupon")/>
                         <label class="check">
                             <input type="checkbox" prop:checked=move || s.with(|v| v.offers.get(i).is_some_and(|o| o.skip_if_discounted))
                                 on:change=move |ev| s.update(|v| if let Some(o) = v.offers.get_mut(i) { o.skip_if_discounted = event_target_checked(&ev) })/>
@@ -154,7 +155,7 @@ fn OfferRow(
                                     Err(e) => view! { <option value="" disabled=true>{e.message()}</option> }.into_any(),
                                 })}
                             </select>
-                        <FieldError issues=form.issues field=field("billing.price")/>
+                        <FieldError issues=form.issues field=path("billing.price")/>
                         <label for=format!("offer-{i}-proration")>"Proration"</label>
     <select id=format!("offer-{i}-proration") on:change=move |ev| {
                                 let p = match event_target_value(&ev).as_str() { "always_invoice" => ProrationBehavior::AlwaysInvoice, "none" => ProrationBehavior::None, _ => ProrationBehavior::CreateProrations };
@@ -187,7 +188,7 @@ fn OfferRow(
                                     })>{label}</option>
                                 }).collect_view()}
                             </select>
-                        <FieldError issues=form.issues field=field("billing.duration")/>
+                        <FieldError issues=form.issues field=path("billing.duration")/>
                     }.into_any(),
                     _ => view! {
                         <label>
@@ -195,7 +196,7 @@ fn OfferRow(
                             <input type="url" prop:value=move || s.with(|v| match v.offers.get(i).map(|o| &o.billing) { Some(Billing::Redirect { url }) => url.clone(), _ => String::new() })
                                 on:input=set(|o, x| o.billing = Billing::Redirect { url: x })/>
                         </label>
-                        <FieldError issues=form.issues field=field("billing.url")/>
+                        <FieldError issues=form.issues field=path("billing.url")/>
                     }.into_any(),
                 }}
                 <Show when=move || kind() != "redirect">
@@ -204,7 +205,7 @@ fn OfferRow(
                         <input type="url" prop:value=get(|o| o.pass_through_url.clone().unwrap_or_default())
                             on:input=set(|o, x| o.pass_through_url = Some(x).filter(|x| !x.trim().is_empty()))/>
                     </label>
-                    <FieldError issues=form.issues field=field("pass_through_url")/>
+                    <FieldError issues=form.issues field=path("pass_through_url")/>
                 </Show>
                 <fieldset>
                     <legend>"Show for these reasons (none ticked: any reason)"</legend>
@@ -226,7 +227,7 @@ fn OfferRow(
                         }
                     }).collect_view()}
                 </fieldset>
-                <FieldError issues=form.issues field=field("reasons")/>
+                <FieldError issues=form.issues field=path("reasons")/>
                 <div class="row-actions">
                     <button type="button" class="secondary" on:click=move |_| s.update(|v| { v.offers.remove(i); })>"Remove offer"</button>
                 </div>

@@ -1,6 +1,7 @@
 //! The reasons survey: labels, order, follow-up question, Stripe feedback.
 
 use holdfast_core::cancel::Feedback;
+use holdfast_core::settings::field;
 use holdfast_core::settings::Reason;
 use leptos::prelude::*;
 
@@ -33,13 +34,13 @@ pub fn Reasons(form: Form) -> impl IntoView {
                         <input type="text" prop:value=move || s.with(|v| v.reasons.get(i).map(|r| r.label.clone()).unwrap_or_default())
                             on:input=move |ev| s.update(|v| if let Some(r) = v.reasons.get_mut(i) { r.label = event_target_value(&ev) })/>
                     </label>
-                    <FieldError issues=form.issues field=format!("reasons.{i}.label")/>
+                    <FieldError issues=form.issues field=field::at(field::REASONS, i, "label")/>
                     <label>
                         "Id"
                         <input type="text" prop:value=move || s.with(|v| v.reasons.get(i).map(|r| r.id.clone()).unwrap_or_default())
                             on:input=move |ev| s.update(|v| if let Some(r) = v.reasons.get_mut(i) { r.id = event_target_value(&ev) })/>
                     </label>
-                    <FieldError issues=form.issues field=format!("reasons.{i}.id")/>
+                    <FieldError issues=form.issues field=field::at(field::REASONS, i, "id")/>
                     <label for=format!("reason-{i}-feedback")>"Stripe feedback"</label>
     <select id=format!("reason-{i}-feedback") on:change=move |ev| {
                             let value = event_target_value(&ev);
@@ -70,6 +71,6 @@ pub fn Reasons(form: Form) -> impl IntoView {
                 let n = v.reasons.len() + 1;
                 v.reasons.push(Reason { id: format!("reason_{n}"), label: String::new(), feedback: Feedback::Other, follow_up: None });
             })>"Add reason"</button>
-            <FieldError issues=form.issues field="reasons"/>
+            <FieldError issues=form.issues field=field::REASONS/>
         }
 }

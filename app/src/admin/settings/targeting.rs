@@ -4,6 +4,7 @@ use holdfast_core::api::apps::MappingPreviewRequest;
 use holdfast_core::audience::{Audience, Match, Op, Rule};
 use holdfast_core::experiment::{Experience, Variant};
 use holdfast_core::mapping::{FieldKind, FieldMapping};
+use holdfast_core::settings::field;
 use leptos::prelude::*;
 
 use super::Form;
@@ -92,7 +93,7 @@ pub fn Mappings(form: Form, app_id: String) -> impl IntoView {
             <div class="rule" data-testid=format!("mapping-{i}")>
                 <label>"Name"<input type="text" prop:value=move || m(i).map(|x| x.name).unwrap_or_default()
                     on:input=move |ev| { let x = event_target_value(&ev); set(i, Box::new(move |f| f.name = x)) }/></label>
-                <FieldError issues=form.issues field=format!("mappings.{i}.name")/>
+                <FieldError issues=form.issues field=field::at(field::MAPPINGS, i, "name")/>
                 <label for=format!("mapping-{i}-kind")>"Type"</label>
                 <select id=format!("mapping-{i}-kind") on:change=move |ev| {
                     let x = event_target_value(&ev);
@@ -102,7 +103,7 @@ pub fn Mappings(form: Form, app_id: String) -> impl IntoView {
                 </select>
                 <label>"Source"<input type="text" list="known-fields" prop:value=move || m(i).map(|x| x.source).unwrap_or_default()
                     on:input=move |ev| { let x = event_target_value(&ev); set(i, Box::new(move |f| f.source = x)) }/></label>
-                <FieldError issues=form.issues field=format!("mappings.{i}.source")/>
+                <FieldError issues=form.issues field=field::at(field::MAPPINGS, i, "source")/>
                 <button type="button" class="secondary" on:click=move |_| s.update(|v| { v.mappings.remove(i); })>"Remove field"</button>
             </div>
         </For>
@@ -139,10 +140,10 @@ pub fn Audiences(form: Form) -> impl IntoView {
                 <legend>{format!("Audience {}", i + 1)}</legend>
                 <label>"Name"<input type="text" prop:value=move || s.with(|v| v.audiences.get(i).map(|a| a.name.clone()).unwrap_or_default())
                     on:input=move |ev| s.update(|v| if let Some(a) = v.audiences.get_mut(i) { a.name = event_target_value(&ev) })/></label>
-                <FieldError issues=form.issues field=format!("audiences.{i}.name")/>
+                <FieldError issues=form.issues field=field::at(field::AUDIENCES, i, "name")/>
                 <label>"Id"<input type="text" prop:value=move || s.with(|v| v.audiences.get(i).map(|a| a.id.clone()).unwrap_or_default())
                     on:input=move |ev| s.update(|v| if let Some(a) = v.audiences.get_mut(i) { a.id = event_target_value(&ev) })/></label>
-                <FieldError issues=form.issues field=format!("audiences.{i}.id")/>
+                <FieldError issues=form.issues field=field::at(field::AUDIENCES, i, "id")/>
                 <label for=format!("audience-{i}-match")>"Subscribers matching"</label>
                 <select id=format!("audience-{i}-match") on:change=move |ev| {
                     let m = if event_target_value(&ev) == "any" { Match::Any } else { Match::All };
@@ -182,7 +183,7 @@ fn Rules(form: Form, i: usize) -> impl IntoView {
             <div class="rule" data-testid=format!("audience-{i}-rule-{j}")>
                 <label>"Field"<input type="text" list="known-fields" prop:value=move || rule(j).map(|r| r.field).unwrap_or_default()
                     on:input=move |ev| { let x = event_target_value(&ev); set(j, Box::new(move |r| r.field = x)) }/></label>
-                <FieldError issues=form.issues field=format!("audiences.{i}.rules.{j}.field")/>
+                <FieldError issues=form.issues field=field::at(&field::at(field::AUDIENCES, i, "rules"), j, "field")/>
                 <label for=format!("audience-{i}-rule-{j}-op")>"Condition"</label>
                 <select id=format!("audience-{i}-rule-{j}-op") on:change=move |ev| {
                     let x = event_target_value(&ev);
@@ -238,7 +239,7 @@ fn ExperienceRow(form: Form, i: usize) -> impl IntoView {
                 on:input=move |ev| { let x = event_target_value(&ev); update(Box::new(move |e| e.name = x)) }/></label>
             <label>"Id"<input type="text" prop:value=move || exp().map(|e| e.id).unwrap_or_default()
                 on:input=move |ev| { let x = event_target_value(&ev); update(Box::new(move |e| e.id = x)) }/></label>
-            <FieldError issues=form.issues field=format!("experiences.{i}.id")/>
+            <FieldError issues=form.issues field=field::at(field::EXPERIENCES, i, "id")/>
             <label for=format!("experience-{i}-audience")>"Audience"</label>
             <select id=format!("experience-{i}-audience") on:change=move |ev| {
                 let x = event_target_value(&ev);
@@ -250,14 +251,14 @@ fn ExperienceRow(form: Form, i: usize) -> impl IntoView {
                     view! { <option value=id selected=move || exp().is_some_and(|e| e.audience.as_deref() == Some(id2.as_str()))>{name}</option> }
                 }).collect_view()}
             </select>
-            <FieldError issues=form.issues field=format!("experiences.{i}.audience")/>
+            <FieldError issues=form.issues field=field::at(field::EXPERIENCES, i, "audience")/>
             <label>"Holdout (% who see no offer)"<input type="number" min="0" max="50" prop:value=move || exp().map(|e| e.holdout_percent.to_string()).unwrap_or_default()
                 on:input=move |ev| { let n = event_target_value(&ev).parse().unwrap_or(0); update(Box::new(move |e| e.holdout_percent = n)) }/></label>
-            <FieldError issues=form.issues field=format!("experiences.{i}.holdout_percent")/>
+            <FieldError issues=form.issues field=field::at(field::EXPERIENCES, i, "holdout_percent")/>
             <For each=move || 0..variants() key=|j| *j let:j>
                 <VariantRow form=form i=i j=j/>
             </For>
-            <FieldError issues=form.issues field=format!("experiences.{i}.variants")/>
+            <FieldError issues=form.issues field=field::at(field::EXPERIENCES, i, "variants")/>
             <div class="row-actions">
                 <button type="button" class="secondary" on:click=move |_| update(Box::new(|e| {
                     let id = ((b'a' + (e.variants.len() % 26) as u8) as char).to_string();
@@ -292,7 +293,7 @@ fn VariantRow(form: Form, i: usize, j: usize) -> impl IntoView {
             <h3>{move || format!("Variant {}", var().map(|v| v.id).unwrap_or_default())}</h3>
             <label>"Variant id"<input type="text" prop:value=move || var().map(|v| v.id).unwrap_or_default()
                 on:input=move |ev| { let x = event_target_value(&ev); update(Box::new(move |v| v.id = x)) }/></label>
-            <FieldError issues=form.issues field=format!("experiences.{i}.variants.{j}.id")/>
+            <FieldError issues=form.issues field=field::at(&field::at(field::EXPERIENCES, i, "variants"), j, "id")/>
             <label>"Weight"<input type="number" min="0" prop:value=move || var().map(|v| v.weight.to_string()).unwrap_or_default()
                 on:input=move |ev| { let n = event_target_value(&ev).parse().unwrap_or(0); update(Box::new(move |v| v.weight = n)) }/></label>
             <label>"Heading (leave empty for the page's)"<input type="text" prop:value=move || var().and_then(|v| v.title).unwrap_or_default()
@@ -318,7 +319,7 @@ fn VariantRow(form: Form, i: usize, j: usize) -> impl IntoView {
                     }
                 }).collect_view()}
             </Show>
-            <FieldError issues=form.issues field=format!("experiences.{i}.variants.{j}.offers")/>
+            <FieldError issues=form.issues field=field::at(&field::at(field::EXPERIENCES, i, "variants"), j, "offers")/>
             <button type="button" class="secondary" on:click=move |_| s.update(|v| if let Some(e) = v.experiences.get_mut(i) { e.variants.remove(j); })>"Remove variant"</button>
         </div>
     }
