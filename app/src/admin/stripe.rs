@@ -62,7 +62,7 @@ pub fn StripePage() -> impl IntoView {
                         {list.into_iter().map(|c| view! {
                             <tr>
                                 <td>{c.resource}</td>
-                                <td>{c.needs}</td>
+                                <td>{c.needs.as_str()}</td>
                                 <td>{if c.ok { "✓ ok" } else { "✗ missing" }}</td>
                                 <td>{c.fix.unwrap_or_default()}</td>
                             </tr>

@@ -18,6 +18,14 @@ named! {
 }
 
 named! {
+    /// The access to a Stripe resource Holdfast needs.
+    pub enum Access {
+        Read = "read",
+        Write = "write",
+    }
+}
+
+named! {
     /// A Stripe key's mode.
     pub enum KeyMode {
         Test = "test",
@@ -68,8 +76,8 @@ pub struct PermissionCheck {
     /// As the seed lists them: Customers, Events, Products, Plans, Prices,
     /// Subscriptions, Coupons.
     pub resource: String,
-    /// What Holdfast needs: `read` or `write`.
-    pub needs: String,
+    /// What Holdfast needs.
+    pub needs: Access,
     pub ok: bool,
     /// What to change in the key when it is not ok.
     #[serde(default)]

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use holdfast_core::api::stripe::KeySource;
+use holdfast_core::api::stripe::{Access, KeySource};
 use holdfast_core::api::stripe::{
     self as wire, ConnectStripeRequest, PermissionCheck, StripeConnection,
 };
@@ -100,19 +100,19 @@ pub async fn disconnect(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 /// Prices, today's plans), Coupons; write on Subscriptions. Write is probed
 /// by updating a subscription that cannot exist: 404 means the key may
 /// write, 403 that it may not, and nothing changes either way.
-const CHECKS: [(&str, &str, Method, &str); 7] = [
-    ("Customers", "read", Method::Get, "/v1/customers"),
-    ("Events", "read", Method::Get, "/v1/events"),
-    ("Products", "read", Method::Get, "/v1/products"),
-    ("Plans", "read", Method::Get, "/v1/plans"),
-    ("Prices", "read", Method::Get, "/v1/prices"),
+const CHECKS: [(&str, Access, Method, &str); 7] = [
+    ("Customers", Access::Read, Method::Get, "/v1/customers"),
+    ("Events", Access::Read, Method::Get, "/v1/events"),
+    ("Products", Access::Read, Method::Get, "/v1/products"),
+    ("Plans", Access::Read, Method::Get, "/v1/plans"),
+    ("Prices", Access::Read, Method::Get, "/v1/prices"),
     (
         "Subscriptions",
-        "write",
+        Access::Write,
         Method::Post,
         "/v1/subscriptions/sub_holdfast_permission_probe",
     ),
-    ("Coupons", "read", Method::Get, "/v1/coupons"),
+    ("Coupons", Access::Read, Method::Get, "/v1/coupons"),
 ];
 
 pub async fn check(req: Request, ctx: Ctx) -> Result<Response, AppError> {
@@ -130,7 +130,7 @@ pub async fn check(req: Request, ctx: Ctx) -> Result<Response, AppError> {
                 false,
                 Some(format!(
                     "In Stripe, edit the key: give it {} access to {resource}.",
-                    if needs == "write" { "Write" } else { "Read" }
+                    if needs == Access::Write { "Write" } else { "Read" }
                 )),
             ),
             Err(Failure::Status { status: 401, .. }) => (
@@ -142,7 +142,7 @@ pub async fn check(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         };
         results.push(PermissionCheck {
             resource: resource.into(),
-            needs: needs.into(),
+            needs,
             ok,
             fix,
         });
