@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{int, stmt, text};
+use super::{insert_row, int, stmt, text};
 use crate::error::AppError;
 
 #[derive(Deserialize)]
@@ -73,19 +73,19 @@ pub fn insert_session(
     db: &D1Database,
     s: &NewSession<'_>,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    insert_row(
         db,
-        "INSERT INTO admin_sessions (token_digest, admin_id, csrf_token, created_at, expires_at, client, user_agent) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "admin_sessions",
         &[
-            text(s.digest),
-            text(s.admin_id),
-            text(s.csrf),
-            int(s.now),
-            int(s.expires_at),
-            text(s.client),
-            super::opt_text(s.user_agent),
+            ("token_digest", text(s.digest)),
+            ("admin_id", text(s.admin_id)),
+            ("csrf_token", text(s.csrf)),
+            ("created_at", int(s.now)),
+            ("expires_at", int(s.expires_at)),
+            ("client", text(s.client)),
+            ("user_agent", super::opt_text(s.user_agent)),
         ],
+        "",
     )
 }
 
@@ -168,16 +168,17 @@ pub fn audit(
     detail: &Value,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    insert_row(
         db,
-        "INSERT INTO audit_log (admin, action, target, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "audit_log",
         &[
-            text(admin),
-            text(action),
-            super::opt_text(target),
-            text(&detail.to_string()),
-            int(now),
+            ("admin", text(admin)),
+            ("action", text(action)),
+            ("target", super::opt_text(target)),
+            ("detail", text(&detail.to_string())),
+            ("at", int(now)),
         ],
+        "",
     )
 }
 

@@ -3,7 +3,7 @@ use holdfast_core::settings::AppSettings;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement, D1Result};
 
-use super::{int, stmt, text};
+use super::{insert_row, int, stmt, text, update_row};
 use crate::error::AppError;
 
 pub struct App {
@@ -132,18 +132,25 @@ pub struct NewApp<'a> {
 }
 
 pub fn insert(db: &D1Database, a: &NewApp<'_>) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    insert_row(
         db,
-        "INSERT INTO apps (id, name, signing_secret, secret_key_digest, require_signed, signature_max_age, settings, created_at) \
-         VALUES (?1, ?2, ?3, ?4, 1, ?6, '{}', ?5)",
+        "apps",
         &[
-            text(a.id),
-            text(a.name),
-            text(a.signing_secret),
-            text(a.secret_key_digest),
-            int(a.now),
-            int(i64::from(holdfast_core::signature_policy::DEFAULT_MAX_AGE_SECS)),
+            ("id", text(a.id)),
+            ("name", text(a.name)),
+            ("signing_secret", text(a.signing_secret)),
+            ("secret_key_digest", text(a.secret_key_digest)),
+            ("require_signed", int(1)),
+            (
+                "signature_max_age",
+                int(i64::from(
+                    holdfast_core::signature_policy::DEFAULT_MAX_AGE_SECS,
+                )),
+            ),
+            ("settings", text("{}")),
+            ("created_at", int(a.now)),
         ],
+        "",
     )
 }
 
@@ -183,11 +190,22 @@ pub fn rotate(
     secret_key_digest: &str,
     valid_until: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    update_row(
         db,
-        "UPDATE apps SET previous_signing_secret = signing_secret, previous_secret_key_digest = secret_key_digest, \
-         previous_valid_until = ?4, signing_secret = ?2, secret_key_digest = ?3 WHERE id = ?1",
-        &[text(id), text(signing_secret), text(secret_key_digest), int(valid_until)],
+        "apps",
+        &[
+            ("previous_valid_until", int(valid_until)),
+            ("signing_secret", text(signing_secret)),
+            ("secret_key_digest", text(secret_key_digest)),
+        ],
+        // SQLite evaluates every SET from the row as it was: the previous
+        // secrets are the current ones.
+        &[
+            "previous_signing_secret = signing_secret",
+            "previous_secret_key_digest = secret_key_digest",
+        ],
+        "id = ?",
+        &[text(id)],
     )
 }
 

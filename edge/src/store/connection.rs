@@ -4,7 +4,7 @@ use holdfast_core::api::stripe::KeyMode;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{int, stmt, text};
+use super::{insert_row, int, stmt, text};
 use crate::error::AppError;
 
 /// For queries that carry the sealed key along (one round trip, not two).
@@ -36,11 +36,19 @@ pub fn save(
     by: &str,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    insert_row(
         db,
-        "INSERT INTO stripe_connection (id, sealed_key, last4, mode, connected_at, connected_by) VALUES (1, ?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT (id) DO UPDATE SET sealed_key = ?1, last4 = ?2, mode = ?3, connected_at = ?4, connected_by = ?5",
-        &[text(sealed), text(last4), text(mode.as_str()), int(now), text(by)],
+        "stripe_connection",
+        &[
+            ("id", int(1)),
+            ("sealed_key", text(sealed)),
+            ("last4", text(last4)),
+            ("mode", text(mode.as_str())),
+            ("connected_at", int(now)),
+            ("connected_by", text(by)),
+        ],
+        "ON CONFLICT (id) DO UPDATE SET sealed_key = excluded.sealed_key, last4 = excluded.last4, \
+         mode = excluded.mode, connected_at = excluded.connected_at, connected_by = excluded.connected_by",
     )
 }
 

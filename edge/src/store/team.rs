@@ -5,7 +5,7 @@ use holdfast_core::team::{AdminSessionView, AdminView, Role};
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{int, opt_text, stmt, text};
+use super::{insert_row, int, opt_text, stmt, text};
 use crate::error::AppError;
 
 #[derive(Deserialize)]
@@ -48,10 +48,18 @@ pub fn invite(
     now: i64,
     expires_at: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    insert_row(
         db,
-        "INSERT INTO admin_invites (token_digest, email, role, invited_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        &[text(digest), text(email), text(role.as_str()), text(invited_by), int(now), int(expires_at)],
+        "admin_invites",
+        &[
+            ("token_digest", text(digest)),
+            ("email", text(email)),
+            ("role", text(role.as_str())),
+            ("invited_by", text(invited_by)),
+            ("created_at", int(now)),
+            ("expires_at", int(expires_at)),
+        ],
+        "",
     )
 }
 

@@ -87,11 +87,19 @@ pub struct NewEndpoint<'a> {
 }
 
 pub fn insert(db: &D1Database, e: &NewEndpoint<'_>) -> Result<D1PreparedStatement, AppError> {
-    stmt(
+    insert_row(
         db,
-        "INSERT INTO webhook_endpoints (id, app_id, url, secret, event_types, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        &[text(e.id), text(e.app_id), text(e.url), text(e.secret), text(e.event_types), int(e.now)],
+        "webhook_endpoints",
+        &[
+            ("id", text(e.id)),
+            ("app_id", text(e.app_id)),
+            ("url", text(e.url)),
+            ("secret", text(e.secret)),
+            ("event_types", text(e.event_types)),
+            ("created_at", int(e.now)),
+            ("updated_at", int(e.now)),
+        ],
+        "",
     )
 }
 

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use holdfast_core::api::stripe::{Access, KeySource};
 use holdfast_core::api::stripe::{
     self as wire, ConnectStripeRequest, PermissionCheck, StripeConnection,
 };
+use holdfast_core::api::stripe::{Access, KeySource};
 use holdfast_core::stripe::{Method, StripeRequest};
 use serde_json::json;
 use worker::{Request, Response};
@@ -130,7 +130,11 @@ pub async fn check(req: Request, ctx: Ctx) -> Result<Response, AppError> {
                 false,
                 Some(format!(
                     "In Stripe, edit the key: give it {} access to {resource}.",
-                    if needs == Access::Write { "Write" } else { "Read" }
+                    if needs == Access::Write {
+                        "Write"
+                    } else {
+                        "Read"
+                    }
                 )),
             ),
             Err(Failure::Status { status: 401, .. }) => (
