@@ -14,7 +14,7 @@ use worker::D1Database;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::receipt;
-use crate::store::sessions;
+use crate::store::{sessions, transitions};
 use crate::work::{self, Decided, Work};
 
 /// What the customer asked for, from the cancel route.
@@ -94,7 +94,7 @@ pub async fn request(
     }
     let decision = work::Decision {
         session_id: &session.id,
-        transition: sessions::start_cancel(
+        transition: transitions::start_cancel(
             db,
             &session.id,
             to,

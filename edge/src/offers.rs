@@ -19,7 +19,7 @@ use worker::D1Database;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::Batched;
-use crate::store::{changes, events, sessions};
+use crate::store::{changes, events, sessions, transitions};
 use crate::stripe::{Client, Failure};
 use crate::work::{self, Decided, Work};
 
@@ -98,7 +98,7 @@ fn refused(why: NotOffered) -> AppError {
 }
 
 fn placement(offer: &Offer) -> Result<String, AppError> {
-    sessions::placement(&offer.reasons)
+    transitions::placement(&offer.reasons)
 }
 
 fn unavailable(why: offer::Ineligible) -> AppError {
@@ -132,7 +132,7 @@ pub async fn show(
     }
     let results = db
         .batched(vec![
-            sessions::show_offer(
+            transitions::show_offer(
                 db,
                 &session.id,
                 offer_id,
@@ -167,7 +167,7 @@ async fn kept_preview(
 ) -> Result<OfferPreview, AppError> {
     let p = preview(config, session, offer, now).await;
     let json = serde_json::to_string(&p).map_err(|e| AppError::internal(e.to_string()))?;
-    sessions::keep_preview(db, &session.id, &offer.id, &json)?
+    transitions::keep_preview(db, &session.id, &offer.id, &json)?
         .run()
         .await?;
     Ok(p)
@@ -349,7 +349,7 @@ async fn decide(
     }
     let decision = work::Decision {
         session_id: &session.id,
-        transition: sessions::start_offer(
+        transition: transitions::start_offer(
             db,
             &session.id,
             to,

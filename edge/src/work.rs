@@ -22,7 +22,7 @@ use worker::{D1Database, D1PreparedStatement};
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::Batched;
-use crate::store::{changes, events, operations, sessions};
+use crate::store::{changes, events, operations, transitions};
 use crate::stripe::{Budget, Client, Failure};
 
 /// A customer is waiting on the answer: two tries at most, all within 9 s;
@@ -186,12 +186,12 @@ pub async fn run(
             trail.push(operations::complete(db, session_id, now)?);
             let (finish, status, event) = match work {
                 Work::Cancel(_) => (
-                    sessions::finish_cancel(db, session_id, effective_at, now)?,
+                    transitions::finish_cancel(db, session_id, effective_at, now)?,
                     SessionStatus::Cancelled,
                     EventKind::CancelCompleted,
                 ),
                 Work::Offer(_) => (
-                    sessions::finish_offer(db, session_id, now)?,
+                    transitions::finish_offer(db, session_id, now)?,
                     SessionStatus::OfferAccepted,
                     EventKind::OfferApplied,
                 ),

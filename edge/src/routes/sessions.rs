@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::http;
 use crate::offers;
 use crate::store::Batched;
-use crate::store::{changes, events, sessions};
+use crate::store::{changes, events, sessions, transitions};
 
 /// A customer's answers are short; the no-JS form posts take the same limit.
 pub(super) const MAX_BODY: usize = 16 * 1024;
@@ -142,7 +142,7 @@ pub(super) async fn record_reason(
     }
     let results = db
         .batched(vec![
-            sessions::set_reason(db, &s.id, reason_id, comment, MAX_REASON_CHANGES, now)?,
+            transitions::set_reason(db, &s.id, reason_id, comment, MAX_REASON_CHANGES, now)?,
             events::insert_after_change(
                 db,
                 &s.id,
@@ -261,7 +261,7 @@ pub(super) async fn deflect_now(
     }
     let results = db
         .batched(vec![
-            sessions::transition(
+            transitions::transition(
                 db,
                 &s.id,
                 &[SessionStatus::Open],

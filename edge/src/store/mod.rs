@@ -13,6 +13,7 @@ pub mod sealed;
 pub mod sessions;
 pub mod stripe_events;
 pub mod team;
+pub mod transitions;
 pub mod webhooks;
 
 use wasm_bindgen::JsValue;
