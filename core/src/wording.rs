@@ -2,6 +2,7 @@
 //! one place for the app and for the edge's HTML-only page.
 
 use crate::api::session::OfferPreview;
+use crate::billing::OfferKind;
 use crate::i18n::{Key, Text};
 use crate::intl;
 
@@ -38,8 +39,8 @@ pub fn offer_facts(
     let money = |m| intl::money(m, cur, locale);
     let date = |d| intl::date(d, locale, time_zone);
     let mut out = Vec::new();
-    match p.offer.kind.as_str() {
-        "discount" | "plan_change" => {
+    match p.offer.kind {
+        OfferKind::Discount | OfferKind::PlanChange => {
             match (p.new_amount, p.current_amount) {
                 (Some(new), Some(old)) if new != old => out.push(t.fill(
                     Key::NextPaymentInstead,
@@ -52,18 +53,18 @@ pub fn offer_facts(
                 out.push(t.fill(Key::NextCharge, &[("date", &date(at))]));
             }
         }
-        "pause" => {
+        OfferKind::Pause => {
             if let Some(at) = p.resumes_at {
                 out.push(t.fill(Key::PausedUntil, &[("date", &date(at))]));
                 out.push(t.fill(Key::ResumesOn, &[("date", &date(at))]));
             }
         }
-        "extension" => {
+        OfferKind::Extension => {
             if let Some(at) = p.resumes_at {
                 out.push(t.fill(Key::FreeUntil, &[("date", &date(at))]));
             }
         }
-        _ => {}
+        OfferKind::Redirect => {}
     }
     out
 }

@@ -2,6 +2,7 @@
 //! merchant's Stripe coupons and prices (no typing of ids).
 
 use holdfast_core::api::stripe::{CouponOption, PriceOption};
+use holdfast_core::billing::OfferKind;
 use holdfast_core::billing::{Billing, Interval, ProrationBehavior};
 use holdfast_core::offer::Offer;
 use holdfast_core::settings::field;
@@ -13,32 +14,32 @@ use super::Form;
 use crate::admin::api;
 use crate::admin::fields::FieldError;
 
-const KINDS: [(&str, &str); 5] = [
-    ("discount", "Discount (a Stripe coupon)"),
-    ("pause", "Pause (no service, no charges)"),
-    ("extension", "Free extension (service continues)"),
-    ("plan_change", "Plan change"),
-    ("redirect", "Redirect to your own URL"),
+const KINDS: [(OfferKind, &str); 5] = [
+    (OfferKind::Discount, "Discount (a Stripe coupon)"),
+    (OfferKind::Pause, "Pause (no service, no charges)"),
+    (OfferKind::Extension, "Free extension (service continues)"),
+    (OfferKind::PlanChange, "Plan change"),
+    (OfferKind::Redirect, "Redirect to your own URL"),
 ];
 
-fn default_billing(kind: &str) -> Billing {
+fn default_billing(kind: OfferKind) -> Billing {
     match kind {
-        "pause" => Billing::Pause {
+        OfferKind::Pause => Billing::Pause {
             duration: 1,
             interval: Interval::Month,
         },
-        "extension" => Billing::Extension {
+        OfferKind::Extension => Billing::Extension {
             duration: 1,
             interval: Interval::Month,
         },
-        "plan_change" => Billing::PlanChange {
+        OfferKind::PlanChange => Billing::PlanChange {
             price: String::new(),
             proration_behavior: ProrationBehavior::CreateProrations,
         },
-        "redirect" => Billing::Redirect {
+        OfferKind::Redirect => Billing::Redirect {
             url: "https://".to_owned(),
         },
-        _ => Billing::Discount {
+        OfferKind::Discount => Billing::Discount {
             coupon: String::new(),
         },
     }
@@ -60,7 +61,7 @@ pub fn Offers(form: Form) -> impl IntoView {
             let n = v.offers.len() + 1;
             v.offers.push(Offer {
                 id: format!("offer_{n}"),
-                billing: default_billing("discount"),
+                billing: default_billing(OfferKind::Discount),
                 title: String::new(),
                 body: String::new(),
                 accept_label: "Accept offer".to_owned(),
@@ -99,8 +100,8 @@ fn OfferRow(
         s.with(|v| {
             v.offers
                 .get(i)
-                .map(|o| o.billing.kind().as_str())
-                .unwrap_or("discount")
+                .map(|o| o.billing.kind())
+                .unwrap_or(OfferKind::Discount)
         })
     };
     let path = move |k: &str| field::at(field::OFFERS, i, k);
@@ -119,12 +120,12 @@ fn OfferRow(
                 <label for=format!("offer-{i}-type")>"Type"</label>
     <select id=format!("offer-{i}-type") on:change=move |ev| {
                         let k = event_target_value(&ev);
-                        s.update(|v| if let Some(o) = v.offers.get_mut(i) { o.billing = default_billing(&k) });
+                        if let Some(k) = OfferKind::from_name(&k) { s.update(|v| if let Some(o) = v.offers.get_mut(i) { o.billing = default_billing(k) }) }
                     }>
-                        {KINDS.iter().map(|(k, label)| view! { <option value=*k selected=move || kind() == *k>{*label}</option> }).collect_view()}
+                        {KINDS.iter().map(|(k, label)| { let k = *k; view! { <option value=k.as_str() selected=move || kind() == k>{*label}</option> } }).collect_view()}
                     </select>
                 {move || match kind() {
-                    "discount" => view! {
+                    OfferKind::Discount => view! {
                         <label for=format!("offer-{i}-coupon")>"Coupon"</label>
     <select id=format!("offer-{i}-coupon") on:change=set(|o, x| o.billing = Billing::Discount { coupon: x })>
                                 <option value="">"Pick a coupon…"</option>
@@ -143,7 +144,7 @@ fn OfferRow(
                             "Not for subscriptions that already have a discount"
                         </label>
                     }.into_any(),
-                    "plan_change" => view! {
+                    OfferKind::PlanChange => view! {
                         <label for=format!("offer-{i}-price")>"New price"</label>
     <select id=format!("offer-{i}-price") on:change=set(|o, x| if let Billing::PlanChange { price, .. } = &mut o.billing { *price = x })>
                                 <option value="">"Pick a price…"</option>
@@ -166,7 +167,7 @@ fn OfferRow(
                                 <option value="none">"No proration"</option>
                             </select>
                     }.into_any(),
-                    "pause" | "extension" => view! {
+                    OfferKind::Pause | OfferKind::Extension => view! {
                         <label>
                             "Duration"
                             <input type="number" min="1" max="24"
@@ -190,7 +191,7 @@ fn OfferRow(
                             </select>
                         <FieldError issues=form.issues field=path("billing.duration")/>
                     }.into_any(),
-                    _ => view! {
+                    OfferKind::Redirect => view! {
                         <label>
                             "URL (may use {{fields}})"
                             <input type="url" prop:value=move || s.with(|v| match v.offers.get(i).map(|o| &o.billing) { Some(Billing::Redirect { url }) => url.clone(), _ => String::new() })
@@ -199,7 +200,7 @@ fn OfferRow(
                         <FieldError issues=form.issues field=path("billing.url")/>
                     }.into_any(),
                 }}
-                <Show when=move || kind() != "redirect">
+                <Show when=move || kind() != OfferKind::Redirect>
                     <label>
                         "Pass-through URL after accepting (optional; may use {{fields}}; Holdfast signs it)"
                         <input type="url" prop:value=get(|o| o.pass_through_url.clone().unwrap_or_default())
