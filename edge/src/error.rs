@@ -2,14 +2,15 @@
 
 use holdfast_core::api::precancel::PrecancelResponse;
 use holdfast_core::api::ApiError;
+use holdfast_core::validation::FieldIssue;
 use worker::{console_error, Response};
 
 #[derive(Debug)]
 pub enum AppError {
-    /// 400: the request is malformed; `field` names what to fix.
-    BadRequest { field: String, message: String },
+    /// 400: the request is malformed; the issue names the field to fix.
+    BadRequest(FieldIssue),
     /// 400: several form fields at fault at once.
-    Invalid(Vec<holdfast_core::validation::FieldIssue>),
+    Invalid(Vec<FieldIssue>),
     /// 401: missing or wrong credentials or signature.
     Unauthorized(String),
     /// 401 with code `totp_required`: the password was right and the admin
@@ -38,10 +39,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn bad(field: &str, message: impl Into<String>) -> Self {
-        Self::BadRequest {
-            field: field.to_owned(),
-            message: message.into(),
-        }
+        Self::BadRequest(FieldIssue::new(field, message))
     }
 
     pub fn internal(detail: impl Into<String>) -> Self {
@@ -73,9 +71,12 @@ impl AppError {
             Self::Forbidden(m) => (403, "forbidden", m.clone(), None),
             Self::OfferRefused(m) => (403, "offer_not_available", m.clone(), None),
             Self::TooManyRequests { message, .. } => (429, "rate_limited", message.clone(), None),
-            Self::BadRequest { field, message } => {
-                (400, "invalid_request", message.clone(), Some(field.clone()))
-            }
+            Self::BadRequest(i) => (
+                400,
+                "invalid_request",
+                i.message.clone(),
+                Some(i.field.clone()),
+            ),
             Self::Unauthorized(m) => (401, "unauthorized", m.clone(), None),
             Self::TotpRequired(m) => (401, "totp_required", m.clone(), Some("totp".to_owned())),
             Self::NotFound(m) => (404, "not_found", m.clone(), None),

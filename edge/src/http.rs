@@ -113,7 +113,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, App
             (".", None) => "body".to_owned(),
             _ => path,
         };
-        AppError::BadRequest { field, message }
+        AppError::bad(&field, message)
     })
 }
 

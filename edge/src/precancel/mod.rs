@@ -70,12 +70,8 @@ pub async fn start(
             retry_after: 60 - now.rem_euclid(60),
         });
     }
-    precancel::check_destinations(payload, &app.settings.return_origins).map_err(|e| {
-        AppError::BadRequest {
-            field: e.field,
-            message: e.message,
-        }
-    })?;
+    precancel::check_destinations(payload, &app.settings.return_origins)
+        .map_err(AppError::BadRequest)?;
     let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
 
     // With enrichment off the page runs on the snippet's data alone.

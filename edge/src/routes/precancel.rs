@@ -52,10 +52,7 @@ fn cors(req: &Request, resp: &mut Response) {
 
 async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     let body = http::body(req, MAX_BODY_BYTES).await?;
-    let payload = holdfast_core::precancel::parse(&body).map_err(|e| AppError::BadRequest {
-        field: e.field,
-        message: e.message,
-    })?;
+    let payload = holdfast_core::precancel::parse(&body).map_err(AppError::BadRequest)?;
     let config = ctx.data.clone();
     let db = ctx.data.db()?;
     let caller = Caller {
