@@ -9,10 +9,13 @@ use worker::Env;
 
 use crate::error::AppError;
 
-/// Binding names live here and nowhere else.
+// Binding names live here and nowhere else. The bindings, which
+// wrangler.toml must declare (tests/deploy checks each):
 const DB: &str = "DB";
 const ASSETS: &str = "ASSETS";
 const EMAIL: &str = "EMAIL";
+
+// Variables and secrets, each optional:
 const TEST_HOOKS: &str = "HOLDFAST_TEST_HOOKS";
 const ALLOW_PRIVATE_WEBHOOKS: &str = "HOLDFAST_ALLOW_PRIVATE_WEBHOOKS";
 const STRIPE_SECRET_KEY: &str = "STRIPE_SECRET_KEY";
