@@ -61,13 +61,8 @@ pub async fn request(
         Some(id) => Some(
             session
                 .settings
-                .reason(id)
-                .ok_or_else(|| {
-                    AppError::bad(
-                        "reason_id",
-                        format!("{id} is not one of this page's reasons"),
-                    )
-                })?
+                .known_reason("reason_id", id)
+                .map_err(AppError::BadRequest)?
                 .feedback,
         ),
         None => None,

@@ -13,6 +13,7 @@ use crate::locale::Locale;
 use crate::mapping::FieldMapping;
 use crate::offer::{NotOffered, Offer};
 use crate::template::Fields;
+use crate::validation::FieldIssue;
 
 pub mod check;
 pub mod field;
@@ -236,6 +237,14 @@ impl AppSettings {
         self.reasons.iter().find(|r| r.id == id)
     }
 
+    /// The reason `id` of this page, or the issue naming the request's
+    /// `field` (the JSON API's `reason_id`, the no-JS form's `reason`).
+    pub fn known_reason(&self, field: &str, id: &str) -> Result<&Reason, FieldIssue> {
+        self.reason(id).ok_or_else(|| {
+            FieldIssue::new(field, format!("{id} is not one of this page's reasons"))
+        })
+    }
+
     pub fn offer(&self, id: &str) -> Option<&Offer> {
         self.offers.iter().find(|o| o.id == id)
     }
@@ -303,5 +312,23 @@ impl AppSettings {
             ReasonGate::Chosen(r) if !offer.placed_for(r) => Err(NotOffered::OtherReason),
             _ => Ok(offer),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_reason_is_named_by_the_requests_field() {
+        let s = AppSettings::default();
+        assert!(s.known_reason("reason_id", "too_expensive").is_ok());
+        assert_eq!(
+            s.known_reason("reason", "nope").map(|r| r.id.clone()),
+            Err(FieldIssue::new(
+                "reason",
+                "nope is not one of this page's reasons"
+            ))
+        );
     }
 }

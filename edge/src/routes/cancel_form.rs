@@ -83,12 +83,9 @@ async fn act(
         Some("cancel") => {
             let reason = field("reason");
             if let Some(reason) = reason {
-                if s.settings.reason(reason).is_none() {
-                    return Err(AppError::bad(
-                        "reason",
-                        format!("{reason} is not one of this page's reasons"),
-                    ));
-                }
+                s.settings
+                    .known_reason("reason", reason)
+                    .map_err(AppError::BadRequest)?;
                 let comment = sessions::checked_comment(field(&format!("comment:{reason}")))?;
                 sessions::record_reason(db, s, reason, comment, now).await?;
             }

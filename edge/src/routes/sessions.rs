@@ -112,12 +112,9 @@ pub async fn choose_reason(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
     let now = crate::clock::now_secs();
     let body: ChooseReasonRequest = http::parse_json(&http::body(&mut req, MAX_BODY).await?)?;
     let (db, s) = load(&ctx, now).await?;
-    if s.settings.reason(&body.reason_id).is_none() {
-        return Err(AppError::bad(
-            "reason_id",
-            format!("{} is not one of this page's reasons", body.reason_id),
-        ));
-    }
+    s.settings
+        .known_reason("reason_id", &body.reason_id)
+        .map_err(AppError::BadRequest)?;
     let comment = checked_comment(body.comment.as_deref())?;
     record_reason(&db, &s, &body.reason_id, comment, now).await?;
     Ok(http::json(&json!({"reason_id": body.reason_id}), 200))
