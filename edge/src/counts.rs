@@ -5,9 +5,14 @@
 //! An isolate runs one invocation at a time in the tests that read them
 //! (they hold the stack alone); concurrent invocations would share them.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 
 thread_local! {
+    /// Every distinct SQL text prepared since the isolate started, kept
+    /// only on the test stack, for the query-plan test (`/api/dev/sql`).
+    static SQL: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    static LOG_SQL: Cell<bool> = const { Cell::new(false) };
     static PREPARED: Cell<usize> = const { Cell::new(0) };
     static BATCHED: Cell<usize> = const { Cell::new(0) };
     static BATCHES: Cell<usize> = const { Cell::new(0) };
@@ -18,8 +23,21 @@ fn add(c: &'static std::thread::LocalKey<Cell<usize>>, n: usize) {
     c.with(|x| x.set(x.get() + n));
 }
 
-pub fn prepared(n: usize) {
-    add(&PREPARED, n);
+pub fn prepared(sql: &str) {
+    add(&PREPARED, 1);
+    if LOG_SQL.with(Cell::get) {
+        SQL.with(|s| s.borrow_mut().insert(sql.to_owned()));
+    }
+}
+
+/// Keeps the SQL texts from now on (`HOLDFAST_TEST_HOOKS=1` only).
+pub fn log_sql(on: bool) {
+    LOG_SQL.with(|x| x.set(on));
+}
+
+/// The SQL texts kept so far.
+pub fn sql_seen() -> Vec<String> {
+    SQL.with(|s| s.borrow().iter().cloned().collect())
 }
 
 pub fn batch(statements: usize) {

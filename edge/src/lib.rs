@@ -31,6 +31,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let may_cancel = email::may_owe_one(&req);
     counts::reset();
     let config = config::Config::from_env(&env);
+    counts::log_sql(config.test_hooks);
     let test_hooks = config.test_hooks;
     let mut resp = routes::handle(req, env, config.clone()).await;
     if test_hooks {
@@ -62,9 +63,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     // The run's own time: when its trigger was due.
-    cron::run(
-        &config::Config::from_env(&env),
-        (event.schedule() / 1000.0) as i64,
-    )
-    .await;
+    let config = config::Config::from_env(&env);
+    counts::log_sql(config.test_hooks);
+    cron::run(&config, (event.schedule() / 1000.0) as i64).await;
 }

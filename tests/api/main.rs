@@ -17,6 +17,7 @@ mod locales;
 mod offers;
 mod openapi;
 mod precancel;
+mod query_plans;
 mod races;
 mod sealed;
 mod secrets;

@@ -192,6 +192,15 @@ async fn dev_cron(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(crate::http::json(&serde_json::json!({"ran_at": at}), 200))
 }
 
+/// Every SQL text the edge prepared since it started: the query-plan test
+/// runs `EXPLAIN QUERY PLAN` on each. Test stack only, like `dev_cron`.
+async fn dev_sql(_: Request, ctx: Ctx) -> Result<Response, AppError> {
+    if !ctx.data.test_hooks {
+        return Err(AppError::NotFound("No such API route.".to_owned()));
+    }
+    Ok(crate::http::json(&crate::counts::sql_seen(), 200))
+}
+
 /// A path parameter the route pattern guarantees; absent only if the route
 /// table and the handler disagree.
 fn param<'a>(ctx: &'a Ctx, name: &str) -> Result<&'a str, AppError> {

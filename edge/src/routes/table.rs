@@ -62,6 +62,7 @@ routes! {
     POST    "/api/admin/me/totp/disable"                          => admin::team::disable_totp;
     POST    "/api/admin/secrets/reseal"                           => admin::secrets::reseal;
     POST    "/api/dev/cron"                                       => dev_cron;
+    GET     "/api/dev/sql"                                        => dev_sql;
     GET     "/admin"                                              => settings_ui;
     GET     "/admin/*rest"                                        => settings_ui;
     GET     "/js/holdfast.js"                                     => snippet::serve;

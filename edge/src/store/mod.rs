@@ -39,7 +39,7 @@ pub fn opt_int(n: Option<i64>) -> JsValue {
 }
 
 pub fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, AppError> {
-    crate::counts::prepared(1);
+    crate::counts::prepared(sql);
     Ok(db.prepare(sql).bind(args)?)
 }
 
