@@ -72,13 +72,30 @@ fn every_query_of_the_edge_uses_an_index_on_large_tables() {
     assert_eq!(s.view(&token).status, 200);
     let cancel = s.api(&token, "cancel", &json!({})).status;
     assert!(cancel == 200 || cancel == 202, "{cancel}");
+    let session_id = s.sql(&format!(
+        "SELECT id FROM sessions WHERE subscription_id = '{}'",
+        sub.id
+    ))[0]["id"]
+        .as_str()
+        .expect("the session")
+        .to_owned();
     for path in [
         format!("/api/admin/apps/{}/dashboard", app.id),
-        format!("/api/admin/apps/{}/sessions?limit=10", app.id),
+        format!(
+            "/api/admin/apps/{}/sessions?limit=10&outcome=cancel",
+            app.id
+        ),
         format!("/api/admin/apps/{}/revenue", app.id),
+        format!("/api/admin/sessions/{session_id}"),
     ] {
         assert_eq!(admin().get(&path).status, 200, "{path}");
     }
+    let csv = crate::helpers::agent()
+        .get(&format!("{}/api/admin/apps/{}/sessions.csv", s.url, app.id))
+        .set("cookie", &admin().cookie)
+        .call()
+        .expect("the export");
+    assert!(csv.content_type().starts_with("text/csv"));
     s.run_cron();
     let seen = get(&format!("{}/api/dev/sql", s.url));
     assert_eq!(seen.status, 200);
