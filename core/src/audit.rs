@@ -56,11 +56,6 @@ impl EventKind {
     pub fn takes_cancel(self) -> bool {
         matches!(self, Self::CancelRequested | Self::CancelRecorded)
     }
-
-    /// What reads back from D1 (kinds a newer version wrote are `Other`).
-    pub fn parse(s: &str) -> Self {
-        crate::names::Named::from_name(s).unwrap_or(Self::Other)
-    }
 }
 
 #[cfg(test)]

@@ -33,7 +33,8 @@ pub trait Named: Copy + 'static {
 /// derive macros wrapped in an invisible group, which utoipa's derive does
 /// not read as the `rename` it is.
 /// `else Other = "name"` adds a fallback that unknown names (written by a
-/// newer version) read back as, instead of failing.
+/// newer version) read back as, from JSON and from `parse`, instead of
+/// failing.
 macro_rules! named {
     (
         $(#[$meta:meta])*
@@ -84,6 +85,16 @@ macro_rules! named {
                 <Self as $crate::names::Named>::sql(self)
             }
         }
+
+        $(
+            impl $name {
+                /// What a stored name reads as: a name this version does
+                /// not know (a newer one wrote it) reads as the fallback.
+                pub fn parse(name: &str) -> Self {
+                    Self::from_name(name).unwrap_or(Self::$other)
+                }
+            }
+        )?
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -140,6 +151,8 @@ mod tests {
         let later: Light = serde_json::from_str("\"amber\"").expect("falls back");
         assert_eq!(later, Light::Unknown);
         assert_eq!(Light::from_name("amber"), None);
+        assert_eq!(Light::parse("amber"), Light::Unknown);
+        assert_eq!(Light::parse("green"), Light::Green);
         assert_eq!(Light::sql_list(Light::ALL), "'red', 'green'");
         assert_eq!(Light::Red.to_string(), "red");
         assert_eq!(Light::Red.sql(), "'red'");

@@ -38,10 +38,6 @@ crate::names::named! {
 }
 
 impl Lookup {
-    pub fn parse(s: &str) -> Self {
-        crate::names::Named::from_name(s).unwrap_or(Self::Unknown)
-    }
-
     /// Stripe knows nothing of the subscription, so nothing is written to it.
     pub fn is_missing(self) -> bool {
         self == Self::Missing
@@ -53,10 +49,6 @@ impl SessionStatus {
     /// (the SQL guards are made from this list). A customer who first kept
     /// the subscription can still come back and cancel.
     pub const UNDECIDED: &'static [Self] = &[Self::Open, Self::Deflected];
-
-    pub fn parse(s: &str) -> Self {
-        crate::names::Named::from_name(s).unwrap_or(Self::Unknown)
-    }
 
     /// A cancel may start from here. A customer who first kept the
     /// subscription can still come back and cancel: cancelling stays easy.
