@@ -20,7 +20,6 @@ pub async fn run(config: &Config, scheduled: i64) {
         Ok(db) => db,
         Err(e) => return console_error!("cron: {e:?}"),
     };
-    let email = config.clone();
     let config = match config.clone().with_saved_key(&db).await {
         Ok(c) => c,
         Err(e) => return console_error!("cron: reading the Stripe connection failed: {e:?}"),
@@ -63,7 +62,7 @@ pub async fn run(config: &Config, scheduled: i64) {
         Ok(_) => {}
         Err(e) => console_error!("cron: webhook delivery failed: {e:?}"),
     }
-    match crate::email::send_due(&email, &db, scheduled.max(now), crate::email::PER_RUN).await {
+    match crate::email::send_due(&config, &db, scheduled.max(now), crate::email::PER_RUN).await {
         Ok(n) if n > 0 => console_log!("cron: {n} confirmation e-mails sent"),
         Ok(_) => {}
         Err(e) => console_error!("cron: sending e-mails failed: {e:?}"),
