@@ -12,7 +12,6 @@ use worker::{Headers, Response};
 
 use super::{sessions, Ctx};
 use crate::error::AppError;
-use crate::http;
 use crate::page::{self, Page, Screen};
 use crate::store::sessions::Session;
 
@@ -58,12 +57,7 @@ pub(super) async fn respond(
     status: u16,
     locale: Locale,
 ) -> Result<Response, AppError> {
-    let origin = http::origin_of(&http::raw_url(req)).unwrap_or_default();
-    let mut shell = ctx
-        .data
-        .assets()?
-        .fetch(format!("{origin}/index.html"), None)
-        .await?;
+    let mut shell = super::asset(req, ctx, "/index.html").await?;
     let shell = shell.text().await?;
     let html = localized(&inject(&shell, body), locale);
     // Only the sites the app lists may frame the page (a modal on the

@@ -106,12 +106,7 @@ async fn health(_: Request, _: Ctx) -> Result<Response, AppError> {
 /// generated from the wire types and `table.rs` by `tools/openapi` and
 /// shipped as a static asset (so the Worker's bundle does not carry it).
 async fn openapi(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let origin = crate::http::origin_of(&crate::http::raw_url(&req)).unwrap_or_default();
-    let fetched = ctx
-        .data
-        .assets()?
-        .fetch(format!("{origin}/openapi.json"), None)
-        .await?;
+    let fetched = asset(&req, &ctx, "/openapi.json").await?;
     if fetched.status_code() != 200 {
         return Err(AppError::internal(
             "openapi.json is missing from the assets",
@@ -124,6 +119,16 @@ async fn openapi(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     h.set("x-content-type-options", "nosniff")?;
     h.set("cache-control", "public, max-age=300")?;
     Ok(r)
+}
+
+/// A built file of the static assets, by its path on this Worker's origin.
+async fn asset(req: &Request, ctx: &Ctx, path: &str) -> Result<Response, AppError> {
+    let origin = crate::http::origin_of(&crate::http::raw_url(req)).unwrap_or_default();
+    Ok(ctx
+        .data
+        .assets()?
+        .fetch(format!("{origin}{path}"), None)
+        .await?)
 }
 
 fn api(result: Result<Response, AppError>) -> worker::Result<Response> {
@@ -149,13 +154,12 @@ async fn settings_ui(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .rsplit('/')
         .next()
         .is_some_and(|last| last.contains('.'));
-    let origin = crate::http::origin_of(&crate::http::raw_url(&req)).unwrap_or_default();
     let target = if file {
-        format!("{origin}{path}")
+        path.as_str()
     } else {
-        format!("{origin}/admin/index.html")
+        "/admin/index.html"
     };
-    let fetched = ctx.data.assets()?.fetch(target, None).await?;
+    let fetched = asset(&req, &ctx, target).await?;
     // A fetched response's headers are immutable: copy them into a new one.
     let status = fetched.status_code();
     let headers = worker::Headers::new();

@@ -9,9 +9,7 @@ use crate::error::AppError;
 const SNIPPET: &str = "/js/holdfast.js";
 
 pub async fn serve(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let assets = ctx.data.assets()?;
-    let origin = crate::http::origin_of(&crate::http::raw_url(&req)).unwrap_or_default();
-    let resp = assets.fetch(format!("{origin}{SNIPPET}"), None).await?;
+    let resp = super::asset(&req, &ctx, SNIPPET).await?;
     if resp.status_code() != 200 {
         return Err(AppError::NotFound("The snippet is not built.".to_owned()));
     }
