@@ -640,13 +640,29 @@ impl Stack {
 /// Runs a Python snippet in the project's venv (independent
 /// implementations: the stripe package, hmac) and returns what it printed.
 pub fn python(script: &str, args: &[&str]) -> String {
+    python_with_input(script, args, "")
+}
+
+/// `python` with `input` on its standard input.
+pub fn python_with_input(script: &str, args: &[&str], input: &str) -> String {
+    use std::io::Write;
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let out = std::process::Command::new(format!("{root}/.venv/bin/python"))
+    let mut child = std::process::Command::new(format!("{root}/.venv/bin/python"))
         .arg("-c")
         .arg(script)
         .args(args)
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("python runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("python ends");
     assert!(
         out.status.success(),
         "{}",

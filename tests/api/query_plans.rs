@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{admin, get, stack};
+use crate::helpers::{admin, get, python_with_input, stack};
 
 /// Tables that grow with traffic; small ones (apps, admins, rate-limit
 /// counters pruned every minute) may be scanned.
@@ -107,7 +107,7 @@ fn every_query_of_the_edge_uses_an_index_on_large_tables() {
         "the edge's SQL was recorded: {queries:?}"
     );
     let report = concat!(env!("CARGO_MANIFEST_DIR"), "/artifacts/query-plans.json");
-    let found: Value = serde_json::from_str(&python_stdin(
+    let found: Value = serde_json::from_str(&python_with_input(
         PLANS,
         &[&s.state, &LARGE.join(","), report],
         &Value::Array(queries.clone()).to_string(),
@@ -123,32 +123,4 @@ fn every_query_of_the_edge_uses_an_index_on_large_tables() {
         json!([]),
         "full scans of large tables (all plans: {report})"
     );
-}
-
-/// `python` with `input` on its standard input.
-fn python_stdin(script: &str, args: &[&str], input: &str) -> String {
-    use std::io::Write;
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let mut child = std::process::Command::new(format!("{root}/.venv/bin/python"))
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("python ends");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
