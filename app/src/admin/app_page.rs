@@ -32,13 +32,15 @@ pub fn AppPage() -> impl IntoView {
         update.version().get();
         api::apps()
     });
-    // The name field starts from the app's saved name, whenever it loads.
-    Effect::new(move |_| {
-        if let Some(a) = apps
-            .get()
+    // Read where it is used, so the Transition below still waits for it.
+    let app = move || {
+        apps.get()
             .and_then(Result::ok)
             .and_then(|all| all.into_iter().find(|a| a.id == id()))
-        {
+    };
+    // The name field starts from the app's saved name, whenever it loads.
+    Effect::new(move |_| {
+        if let Some(a) = app() {
             rename.set(a.name);
         }
     });
@@ -46,8 +48,7 @@ pub fn AppPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
             {move || {
-                let app = apps.get().and_then(Result::ok).and_then(|all| all.into_iter().find(|a| a.id == id()));
-                app.map(|a| {
+                app().map(|a| {
                     let aid = a.id.clone();
                     let aid3 = a.id.clone();
                     let aid4 = a.id.clone();
