@@ -29,7 +29,7 @@ pub struct Filter {
     /// ISO country code.
     pub country: Option<String>,
     pub mode: Option<crate::jurisdiction::Mode>,
-    /// Part of a session, subscription or customer id.
+    /// A session, subscription or customer id, whole.
     pub q: Option<String>,
     /// Repeats too, not only the sessions that count.
     pub repeats: bool,
@@ -48,7 +48,6 @@ impl Filter {
             .map(|(e, v)| format!("{e}/{v}"));
         let offer = r.offer_id.as_ref().or(r.shown_offer_id.as_ref());
         let found = self.q.as_ref().is_none_or(|q| {
-            let q = q.to_lowercase();
             [
                 Some(&r.id),
                 r.subscription_id.as_ref(),
@@ -56,7 +55,7 @@ impl Filter {
             ]
             .into_iter()
             .flatten()
-            .any(|s| s.to_lowercase().contains(&q))
+            .any(|s| s == q)
         });
         (counted || self.repeats)
             && self.outcome.is_none_or(|o| r.outcome() == o)
@@ -76,12 +75,48 @@ impl Filter {
 pub struct Query {
     pub period: Period,
     pub filter: Filter,
-    pub offset: usize,
+    /// The list continues after this row (newest first).
+    pub after: Option<Cursor>,
     pub limit: usize,
 }
 
+/// A place in the session list: its last row's start and id, as
+/// `created_at.id` in `next` and `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: i64,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn of(r: &SessionRecord) -> Cursor {
+        Cursor {
+            created_at: r.created_at,
+            id: r.id.clone(),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Cursor> {
+        let (at, id) = s.split_once('.')?;
+        let ok = !id.is_empty()
+            && id.len() <= 64
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        Some(Cursor {
+            created_at: at.parse().ok()?,
+            id: id.to_owned(),
+        })
+        .filter(|_| ok)
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.created_at, self.id)
+    }
+}
+
 /// Reads `from`, `to` (unix seconds; the last 30 days by default),
-/// `bucket` (day | week), the filters, `offset` and `limit`. Unknown
+/// `bucket` (day | week), the filters, `after` (a list's `next`) and `limit`. Unknown
 /// parameters are refused, so a typo never silently widens a report.
 pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<FieldIssue>> {
     let mut issues = Vec::new();
@@ -92,7 +127,7 @@ pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<Fi
         })
     };
     let (mut from, mut to, mut bucket) = (None, None, DAY);
-    let (mut filter, mut offset, mut limit) = (Filter::default(), 0, 50);
+    let (mut filter, mut after, mut limit) = (Filter::default(), None, 50);
     let text = |v: &str| (!v.is_empty()).then(|| v.chars().take(200).collect::<String>());
     for (k, v) in pairs {
         match k.as_str() {
@@ -133,9 +168,10 @@ pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<Fi
                 "false" | "0" | "" => filter.repeats = false,
                 _ => bad(k, "must be true or false"),
             },
-            "offset" => match v.parse() {
-                Ok(n) => offset = n,
-                Err(_) => bad(k, "must be a whole number"),
+            "after" if v.is_empty() => {}
+            "after" => match Cursor::parse(v) {
+                Some(c) => after = Some(c),
+                None => bad(k, "must be the next of a previous page"),
             },
             "limit" => match v.parse::<usize>() {
                 Ok(n) if (1..=MAX_PAGE).contains(&n) => limit = n,
@@ -145,7 +181,8 @@ pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<Fi
         }
     }
     // The period excludes its end: by default it ends just after `now`, so
-    // a session started this second is in it.
+    // a session started this second is in it. Reports count whole UTC days
+    // (the rollups' grain), so the period widens to them once checked.
     let to = to.unwrap_or(now + 1);
     let from = from.unwrap_or(to - 30 * DAY);
     if from >= to {
@@ -161,9 +198,10 @@ pub fn parse_query(pairs: &[(String, String)], now: i64) -> Result<Query, Vec<Fi
             from,
             to,
             bucket_secs: bucket,
-        },
+        }
+        .whole_days(),
         filter,
-        offset,
+        after,
         limit,
     })
 }
@@ -185,6 +223,9 @@ pub struct SessionList {
     pub sessions: Vec<ListedSession>,
     /// Matches in all, beyond this page too.
     pub total: usize,
+    /// `after` of the next page, when there is one.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 /// One step of a session's audit trail.

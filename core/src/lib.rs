@@ -56,6 +56,7 @@ pub mod api;
 pub mod dashboard;
 pub mod experience;
 pub mod report;
+pub mod rollup;
 pub mod wording;
 
 #[cfg(test)]

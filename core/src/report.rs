@@ -50,30 +50,28 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, r: &SessionRecord) {
-        self.sessions += 1;
-        let outcome = r.outcome();
-        match outcome {
-            Outcome::Offer => self.offers += 1,
-            Outcome::Deflect => self.deflects += 1,
-            Outcome::Cancel => self.cancels += 1,
-            Outcome::Lost => self.lost += 1,
-            Outcome::Open => self.open += 1,
+        self.add_share(&Share::of(r, true));
+    }
+
+    /// Adds the counted sessions of a share.
+    pub fn add_share(&mut self, s: &Share) {
+        let n = s.sessions;
+        self.sessions += n;
+        match s.outcome {
+            Outcome::Offer => self.offers += n,
+            Outcome::Deflect => self.deflects += n,
+            Outcome::Cancel => self.cancels += n,
+            Outcome::Lost => self.lost += n,
+            Outcome::Open => self.open += n,
         }
-        let saved = matches!(outcome, Outcome::Offer | Outcome::Deflect);
-        if saved {
-            self.saves += 1;
+        if matches!(s.outcome, Outcome::Offer | Outcome::Deflect) {
+            self.saves += n;
         }
-        let (Some(mrr), Some(currency)) = (r.mrr, r.currency.as_deref()) else {
-            return;
-        };
-        let m = self.money.entry(currency.to_lowercase()).or_default();
-        match outcome {
-            Outcome::Offer | Outcome::Deflect => {
-                m.mrr_saved += mrr;
-                m.offer_cost += r.offer_cost.unwrap_or(0);
-            }
-            Outcome::Cancel | Outcome::Lost => m.mrr_lost += mrr,
-            Outcome::Open => {}
+        if !s.currency.is_empty() {
+            let m = self.money.entry(s.currency.clone()).or_default();
+            m.mrr_saved += s.money.mrr_saved;
+            m.offer_cost += s.money.offer_cost;
+            m.mrr_lost += s.money.mrr_lost;
         }
     }
 
@@ -137,9 +135,6 @@ pub struct Report {
     #[serde(default)]
     pub direct_cancels: u64,
     pub lift: Vec<ExperienceLift>,
-    /// The period held more sessions than one report reads.
-    #[serde(default)]
-    pub truncated: bool,
 }
 
 /// The period a report covers; `bucket_secs` is the width of a chart's bar.
@@ -150,106 +145,205 @@ pub struct Period {
     pub bucket_secs: i64,
 }
 
+impl Period {
+    /// The period widened to whole UTC days, the grain of the rollups.
+    pub fn whole_days(self) -> Period {
+        const DAY: i64 = 86_400;
+        Period {
+            from: self.from.div_euclid(DAY) * DAY,
+            to: (self.to + DAY - 1).div_euclid(DAY) * DAY,
+            bucket_secs: self.bucket_secs,
+        }
+    }
+}
+
 /// The report over the counted sessions that started in the period.
 /// `records` may reach beyond it, so repeats across its edges count right.
 pub fn report(records: &[SessionRecord], settings: &AppSettings, p: Period) -> Report {
-    let span = (p.to - p.from).max(0);
-    // At most 400 bars: a long period gets wider ones.
-    let width = p.bucket_secs.max(3600).max((span + 399) / 400);
-    let flags = counted(records);
-    let in_period = |r: &SessionRecord| r.created_at >= p.from && r.created_at < p.to;
-    let mut total = Tally::default();
-    let mut repeats = 0;
-    let buckets = span / width + 1;
-    let mut series: Vec<Bucket> = (0..buckets)
-        .map(|i| Bucket {
-            start: p.from + i * width,
-            tally: Tally::default(),
-        })
-        .collect();
-    let mut groups: [BTreeMap<String, Tally>; 6] = Default::default();
-    let mut direct_cancels = 0;
-    let mut lifts: BTreeMap<String, [u64; 4]> = BTreeMap::new();
-    for (r, counts) in records.iter().zip(flags) {
-        if !in_period(r) {
-            continue;
+    report_counted(records, &counted(records), settings, p)
+}
+
+/// The report over `records` whose `flags` (see [`counted`]) are known,
+/// e.g. as stored with each session.
+pub fn report_counted(
+    records: &[SessionRecord],
+    flags: &[bool],
+    settings: &AppSettings,
+    p: Period,
+) -> Report {
+    let mut acc = Accumulator::new(p);
+    for (r, &counts) in records.iter().zip(flags) {
+        if r.created_at >= p.from && r.created_at < p.to {
+            acc.add(&Share::of(r, counts), r.created_at);
         }
-        if !counts {
-            repeats += 1;
-            continue;
-        }
-        total.add(r);
-        let slot = usize::try_from((r.created_at - p.from) / width).unwrap_or(0);
-        if let Some(b) = series.get_mut(slot) {
-            b.tally.add(r);
-        }
-        let offer = r.offer_id.as_ref().or(r.shown_offer_id.as_ref());
+    }
+    acc.finish(settings)
+}
+
+/// What one session, or one rollup row of many, adds to a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    /// Reason, offer, audience, `experience/variant`, country and mode:
+    /// the breakdowns' keys, empty when the session has none.
+    pub keys: [String; 6],
+    pub outcome: Outcome,
+    /// Counted sessions.
+    pub sessions: u64,
+    /// Sessions left out as repeats.
+    pub repeats: u64,
+    /// Lower-case currency of the money, empty when none.
+    pub currency: String,
+    pub money: Money,
+}
+
+impl Share {
+    pub fn of(r: &SessionRecord, counts: bool) -> Share {
+        let outcome = r.outcome();
         let variant = r
             .experience_id
             .as_ref()
             .zip(r.variant_id.as_ref())
             .map(|(e, v)| format!("{e}/{v}"));
-        if r.mode == crate::jurisdiction::Mode::Direct && r.outcome() == Outcome::Cancel {
-            direct_cancels += 1;
-        }
-        let keys = [
-            r.reason_id.clone(),
-            offer.cloned(),
-            r.audience_id.clone(),
-            variant,
-            r.country.clone(),
-            Some(r.mode.as_str().to_owned()),
-        ];
-        for (g, key) in groups.iter_mut().zip(keys) {
-            g.entry(key.unwrap_or_default()).or_default().add(r);
-        }
-        if let (Some(e), Some(v)) = (&r.experience_id, &r.variant_id) {
-            let o = r.outcome();
-            if o != Outcome::Open {
-                let saved = u64::from(matches!(o, Outcome::Offer | Outcome::Deflect));
-                let l = lifts.entry(e.clone()).or_default();
-                let at = if v == HOLDOUT { 2 } else { 0 };
-                l[at] += saved;
-                l[at + 1] += 1;
+        let offer = r.offer_id.as_ref().or(r.shown_offer_id.as_ref());
+        let mut money = Money::default();
+        let mut currency = String::new();
+        if let (Some(mrr), Some(c), true) = (r.mrr, r.currency.as_deref(), counts) {
+            currency = c.to_lowercase();
+            match outcome {
+                Outcome::Offer | Outcome::Deflect => {
+                    money.mrr_saved = mrr;
+                    money.offer_cost = r.offer_cost.unwrap_or(0);
+                }
+                Outcome::Cancel | Outcome::Lost => money.mrr_lost = mrr,
+                Outcome::Open => {}
             }
         }
-    }
-    let [reason, offer, audience, variant, country, mode] = groups;
-    let label = |dim: Dim| {
-        move |(key, tally): (String, Tally)| Group {
-            label: label_of(settings, dim, &key),
-            key,
-            tally,
+        Share {
+            keys: [
+                r.reason_id.clone().unwrap_or_default(),
+                offer.cloned().unwrap_or_default(),
+                r.audience_id.clone().unwrap_or_default(),
+                variant.unwrap_or_default(),
+                r.country.clone().unwrap_or_default(),
+                r.mode.as_str().to_owned(),
+            ],
+            outcome,
+            sessions: u64::from(counts),
+            repeats: u64::from(!counts),
+            currency,
+            money,
         }
-    };
-    Report {
-        from: p.from,
-        to: p.to,
-        bucket_secs: width,
-        total,
-        repeats,
-        series,
-        by_reason: reason.into_iter().map(label(Dim::Reason)).collect(),
-        by_offer: offer.into_iter().map(label(Dim::Offer)).collect(),
-        by_audience: audience.into_iter().map(label(Dim::Audience)).collect(),
-        by_variant: variant.into_iter().map(label(Dim::Variant)).collect(),
-        by_country: country.into_iter().map(label(Dim::Country)).collect(),
-        by_mode: mode.into_iter().map(label(Dim::Mode)).collect(),
-        direct_cancels,
-        lift: settings
-            .experiences
-            .iter()
-            .filter(|e| e.holdout_percent > 0 || lifts.contains_key(&e.id))
-            .map(|e| {
-                let [ts, t, hs, h] = lifts.get(&e.id).copied().unwrap_or_default();
-                ExperienceLift {
-                    experience: e.id.clone(),
-                    label: e.name.clone(),
-                    lift: Lift::of(ts, t, hs, h),
-                }
+    }
+}
+
+/// Builds a report from shares, each at the time its sessions started.
+pub struct Accumulator {
+    p: Period,
+    width: i64,
+    total: Tally,
+    repeats: u64,
+    series: Vec<Bucket>,
+    groups: [BTreeMap<String, Tally>; 6],
+    direct_cancels: u64,
+    lifts: BTreeMap<String, [u64; 4]>,
+}
+
+impl Accumulator {
+    pub fn new(p: Period) -> Accumulator {
+        let span = (p.to - p.from).max(0);
+        // At most 400 bars: a long period gets wider ones.
+        let width = p.bucket_secs.max(3600).max((span + 399) / 400);
+        let series = (0..span / width + 1)
+            .map(|i| Bucket {
+                start: p.from + i * width,
+                tally: Tally::default(),
             })
-            .collect(),
-        truncated: false,
+            .collect();
+        Accumulator {
+            p,
+            width,
+            total: Tally::default(),
+            repeats: 0,
+            series,
+            groups: Default::default(),
+            direct_cancels: 0,
+            lifts: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a share to the totals, breakdowns and lift (not the series).
+    pub fn add_grouped(&mut self, s: &Share) {
+        self.repeats += s.repeats;
+        if s.sessions == 0 {
+            return;
+        }
+        self.total.add_share(s);
+        if s.keys[5] == crate::jurisdiction::Mode::Direct.as_str() && s.outcome == Outcome::Cancel {
+            self.direct_cancels += s.sessions;
+        }
+        for (g, key) in self.groups.iter_mut().zip(&s.keys) {
+            g.entry(key.clone()).or_default().add_share(s);
+        }
+        if let (Some((e, v)), true) = (s.keys[3].split_once('/'), s.outcome != Outcome::Open) {
+            let saved = matches!(s.outcome, Outcome::Offer | Outcome::Deflect);
+            let l = self.lifts.entry(e.to_owned()).or_default();
+            let at = if v == HOLDOUT { 2 } else { 0 };
+            l[at] += if saved { s.sessions } else { 0 };
+            l[at + 1] += s.sessions;
+        }
+    }
+
+    /// Adds a share to the bar of the time `at`.
+    pub fn add_to_series(&mut self, s: &Share, at: i64) {
+        let slot = usize::try_from((at - self.p.from) / self.width).unwrap_or(0);
+        if let (Some(b), true) = (self.series.get_mut(slot), s.sessions > 0) {
+            b.tally.add_share(s);
+        }
+    }
+
+    pub fn add(&mut self, s: &Share, at: i64) {
+        self.add_grouped(s);
+        self.add_to_series(s, at);
+    }
+
+    pub fn finish(self, settings: &AppSettings) -> Report {
+        let [reason, offer, audience, variant, country, mode] = self.groups;
+        let label = |dim: Dim| {
+            move |(key, tally): (String, Tally)| Group {
+                label: label_of(settings, dim, &key),
+                key,
+                tally,
+            }
+        };
+        let lifts = self.lifts;
+        Report {
+            from: self.p.from,
+            to: self.p.to,
+            bucket_secs: self.width,
+            total: self.total,
+            repeats: self.repeats,
+            series: self.series,
+            by_reason: reason.into_iter().map(label(Dim::Reason)).collect(),
+            by_offer: offer.into_iter().map(label(Dim::Offer)).collect(),
+            by_audience: audience.into_iter().map(label(Dim::Audience)).collect(),
+            by_variant: variant.into_iter().map(label(Dim::Variant)).collect(),
+            by_country: country.into_iter().map(label(Dim::Country)).collect(),
+            by_mode: mode.into_iter().map(label(Dim::Mode)).collect(),
+            direct_cancels: self.direct_cancels,
+            lift: settings
+                .experiences
+                .iter()
+                .filter(|e| e.holdout_percent > 0 || lifts.contains_key(&e.id))
+                .map(|e| {
+                    let [ts, t, hs, h] = lifts.get(&e.id).copied().unwrap_or_default();
+                    ExperienceLift {
+                        experience: e.id.clone(),
+                        label: e.name.clone(),
+                        lift: Lift::of(ts, t, hs, h),
+                    }
+                })
+                .collect(),
+        }
     }
 }
 

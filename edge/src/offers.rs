@@ -19,7 +19,7 @@ use worker::D1Database;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::Batched;
-use crate::store::{changes, events, sessions, transitions};
+use crate::store::{events, sessions, transitions, won};
 use crate::stripe::{Client, Failure};
 use crate::work::{self, Decided, Work};
 
@@ -149,7 +149,7 @@ pub async fn show(
             )?,
         ])
         .await?;
-    if results.first().map(changes) != Some(1) {
+    if !results.first().is_some_and(won) {
         return Err(AppError::Conflict(
             "No more offers can be shown on this page.".to_owned(),
         ));

@@ -22,7 +22,7 @@ use worker::{D1Database, D1PreparedStatement};
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::Batched;
-use crate::store::{changes, events, operations, transitions};
+use crate::store::{events, operations, transitions, won};
 use crate::stripe::{Budget, Client, Failure};
 
 /// A customer is waiting on the answer: two tries at most, all within 9 s;
@@ -116,7 +116,7 @@ pub async fn decide(
         now,
     )?);
     let results = db.batched(batch).await?;
-    if !results.iter().take(guarded).all(|r| changes(r) == 1) {
+    if !results.iter().take(guarded).all(won) {
         return Ok(Decided::Lost);
     }
     match d.work {

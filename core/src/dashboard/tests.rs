@@ -24,12 +24,13 @@ fn the_default_is_the_last_thirty_days_by_day() {
     assert_eq!(
         query.period,
         Period {
-            from: 70 * DAY + 1,
-            to: 100 * DAY + 1,
+            from: 70 * DAY,
+            to: 101 * DAY,
             bucket_secs: DAY
-        }
+        },
+        "whole UTC days, today included"
     );
-    assert_eq!((query.offset, query.limit), (0, 50));
+    assert_eq!((query.after, query.limit), (None, 50));
     assert_eq!(query.filter, Filter::default());
 }
 
@@ -46,7 +47,13 @@ fn each_bad_parameter_is_named() {
     assert_eq!(fields(q(&[("outcome", "maybe")])), ["outcome"]);
     assert_eq!(fields(q(&[("limit", "0")])), ["limit"]);
     assert_eq!(fields(q(&[("limit", "201")])), ["limit"]);
-    assert_eq!(fields(q(&[("offset", "-1")])), ["offset"]);
+    assert_eq!(fields(q(&[("after", "yesterday")])), ["after"]);
+    assert_eq!(fields(q(&[("after", "5.ses 1")])), ["after"]);
+    assert_eq!(
+        fields(q(&[("offset", "25")])),
+        ["offset"],
+        "pages go by `after`"
+    );
     assert_eq!(
         fields(q(&[("reasn", "x")])),
         ["reasn"],
@@ -128,9 +135,16 @@ fn filters_match_on_every_dimension() {
         "no audience is its own group"
     );
     assert!(f(Filter {
-        q: Some("sub_xyz".into()),
+        q: Some("sub_XYZ".into()),
         ..Filter::default()
     }));
+    assert!(
+        !f(Filter {
+            q: Some("sub_X".into()),
+            ..Filter::default()
+        }),
+        "ids match whole, so an index finds them"
+    );
     assert!(!f(Filter {
         q: Some("cus_2".into()),
         ..Filter::default()
@@ -186,4 +200,16 @@ fn enumerated_filters_refuse_other_values() {
     assert!(q(&[("repeats", "1"), ("attribution", "lost")]).is_ok());
     let all = q(&[("repeats", ""), ("attribution", ""), ("outcome", "")]).expect("empty is none");
     assert_eq!(all.filter, Filter::default());
+}
+
+#[test]
+fn a_cursor_reads_back_as_written() {
+    let c = Cursor {
+        created_at: 1_700_000_000,
+        id: "ses_abc".into(),
+    };
+    assert_eq!(Cursor::parse(&c.to_string()), Some(c));
+    assert_eq!(Cursor::parse("1700000000"), None);
+    assert_eq!(Cursor::parse("x.ses_abc"), None);
+    assert_eq!(Cursor::parse("1.ses'--"), None);
 }

@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::http;
 use crate::offers;
 use crate::store::Batched;
-use crate::store::{changes, events, sessions, transitions};
+use crate::store::{events, sessions, transitions, won};
 
 /// A customer's answers are short; the no-JS form posts take the same limit.
 pub(super) const MAX_BODY: usize = 16 * 1024;
@@ -149,7 +149,7 @@ pub(super) async fn record_reason(
             )?,
         ])
         .await?;
-    if results.first().map(changes) != Some(1) {
+    if !results.first().is_some_and(won) {
         let fresh = sessions::by_id(db, &s.id)
             .await?
             .map_or(s.status, |f| f.status);
@@ -268,7 +268,7 @@ pub(super) async fn deflect_now(
             events::insert_after_change(db, &s.id, EventKind::Deflected, &json!({}), now)?,
         ])
         .await?;
-    if results.first().map(changes) != Some(1) {
+    if !results.first().is_some_and(won) {
         let fresh = sessions::by_id(db, &s.id)
             .await?
             .map_or(s.status, |f| f.status);

@@ -10,8 +10,8 @@ use worker::{Request, Response};
 use super::Ctx;
 use crate::error::AppError;
 use crate::http;
-use crate::store::changes;
 use crate::store::stripe_events::{self, Change};
+use crate::store::won;
 use crate::store::Batched;
 
 const MAX_BODY: usize = 512 * 1024;
@@ -87,7 +87,7 @@ pub async fn receive(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     // One transaction: a redelivery's record is ignored, and its updates are
     // guarded by the first delivery's nonce.
     let results = db.batched(batch).await?;
-    let duplicate = results.first().map(changes) == Some(0);
+    let duplicate = !results.first().is_some_and(won);
     Ok(http::json(
         &json!({"received": true, "duplicate": duplicate}),
         200,

@@ -45,7 +45,7 @@ pub async fn claim(db: &D1Database, id: &str, now: i64, lease_secs: i64) -> Resu
     )?
     .run()
     .await?;
-    Ok(super::changes(&r) == 1)
+    Ok(super::won(&r))
 }
 
 /// Books one attempt: sent, or failed with the next try (None: given up).

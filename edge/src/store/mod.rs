@@ -7,6 +7,7 @@ pub mod emails;
 pub mod events;
 pub mod limits;
 pub mod operations;
+pub mod report_sql;
 pub mod reports;
 pub mod saves;
 pub mod sealed;
@@ -150,7 +151,7 @@ impl Batched for D1Database {
     }
 }
 
-/// Rows changed by one statement of a batch.
+/// Rows changed by one statement of a batch, trigger writes included.
 pub fn changes(result: &D1Result) -> usize {
     result
         .meta()
@@ -158,4 +159,11 @@ pub fn changes(result: &D1Result) -> usize {
         .flatten()
         .and_then(|m| m.changes)
         .unwrap_or(0)
+}
+
+/// Whether a guarded single-row statement changed its row. D1's count
+/// includes what triggers wrote (the rollups of a session change), so a
+/// win reads as one or more, a loss as none.
+pub fn won(result: &D1Result) -> bool {
+    changes(result) > 0
 }

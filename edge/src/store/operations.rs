@@ -6,7 +6,7 @@ use holdfast_core::work::{OperationStatus, WorkKind};
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{changes, insert_row_if, int, opt_text, stmt, text, update_row};
+use super::{insert_row_if, int, opt_text, stmt, text, update_row, won};
 use crate::error::AppError;
 
 /// A worker holding the lease has this long to finish its Stripe call.
@@ -76,7 +76,7 @@ pub async fn claim(db: &D1Database, session_id: &str, now: i64) -> Result<bool, 
     )?
     .run()
     .await?;
-    Ok(changes(&res) == 1)
+    Ok(won(&res))
 }
 
 pub async fn for_session(db: &D1Database, session_id: &str) -> Result<Option<Operation>, AppError> {

@@ -1,55 +1,107 @@
-//! What the dashboard reads: an app's sessions over a period, a session's
-//! audit trail, and when Holdfast last synced with Stripe.
+//! What the dashboard reads: an app's report from its rollups, pages of
+//! its sessions, a session's audit trail, and when Holdfast last synced
+//! with Stripe.
 
 use holdfast_core::attribution::Verdict;
 use holdfast_core::audit::EventKind;
+use holdfast_core::dashboard::{Cursor, Filter};
 use holdfast_core::dashboard::{RevenueCard, TrailEvent};
-use holdfast_core::record::{SessionRecord, REPEAT_WINDOW_SECS};
+use holdfast_core::record::SessionRecord;
+use holdfast_core::report::{Period, Report};
+use holdfast_core::rollup::{self, RollupRow};
 use holdfast_core::session::Lookup;
+use holdfast_core::settings::AppSettings;
 use serde::Deserialize;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{int, stmt, text};
+use super::report_sql::{list_query, rollup_query, Bind, Sum, RECORD};
+use super::{int, stmt, text, Batched};
 use crate::error::AppError;
 
-/// Sessions read for one report at most. A merchant beyond it sees the
-/// report of the latest ones and a notice (`truncated`).
-pub const MAX_RECORDS: i64 = 20_000;
+const DAY: i64 = 86_400;
 
-const RECORD: &str = "s.id, s.created_at, s.subscription_id, s.customer_id, s.status, s.reason_id, s.shown_offer_id, \
-     s.offer_id, s.audience_id, s.experience_id, s.variant_id, s.attribution, s.attribution_reason, s.mrr, \
-     s.mrr_currency AS currency, s.offer_cost, s.country, s.mode";
+fn bound(binds: Vec<Bind>) -> Vec<JsValue> {
+    binds
+        .into_iter()
+        .map(|b| match b {
+            Bind::Text(s) => text(&s),
+            Bind::Int(n) => int(n),
+        })
+        .collect()
+}
 
-/// The app's sessions from `from` to `to`, widened by the repeat window on
-/// both sides so repeats across the period's edges count right, oldest
-/// first (in creation order within a second). The second value says
-/// whether the cap cut the list, which keeps the latest.
-pub async fn records(
+/// The report of an app's period (whole UTC days) from its rollups: two
+/// queries, whatever the number of sessions.
+pub async fn rollup_report(
     db: &D1Database,
     app_id: &str,
-    from: i64,
-    to: i64,
-) -> Result<(Vec<SessionRecord>, bool), AppError> {
-    let res = stmt(
-        db,
-        &format!(
-            "SELECT {RECORD} FROM sessions s WHERE s.app_id = ?1 AND s.created_at >= ?2 AND s.created_at < ?3 \
-             ORDER BY s.created_at DESC, s.rowid DESC LIMIT ?4"
-        ),
-        &[
-            text(app_id),
-            int(from - REPEAT_WINDOW_SECS),
-            int(to + REPEAT_WINDOW_SECS),
-            int(MAX_RECORDS + 1),
-        ],
-    )?
-    .all()
-    .await?;
-    let mut rows: Vec<SessionRecord> = res.results()?;
-    let truncated = rows.len() as i64 > MAX_RECORDS;
-    rows.truncate(MAX_RECORDS as usize);
-    rows.reverse();
-    Ok((rows, truncated))
+    p: Period,
+    filter: &Filter,
+    settings: &AppSettings,
+) -> Result<Report, AppError> {
+    let (from, to) = (p.from.div_euclid(DAY), p.to.div_euclid(DAY));
+    let read = |sum: Sum| {
+        let (sql, binds) = rollup_query(sum, app_id, from, to, filter);
+        stmt(db, &sql, &bound(binds))
+    };
+    let (groups, series) = (read(Sum::Groups)?, read(Sum::Series)?);
+    let mut results = db.batched(vec![groups, series]).await?.into_iter();
+    let mut rows = || -> Result<Vec<RollupRow>, AppError> {
+        Ok(results
+            .next()
+            .ok_or_else(|| AppError::internal("a batch answers each statement"))?
+            .results()?)
+    };
+    let (groups, series) = (rows()?, rows()?);
+    Ok(rollup::report(&groups, &series, settings, p))
+}
+
+/// How many sessions of the period match `filter` (without a text
+/// search), from the rollups.
+pub async fn matching_count(
+    db: &D1Database,
+    app_id: &str,
+    p: Period,
+    filter: &Filter,
+) -> Result<usize, AppError> {
+    let (sql, binds) = rollup_query(
+        Sum::Groups,
+        app_id,
+        p.from.div_euclid(DAY),
+        p.to.div_euclid(DAY),
+        filter,
+    );
+    let rows: Vec<RollupRow> = stmt(db, &sql, &bound(binds))?.all().await?.results()?;
+    let n: i64 = rows
+        .iter()
+        .map(|r| r.sessions + if filter.repeats { r.repeats } else { 0 })
+        .sum();
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+#[derive(Deserialize)]
+struct Listed {
+    #[serde(flatten)]
+    record: SessionRecord,
+    counted: i64,
+}
+
+/// One page of the session list (see [`list_query`]).
+pub async fn page(
+    db: &D1Database,
+    app_id: &str,
+    p: Period,
+    filter: &Filter,
+    after: Option<&Cursor>,
+    limit: usize,
+) -> Result<Vec<(SessionRecord, bool)>, AppError> {
+    let (sql, binds) = list_query(app_id, p.from, p.to, filter, after, limit);
+    let rows: Vec<Listed> = stmt(db, &sql, &bound(binds))?.all().await?.results()?;
+    Ok(rows
+        .into_iter()
+        .map(|l| (l.record, l.counted == 1))
+        .collect())
 }
 
 #[derive(Deserialize)]
@@ -67,7 +119,7 @@ pub async fn session(
 ) -> Result<Option<(SessionRecord, DetailRow)>, AppError> {
     let query = stmt(
         db,
-        &format!("SELECT {RECORD}, s.app_id, s.comment, s.stripe_lookup, s.fields FROM sessions s WHERE s.id = ?1"),
+        &format!("SELECT {RECORD} FROM sessions s WHERE s.id = ?1"),
         &[text(id)],
     )?;
     let record: Option<SessionRecord> = query.first(None).await?;

@@ -1,7 +1,7 @@
 //! Each guarded change of a session's state: a statement that changes the
 //! row only from the states it may leave (`SessionStatus::UNDECIDED` for
 //! every decision), so of concurrent requests one wins and the caller reads
-//! `changes` to know which.
+//! `won` to know which.
 
 use holdfast_core::experiment::HOLDOUT;
 use holdfast_core::receipt::Receipt;
@@ -27,7 +27,7 @@ fn offer_guard() -> String {
 }
 
 /// Moves the session from one of `from` to `to`; changes nothing when it is
-/// elsewhere (the caller reads `changes` to know who won).
+/// elsewhere (the caller reads `won` to know who won).
 pub fn transition(
     db: &D1Database,
     id: &str,
@@ -46,7 +46,7 @@ pub fn transition(
 }
 
 /// Records the chosen reason, at most `max_changes` times per session and
-/// only while nothing is decided; the caller reads `changes`.
+/// only while nothing is decided; the caller reads `won`.
 pub fn set_reason(
     db: &D1Database,
     id: &str,

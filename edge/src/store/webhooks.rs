@@ -248,7 +248,7 @@ pub async fn claim(db: &D1Database, id: i64, now: i64, lease_secs: i64) -> Resul
     )?
     .run()
     .await?;
-    Ok(res.meta()?.and_then(|m| m.changes) == Some(1))
+    Ok(super::won(&res))
 }
 
 /// One attempt's result.

@@ -208,7 +208,7 @@ fn report_query(r: &mut Registry) -> Vec<Value> {
         q(
             "q",
             string(),
-            "Part of a session, subscription or customer id.",
+            "A whole session, subscription or customer id.",
         ),
         q(
             "repeats",
@@ -216,9 +216,9 @@ fn report_query(r: &mut Registry) -> Vec<Value> {
             "Repeats of a subscription too, not only the sessions that count.",
         ),
         q(
-            "offset",
-            json!({"type": "integer", "minimum": 0}),
-            "Sessions to skip.",
+            "after",
+            string(),
+            "The `next` of the previous page: the list continues after it.",
         ),
         q(
             "limit",

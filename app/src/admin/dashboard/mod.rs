@@ -296,9 +296,6 @@ fn ReportView(report: Report) -> impl IntoView {
             {(report.repeats > 0).then(|| view! {
                 <p class="hint" data-testid="repeats">{format!("{} repeat sessions of the same subscriptions within 60 days are counted once.", report.repeats)}</p>
             })}
-            {report.truncated.then(|| view! {
-                <p class="hint" role="status">"This period has more sessions than one report reads; the figures cover the latest 20,000."</p>
-            })}
             <RevenueTable tally=t.clone()/>
         </section>
         <section aria-labelledby="over-time">

@@ -31,20 +31,24 @@ fn mrr_of(s: &holdfast_core::record::SessionRecord) -> String {
 
 #[component]
 pub fn SessionTable(app: RwSignal<String>, query: Memo<String>) -> impl IntoView {
-    let offset = RwSignal::new(0_usize);
+    // The `after` of each page shown so far: the last is the page on
+    // screen, popping one goes back (the list pages by keyset).
+    let pages = RwSignal::new(vec![String::new()]);
     // A new query starts at the first page.
     Effect::new(move |_| {
         query.track();
         app.track();
-        offset.set(0);
+        pages.set(vec![String::new()]);
     });
     let list = LocalResource::new(move || {
-        let (a, q, o) = (app.get(), query.get(), offset.get());
+        let (a, q) = (app.get(), query.get());
+        let after = pages.with(|p| p.last().cloned().unwrap_or_default());
         async move {
             if a.is_empty() {
                 return None;
             }
-            Some(api::sessions(a, format!("{q}&offset={o}&limit={PAGE}")).await)
+            let after: String = form_urlencoded::byte_serialize(after.as_bytes()).collect();
+            Some(api::sessions(a, format!("{q}&after={after}&limit={PAGE}")).await)
         }
     });
     let export = move || format!("/api/admin/apps/{}/sessions.csv?{}", app.get(), query.get());
@@ -57,16 +61,20 @@ pub fn SessionTable(app: RwSignal<String>, query: Memo<String>) -> impl IntoView
                     Ok(page) if page.total == 0 => view! { <p data-testid="no-sessions">"No sessions match."</p> }.into_any(),
                     Ok(page) => {
                         let total = page.total;
-                        let o = offset.get_untracked();
+                        let first = (pages.with_untracked(Vec::len) - 1) * PAGE;
+                        let shown = page.sessions.len();
+                        let next = page.next.clone();
                         view! {
                             <table class="list" aria-label="Sessions">
                                 <thead><tr><th>"Started"</th><th>"Subscription"</th><th>"Outcome"</th><th>"Reason"</th><th>"Offer"</th><th>"Attribution"</th><th>"MRR"</th></tr></thead>
                                 <tbody>{page.sessions.into_iter().map(|s| view! { <Row s=s/> }).collect_view()}</tbody>
                             </table>
                             <p class="pager">
-                                <span data-testid="session-count">{format!("{}–{} of {total}", o + 1, (o + PAGE).min(total))}</span>
-                                <button class="secondary" disabled={o == 0} on:click=move |_| offset.update(|x| *x = x.saturating_sub(PAGE))>"Previous"</button>
-                                <button class="secondary" disabled={o + PAGE >= total} on:click=move |_| offset.update(|x| *x += PAGE)>"Next"</button>
+                                <span data-testid="session-count">{format!("{}–{} of {total}", first + 1, first + shown)}</span>
+                                <button class="secondary" disabled={first == 0} on:click=move |_| pages.update(|p| { p.pop(); })>"Previous"</button>
+                                <button class="secondary" disabled={next.is_none()} on:click=move |_| {
+                                    if let Some(n) = next.clone() { pages.update(|p| p.push(n)); }
+                                }>"Next"</button>
                             </p>
                         }.into_any()
                     }

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::Batched;
-use crate::store::{admin::audit, apps, changes};
+use crate::store::{admin::audit, apps, won};
 use holdfast_core::team::Need;
 
 fn not_found(id: &str) -> AppError {
@@ -118,7 +118,7 @@ pub async fn update_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
             )?,
         ])
         .await?;
-    if results.first().map(changes) != Some(1) {
+    if !results.first().is_some_and(won) {
         return Err(not_found(&id));
     }
     Ok(http::json(
@@ -149,7 +149,7 @@ pub async fn rotate_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
             )?,
         ])
         .await?;
-    if results.first().map(changes) != Some(1) {
+    if !results.first().is_some_and(won) {
         return Err(not_found(&id));
     }
     Ok(http::json(
@@ -172,7 +172,7 @@ pub async fn delete_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
             audit(&db, &admin.email, "app.delete", Some(&id), &json!({}), now)?,
         ])
         .await?;
-    if results.first().map(changes) != Some(1) {
+    if !results.first().is_some_and(won) {
         return Err(AppError::Conflict(
             "This app has cancel sessions; it is kept for their history.".to_owned(),
         ));
@@ -215,7 +215,7 @@ pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
             )?,
         ])
         .await?;
-    if results.first().map(changes) != Some(1) {
+    if !results.first().is_some_and(won) {
         return Err(not_found(&id));
     }
     Ok(http::json(&settings, 200))

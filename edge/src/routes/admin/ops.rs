@@ -143,7 +143,7 @@ pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppErro
             )?,
         ])
         .await?;
-    if results.first().map(crate::store::changes) != Some(1) {
+    if !results.first().is_some_and(crate::store::won) {
         return Err(AppError::NotFound(
             "No pending or failed operation for that session.".to_owned(),
         ));

@@ -1,10 +1,12 @@
 //! The dashboard: an app's report over a period, its session list and CSV
 //! export (same filters), a session's audit trail, and the Revenue card.
 
+use futures_util::{stream, StreamExt};
 use holdfast_core::dashboard::{
-    csv_row, parse_query, ListedSession, Query, SessionDetail, SessionList, CSV_HEADER,
+    csv_row, parse_query, Cursor, Filter, ListedSession, Query, SessionDetail, SessionList,
+    CSV_HEADER,
 };
-use holdfast_core::record::{self, SessionRecord};
+use holdfast_core::record::SessionRecord;
 use holdfast_core::report;
 use holdfast_core::settings::AppSettings;
 use worker::{D1Database, Headers, Request, Response};
@@ -35,77 +37,122 @@ async fn app_query(
     Ok((db, id, settings, query))
 }
 
-/// The sessions of the period that match the filter, newest first.
-async fn matching(
-    db: &D1Database,
-    app_id: &str,
-    q: &Query,
-) -> Result<(Vec<ListedSession>, bool), AppError> {
-    let (records, truncated) = reports::records(db, app_id, q.period.from, q.period.to).await?;
-    let flags = record::counted(&records);
-    let in_period = |r: &SessionRecord| r.created_at >= q.period.from && r.created_at < q.period.to;
-    let listed = records
-        .into_iter()
-        .zip(flags)
-        .rev()
-        .filter(|(r, c)| in_period(r) && q.filter.matches(r, *c))
-        .map(|(record, counted)| ListedSession {
-            outcome: record.outcome(),
-            record,
-            counted,
-        })
-        .collect();
-    Ok((listed, truncated))
-}
-
+/// The report of the query's period and filter: from the rollups, or,
+/// for a text search (one customer's few sessions), from those sessions.
 pub async fn dashboard(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, id, settings, q) = app_query(&req, &ctx).await?;
-    let (records, truncated) = reports::records(&db, &id, q.period.from, q.period.to).await?;
-    let flags = record::counted(&records);
-    // The filters narrow the report too; repeats still never count.
-    let kept: Vec<SessionRecord> = records
-        .into_iter()
-        .zip(flags)
-        .filter(|(r, c)| !*c || q.filter.matches(r, true))
-        .map(|(r, _)| r)
-        .collect();
-    let mut report = report::report(&kept, &settings, q.period);
-    report.truncated = truncated;
+    let report = if q.filter.q.is_some() {
+        let filter = Filter {
+            repeats: true,
+            ..q.filter.clone()
+        };
+        let mut rows = reports::page(&db, &id, q.period, &filter, None, SEARCH_MAX).await?;
+        rows.reverse();
+        let (records, flags): (Vec<SessionRecord>, Vec<bool>) = rows.into_iter().unzip();
+        report::report_counted(&records, &flags, &settings, q.period)
+    } else {
+        reports::rollup_report(&db, &id, q.period, &q.filter, &settings).await?
+    };
     Ok(http::json(&report, 200))
 }
 
-pub async fn sessions(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, id, _, q) = app_query(&req, &ctx).await?;
-    let (listed, _) = matching(&db, &id, &q).await?;
-    let total = listed.len();
-    let sessions = listed.into_iter().skip(q.offset).take(q.limit).collect();
-    Ok(http::json(&SessionList { sessions, total }, 200))
+/// Sessions one text search reports on at most (one customer's).
+const SEARCH_MAX: usize = 1_000;
+
+fn listed((record, counted): (SessionRecord, bool)) -> ListedSession {
+    ListedSession {
+        outcome: record.outcome(),
+        record,
+        counted,
+    }
 }
 
+/// One page of the matching sessions, newest first, and where the next
+/// one starts.
+pub async fn sessions(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, id, _, q) = app_query(&req, &ctx).await?;
+    let rows = reports::page(&db, &id, q.period, &q.filter, q.after.as_ref(), q.limit).await?;
+    let next = (rows.len() == q.limit)
+        .then(|| rows.last().map(|(r, _)| Cursor::of(r).to_string()))
+        .flatten();
+    let total = match q.filter.q {
+        Some(_) => {
+            let all = reports::page(&db, &id, q.period, &q.filter, None, SEARCH_MAX).await?;
+            all.len()
+        }
+        None => reports::matching_count(&db, &id, q.period, &q.filter).await?,
+    };
+    let sessions = rows.into_iter().map(listed).collect();
+    Ok(http::json(
+        &SessionList {
+            sessions,
+            total,
+            next,
+        },
+        200,
+    ))
+}
+
+/// Rows read per D1 query of an export: a million sessions take 200
+/// queries, within a paid Worker's 1,000 per invocation.
+const EXPORT_PAGE: usize = 5_000;
+
+/// Every matching session as CSV, streamed page by page: the Worker holds
+/// one page at a time, however many there are.
 pub async fn export(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, id, _, q) = app_query(&req, &ctx).await?;
-    let (listed, _) = matching(&db, &id, &q).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let write = |w: &mut csv::Writer<Vec<u8>>, row: &[String]| {
-        w.write_record(row)
-            .map_err(|e| AppError::internal(format!("csv: {e}")))
-    };
-    let header: Vec<String> = CSV_HEADER.iter().map(|h| (*h).to_owned()).collect();
-    write(&mut out, &header)?;
-    for s in &listed {
-        write(&mut out, &csv_row(s))?;
-    }
-    let bytes = out
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header
+        .write_record(CSV_HEADER)
+        .map_err(|e| AppError::internal(format!("csv: {e}")))?;
+    let first = header
         .into_inner()
         .map_err(|e| AppError::internal(format!("csv: {e}")))?;
+    let state = Some((db, None::<Cursor>));
+    let pages = stream::unfold(state, move |state| {
+        let (id, q) = (id.clone(), q.clone());
+        async move {
+            let (db, after) = state?;
+            let rows =
+                match reports::page(&db, &id, q.period, &q.filter, after.as_ref(), EXPORT_PAGE)
+                    .await
+                {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        // The headers are gone: the download fails rather than
+                        // ending early and looking whole.
+                        worker::console_error!("export stopped: {e:?}");
+                        return Some((
+                            Err(worker::Error::RustError("export stopped".into())),
+                            None,
+                        ));
+                    }
+                };
+            let next = (rows.len() == EXPORT_PAGE)
+                .then(|| rows.last().map(|(r, _)| Cursor::of(r)))
+                .flatten();
+            let mut out = csv::Writer::from_writer(Vec::new());
+            for row in rows.into_iter().map(listed) {
+                if let Err(e) = out.write_record(csv_row(&row)) {
+                    return Some((Err(worker::Error::RustError(format!("csv: {e}"))), None));
+                }
+            }
+            let bytes = out.into_inner().unwrap_or_default();
+            Some((Ok(bytes), next.map(|c| (db, Some(c)))))
+        }
+    });
+    let body = stream::once(async move { Ok::<Vec<u8>, worker::Error>(first) }).chain(pages);
     let headers = Headers::new();
     headers.set("content-type", "text/csv; charset=utf-8")?;
     headers.set(
         "content-disposition",
-        &format!("attachment; filename=\"holdfast-sessions-{id}.csv\""),
+        &format!(
+            "attachment; filename=\"holdfast-sessions-{}.csv\"",
+            param(&ctx, "id")?
+        ),
     )?;
     headers.set("cache-control", "no-store")?;
-    Ok(Response::from_bytes(bytes)?.with_headers(headers))
+    Ok(Response::from_stream(body)?.with_headers(headers))
 }
 
 pub async fn session(req: Request, ctx: Ctx) -> Result<Response, AppError> {

@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::admin::audit;
-use crate::store::{changes, team as store, Batched};
+use crate::store::{team as store, won, Batched};
 
 pub async fn admins(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, _, _) = signed_in(&req, &ctx, Need::OWNER_LOOK).await?;
@@ -90,7 +90,7 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
     let results = db
         .batched(store::accept(&db, &digest, &id, &hash, now)?)
         .await?;
-    if results.get(1).map(changes) != Some(1) {
+    if !results.get(1).is_some_and(won) {
         return Err(gone());
     }
     let invited = store::invited(&db, &digest).await?.ok_or_else(gone)?;
@@ -125,7 +125,7 @@ pub async fn set_role(mut req: Request, ctx: Ctx) -> Result<Response, AppError> 
             )?,
         ])
         .await?;
-    if results.first().map(changes) != Some(1) {
+    if !results.first().is_some_and(won) {
         return Err(not_changed(&db, &id).await);
     }
     Ok(http::json(&json!({"id": id, "role": form.role}), 200))
@@ -144,7 +144,7 @@ pub async fn remove_admin(req: Request, ctx: Ctx) -> Result<Response, AppError> 
         now,
     )?);
     let results = db.batched(batch).await?;
-    if results.get(1).map(changes) != Some(1) {
+    if !results.get(1).is_some_and(won) {
         return Err(not_changed(&db, &id).await);
     }
     Ok(http::json(&json!({"removed": id}), 200))
@@ -291,7 +291,7 @@ pub(super) async fn check_code(
     };
     let step = totp::verify(&opened(ctx, sealed)?, code, now, last_step).ok_or_else(wrong_code)?;
     let spent = store::spend_step(db, id, step)?.run().await?;
-    if changes(&spent) != 1 {
+    if !won(&spent) {
         return Err(wrong_code());
     }
     Ok(())

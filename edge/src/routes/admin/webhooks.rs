@@ -240,7 +240,7 @@ pub async fn replay(req: Request, ctx: Ctx) -> Result<Response, AppError> {
             )?,
         ])
         .await?;
-    if results.first().map(crate::store::changes) != Some(1) {
+    if !results.first().is_some_and(crate::store::won) {
         return Err(AppError::NotFound(format!(
             "No delivery {delivery} for this endpoint"
         )));
