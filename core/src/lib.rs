@@ -32,6 +32,7 @@ pub mod audience;
 pub mod experiment;
 pub mod i18n;
 pub mod intl;
+pub mod lifecycle;
 pub mod mapping;
 pub mod offer;
 pub mod pass_through;

@@ -1,5 +1,6 @@
 //! Cron Trigger: finishes cancels and offers whose Stripe call failed or was
-//! cut off, and books the watched saves whose window has ended.
+//! cut off, books the watched saves whose window has ended, and removes
+//! personal data past its app's retention.
 
 use worker::{console_error, console_log};
 
@@ -10,6 +11,10 @@ use crate::store::{limits, operations};
 /// Operations handled per run, so one run stays inside the Workers limits
 /// (each takes at most a few subrequests and D1 queries).
 const BATCH: u32 = 10;
+
+/// Sessions whose personal data one run removes (two D1 round trips
+/// whatever the number): 720,000 a day.
+const RETENTION_BATCH: u32 = 500;
 
 /// `scheduled` is the run's time: the watch list is judged by it. Leases
 /// and retry times are about the processes running now, so operations go
@@ -49,6 +54,12 @@ pub async fn run(config: &Config, scheduled: i64) {
     };
     if let Err(e) = pruned {
         console_error!("cron: pruning rate limits and admin sessions failed: {e}");
+    }
+    // Personal data past each app's retention, judged by the run's time.
+    match crate::store::lifecycle::expire(&db, scheduled, RETENTION_BATCH).await {
+        Ok(n) if n > 0 => console_log!("cron: personal data of {n} sessions removed"),
+        Ok(_) => {}
+        Err(e) => console_error!("cron: removing personal data failed: {e:?}"),
     }
     match crate::attribution::review_due(&db, &config, scheduled).await {
         Ok(n) if n > 0 => console_log!("cron: {n} watched saves booked"),

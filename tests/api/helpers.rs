@@ -212,11 +212,12 @@ impl Stack {
     }
 
     pub fn customer(&self) -> String {
-        let cus = self.stripe(
-            "POST",
-            "/v1/customers",
-            &[("email", "e2e@example.com"), ("name", "Ada Lovelace")],
-        );
+        self.customer_named("e2e@example.com", "Ada Lovelace")
+    }
+
+    /// A customer with a card, this e-mail and name.
+    pub fn customer_named(&self, email: &str, name: &str) -> String {
+        let cus = self.stripe("POST", "/v1/customers", &[("email", email), ("name", name)]);
         let id = cus["id"].as_str().expect("customer id").to_owned();
         let tok = self.stripe(
             "POST",
@@ -449,6 +450,33 @@ impl Stack {
         );
         let v: Value = serde_json::from_slice(&out.stdout).expect("wrangler --json output");
         v[0]["results"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Where each of `needles` still appears in the local D1 file: every
+    /// text of every row of every table, as `table.column: needle`.
+    pub fn d1_mentions(&self, needles: &[&str]) -> Vec<String> {
+        const FIND: &str = r#"
+import glob, json, os, sqlite3, sys
+state, needles = sys.argv[1], json.loads(sys.argv[2])
+for f in glob.glob(os.path.join(state, '**', '*.sqlite'), recursive=True):
+    con = sqlite3.connect('file:' + f + '?mode=ro', uri=True)
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'sessions'").fetchone():
+        continue
+    hits = []
+    for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for col in [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')]:
+            for n in needles:
+                q = f'SELECT COUNT(*) FROM "{table}" WHERE instr(lower(CAST("{col}" AS TEXT)), lower(?)) > 0'
+                if con.execute(q, [n]).fetchone()[0]:
+                    hits.append(f'{table}.{col}: {n}')
+    print(json.dumps(hits))
+    break
+"#;
+        let out = python(
+            FIND,
+            &[&self.state, &serde_json::json!(needles).to_string()],
+        );
+        serde_json::from_str(out.trim()).expect("the mentions as JSON")
     }
 }
 

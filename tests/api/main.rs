@@ -13,6 +13,7 @@ mod emulator;
 mod enforcement;
 mod experiments;
 mod faults;
+mod lifecycle;
 mod locales;
 mod offers;
 mod openapi;

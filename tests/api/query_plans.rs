@@ -10,8 +10,9 @@ use crate::helpers::{admin, get, python_with_input, stack};
 
 /// Tables that grow with traffic; small ones (apps, admins, rate-limit
 /// counters pruned every minute) may be scanned.
-const LARGE: [&str; 8] = [
+const LARGE: [&str; 9] = [
     "sessions",
+    "rollups",
     "session_events",
     "operations",
     "emails",

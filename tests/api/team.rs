@@ -40,6 +40,18 @@ const ROUTES: &[(&str, &str, &str, bool)] = &[
     ("GET", "/api/admin/apps/app_nope/dashboard", "look", true),
     ("GET", "/api/admin/apps/app_nope/sessions", "look", true),
     ("GET", "/api/admin/apps/app_nope/sessions.csv", "look", true),
+    (
+        "POST",
+        "/api/admin/apps/app_nope/customers/export",
+        "editor",
+        true,
+    ),
+    (
+        "POST",
+        "/api/admin/apps/app_nope/customers/erase",
+        "owner",
+        true,
+    ),
     ("GET", "/api/admin/apps/app_nope/revenue", "look", true),
     ("GET", "/api/admin/sessions/ses_nope", "look", true),
     ("GET", "/api/admin/apps/app_nope/webhooks", "editor", true),

@@ -97,6 +97,19 @@ test("the dashboard shows a new app's sessions, revenue and a session's audit tr
   await page.goto(`${BASE}/admin/apps/${app.id}`);
   await page.getByTestId("matched").filter({ hasText: "3 of 3 sessions matched a customer in Stripe" }).waitFor();
   assert.notEqual(await page.getByTestId("last-sync").innerText(), "never");
+
+  // One customer's data: exported as JSON, then erased (the counts stay).
+  const data = page.getByRole("region", { name: "Customer data" });
+  await data.getByLabel("Find the customer by").selectOption({ label: "Stripe subscription id" });
+  await data.getByLabel("Customer", { exact: true }).fill(discounted);
+  await data.getByRole("button", { name: "Export as JSON" }).click();
+  await data.getByTestId("customer-exported").filter({ hasText: "1 session found" }).waitFor();
+  assert.match(decodeURIComponent(await data.getByRole("link", { name: "Download the JSON" }).getAttribute("href")), new RegExp(discounted));
+  await data.getByRole("button", { name: "Erase…" }).click();
+  await data.getByRole("button", { name: "Yes, erase" }).click();
+  await data.getByTestId("customer-erased").filter({ hasText: "The personal data of 1 session was erased." }).waitFor();
+  const kept = await (await page.request.get(`${BASE}/api/admin/apps/${app.id}/dashboard`)).json();
+  assert.equal(kept.total.sessions, 3, "an erasure keeps the counts");
   assert.deepEqual(errors, []);
   await page.close();
 });

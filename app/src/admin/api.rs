@@ -6,6 +6,7 @@ use holdfast_core::api::apps::{
     AppSummary, AuditEntry, CreateAppRequest, CreatedApp, OperationView, RotatedSecrets,
     UpdateAppRequest,
 };
+use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
 use holdfast_core::api::stripe::{
     ConnectStripeRequest, CouponOption, PermissionCheck, PriceOption, StripeConnection,
 };
@@ -149,6 +150,29 @@ pub async fn retry(csrf: String, session_id: String) -> Result<serde_json::Value
         Request::post(&format!("/api/admin/operations/{session_id}/retry")),
         &csrf,
         NO_BODY,
+    )
+    .await
+}
+
+pub async fn export_customer(app: String, who: CustomerRequest) -> Result<CustomerExport, Error> {
+    // Read-only, but a POST: an e-mail address stays out of URLs and logs.
+    send(
+        Request::post(&format!("/api/admin/apps/{app}/customers/export")),
+        "",
+        Some(&who),
+    )
+    .await
+}
+
+pub async fn erase_customer(
+    csrf: String,
+    app: String,
+    who: CustomerRequest,
+) -> Result<ErasureResponse, Error> {
+    send(
+        Request::post(&format!("/api/admin/apps/{app}/customers/erase")),
+        &csrf,
+        Some(&who),
     )
     .await
 }

@@ -101,6 +101,7 @@ pub fn AppPage() -> impl IntoView {
         </Transition>
         <RevenueCard app_id=Signal::derive(id)/>
         <super::webhooks::Webhooks app_id=Signal::derive(id)/>
+        <super::customers::CustomerData app_id=Signal::derive(id)/>
         <Transition fallback=|| ()>
             {move || {
                 settings

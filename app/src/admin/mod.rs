@@ -6,6 +6,7 @@ mod api;
 mod app_page;
 mod apps;
 mod auth;
+mod customers;
 mod dashboard;
 mod fields;
 mod log;

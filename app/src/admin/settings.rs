@@ -209,6 +209,9 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             {form.number("No new offer within this many days of an accepted one", field::OFFER_COOLDOWN_DAYS, (0, None), s.offer_cooldown_days())}
             {form.number("Watch each save for this many days before booking it", field::ATTRIBUTION_WINDOW_DAYS, (1, Some(365)), s.attribution_window_days())}
 
+            <h2>"Privacy"</h2>
+            {form.number("Keep customers' personal data (e-mail, names, custom fields, comments, Stripe ids and answers) for this many days after a session ends; counts and money stay", field::RETENTION_DAYS, (7, Some(3650)), s.retention_days())}
+
             <div class="save-bar">
                 <button class="primary" type="submit" disabled=move || save.pending().get()>"Save"</button>
                 {move || saved().then(|| view! { <span role="status" data-testid="saved">"Saved"</span> })}

@@ -11,6 +11,7 @@ use crate::validation::FieldIssue;
 
 pub mod account;
 pub mod apps;
+pub mod customers;
 pub mod precancel;
 pub mod session;
 pub mod stripe;

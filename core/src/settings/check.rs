@@ -177,6 +177,12 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
             "Watch saves for 1 to 365 days.",
         ));
     }
+    if !crate::lifecycle::RETENTION_DAYS.contains(&s.retention_days) {
+        out.push(issue(
+            field::RETENTION_DAYS,
+            "Keep personal data for 7 to 3650 days after a session ends.",
+        ));
+    }
     if s.offer_cooldown_days > 3650 {
         out.push(issue(field::OFFER_COOLDOWN_DAYS, "Use at most 3650 days."));
     }

@@ -61,6 +61,10 @@ pub struct AppSettings {
     pub attribution: bool,
     /// Days a save is watched before it is booked for good.
     pub attribution_window_days: u32,
+    /// Days after a session ends that its personal data (ids in Stripe,
+    /// e-mail, names, custom fields, comments, Stripe's answers) is kept;
+    /// the counts, money and audit trail without it stay.
+    pub retention_days: u32,
     /// Seed: "Enrichment". Off: precancel does not read Stripe; the page
     /// uses the snippet's data and fallbacks.
     pub enrichment: bool,
@@ -215,6 +219,7 @@ impl Default for AppSettings {
             experiences: Vec::new(),
             attribution: true,
             attribution_window_days: 30,
+            retention_days: crate::lifecycle::DEFAULT_RETENTION_DAYS,
             enrichment: true,
             randomize_reasons: false,
             branding: Branding::default(),

@@ -40,6 +40,8 @@ routes! {
     GET     "/api/admin/apps/:id/sessions.csv"                    => admin::reports::export;
     GET     "/api/admin/apps/:id/revenue"                         => admin::reports::revenue_card;
     GET     "/api/admin/sessions/:id"                             => admin::reports::session;
+    POST    "/api/admin/apps/:id/customers/export"                => admin::customers::export;
+    POST    "/api/admin/apps/:id/customers/erase"                 => admin::customers::erase;
     GET     "/api/admin/apps/:id/webhooks"                        => admin::webhooks::list;
     POST    "/api/admin/apps/:id/webhooks"                        => admin::webhooks::create;
     PATCH   "/api/admin/webhooks/:id"                             => admin::webhooks::update;

@@ -5,6 +5,7 @@ pub mod apps;
 pub mod connection;
 pub mod emails;
 pub mod events;
+pub mod lifecycle;
 pub mod limits;
 pub mod operations;
 pub mod report_sql;

@@ -110,6 +110,11 @@ pub struct DetailRow {
     pub comment: Option<String>,
     pub stripe_lookup: Lookup,
     pub fields: String,
+    pub facts: Option<String>,
+    pub receipt: Option<String>,
+    pub locale: Option<String>,
+    pub region: Option<String>,
+    pub time_zone: Option<String>,
 }
 
 /// One session with the columns the list lacks.
@@ -125,7 +130,7 @@ pub async fn session(
     let record: Option<SessionRecord> = query.first(None).await?;
     let detail: Option<DetailRow> = stmt(
         db,
-        "SELECT app_id, comment, stripe_lookup, fields FROM sessions WHERE id = ?1",
+        "SELECT app_id, comment, stripe_lookup, fields, facts, receipt, locale, region, time_zone FROM sessions WHERE id = ?1",
         &[text(id)],
     )?
     .first(None)

@@ -7,6 +7,7 @@ use holdfast_core::api::apps::{
     AppSummary, AuditEntry, CreateAppRequest, CreatedApp, MappingPreviewRequest, OperationView,
     RotatedSecrets, UpdateAppRequest,
 };
+use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
 use holdfast_core::api::precancel::PrecancelResponse;
 use holdfast_core::api::session::{
     CancelRequest, ChooseReasonRequest, OfferPreview, OutcomeResponse, SessionView,
@@ -266,6 +267,8 @@ const DESCRIBED: &[&str] = &[
     "admin::reports::export",
     "admin::reports::revenue_card",
     "admin::reports::session",
+    "admin::customers::export",
+    "admin::customers::erase",
     "admin::webhooks::list",
     "admin::webhooks::create",
     "admin::webhooks::update",
@@ -414,6 +417,12 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
             .answer(200, "Card.", r.of::<RevenueCard>()),
         "admin::reports::session" => Op::new("sessionDetail", "A session and its audit trail.", Security::Admin)
             .answer(200, "Session.", r.of::<SessionDetail>()),
+        "admin::customers::export" => Op::new("exportCustomer", "Everything held on one customer, found by e-mail, Stripe customer id or subscription id (exactly one).", Security::Admin)
+            .body::<CustomerRequest>(r)
+            .answer(200, "The customer's sessions.", r.of::<CustomerExport>()),
+        "admin::customers::erase" => Op::new("eraseCustomer", "Remove one customer's personal data; counts stay. Owners only.", Security::Admin)
+            .body::<CustomerRequest>(r)
+            .answer(200, "Sessions erased.", r.of::<ErasureResponse>()),
         "admin::webhooks::list" => Op::new("listWebhooks", "Webhook endpoints.", Security::Admin)
             .answer(200, "Endpoints.", r.list::<EndpointView>()),
         "admin::webhooks::create" => Op::new("createWebhook", "Add an endpoint; its secret is shown once.", Security::Admin)

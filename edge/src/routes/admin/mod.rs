@@ -3,6 +3,7 @@
 //! every write also its CSRF token, and is written to the audit log.
 
 pub mod apps;
+pub mod customers;
 pub mod ops;
 pub mod reports;
 pub mod secrets;
@@ -92,7 +93,7 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
             store::audit(&db, &email, "admin.setup", Some(&email), &json!({}), now)?,
         ])
         .await?;
-    if results.first().map(crate::store::changes) != Some(1) {
+    if !results.first().is_some_and(crate::store::won) {
         return Err(AppError::Conflict(
             "An admin already exists; sign in instead.".to_owned(),
         ));
