@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use crate::record::Outcome;
-use crate::report::{Accumulator, Money, Period, Report, Share};
+use crate::report::{Accumulator, Money, Period, Report, Share, DIMS};
 use crate::settings::AppSettings;
 
 const DAY: i64 = 86_400;
@@ -17,6 +17,11 @@ const DAY: i64 = 86_400;
 pub struct RollupRow {
     #[serde(default)]
     pub day: Option<i64>,
+    /// A row of `rollup_marginals`: the dimension its `key` belongs to.
+    #[serde(default)]
+    pub dim: Option<String>,
+    #[serde(default)]
+    pub key: String,
     #[serde(default)]
     pub reason: String,
     #[serde(default)]
@@ -66,7 +71,8 @@ impl RollupRow {
 }
 
 /// The report of a period of whole days (see [`Period::whole_days`]) from
-/// its rows summed by key (`groups`) and by day, outcome and currency
+/// its rows summed by key (`groups`: of the full rollups, or of the
+/// marginals, one dimension a row) and by day, outcome and currency
 /// (`series`).
 pub fn report(
     groups: &[RollupRow],
@@ -76,7 +82,19 @@ pub fn report(
 ) -> Report {
     let mut acc = Accumulator::new(p);
     for g in groups {
-        acc.add_grouped(&g.share());
+        let mut share = g.share();
+        match g
+            .dim
+            .as_deref()
+            .and_then(|d| DIMS.iter().position(|x| *x == d))
+        {
+            Some(d) => {
+                share.keys = Default::default();
+                share.keys[d] = g.key.clone();
+                acc.add_marginal(d, &share);
+            }
+            None => acc.add_grouped(&share),
+        }
     }
     for s in series {
         acc.add_to_series(&s.share(), s.day.unwrap_or(0) * DAY);

@@ -43,6 +43,27 @@ CREATE TABLE rollups (
   PRIMARY KEY (app_id, day, reason, offer, audience, variant, country, mode, outcome, attribution, currency)
 ) WITHOUT ROWID;
 
+-- The same counts, one dimension at a time (`dim` names it, `key` is its
+-- value): what the dashboard reads when nothing is filtered, a few
+-- hundred rows a day however many sessions there are. Each dimension's
+-- rows add up to the same totals; `mode` is read for the series.
+CREATE TABLE rollup_marginals (
+  app_id      TEXT NOT NULL,
+  day         INTEGER NOT NULL,
+  dim         TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  outcome     TEXT NOT NULL,
+  currency    TEXT NOT NULL,
+  sessions    INTEGER NOT NULL DEFAULT 0,
+  repeats     INTEGER NOT NULL DEFAULT 0,
+  mrr_saved   INTEGER NOT NULL DEFAULT 0,
+  offer_cost  INTEGER NOT NULL DEFAULT 0,
+  mrr_lost    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (app_id, dim, day, key, outcome, currency)
+) WITHOUT ROWID;
+CREATE TABLE rollup_dims (dim TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO rollup_dims VALUES ('reason'), ('offer'), ('audience'), ('variant'), ('country'), ('mode');
+
 -- Runs of the sessions already stored.
 WITH RECURSIVE ordered AS (
   SELECT rowid AS r, app_id, subscription_id AS sub, created_at,
@@ -64,8 +85,8 @@ UPDATE sessions SET counted = (rowid = (
   ORDER BY p.status NOT IN ('open', 'unknown') DESC, p.created_at DESC, p.rowid DESC LIMIT 1))
 WHERE subscription_id IS NOT NULL;
 
--- A session's share of its row: added after every change to what the
--- row is keyed by or counts, taken away before it. Both read the row's own
+-- A session's share of its rows: added after every change to what the
+-- rows are keyed by or count, taken away before it. Both read the row's own
 -- values (OLD before, NEW after), so the order in which SQLite fires these
 -- and the run triggers below never matters.
 CREATE TRIGGER rollup_add AFTER UPDATE OF status, attribution, reason_id, offer_id, shown_offer_id, audience_id, experience_id, variant_id, country, mode, mrr, mrr_currency, offer_cost, counted ON sessions
@@ -100,6 +121,42 @@ BEGIN
       NEW.mrr AS mrr, NEW.offer_cost AS cost)
   WHERE true
   ON CONFLICT (app_id, day, reason, offer, audience, variant, country, mode, outcome, attribution, currency)
+  DO UPDATE SET sessions = sessions + excluded.sessions, repeats = repeats + excluded.repeats,
+    mrr_saved = mrr_saved + excluded.mrr_saved, offer_cost = offer_cost + excluded.offer_cost,
+    mrr_lost = mrr_lost + excluded.mrr_lost;
+  INSERT INTO rollup_marginals (app_id, day, dim, key, outcome, currency,
+                                sessions, repeats, mrr_saved, offer_cost, mrr_lost)
+  SELECT app_id, day, dims.dim,
+    CASE dims.dim WHEN 'reason' THEN reason WHEN 'offer' THEN offer WHEN 'audience' THEN audience
+      WHEN 'variant' THEN variant WHEN 'country' THEN country ELSE mode END,
+    outcome, currency,
+    1 * counted, 1 * (1 - counted),
+    CASE WHEN counted AND priced AND outcome IN ('offer', 'deflect') THEN 1 * mrr ELSE 0 END,
+    CASE WHEN counted AND priced AND outcome IN ('offer', 'deflect') THEN 1 * COALESCE(cost, 0) ELSE 0 END,
+    CASE WHEN counted AND priced AND outcome IN ('cancel', 'lost') THEN 1 * mrr ELSE 0 END
+  FROM (SELECT NEW.app_id AS app_id, NEW.created_at / 86400 AS day,
+      COALESCE(NEW.reason_id, '') AS reason,
+      COALESCE(NEW.offer_id, NEW.shown_offer_id, '') AS offer,
+      COALESCE(NEW.audience_id, '') AS audience,
+      CASE WHEN NEW.experience_id IS NOT NULL AND NEW.variant_id IS NOT NULL
+           THEN NEW.experience_id || '/' || NEW.variant_id ELSE '' END AS variant,
+      COALESCE(NEW.country, '') AS country,
+      NEW.mode AS mode,
+      CASE
+        WHEN NEW.status IN ('deflected', 'offer_accepted', 'offer_pending')
+             AND NEW.attribution IN ('lost', 'not_saved') THEN 'lost'
+        WHEN NEW.status = 'deflected' THEN 'deflect'
+        WHEN NEW.status IN ('offer_accepted', 'offer_pending') THEN 'offer'
+        WHEN NEW.status IN ('cancelled', 'cancel_pending') THEN 'cancel'
+        ELSE 'open' END AS outcome,
+      COALESCE(NEW.attribution, '') AS attribution,
+      CASE WHEN NEW.mrr IS NOT NULL AND NEW.mrr_currency IS NOT NULL
+           THEN LOWER(NEW.mrr_currency) ELSE '' END AS currency,
+      NEW.counted AS counted,
+      NEW.mrr IS NOT NULL AND NEW.mrr_currency IS NOT NULL AS priced,
+      NEW.mrr AS mrr, NEW.offer_cost AS cost) AS d, rollup_dims AS dims
+  WHERE true
+  ON CONFLICT (app_id, dim, day, key, outcome, currency)
   DO UPDATE SET sessions = sessions + excluded.sessions, repeats = repeats + excluded.repeats,
     mrr_saved = mrr_saved + excluded.mrr_saved, offer_cost = offer_cost + excluded.offer_cost,
     mrr_lost = mrr_lost + excluded.mrr_lost;
@@ -144,6 +201,42 @@ BEGIN
   DO UPDATE SET sessions = sessions + excluded.sessions, repeats = repeats + excluded.repeats,
     mrr_saved = mrr_saved + excluded.mrr_saved, offer_cost = offer_cost + excluded.offer_cost,
     mrr_lost = mrr_lost + excluded.mrr_lost;
+  INSERT INTO rollup_marginals (app_id, day, dim, key, outcome, currency,
+                                sessions, repeats, mrr_saved, offer_cost, mrr_lost)
+  SELECT app_id, day, dims.dim,
+    CASE dims.dim WHEN 'reason' THEN reason WHEN 'offer' THEN offer WHEN 'audience' THEN audience
+      WHEN 'variant' THEN variant WHEN 'country' THEN country ELSE mode END,
+    outcome, currency,
+    -1 * counted, -1 * (1 - counted),
+    CASE WHEN counted AND priced AND outcome IN ('offer', 'deflect') THEN -1 * mrr ELSE 0 END,
+    CASE WHEN counted AND priced AND outcome IN ('offer', 'deflect') THEN -1 * COALESCE(cost, 0) ELSE 0 END,
+    CASE WHEN counted AND priced AND outcome IN ('cancel', 'lost') THEN -1 * mrr ELSE 0 END
+  FROM (SELECT OLD.app_id AS app_id, OLD.created_at / 86400 AS day,
+      COALESCE(OLD.reason_id, '') AS reason,
+      COALESCE(OLD.offer_id, OLD.shown_offer_id, '') AS offer,
+      COALESCE(OLD.audience_id, '') AS audience,
+      CASE WHEN OLD.experience_id IS NOT NULL AND OLD.variant_id IS NOT NULL
+           THEN OLD.experience_id || '/' || OLD.variant_id ELSE '' END AS variant,
+      COALESCE(OLD.country, '') AS country,
+      OLD.mode AS mode,
+      CASE
+        WHEN OLD.status IN ('deflected', 'offer_accepted', 'offer_pending')
+             AND OLD.attribution IN ('lost', 'not_saved') THEN 'lost'
+        WHEN OLD.status = 'deflected' THEN 'deflect'
+        WHEN OLD.status IN ('offer_accepted', 'offer_pending') THEN 'offer'
+        WHEN OLD.status IN ('cancelled', 'cancel_pending') THEN 'cancel'
+        ELSE 'open' END AS outcome,
+      COALESCE(OLD.attribution, '') AS attribution,
+      CASE WHEN OLD.mrr IS NOT NULL AND OLD.mrr_currency IS NOT NULL
+           THEN LOWER(OLD.mrr_currency) ELSE '' END AS currency,
+      OLD.counted AS counted,
+      OLD.mrr IS NOT NULL AND OLD.mrr_currency IS NOT NULL AS priced,
+      OLD.mrr AS mrr, OLD.offer_cost AS cost) AS d, rollup_dims AS dims
+  WHERE true
+  ON CONFLICT (app_id, dim, day, key, outcome, currency)
+  DO UPDATE SET sessions = sessions + excluded.sessions, repeats = repeats + excluded.repeats,
+    mrr_saved = mrr_saved + excluded.mrr_saved, offer_cost = offer_cost + excluded.offer_cost,
+    mrr_lost = mrr_lost + excluded.mrr_lost;
 END;
 
 CREATE TRIGGER rollup_delete BEFORE DELETE ON sessions
@@ -178,6 +271,42 @@ BEGIN
       OLD.mrr AS mrr, OLD.offer_cost AS cost)
   WHERE true
   ON CONFLICT (app_id, day, reason, offer, audience, variant, country, mode, outcome, attribution, currency)
+  DO UPDATE SET sessions = sessions + excluded.sessions, repeats = repeats + excluded.repeats,
+    mrr_saved = mrr_saved + excluded.mrr_saved, offer_cost = offer_cost + excluded.offer_cost,
+    mrr_lost = mrr_lost + excluded.mrr_lost;
+  INSERT INTO rollup_marginals (app_id, day, dim, key, outcome, currency,
+                                sessions, repeats, mrr_saved, offer_cost, mrr_lost)
+  SELECT app_id, day, dims.dim,
+    CASE dims.dim WHEN 'reason' THEN reason WHEN 'offer' THEN offer WHEN 'audience' THEN audience
+      WHEN 'variant' THEN variant WHEN 'country' THEN country ELSE mode END,
+    outcome, currency,
+    -1 * counted, -1 * (1 - counted),
+    CASE WHEN counted AND priced AND outcome IN ('offer', 'deflect') THEN -1 * mrr ELSE 0 END,
+    CASE WHEN counted AND priced AND outcome IN ('offer', 'deflect') THEN -1 * COALESCE(cost, 0) ELSE 0 END,
+    CASE WHEN counted AND priced AND outcome IN ('cancel', 'lost') THEN -1 * mrr ELSE 0 END
+  FROM (SELECT OLD.app_id AS app_id, OLD.created_at / 86400 AS day,
+      COALESCE(OLD.reason_id, '') AS reason,
+      COALESCE(OLD.offer_id, OLD.shown_offer_id, '') AS offer,
+      COALESCE(OLD.audience_id, '') AS audience,
+      CASE WHEN OLD.experience_id IS NOT NULL AND OLD.variant_id IS NOT NULL
+           THEN OLD.experience_id || '/' || OLD.variant_id ELSE '' END AS variant,
+      COALESCE(OLD.country, '') AS country,
+      OLD.mode AS mode,
+      CASE
+        WHEN OLD.status IN ('deflected', 'offer_accepted', 'offer_pending')
+             AND OLD.attribution IN ('lost', 'not_saved') THEN 'lost'
+        WHEN OLD.status = 'deflected' THEN 'deflect'
+        WHEN OLD.status IN ('offer_accepted', 'offer_pending') THEN 'offer'
+        WHEN OLD.status IN ('cancelled', 'cancel_pending') THEN 'cancel'
+        ELSE 'open' END AS outcome,
+      COALESCE(OLD.attribution, '') AS attribution,
+      CASE WHEN OLD.mrr IS NOT NULL AND OLD.mrr_currency IS NOT NULL
+           THEN LOWER(OLD.mrr_currency) ELSE '' END AS currency,
+      OLD.counted AS counted,
+      OLD.mrr IS NOT NULL AND OLD.mrr_currency IS NOT NULL AS priced,
+      OLD.mrr AS mrr, OLD.offer_cost AS cost) AS d, rollup_dims AS dims
+  WHERE true
+  ON CONFLICT (app_id, dim, day, key, outcome, currency)
   DO UPDATE SET sessions = sessions + excluded.sessions, repeats = repeats + excluded.repeats,
     mrr_saved = mrr_saved + excluded.mrr_saved, offer_cost = offer_cost + excluded.offer_cost,
     mrr_lost = mrr_lost + excluded.mrr_lost;
@@ -218,6 +347,42 @@ BEGIN
       NEW.mrr AS mrr, NEW.offer_cost AS cost)
   WHERE true
   ON CONFLICT (app_id, day, reason, offer, audience, variant, country, mode, outcome, attribution, currency)
+  DO UPDATE SET sessions = sessions + excluded.sessions, repeats = repeats + excluded.repeats,
+    mrr_saved = mrr_saved + excluded.mrr_saved, offer_cost = offer_cost + excluded.offer_cost,
+    mrr_lost = mrr_lost + excluded.mrr_lost;
+  INSERT INTO rollup_marginals (app_id, day, dim, key, outcome, currency,
+                                sessions, repeats, mrr_saved, offer_cost, mrr_lost)
+  SELECT app_id, day, dims.dim,
+    CASE dims.dim WHEN 'reason' THEN reason WHEN 'offer' THEN offer WHEN 'audience' THEN audience
+      WHEN 'variant' THEN variant WHEN 'country' THEN country ELSE mode END,
+    outcome, currency,
+    1 * counted, 1 * (1 - counted),
+    CASE WHEN counted AND priced AND outcome IN ('offer', 'deflect') THEN 1 * mrr ELSE 0 END,
+    CASE WHEN counted AND priced AND outcome IN ('offer', 'deflect') THEN 1 * COALESCE(cost, 0) ELSE 0 END,
+    CASE WHEN counted AND priced AND outcome IN ('cancel', 'lost') THEN 1 * mrr ELSE 0 END
+  FROM (SELECT NEW.app_id AS app_id, NEW.created_at / 86400 AS day,
+      COALESCE(NEW.reason_id, '') AS reason,
+      COALESCE(NEW.offer_id, NEW.shown_offer_id, '') AS offer,
+      COALESCE(NEW.audience_id, '') AS audience,
+      CASE WHEN NEW.experience_id IS NOT NULL AND NEW.variant_id IS NOT NULL
+           THEN NEW.experience_id || '/' || NEW.variant_id ELSE '' END AS variant,
+      COALESCE(NEW.country, '') AS country,
+      NEW.mode AS mode,
+      CASE
+        WHEN NEW.status IN ('deflected', 'offer_accepted', 'offer_pending')
+             AND NEW.attribution IN ('lost', 'not_saved') THEN 'lost'
+        WHEN NEW.status = 'deflected' THEN 'deflect'
+        WHEN NEW.status IN ('offer_accepted', 'offer_pending') THEN 'offer'
+        WHEN NEW.status IN ('cancelled', 'cancel_pending') THEN 'cancel'
+        ELSE 'open' END AS outcome,
+      COALESCE(NEW.attribution, '') AS attribution,
+      CASE WHEN NEW.mrr IS NOT NULL AND NEW.mrr_currency IS NOT NULL
+           THEN LOWER(NEW.mrr_currency) ELSE '' END AS currency,
+      NEW.counted AS counted,
+      NEW.mrr IS NOT NULL AND NEW.mrr_currency IS NOT NULL AS priced,
+      NEW.mrr AS mrr, NEW.offer_cost AS cost) AS d, rollup_dims AS dims
+  WHERE true
+  ON CONFLICT (app_id, dim, day, key, outcome, currency)
   DO UPDATE SET sessions = sessions + excluded.sessions, repeats = repeats + excluded.repeats,
     mrr_saved = mrr_saved + excluded.mrr_saved, offer_cost = offer_cost + excluded.offer_cost,
     mrr_lost = mrr_lost + excluded.mrr_lost;

@@ -20,6 +20,7 @@ mod openapi;
 mod precancel;
 mod query_plans;
 mod races;
+mod scale;
 mod sealed;
 mod secrets;
 mod team;

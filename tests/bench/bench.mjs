@@ -2,74 +2,18 @@
 // stack): precancel latency against the very Stripe call it makes, request
 // counts, Lighthouse on the cancel page, and the bundles' sizes. Prints
 // BENCHMARKS.md on stdout.
-import { createHmac } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { cpus, totalmem, release } from "node:os";
 import { gzipSync } from "node:zlib";
+import { BASE, EMULATOR, KEY, ROOT, STRIPE_CALL, ms, pct, run, setLatency, subscription, precancel as signedPrecancel } from "./lib.mjs";
 
-const BASE = process.env.HOLDFAST_URL;
-const EMULATOR = process.env.EMULATOR_URL;
-const KEY = process.env.EMULATOR_KEY;
 const APP = process.env.BENCH_APP;
 const SIGN = process.env.BENCH_SIGNING_SECRET;
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-async function stripe(method, path, form) {
-  const r = await fetch(EMULATOR + path, {
-    method, headers: { authorization: `Bearer ${KEY}`, "content-type": "application/x-www-form-urlencoded" },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status}`);
-  return r.json();
-}
-
-async function subscription() {
-  const cus = await stripe("POST", "/v1/customers", { email: "bench@example.com", name: "Bench Mark" });
-  const tok = await stripe("POST", "/v1/tokens", { "card[number]": "4242424242424242", "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123" });
-  await stripe("POST", `/v1/customers/${cus.id}/sources`, { source: tok.id });
-  return (await stripe("POST", "/v1/subscriptions", { customer: cus.id, "items[0][plan]": "snack_monthly" })).id;
-}
-
-// Each precancel from an address of its own, as customers are: one client
-// is allowed 30 a minute.
-let customers = 0;
-function precancel(sub) {
-  const n = ++customers;
-  return fetch(`${BASE}/precancel`, {
-    method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
-    body: JSON.stringify({ app_id: APP, subscription_id: sub, auth_hash: createHmac("sha256", SIGN).update(sub).digest("hex") }),
-  });
-}
-
-// The call precancel makes, with the same expansions.
-const STRIPE_CALL = (sub) => `${EMULATOR}/v1/subscriptions/${sub}?expand%5B%5D=customer&expand%5B%5D=items.data.price.product&expand%5B%5D=discounts.source.coupon`;
-
-async function timed(f) {
-  const t = performance.now();
-  const r = await f();
-  if (!r.ok) throw new Error(`status ${r.status}`);
-  await r.arrayBuffer();
-  return performance.now() - t;
-}
-
-/// `total` calls at `concurrency` at a time; latencies in ms.
-async function run(total, concurrency, call) {
-  const out = [];
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      const i = next++;
-      out.push(await timed(() => call(i)));
-    }
-  }));
-  return out.sort((a, b) => a - b);
-}
+const precancel = (sub) => signedPrecancel(APP, SIGN, sub);
 
 // A typical Stripe API answer time, for the emulator to add (see Method).
 const STRIPE_MS = 150;
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const ms = (x) => `${x.toFixed(1)} ms`;
 
 const subs = [];
 for (let i = 0; i < 16; i++) subs.push(await subscription());
@@ -78,10 +22,6 @@ for (let i = 0; i < 16; i++) subs.push(await subscription());
 await run(20, 4, (i) => precancel(subs[i % subs.length]));
 await run(20, 4, (i) => fetch(STRIPE_CALL(subs[i % subs.length]), { headers: { authorization: `Bearer ${KEY}` } }));
 
-/// Stripe's own answer time is added by the emulator when `stripeMs` > 0.
-async function setLatency(stripeMs) {
-  await fetch(`${EMULATOR}/_config/latency`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms: stripeMs }) });
-}
 
 const latency = [];
 for (const [stripeMs, concurrency, total] of [[STRIPE_MS, 1, 200], [STRIPE_MS, 16, 800], [0, 1, 200], [0, 16, 800]]) {

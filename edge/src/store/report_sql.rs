@@ -18,6 +18,44 @@ pub enum Sum {
     Series,
 }
 
+/// Whether a report of `filter` can read the marginals: nothing narrows it.
+pub fn unfiltered(filter: &holdfast_core::dashboard::Filter) -> bool {
+    let f = holdfast_core::dashboard::Filter {
+        repeats: false,
+        ..filter.clone()
+    };
+    f == holdfast_core::dashboard::Filter::default()
+}
+
+/// The unfiltered report's queries: the marginals, a few hundred rows a
+/// day. Groups come one dimension a row (`dim`, `key`); the series sums
+/// the `mode` dimension, whose rows hold every session once.
+pub fn marginal_query(sum: Sum, app_id: &str, from_day: i64, to_day: i64) -> (String, Vec<Bind>) {
+    let binds = vec![
+        Bind::Text(app_id.to_owned()),
+        Bind::Int(from_day),
+        Bind::Int(to_day),
+    ];
+    let sql = match sum {
+        Sum::Groups => {
+            let dims: Vec<String> = holdfast_core::report::DIMS
+                .iter()
+                .map(|d| format!("'{d}'"))
+                .collect();
+            format!(
+                "SELECT dim, key, outcome, currency, {TOTALS} FROM rollup_marginals \
+                 WHERE app_id = ?1 AND dim IN ({}) AND day >= ?2 AND day < ?3 GROUP BY dim, key, outcome, currency",
+                dims.join(", ")
+            )
+        }
+        Sum::Series => format!(
+            "SELECT day, outcome, currency, {TOTALS} FROM rollup_marginals \
+             WHERE app_id = ?1 AND dim = 'mode' AND day >= ?2 AND day < ?3 GROUP BY day, outcome, currency"
+        ),
+    };
+    (sql, binds)
+}
+
 const TOTALS: &str =
     "SUM(sessions) AS sessions, SUM(repeats) AS repeats, SUM(mrr_saved) AS mrr_saved, \
      SUM(offer_cost) AS offer_cost, SUM(mrr_lost) AS mrr_lost";

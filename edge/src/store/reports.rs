@@ -15,7 +15,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::report_sql::{list_query, rollup_query, Bind, Sum, RECORD};
+use super::report_sql::{list_query, marginal_query, rollup_query, unfiltered, Bind, Sum, RECORD};
 use super::{int, stmt, text, Batched};
 use crate::error::AppError;
 
@@ -31,8 +31,9 @@ fn bound(binds: Vec<Bind>) -> Vec<JsValue> {
         .collect()
 }
 
-/// The report of an app's period (whole UTC days) from its rollups: two
-/// queries, whatever the number of sessions.
+/// The report of an app's period (whole UTC days) from its rollups (the
+/// marginals when nothing is filtered): two queries in one round trip,
+/// whatever the number of sessions.
 pub async fn rollup_report(
     db: &D1Database,
     app_id: &str,
@@ -42,7 +43,11 @@ pub async fn rollup_report(
 ) -> Result<Report, AppError> {
     let (from, to) = (p.from.div_euclid(DAY), p.to.div_euclid(DAY));
     let read = |sum: Sum| {
-        let (sql, binds) = rollup_query(sum, app_id, from, to, filter);
+        let (sql, binds) = if unfiltered(filter) {
+            marginal_query(sum, app_id, from, to)
+        } else {
+            rollup_query(sum, app_id, from, to, filter)
+        };
         stmt(db, &sql, &bound(binds))
     };
     let (groups, series) = (read(Sum::Groups)?, read(Sum::Series)?);
@@ -65,13 +70,12 @@ pub async fn matching_count(
     p: Period,
     filter: &Filter,
 ) -> Result<usize, AppError> {
-    let (sql, binds) = rollup_query(
-        Sum::Groups,
-        app_id,
-        p.from.div_euclid(DAY),
-        p.to.div_euclid(DAY),
-        filter,
-    );
+    let (from, to) = (p.from.div_euclid(DAY), p.to.div_euclid(DAY));
+    let (sql, binds) = if unfiltered(filter) {
+        marginal_query(Sum::Series, app_id, from, to)
+    } else {
+        rollup_query(Sum::Groups, app_id, from, to, filter)
+    };
     let rows: Vec<RollupRow> = stmt(db, &sql, &bound(binds))?.all().await?.results()?;
     let n: i64 = rows
         .iter()
