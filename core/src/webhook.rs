@@ -242,6 +242,22 @@ pub struct DeliveryView {
     pub next_attempt_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When its message reached the dead-letter queue (it failed for good);
+    /// a replay sends it again.
+    #[serde(default)]
+    pub dead_lettered_at: Option<i64>,
+}
+
+/// A delivery whose message reached the dead-letter queue, with where it
+/// was going (the Operations page lists them across endpoints).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeadLetter {
+    pub endpoint_id: String,
+    pub app_id: String,
+    pub url: String,
+    #[serde(flatten)]
+    pub delivery: DeliveryView,
 }
 
 /// The event types an endpoint may subscribe to (test events always go to

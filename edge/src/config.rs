@@ -14,6 +14,8 @@ use crate::error::AppError;
 const DB: &str = "DB";
 const ASSETS: &str = "ASSETS";
 const EMAIL: &str = "EMAIL";
+const WORK: &str = "WORK";
+const DEAD: &str = "DEAD";
 
 // Variables and secrets, each optional:
 const TEST_HOOKS: &str = "HOLDFAST_TEST_HOOKS";
@@ -200,6 +202,16 @@ impl Config {
     /// The built app and the snippet (Workers static assets).
     pub fn assets(&self) -> Result<worker::Fetcher, AppError> {
         Ok(self.env.0.assets(ASSETS)?)
+    }
+
+    /// The work queue (webhook deliveries; see `queue.rs`).
+    pub fn work_queue(&self) -> Result<worker::Queue, AppError> {
+        Ok(self.env.0.queue(WORK)?)
+    }
+
+    /// The work queue's dead-letter queue, for work that failed for good.
+    pub fn dead_queue(&self) -> Result<worker::Queue, AppError> {
+        Ok(self.env.0.queue(DEAD)?)
     }
 
     /// Cloudflare Email Service's `send_email` binding.

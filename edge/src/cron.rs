@@ -66,12 +66,12 @@ pub async fn run(config: &Config, scheduled: i64) {
         Ok(_) => {}
         Err(e) => console_error!("cron: attribution review failed: {e:?}"),
     }
-    match crate::webhooks::deliver_due(&db, Some(scheduled), crate::webhooks::PER_RUN, &config)
-        .await
-    {
-        Ok(n) if n > 0 => console_log!("cron: {n} webhook deliveries attempted"),
+    // The sweep: every delivery due by the run's time goes to the queue
+    // again, whether a queue still holds it or lost it (a job sends once).
+    match crate::queue::relay(&config, scheduled, true).await {
+        Ok(n) if n > 0 => console_log!("cron: {n} webhook deliveries enqueued"),
         Ok(_) => {}
-        Err(e) => console_error!("cron: webhook delivery failed: {e:?}"),
+        Err(e) => console_error!("cron: enqueueing webhook deliveries failed: {e:?}"),
     }
     match crate::email::send_due(&config, &db, scheduled.max(now), crate::email::PER_RUN).await {
         Ok(n) if n > 0 => console_log!("cron: {n} confirmation e-mails sent"),

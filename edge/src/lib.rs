@@ -1,6 +1,8 @@
 //! The Holdfast Worker: builds the router for fetch, runs retries on cron.
 
-use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
 
 mod admin;
 mod attribution;
@@ -16,6 +18,7 @@ mod offers;
 mod page;
 mod password;
 mod precancel;
+mod queue;
 mod random;
 mod receipt;
 mod routes;
@@ -44,8 +47,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         // Webhooks go out at once, after the answer, without delaying it.
         ctx.wait_until(async move {
             if let Ok(db) = config.db() {
-                if let Err(e) = webhooks::deliver_due(&db, None, webhooks::PER_RUN, &config).await {
-                    worker::console_error!("webhooks: {e:?}");
+                if let Err(e) = queue::relay(&config, clock::now_secs(), false).await {
+                    worker::console_error!("webhooks: enqueueing failed: {e:?}");
                 }
                 // Only a cancel writes an e-mail: precancel skips the query.
                 if may_cancel {
@@ -58,6 +61,16 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         });
     }
     resp
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<queue::Job>, env: Env, _ctx: Context) -> Result<()> {
+    let config = config::Config::from_env(&env);
+    if let Err(e) = queue::consume(batch, &config).await {
+        // Unacknowledged messages come back: nothing is lost.
+        worker::console_error!("queue: {e:?}");
+    }
+    Ok(())
 }
 
 #[event(scheduled)]

@@ -1,8 +1,9 @@
 //! Delivering the outbox: each due delivery is signed (Standard Webhooks),
 //! sent once per attempt, and booked: delivered on a 2xx, retried with
 //! backoff and jitter (honouring `Retry-After`) for up to 3 days, failed
-//! after that; a `410 Gone` disables the endpoint. Runs right after the
-//! request that made the event (`wait_until`) and on every cron run.
+//! after that (its message then goes to the dead-letter queue); a `410
+//! Gone` disables the endpoint. Attempts run in the work queue's consumer
+//! (`queue.rs`), one job per delivery; a replay sends at once.
 
 use holdfast_core::audit::EventKind;
 use holdfast_core::work::DeliveryStatus;
@@ -174,7 +175,49 @@ async fn send(d: &Due, body: &str, now: i64, keys: &[Vec<u8>]) -> Answer {
     }
 }
 
-async fn deliver(db: &D1Database, d: &Due, now: i64, config: &Config) -> Result<(), AppError> {
+/// What became of one job of the work queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    /// Delivered, or nothing to do here (already delivered, leased by
+    /// another attempt, not due yet, or waiting for an earlier message of
+    /// its session: the cron's sweep enqueues it again when due).
+    Finished,
+    /// Attempted and to be tried again in this many seconds.
+    Later(i64),
+    /// Failed for good: its message goes to the dead-letter queue.
+    GaveUp,
+}
+
+/// One attempt at delivery `id`, judged by `clock` (the cron's time that
+/// enqueued it, or the wall clock). A message the queue delivers twice is
+/// sent once: the second finds it delivered or leased.
+pub async fn deliver_job(
+    db: &D1Database,
+    id: i64,
+    clock: i64,
+    config: &Config,
+) -> Result<Done, AppError> {
+    let Some(d) = store::due_one(db, id, clock).await? else {
+        return Ok(Done::Finished);
+    };
+    if !store::claim(db, d.id, clock, LEASE_SECS).await? {
+        return Ok(Done::Finished);
+    }
+    Ok(match deliver(db, &d, clock, config).await? {
+        (DeliveryStatus::Pending, next) => Done::Later((next - clock).max(1)),
+        (DeliveryStatus::Failed, _) => Done::GaveUp,
+        _ => Done::Finished,
+    })
+}
+
+/// Sends one attempt and books it; the delivery's status after it and when
+/// it is due again.
+async fn deliver(
+    db: &D1Database,
+    d: &Due,
+    now: i64,
+    config: &Config,
+) -> Result<(DeliveryStatus, i64), AppError> {
     let Some(body) = body_of(d) else {
         console_error!("webhooks: message {} cannot be rendered", d.message_id);
         let a = Attempt {
@@ -186,7 +229,7 @@ async fn deliver(db: &D1Database, d: &Due, now: i64, config: &Config) -> Result<
             next_attempt_at: now,
         };
         db.batched(store::record(db, &a, now)?.to_vec()).await?;
-        return Ok(());
+        return Ok((DeliveryStatus::Failed, now));
     };
     let started = js_sys::Date::now();
     // Checked again at send time: the rules may have changed since the save.
@@ -270,5 +313,5 @@ async fn deliver(db: &D1Database, d: &Due, now: i64, config: &Config) -> Result<
     };
     batch.extend(store::record(db, &a, now)?);
     db.batched(batch).await?;
-    Ok(())
+    Ok((outcome, next))
 }

@@ -40,6 +40,7 @@ const ROUTES: &[(&str, &str, &str, bool)] = &[
     ("GET", "/api/admin/apps/app_nope/dashboard", "look", true),
     ("GET", "/api/admin/apps/app_nope/sessions", "look", true),
     ("GET", "/api/admin/apps/app_nope/sessions.csv", "look", true),
+    ("GET", "/api/admin/dead-letters", "editor", true),
     (
         "POST",
         "/api/admin/apps/app_nope/customers/export",

@@ -70,6 +70,41 @@ fn deliveries(a: &AdminClient, endpoint: &str) -> Vec<Value> {
     log.body.as_array().expect("log").clone()
 }
 
+/// Waits until the endpoint's latest delivery satisfies `done` (the queue's
+/// consumer books attempts after the request that caused them).
+fn latest_until(a: &AdminClient, endpoint: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let start = Instant::now();
+    loop {
+        let log = deliveries(a, endpoint);
+        if let Some(d) = log.first().filter(|d| done(d)) {
+            return d.clone();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the delivery did not get there: {log:?}"
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+/// Waits until `n` attempts of delivery `id` are booked.
+fn booked(s: &crate::helpers::Stack, id: &Value, n: usize) {
+    let start = Instant::now();
+    while s
+        .sql(&format!(
+            "SELECT id FROM webhook_attempts WHERE delivery_id = {id}"
+        ))
+        .len()
+        < n
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "attempt {n} not booked"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn types(got: &[Value]) -> Vec<String> {
     got.iter()
         .filter(|r| r["answer"] == "204")
@@ -171,8 +206,12 @@ fn failures_are_retried_with_the_same_id_until_delivered_and_then_fail_for_good(
     let sub = s.subscription();
     s.session_with(&app, &sub.id, json!({}));
     wait_for(&name, 1);
-    for hours in [1, 2, 3] {
+    let id = latest_until(a, &endpoint, |_| true)["id"].clone();
+    booked(&s, &id, 1);
+    // Each cron run's sweep enqueues the due retry; the next waits for it.
+    for (n, hours) in [(2, 1), (3, 2), (4, 3)] {
         s.run_cron_at(now() + hours * 3600);
+        booked(&s, &id, n);
     }
     let got = wait_for(&name, 4);
     let answers: Vec<&str> = got.iter().filter_map(|r| r["answer"].as_str()).collect();
@@ -183,22 +222,36 @@ fn failures_are_retried_with_the_same_id_until_delivered_and_then_fail_for_good(
         "one webhook-id across retries: {ids:?}"
     );
     assert!(got.iter().all(|r| r["verified"] == true));
-    let log = deliveries(a, &endpoint);
-    assert_eq!(log[0]["status"], "delivered");
+    let log = [latest_until(a, &endpoint, |d| d["status"] == "delivered")];
     assert_eq!(log[0]["attempts"], 4);
 
-    // A receiver that never recovers: failed after three days, then a replay delivers it.
+    // A receiver that never recovers: failed after three days, its message
+    // in the dead-letter queue and marked so in the log; a replay delivers it.
     control_plan(&name, &["503"; 40]);
     let sub = s.subscription();
     s.session_with(&app, &sub.id, json!({}));
     let before = received(&name).len();
     wait_for(&name, before + 1);
-    for hours in [1, 8, 30, 60, 80] {
+    let id = latest_until(a, &endpoint, |d| d["id"] != log[0]["id"])["id"].clone();
+    booked(&s, &id, 1);
+    for (n, hours) in [(2, 1), (3, 8), (4, 30), (5, 60), (6, 80)] {
         s.run_cron_at(now() + hours * 3600);
+        booked(&s, &id, n);
     }
-    let log = deliveries(a, &endpoint);
+    let log = [latest_until(a, &endpoint, |d| {
+        !d["dead_lettered_at"].is_null()
+    })];
     assert_eq!(log[0]["status"], "failed", "{log:?}");
     assert_eq!(log[0]["last_status"], 503);
+    let dead = a.get("/api/admin/dead-letters");
+    assert_eq!(dead.status, 200, "{}", dead.body);
+    assert!(
+        dead.body.as_array().is_some_and(|l| l
+            .iter()
+            .any(|d| d["id"] == log[0]["id"] && d["endpoint_id"] == endpoint.as_str())),
+        "the Operations page lists it: {}",
+        dead.body
+    );
     control_plan(&name, &[]);
     let replay = a.send(
         "POST",
@@ -210,6 +263,15 @@ fn failures_are_retried_with_the_same_id_until_delivered_and_then_fail_for_good(
     );
     assert_eq!(replay.status, 200, "{}", replay.body);
     assert_eq!(replay.body["status"], "delivered");
+    assert_eq!(replay.body["dead_lettered_at"], Value::Null);
+    let dead = a.get("/api/admin/dead-letters");
+    assert!(
+        !dead
+            .body
+            .as_array()
+            .is_some_and(|l| l.iter().any(|d| d["id"] == log[0]["id"])),
+        "a replayed delivery leaves the list"
+    );
     let last = received(&name).last().cloned().expect("the replay");
     assert_eq!(
         last["id"], log[0]["message_id"],
@@ -347,13 +409,39 @@ fn a_pending_event_survives_a_restart_of_the_edge() {
 
     s.run_cron_at(now() + 3600);
     let got = wait_for(&name, 2);
+    latest_until(a, &endpoint, |d| d["status"] == "delivered");
     assert_eq!(got.len(), 2);
     assert_eq!(got[0]["id"], got[1]["id"], "the same message, retried");
     assert_eq!(
         (got[1]["answer"].as_str(), got[1]["verified"].as_bool()),
         (Some("204"), Some(true))
     );
-    assert_eq!(deliveries(a, &endpoint)[0]["status"], "delivered");
+}
+
+#[test]
+fn a_job_the_queue_delivers_twice_is_sent_once() {
+    let s = stack();
+    let a = admin();
+    let name = format!("twice{}", now());
+    let (app, endpoint) = hooked(a, &name, &["session.started"]);
+    control_plan(&name, &["500"]);
+    s.session_with(&app, &s.subscription().id, json!({}));
+    wait_for(&name, 1);
+    let first = latest_until(a, &endpoint, |d| {
+        d["attempts"] == 1 && !d["last_status"].is_null()
+    });
+    assert_eq!(first["status"], "pending");
+    // The retry's job, delivered twice at once (as a queue may), by an hour
+    // on: one attempt, one request at the receiver.
+    let job = json!({"kind": "webhook", "delivery": first["id"], "at": now() + 3600});
+    let sent = crate::helpers::post_raw(&format!("{}/api/dev/queue", s.url), &job.to_string(), &[]);
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let done = latest_until(a, &endpoint, |d| d["status"] == "delivered");
+    assert_eq!(done["attempts"], 2, "{done}");
+    std::thread::sleep(Duration::from_secs(3));
+    let got = received(&name);
+    assert_eq!(got.len(), 2, "sent once more, not twice: {got:?}");
+    assert_eq!(got[0]["id"], got[1]["id"]);
 }
 
 #[test]

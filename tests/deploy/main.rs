@@ -40,6 +40,7 @@ fn used_as(ident: &str) -> &'static str {
         ("d1", "d1_databases"),
         ("assets", "assets"),
         ("send_email", "send_email"),
+        ("queue", "queues.producers"),
     ] {
         if config.contains(&format!(".{call}({ident})")) {
             return kind;

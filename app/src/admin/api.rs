@@ -19,7 +19,7 @@ use holdfast_core::team::{
     RoleChange, TotpCode, TotpEnrolment,
 };
 use holdfast_core::webhook::{
-    CreatedEndpoint, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
+    CreatedEndpoint, DeadLetter, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -295,6 +295,10 @@ pub async fn test_webhook(csrf: String, id: String) -> Result<Option<DeliveryVie
 
 pub async fn webhook_deliveries(id: String) -> Result<Vec<DeliveryView>, Error> {
     get(&format!("/api/admin/webhooks/{id}/deliveries")).await
+}
+
+pub async fn dead_letters() -> Result<Vec<DeadLetter>, Error> {
+    get("/api/admin/dead-letters").await
 }
 
 pub async fn replay_webhook(

@@ -1,5 +1,5 @@
-//! What needs an admin's eye: Stripe writes still pending or failed, and
-//! who changed what.
+//! What needs an admin's eye: Stripe writes still pending or failed,
+//! webhook deliveries in the dead-letter queue, and who changed what.
 
 use leptos::prelude::*;
 
@@ -49,6 +49,56 @@ pub fn OperationsPage() -> impl IntoView {
                 Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
             })}
         </Transition>
+        <DeadLetters/>
+    }
+}
+
+/// Webhook deliveries that failed for good (their messages are in the
+/// dead-letter queue), each with a replay.
+#[component]
+fn DeadLetters() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let replay = Action::new_local(move |(endpoint, delivery): &(String, i64)| {
+        api::replay_webhook(session.csrf(), endpoint.clone(), *delivery)
+    });
+    let list = LocalResource::new(move || {
+        replay.version().get();
+        api::dead_letters()
+    });
+    view! {
+        <section aria-labelledby="dead-letters">
+            <h2 id="dead-letters">"Dead letters"</h2>
+            <p>"Webhook deliveries that kept failing for three days: their messages are in the dead-letter queue. Replay one once its receiver is back; it keeps its webhook-id."</p>
+            {move || replay.value().get().and_then(Result::err).map(|e| view! { <p role="alert">{e.message()}</p> })}
+            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || list.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! { <p data-testid="no-dead-letters">"None."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="list" aria-label="Dead letters">
+                            <thead><tr><th>"Event"</th><th>"Endpoint"</th><th>"Attempts"</th><th>"Last answer"</th><th>"Dead since"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|d| {
+                                    let key = (d.endpoint_id.clone(), d.delivery.id);
+                                    let answer = d.delivery.last_status.map(|s| s.to_string())
+                                        .or(d.delivery.last_error.clone()).unwrap_or_default();
+                                    view! {
+                                        <tr data-testid="dead-letter">
+                                            <td>{d.delivery.event_type}<br/><code class="hint">{d.delivery.message_id}</code></td>
+                                            <td><code>{d.url}</code></td>
+                                            <td>{d.delivery.attempts}</td>
+                                            <td>{answer}</td>
+                                            <td>{d.delivery.dead_lettered_at.map(when).unwrap_or_default()}</td>
+                                            <td><button class="secondary" on:click=move |_| { replay.dispatch(key.clone()); }>"Replay"</button></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
     }
 }
 

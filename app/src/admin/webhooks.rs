@@ -216,7 +216,9 @@ fn Row(
     view! {
         <tr data-testid="delivery-row">
             <td>{d.event_type}<br/><code class="hint">{d.message_id}</code></td>
-            <td>{d.status.as_str()}</td>
+            <td>{d.status.as_str()}{d.dead_lettered_at.map(|at| view! {
+                <br/><span class="hint" data-testid="dead-lettered">{format!("in the dead-letter queue since {}", date_time(at))}</span>
+            })}</td>
             <td>{d.attempts}</td>
             <td>{answer}</td>
             <td>{d.last_latency_ms.map(|l| format!("{l} ms")).unwrap_or_default()}</td>

@@ -196,6 +196,19 @@ async fn dev_cron(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(crate::http::json(&serde_json::json!({"ran_at": at}), 200))
 }
 
+/// Sends a job to the work queue twice in one batch, as a queue may deliver
+/// a message more than once (`{"kind": "webhook", "delivery": 1}`). Test
+/// stack only, like `dev_cron`.
+async fn dev_queue(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    if !ctx.data.test_hooks {
+        return Err(AppError::NotFound("No such API route.".to_owned()));
+    }
+    let job: crate::queue::Job =
+        crate::http::parse_json(&crate::http::body(&mut req, 4096).await?)?;
+    crate::queue::send(&ctx.data, &[job.clone(), job]).await?;
+    Ok(crate::http::json(&serde_json::json!({"sent": 2}), 200))
+}
+
 /// Every SQL text the edge prepared since it started: the query-plan test
 /// runs `EXPLAIN QUERY PLAN` on each. Test stack only, like `dev_cron`.
 async fn dev_sql(_: Request, ctx: Ctx) -> Result<Response, AppError> {

@@ -52,6 +52,7 @@ routes! {
     POST    "/api/admin/webhooks/:id/deliveries/:delivery/replay" => admin::webhooks::replay;
     GET     "/api/admin/operations"                               => admin::ops::operations;
     POST    "/api/admin/operations/:session/retry"                => admin::ops::retry_operation;
+    GET     "/api/admin/dead-letters"                             => admin::ops::dead_letters;
     GET     "/api/admin/admins"                                   => admin::team::admins;
     PATCH   "/api/admin/admins/:id"                               => admin::team::set_role;
     DELETE  "/api/admin/admins/:id"                               => admin::team::remove_admin;
@@ -64,6 +65,7 @@ routes! {
     POST    "/api/admin/me/totp/disable"                          => admin::team::disable_totp;
     POST    "/api/admin/secrets/reseal"                           => admin::secrets::reseal;
     POST    "/api/dev/cron"                                       => dev_cron;
+    POST    "/api/dev/queue"                                      => dev_queue;
     GET     "/api/dev/sql"                                        => dev_sql;
     GET     "/admin"                                              => settings_ui;
     GET     "/admin/*rest"                                        => settings_ui;

@@ -1,8 +1,9 @@
 //! Webhook endpoints, the outbox's messages and their deliveries.
 
-use holdfast_core::webhook::{DeliveryView, EndpointView};
+use holdfast_core::webhook::{DeadLetter, DeliveryView, EndpointView};
 use holdfast_core::work::DeliveryStatus;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
 use super::{insert_row, int, opt_int, opt_text, stmt, text, update_row};
@@ -39,7 +40,8 @@ impl Endpoint {
 /// A delivery as the log shows it.
 const DELIVERY: &str =
     "SELECT d.id, d.message_id, m.type AS event_type, m.session_id, d.status, d.attempts, \
-     d.last_status, d.last_error, d.last_latency_ms, d.next_attempt_at, d.created_at, d.updated_at \
+     d.last_status, d.last_error, d.last_latency_ms, d.next_attempt_at, d.created_at, d.updated_at, \
+     d.dead_lettered_at \
      FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id";
 
 /// One delivery of the log, by id.
@@ -205,6 +207,18 @@ pub struct Due {
 /// Due deliveries, oldest first. A session's messages go to an endpoint in
 /// order: one waits while an earlier one of its session is still pending.
 pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppError> {
+    due_where(db, "", &[int(now), int(i64::from(limit))]).await
+}
+
+/// Delivery `id` if it is due now (and not waiting for an earlier one).
+pub async fn due_one(db: &D1Database, id: i64, now: i64) -> Result<Option<Due>, AppError> {
+    Ok(due_where(db, "AND d.id = ?3", &[int(now), int(1), int(id)])
+        .await?
+        .into_iter()
+        .next())
+}
+
+async fn due_where(db: &D1Database, extra: &str, args: &[JsValue]) -> Result<Vec<Due>, AppError> {
     Ok(stmt(
         db,
         &format!("SELECT d.id, d.message_id, d.created_at, m.type AS event_type, m.payload, \
@@ -218,12 +232,12 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppE
          JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 \
          LEFT JOIN session_events ev ON ev.id = m.session_event_id \
          LEFT JOIN sessions s ON s.id = m.session_id \
-         WHERE d.status = {pending} AND d.next_attempt_at <= ?1 AND d.lease_until < ?1 \
+         WHERE d.status = {pending} AND d.next_attempt_at <= ?1 AND d.lease_until < ?1 {extra} \
          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p JOIN webhook_messages pm ON pm.id = p.message_id \
            WHERE p.endpoint_id = d.endpoint_id AND pm.session_id = m.session_id AND p.id < d.id AND p.status = {pending}) \
          ORDER BY d.id LIMIT ?2",
         pending = DeliveryStatus::Pending.sql()),
-        &[int(now), int(i64::from(limit))],
+        args,
     )?
     .all()
     .await?
@@ -345,9 +359,106 @@ pub fn replay(
             ("lease_until", int(0)),
             ("created_at", int(now)),
             ("updated_at", int(now)),
+            ("dead_lettered_at", JsValue::NULL),
         ],
         &[],
         "id = ? AND endpoint_id = ?",
         &[int(delivery_id), text(endpoint_id)],
     )
+}
+
+/// New deliveries due now that no relay has enqueued yet, marked as
+/// enqueued in the same batch (the relay after a request sends each once).
+pub async fn take_new(db: &D1Database, now: i64, limit: u32) -> Result<Vec<i64>, AppError> {
+    let sel = format!(
+        "SELECT id FROM webhook_deliveries WHERE status = {} AND next_attempt_at <= ?1 AND queued_at = 0 \
+         ORDER BY id LIMIT ?2",
+        DeliveryStatus::Pending.sql()
+    );
+    let args = [int(now), int(i64::from(limit))];
+    let found: Vec<IdRow> = stmt(db, &sel, &args)?.all().await?.results()?;
+    if !found.is_empty() {
+        stmt(
+            db,
+            &format!("UPDATE webhook_deliveries SET queued_at = ?1 WHERE id IN ({sel})"),
+            &args,
+        )?
+        .run()
+        .await?;
+    }
+    Ok(found.into_iter().map(|r| r.id).collect())
+}
+
+/// Deliveries due at `now`, enqueued or not: the cron's sweep.
+pub async fn due_ids(db: &D1Database, now: i64, limit: u32) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<IdRow> = stmt(
+        db,
+        &format!(
+            "SELECT id FROM webhook_deliveries WHERE status = {} AND next_attempt_at <= ?1 AND lease_until < ?1 \
+             ORDER BY id LIMIT ?2",
+            DeliveryStatus::Pending.sql()
+        ),
+        &[int(now), int(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+#[derive(Deserialize)]
+struct IdRow {
+    id: i64,
+}
+
+/// Its message reached the dead-letter queue: failed for good, marked so
+/// in the delivery log.
+pub fn dead_lettered(db: &D1Database, id: i64, now: i64) -> Result<D1PreparedStatement, AppError> {
+    update_row(
+        db,
+        "webhook_deliveries",
+        &[
+            ("status", text(DeliveryStatus::Failed.as_str())),
+            ("dead_lettered_at", int(now)),
+            ("lease_until", int(0)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        "id = ? AND status <> ?",
+        &[int(id), text(DeliveryStatus::Delivered.as_str())],
+    )
+}
+
+#[derive(Deserialize)]
+struct DeadRow {
+    endpoint_id: String,
+    app_id: String,
+    url: String,
+    #[serde(flatten)]
+    delivery: DeliveryView,
+}
+
+/// Deliveries in the dead-letter queue and not replayed since, newest first.
+pub async fn dead_letters(db: &D1Database, limit: u32) -> Result<Vec<DeadLetter>, AppError> {
+    let rows: Vec<DeadRow> = stmt(
+        db,
+        &format!(
+            "SELECT e.id AS endpoint_id, e.app_id, e.url, x.* FROM ({DELIVERY} \
+             WHERE d.dead_lettered_at IS NOT NULL ORDER BY d.dead_lettered_at DESC LIMIT ?1) x \
+             JOIN webhook_deliveries dd ON dd.id = x.id JOIN webhook_endpoints e ON e.id = dd.endpoint_id"
+        ),
+        &[int(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DeadLetter {
+            endpoint_id: r.endpoint_id,
+            app_id: r.app_id,
+            url: r.url,
+            delivery: r.delivery,
+        })
+        .collect())
 }

@@ -28,7 +28,7 @@ use holdfast_core::team::{
     RoleChange, TotpCode, TotpEnrolment,
 };
 use holdfast_core::webhook::{
-    CreatedEndpoint, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
+    CreatedEndpoint, DeadLetter, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
@@ -279,6 +279,7 @@ const DESCRIBED: &[&str] = &[
     "admin::webhooks::replay",
     "admin::ops::operations",
     "admin::ops::retry_operation",
+    "admin::ops::dead_letters",
     "admin::team::admins",
     "admin::team::set_role",
     "admin::team::remove_admin",
@@ -423,6 +424,8 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
         "admin::customers::erase" => Op::new("eraseCustomer", "Remove one customer's personal data; counts stay. Owners only.", Security::Admin)
             .body::<CustomerRequest>(r)
             .answer(200, "Sessions erased.", r.of::<ErasureResponse>()),
+        "admin::ops::dead_letters" => Op::new("deadLetters", "Webhook deliveries whose messages reached the dead-letter queue, newest first; replay one from its endpoint.", Security::Admin)
+            .answer(200, "Dead letters.", r.list::<DeadLetter>()),
         "admin::webhooks::list" => Op::new("listWebhooks", "Webhook endpoints.", Security::Admin)
             .answer(200, "Endpoints.", r.list::<EndpointView>()),
         "admin::webhooks::create" => Op::new("createWebhook", "Add an endpoint; its secret is shown once.", Security::Admin)

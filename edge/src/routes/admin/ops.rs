@@ -125,6 +125,13 @@ pub async fn operations(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&list, 200))
 }
 
+/// Webhook deliveries whose messages reached the dead-letter queue.
+pub async fn dead_letters(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+    let list = crate::store::webhooks::dead_letters(&db, 200).await?;
+    Ok(http::json(&list, 200))
+}
+
 /// Tries a pending or failed operation again now, with its same
 /// idempotency key.
 pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppError> {

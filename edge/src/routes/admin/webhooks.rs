@@ -245,6 +245,6 @@ pub async fn replay(req: Request, ctx: Ctx) -> Result<Response, AppError> {
             "No delivery {delivery} for this endpoint"
         )));
     }
-    deliver_now(&db, &ctx).await?;
+    crate::webhooks::deliver_job(&db, delivery, now, &ctx.data).await?;
     Ok(http::json(&store::delivery(&db, delivery).await?, 200))
 }
