@@ -1,16 +1,12 @@
-//! Cron Trigger: finishes cancels and offers whose Stripe call failed or was
-//! cut off, books the watched saves whose window has ended, and removes
-//! personal data past its app's retention.
+//! Cron Trigger: books the watched saves whose window has ended, removes
+//! personal data past its app's retention, prunes counters, and sweeps all
+//! due work (webhooks, e-mails, Stripe operations) into the work queue.
 
 use worker::{console_error, console_log};
 
 use crate::config::Config;
+use crate::store::limits;
 use crate::store::Batched;
-use crate::store::{limits, operations};
-
-/// Operations handled per run, so one run stays inside the Workers limits
-/// (each takes at most a few subrequests and D1 queries).
-const BATCH: u32 = 10;
 
 /// Sessions whose personal data one run removes (two D1 round trips
 /// whatever the number): 720,000 a day.
@@ -28,10 +24,6 @@ pub async fn run(config: &Config, scheduled: i64) {
     let config = match config.clone().with_saved_key(&db).await {
         Ok(c) => c,
         Err(e) => return console_error!("cron: reading the Stripe connection failed: {e:?}"),
-    };
-    let due = match operations::due(&db, now, BATCH).await {
-        Ok(due) => due,
-        Err(e) => return console_error!("cron: listing due operations failed: {e:?}"),
     };
     // Counters of windows that have ended, expired admin sessions and old
     // login failures only take space.
@@ -66,28 +58,11 @@ pub async fn run(config: &Config, scheduled: i64) {
         Ok(_) => {}
         Err(e) => console_error!("cron: attribution review failed: {e:?}"),
     }
-    // The sweep: every delivery due by the run's time goes to the queue
-    // again, whether a queue still holds it or lost it (a job sends once).
+    // The sweep: all work due goes to the queue again, whether a queue
+    // still holds it or lost it (a job that runs twice does it once).
     match crate::queue::relay(&config, scheduled, true).await {
-        Ok(n) if n > 0 => console_log!("cron: {n} webhook deliveries enqueued"),
+        Ok(n) if n > 0 => console_log!("cron: {n} jobs enqueued"),
         Ok(_) => {}
-        Err(e) => console_error!("cron: enqueueing webhook deliveries failed: {e:?}"),
-    }
-    match crate::email::send_due(&config, &db, scheduled.max(now), crate::email::PER_RUN).await {
-        Ok(n) if n > 0 => console_log!("cron: {n} confirmation e-mails sent"),
-        Ok(_) => {}
-        Err(e) => console_error!("cron: sending e-mails failed: {e:?}"),
-    }
-    for op in &due {
-        match crate::work::resume(&db, &config, &op.session_id, now).await {
-            Ok(Some(landed)) => console_log!(
-                "cron: operation {} ({}) -> {}",
-                op.id,
-                op.kind,
-                landed.status.as_str()
-            ),
-            Ok(None) => console_log!("cron: operation {} is leased elsewhere", op.id),
-            Err(e) => console_error!("cron: operation {} failed: {e:?}", op.id),
-        }
+        Err(e) => console_error!("cron: enqueueing due work failed: {e:?}"),
     }
 }

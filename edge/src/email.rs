@@ -1,7 +1,7 @@
 //! Confirmation e-mails through Cloudflare Email Service (the `EMAIL`
-//! `send_email` binding): each cancel's message is sent once, right after
-//! the request that made it and on every cron run until it goes, retried
-//! with backoff for about a day.
+//! `send_email` binding): each cancel's message is sent once, by the work
+//! queue's consumer (enqueued right after the request that made it, and by
+//! the cron's sweep while due), retried with backoff for about a day.
 
 use holdfast_core::i18n::{Key, Text};
 use worker::{console_error, D1Database, SendEmailBuilder};
@@ -10,50 +10,40 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::store::emails;
 use crate::store::sessions;
+use crate::webhooks::Done;
 
 const LEASE_SECS: i64 = 60;
 /// Attempts before a message is given up (backoff 1 min doubling, capped
 /// at 4 h: about a day in all).
 const MAX_ATTEMPTS: i64 = 10;
-/// Messages per invocation: each is one subrequest.
-pub const PER_RUN: u32 = 10;
 
-/// Whether a request may have made a cancel, and so owe an e-mail: the
-/// page's cancel (API or form). Others leave theirs to the cron.
-pub fn may_owe_one(req: &worker::Request) -> bool {
-    let path = req.path();
-    req.method() == worker::Method::Post
-        && ((path.starts_with("/api/sessions/") && path.ends_with("/cancel"))
-            || path.starts_with("/cancel/"))
-}
-
-/// Sends what is due; the number sent.
-pub async fn send_due(
+/// One attempt at message `id` (a job of the work queue), judged by
+/// `clock`: sent, to be tried again later, or given up.
+pub async fn send_job(
     config: &Config,
     db: &D1Database,
-    now: i64,
-    max: u32,
-) -> Result<u32, AppError> {
-    let mut sent = 0;
-    for d in emails::due(db, now, max).await? {
-        if !emails::claim(db, &d.id, now, LEASE_SECS).await? {
-            continue;
+    id: &str,
+    clock: i64,
+) -> Result<Done, AppError> {
+    let Some(d) = emails::due_one(db, id, clock).await? else {
+        return Ok(Done::Finished);
+    };
+    if !emails::claim(db, &d.id, clock, LEASE_SECS).await? {
+        return Ok(Done::Finished);
+    }
+    let retry_at = (d.attempts + 1 < MAX_ATTEMPTS)
+        .then(|| clock + (60 << d.attempts.clamp(0, 8)).min(4 * 3600));
+    match send_one(config, db, &d).await {
+        Ok(message_id) => {
+            emails::record(db, &d.id, Ok(&message_id), None, clock).await?;
+            Ok(Done::Finished)
         }
-        let result = send_one(config, db, &d).await;
-        let retry_at = (d.attempts + 1 < MAX_ATTEMPTS)
-            .then(|| now + (60 << d.attempts.clamp(0, 8)).min(4 * 3600));
-        match &result {
-            Ok(id) => {
-                sent += 1;
-                emails::record(db, &d.id, Ok(id), None, now).await?;
-            }
-            Err(e) => {
-                console_error!("e-mail {} not sent: {e}", d.id);
-                emails::record(db, &d.id, Err(e), retry_at, now).await?;
-            }
+        Err(e) => {
+            console_error!("e-mail {} not sent: {e}", d.id);
+            emails::record(db, &d.id, Err(&e), retry_at, clock).await?;
+            Ok(retry_at.map_or(Done::GaveUp, |at| Done::Later(at - clock)))
         }
     }
-    Ok(sent)
 }
 
 async fn send_one(config: &Config, db: &D1Database, d: &emails::Due) -> Result<String, String> {

@@ -31,7 +31,6 @@ mod work;
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let makes_events = webhooks::may_make_events(&req);
-    let may_cancel = email::may_owe_one(&req);
     counts::reset();
     let config = config::Config::from_env(&env);
     counts::log_sql(config.test_hooks);
@@ -44,19 +43,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         }
     }
     if makes_events {
-        // Webhooks go out at once, after the answer, without delaying it.
+        // The work this request made (webhooks, an e-mail, a Stripe write
+        // to finish) is enqueued after the answer, without delaying it.
         ctx.wait_until(async move {
-            if let Ok(db) = config.db() {
-                if let Err(e) = queue::relay(&config, clock::now_secs(), false).await {
-                    worker::console_error!("webhooks: enqueueing failed: {e:?}");
-                }
-                // Only a cancel writes an e-mail: precancel skips the query.
-                if may_cancel {
-                    let now = clock::now_secs();
-                    if let Err(e) = email::send_due(&config, &db, now, email::PER_RUN).await {
-                        worker::console_error!("e-mails: {e:?}");
-                    }
-                }
+            if let Err(e) = queue::relay(&config, clock::now_secs(), false).await {
+                worker::console_error!("queue: enqueueing failed: {e:?}");
             }
         });
     }

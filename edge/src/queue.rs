@@ -1,23 +1,30 @@
-//! Background work through Cloudflare Queues: webhook deliveries. The
-//! outbox in D1 stays the truth (the batch that makes an event writes its
-//! deliveries); a relay enqueues them, right after the request that made
-//! them (new ones, once) and on every cron run (whatever is due: the sweep
-//! for anything a queue lost); the consumer attempts each and books it.
+//! Background work through Cloudflare Queues: webhook deliveries,
+//! confirmation e-mails and pending Stripe operations. The outbox in D1
+//! stays the truth (the batch that changes state writes the delivery, the
+//! e-mail or the operation); a relay enqueues it, right after the request
+//! that made it (new ones, once, delayed until due) and on every cron run
+//! (whatever is due: the sweep for anything a queue lost); the consumer
+//! attempts each and books it.
 //! A failed attempt is retried by the queue itself, delayed until its
 //! backoff ends; a delivery that fails for good, or a job that keeps
 //! throwing past `max_retries`, ends in the dead-letter queue, whose
 //! consumer marks it in the delivery log (a replay sends it again).
 //! A job delivered twice sends once: the second finds it delivered or
-//! leased. Batches are at most 10 jobs (wrangler.toml): each takes one
-//! subrequest and three D1 queries, inside the Workers Free limits of 50.
+//! leased. Batches are at most 8 jobs (wrangler.toml), run side by side:
+//! a job takes at most two subrequests and six D1 queries, so a batch stays
+//! inside the Workers Free limits of 50 each.
 
+use futures_util::future::join_all;
 use serde::{Deserialize, Serialize};
-use worker::{console_error, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
+use worker::{
+    console_error, BatchMessageBuilder, D1Database, Message, MessageBatch, MessageBuilder,
+    MessageExt, QueueRetryOptionsBuilder, SendMessage,
+};
 
 use crate::config::Config;
 use crate::error::AppError;
 use crate::store::webhooks as store;
-use crate::store::Batched;
+use crate::store::{emails, operations, Batched};
 use crate::webhooks::{self, Done};
 
 /// The queue's longest delay; a later retry is retried again when due.
@@ -27,35 +34,96 @@ const SEND_BATCH: usize = 100;
 /// Jobs one relay sends at most: ten subrequests.
 const RELAY_MAX: u32 = 1_000;
 
-/// One unit of work.
+/// One unit of work. `at`: the time to judge it by (the cron's, which
+/// enqueued it), else the wall clock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Job {
-    /// Attempt a webhook delivery, judged by `at` (the cron's time that
-    /// enqueued it) or the wall clock.
+    /// Attempt a webhook delivery.
     Webhook {
         delivery: i64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         at: Option<i64>,
     },
+    /// Send a confirmation e-mail.
+    Email {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<i64>,
+    },
+    /// Resume a session's pending Stripe operation.
+    Operation {
+        session: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<i64>,
+    },
 }
 
-/// Enqueues deliveries: the new ones (`sweep` false: after a request) or
-/// every one due at `clock` (the cron). Returns how many.
+/// Enqueues work. After a request (`sweep` false): the deliveries, e-mails
+/// and operations no relay has enqueued yet, each delayed until it is due.
+/// The cron (`sweep` true): everything due, webhooks and e-mails by the
+/// run's time, operations (leases of processes running now) by the wall
+/// clock. Returns how many jobs.
 pub async fn relay(config: &Config, clock: i64, sweep: bool) -> Result<usize, AppError> {
     let db = config.db()?;
-    let ids = if sweep {
-        store::due_ids(&db, clock, RELAY_MAX).await?
+    let wall = crate::clock::now_secs();
+    let mut jobs: Vec<(Job, i64)> = Vec::new();
+    if sweep {
+        let at = Some(clock);
+        for delivery in store::take_lost(&db, clock, RELAY_MAX).await? {
+            jobs.push((Job::Webhook { delivery, at }, 0));
+        }
+        let mail_clock = clock.max(wall);
+        for id in emails::due_ids(&db, mail_clock, RELAY_MAX).await? {
+            jobs.push((
+                Job::Email {
+                    id,
+                    at: Some(mail_clock),
+                },
+                0,
+            ));
+        }
+        for op in operations::due(&db, wall, RELAY_MAX).await? {
+            jobs.push((
+                Job::Operation {
+                    session: op.session_id,
+                    at: None,
+                },
+                0,
+            ));
+        }
     } else {
-        store::take_new(&db, clock, RELAY_MAX).await?
-    };
-    let at = sweep.then_some(clock);
-    let jobs: Vec<Job> = ids
-        .iter()
-        .map(|&delivery| Job::Webhook { delivery, at })
-        .collect();
-    send(config, &jobs).await?;
+        for delivery in store::take_new(&db, clock, RELAY_MAX).await? {
+            jobs.push((Job::Webhook { delivery, at: None }, 0));
+        }
+        for (id, due) in emails::take_new(&db, clock, RELAY_MAX).await? {
+            jobs.push((Job::Email { id, at: None }, due - clock));
+        }
+        for (session, due) in operations::take_new(&db, clock, RELAY_MAX).await? {
+            jobs.push((Job::Operation { session, at: None }, due - clock));
+        }
+    }
+    send_delayed(config, &jobs).await?;
     Ok(jobs.len())
+}
+
+/// Sends jobs to the work queue, each after its delay in seconds (0: now).
+async fn send_delayed(config: &Config, jobs: &[(Job, i64)]) -> Result<(), AppError> {
+    let queue = config.work_queue()?;
+    for chunk in jobs.chunks(SEND_BATCH) {
+        let messages: Vec<SendMessage<Job>> = chunk
+            .iter()
+            .map(|(job, delay)| {
+                let secs = u32::try_from((*delay).clamp(0, MAX_DELAY_SECS)).unwrap_or(0);
+                MessageBuilder::new(job.clone()).delay_seconds(secs).build()
+            })
+            .collect();
+        crate::counts::subrequest();
+        queue
+            .send_batch(BatchMessageBuilder::new().messages(messages).build())
+            .await?;
+    }
+    Ok(())
 }
 
 /// Sends jobs to the work queue, a hundred a batch.
@@ -75,47 +143,81 @@ pub async fn consume(batch: MessageBatch<Job>, config: &Config) -> Result<(), Ap
     let config = config.clone().with_saved_key(&db).await?;
     let dead = batch.queue().ends_with("-dlq");
     let now = crate::clock::now_secs();
-    for message in batch.messages()? {
-        let Job::Webhook { delivery, at } = message.body().clone();
-        if dead {
-            match db
-                .batched(vec![store::dead_lettered(&db, delivery, now)?])
-                .await
-            {
-                Ok(_) => message.ack(),
-                Err(e) => {
-                    console_error!("queue: booking dead letter {delivery}: {e:?}");
-                    message.retry();
-                }
-            }
-            continue;
+    // The batch's jobs run side by side: each waits mostly on its receiver.
+    let messages = batch.messages()?;
+    join_all(messages.iter().map(|m| handle(&db, &config, dead, m, now))).await;
+    Ok(())
+}
+
+async fn run(db: &D1Database, config: &Config, job: &Job, now: i64) -> Result<Done, AppError> {
+    match job {
+        Job::Webhook { delivery, at } => {
+            webhooks::deliver_job(db, *delivery, at.unwrap_or(now), config).await
         }
-        match webhooks::deliver_job(&db, delivery, at.unwrap_or(now), &config).await {
-            Ok(Done::Finished) => message.ack(),
-            Ok(Done::Later(secs)) => {
-                let delay = u32::try_from(secs.clamp(1, MAX_DELAY_SECS)).unwrap_or(1);
-                message.retry_with_options(
-                    &QueueRetryOptionsBuilder::new()
-                        .with_delay_seconds(delay)
-                        .build(),
-                );
-            }
-            Ok(Done::GaveUp) => {
-                // The dead-letter queue is where failed work is looked at.
-                crate::counts::subrequest();
-                match config.dead_queue()?.send(message.body().clone()).await {
-                    Ok(()) => message.ack(),
-                    Err(e) => {
-                        console_error!("queue: dead-lettering {delivery}: {e:?}");
-                        message.retry();
-                    }
-                }
-            }
-            Err(e) => {
-                console_error!("queue: delivery {delivery}: {e:?}");
-                message.retry();
-            }
+        Job::Email { id, at } => crate::email::send_job(config, db, id, at.unwrap_or(now)).await,
+        Job::Operation { session, at } => {
+            crate::work::resume_job(db, config, session, at.unwrap_or(now)).await
+        }
+    }
+}
+
+/// Books a job that reached the dead-letter queue as failed for good
+/// (an operation is already marked failed, on the Operations page).
+async fn dead_letter(db: &D1Database, job: &Job, now: i64) -> Result<(), AppError> {
+    match job {
+        Job::Webhook { delivery, .. } => {
+            db.batched(vec![store::dead_lettered(db, *delivery, now)?])
+                .await?;
+        }
+        Job::Email { id, .. } => emails::dead_lettered(db, id, now).await?,
+        Job::Operation { session, .. } => {
+            console_error!("queue: the operation of session {session} is in the dead-letter queue");
         }
     }
     Ok(())
+}
+
+/// One job: attempted and acknowledged, retried later, or dead-lettered.
+async fn handle(db: &D1Database, config: &Config, dead: bool, message: &Message<Job>, now: i64) {
+    let job = message.body().clone();
+    if dead {
+        match dead_letter(db, &job, now).await {
+            Ok(()) => message.ack(),
+            Err(e) => {
+                console_error!("queue: booking dead letter {job:?}: {e:?}");
+                message.retry();
+            }
+        }
+        return;
+    }
+    match run(db, config, &job, now).await {
+        Ok(Done::Finished) => message.ack(),
+        Ok(Done::Later(secs)) => {
+            let delay = u32::try_from(secs.clamp(1, MAX_DELAY_SECS)).unwrap_or(1);
+            message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(delay)
+                    .build(),
+            );
+        }
+        Ok(Done::GaveUp) => {
+            // The dead-letter queue is where failed work is looked at.
+            crate::counts::subrequest();
+            let sent = match config.dead_queue() {
+                Ok(q) => q.send(job.clone()).await.map_err(AppError::from),
+                Err(e) => Err(e),
+            };
+            match sent {
+                Ok(()) => message.ack(),
+                Err(e) => {
+                    console_error!("queue: dead-lettering {job:?}: {e:?}");
+                    message.retry();
+                }
+            }
+        }
+        Err(e) => {
+            console_error!("queue: {job:?}: {e:?}");
+            message.retry();
+        }
+    }
 }

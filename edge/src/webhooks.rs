@@ -198,7 +198,12 @@ pub async fn deliver_job(
     config: &Config,
 ) -> Result<Done, AppError> {
     let Some(d) = store::due_one(db, id, clock).await? else {
-        return Ok(Done::Finished);
+        // Behind an earlier message of its session: it goes out after that
+        // one, so it comes back soon after that one's next attempt.
+        return Ok(match store::waits_for(db, id, clock).await? {
+            Some(next) => Done::Later((next - clock).max(0) + 2),
+            None => Done::Finished,
+        });
     };
     if !store::claim(db, d.id, clock, LEASE_SECS).await? {
         return Ok(Done::Finished);

@@ -163,6 +163,27 @@ pub async fn resume(
         .map(Some)
 }
 
+/// The operation of `session_id` as a job of the work queue, judged by
+/// `clock`: resumed when due, then done, due again later, or failed (an
+/// admin must look; it shows on the Operations page).
+pub async fn resume_job(
+    db: &D1Database,
+    config: &Config,
+    session_id: &str,
+    clock: i64,
+) -> Result<crate::webhooks::Done, AppError> {
+    use crate::webhooks::Done;
+    use holdfast_core::work::OperationStatus;
+    let due = |s: Option<(OperationStatus, i64)>| matches!(s, Some((OperationStatus::Pending, next)) if next <= clock);
+    let attempted = due(operations::state(db, session_id).await?)
+        && resume(db, config, session_id, clock).await?.is_some();
+    Ok(match operations::state(db, session_id).await? {
+        Some((OperationStatus::Pending, next)) if next > clock => Done::Later(next - clock),
+        Some((OperationStatus::Failed, _)) if attempted => Done::GaveUp,
+        _ => Done::Finished,
+    })
+}
+
 /// Calls Stripe for a leased operation and records what happened.
 pub async fn run(
     db: &D1Database,

@@ -380,10 +380,30 @@ impl Stack {
     /// Time passes until the subscription's pending operation is due, and
     /// the cron runs (for tests that hold the stack alone).
     pub fn retry_due_now(&self, subscription_id: &str) {
+        let session =
+            format!("(SELECT id FROM sessions WHERE subscription_id = '{subscription_id}')");
+        let row = || {
+            self.sql(&format!(
+                "SELECT attempts, status, lease_until FROM operations WHERE session_id = {session}"
+            ))[0]
+                .clone()
+        };
+        let before = row()["attempts"].as_i64().unwrap_or(0);
         self.sql(&format!(
-            "UPDATE operations SET next_attempt_at = 0 WHERE session_id = (SELECT id FROM sessions WHERE subscription_id = '{subscription_id}')"
+            "UPDATE operations SET next_attempt_at = 0 WHERE session_id = {session}"
         ));
         self.run_cron();
+        // The cron's sweep enqueues it; the queue's consumer makes the
+        // attempt and books it a moment later.
+        let start = std::time::Instant::now();
+        loop {
+            let r = row();
+            let booked = r["attempts"].as_i64().unwrap_or(0) > before && r["lease_until"] == 0;
+            if booked || r["status"] != "pending" || start.elapsed().as_secs() > 20 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
     }
 
     /// Runs the Cron Trigger now (wrangler dev --test-scheduled).

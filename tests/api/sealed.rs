@@ -13,17 +13,18 @@ import glob, os, sqlite3, sys
 state, raw, needles = sys.argv[1], sys.argv[2] == 'raw', sys.argv[3:]
 files = glob.glob(os.path.join(state, '**', '*.sqlite'), recursive=True)
 assert files, 'no D1 file under ' + state
-text = ''
+parts = []
 for f in files:
     if raw:
         for p in (f, f + '-wal'):
             if os.path.exists(p):
-                text += open(p, 'rb').read().decode('latin-1')
+                parts.append(open(p, 'rb').read().decode('latin-1'))
     else:
         con = sqlite3.connect('file:' + f + '?mode=ro', uri=True)
         for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
             for row in con.execute('SELECT * FROM "' + t + '"'):
-                text += ' '.join(str(c) for c in row) + '\n'
+                parts.append(' '.join(str(c) for c in row))
+text = '\n'.join(parts)
 print(','.join(n for n in needles if n in text))
 "#;
     let mut args = vec![state, if raw { "raw" } else { "cells" }];

@@ -83,3 +83,74 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// Message `id` if it is due at `now` and free.
+pub async fn due_one(db: &D1Database, id: &str, now: i64) -> Result<Option<Due>, AppError> {
+    Ok(stmt(
+        db,
+        &format!(
+            "SELECT id, session_id, attempts FROM emails WHERE id = ?2 AND status = {} AND next_attempt_at <= ?1 \
+             AND lease_until <= ?1",
+            EmailStatus::Pending.sql()
+        ),
+        &[int(now), text(id)],
+    )?
+    .first(None)
+    .await?)
+}
+
+/// Pending messages no relay has enqueued yet, with when each is due,
+/// marked as enqueued.
+pub async fn take_new(
+    db: &D1Database,
+    now: i64,
+    limit: u32,
+) -> Result<Vec<(String, i64)>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        next_attempt_at: i64,
+    }
+    let sel = format!(
+        "SELECT id, next_attempt_at FROM emails WHERE status = {} AND queued_at = 0 ORDER BY next_attempt_at LIMIT ?1",
+        EmailStatus::Pending.sql()
+    );
+    let rows: Vec<Row> =
+        super::take_marked(db, "emails", "id", &sel, &[int(i64::from(limit))], now).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.next_attempt_at))
+        .collect())
+}
+
+/// Messages due at `now`: the cron's sweep.
+pub async fn due_ids(db: &D1Database, now: i64, limit: u32) -> Result<Vec<String>, AppError> {
+    Ok(due(db, now, limit)
+        .await?
+        .into_iter()
+        .map(|d| d.id)
+        .collect())
+}
+
+/// A message whose job reached the dead-letter queue: failed for good.
+pub async fn dead_lettered(db: &D1Database, id: &str, now: i64) -> Result<(), AppError> {
+    update_row(
+        db,
+        "emails",
+        &[
+            ("status", text(EmailStatus::Failed.as_str())),
+            (
+                "last_error = COALESCE(last_error, ?)",
+                text("its job reached the dead-letter queue"),
+            ),
+            ("lease_until", int(0)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        "id = ? AND status <> ?",
+        &[text(id), text(EmailStatus::Sent.as_str())],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}

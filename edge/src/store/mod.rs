@@ -139,6 +139,35 @@ pub fn update_row(
     )
 }
 
+/// The rows `sel` selects (its first column is `table`'s key `key`), each
+/// then marked as enqueued until `until` (`queued_at`); `args` bind `sel`'s
+/// `?1`, `?2`, … and `until` follows them. The outboxes' relays use it.
+pub async fn take_marked<T: serde::de::DeserializeOwned>(
+    db: &D1Database,
+    table: &str,
+    key: &str,
+    sel: &str,
+    args: &[JsValue],
+    until: i64,
+) -> Result<Vec<T>, AppError> {
+    let rows: Vec<T> = stmt(db, sel, args)?.all().await?.results()?;
+    if !rows.is_empty() {
+        let mut with_until = args.to_vec();
+        with_until.push(int(until));
+        let n = with_until.len();
+        stmt(
+            db,
+            &format!(
+                "UPDATE {table} SET queued_at = ?{n} WHERE {key} IN (SELECT {key} FROM ({sel}))"
+            ),
+            &with_until,
+        )?
+        .run()
+        .await?;
+    }
+    Ok(rows)
+}
+
 /// `D1Database::batch`, counted: a batch is one round trip, however many
 /// statements it holds.
 pub trait Batched {

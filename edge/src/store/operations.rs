@@ -14,7 +14,6 @@ pub const LEASE_SECS: i64 = 30;
 
 #[derive(Debug, Deserialize)]
 pub struct Operation {
-    pub id: String,
     pub session_id: String,
     /// A `WorkKind` name (kept as text so a kind from a newer version is an
     /// error of that row only).
@@ -212,4 +211,50 @@ pub fn reopen(
         ),
         &[text(session_id)],
     )
+}
+
+/// Where an operation stands: its status and when it is next due.
+pub async fn state(
+    db: &D1Database,
+    session_id: &str,
+) -> Result<Option<(OperationStatus, i64)>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        status: String,
+        next_attempt_at: i64,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        "SELECT status, next_attempt_at FROM operations WHERE session_id = ?1",
+        &[text(session_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.and_then(|r| OperationStatus::from_name(&r.status).map(|s| (s, r.next_attempt_at))))
+}
+
+/// Pending operations no relay has enqueued yet, with when each is due,
+/// marked as enqueued.
+pub async fn take_new(
+    db: &D1Database,
+    now: i64,
+    limit: u32,
+) -> Result<Vec<(String, i64)>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        session_id: String,
+        next_attempt_at: i64,
+    }
+    let sel = format!(
+        "SELECT session_id, next_attempt_at FROM operations WHERE status = {} AND queued_at = 0 \
+         ORDER BY next_attempt_at LIMIT ?1",
+        pending()
+    );
+    let args = [int(i64::from(limit))];
+    let rows: Vec<Row> =
+        super::take_marked(db, "operations", "session_id", &sel, &args, now).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.session_id, r.next_attempt_at))
+        .collect())
 }

@@ -288,6 +288,9 @@ pub fn record(
             &[
                 ("status", text(a.outcome.as_str())),
                 ("next_attempt_at", int(a.next_attempt_at)),
+                // A retry is the queue's to send then; the sweep takes it
+                // only if the queue has not a minute later.
+                ("queued_at", int(a.next_attempt_at)),
                 ("lease_until", int(0)),
                 ("last_status", opt_int(status)),
                 ("last_error", opt_text(a.error)),
@@ -367,6 +370,32 @@ pub fn replay(
     )
 }
 
+/// When a pending, due, free delivery waits for an earlier one of its
+/// session to the same endpoint: that one's next attempt. None when it
+/// does not wait (or is not pending, due and free).
+pub async fn waits_for(db: &D1Database, id: i64, now: i64) -> Result<Option<i64>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        next: Option<i64>,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        &format!(
+            "SELECT MIN(p.next_attempt_at) AS next FROM webhook_deliveries d \
+             JOIN webhook_messages m ON m.id = d.message_id \
+             JOIN webhook_messages pm ON pm.session_id = m.session_id \
+             JOIN webhook_deliveries p ON p.message_id = pm.id AND p.endpoint_id = d.endpoint_id \
+             WHERE d.id = ?1 AND d.status = {pending} AND d.next_attempt_at <= ?2 AND d.lease_until < ?2 \
+             AND p.id < d.id AND p.status = {pending}",
+            pending = DeliveryStatus::Pending.sql()
+        ),
+        &[int(id), int(now)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.and_then(|r| r.next))
+}
+
 /// New deliveries due now that no relay has enqueued yet, marked as
 /// enqueued in the same batch (the relay after a request sends each once).
 pub async fn take_new(db: &D1Database, now: i64, limit: u32) -> Result<Vec<i64>, AppError> {
@@ -376,33 +405,22 @@ pub async fn take_new(db: &D1Database, now: i64, limit: u32) -> Result<Vec<i64>,
         DeliveryStatus::Pending.sql()
     );
     let args = [int(now), int(i64::from(limit))];
-    let found: Vec<IdRow> = stmt(db, &sel, &args)?.all().await?.results()?;
-    if !found.is_empty() {
-        stmt(
-            db,
-            &format!("UPDATE webhook_deliveries SET queued_at = ?1 WHERE id IN ({sel})"),
-            &args,
-        )?
-        .run()
-        .await?;
-    }
-    Ok(found.into_iter().map(|r| r.id).collect())
+    let rows: Vec<IdRow> =
+        super::take_marked(db, "webhook_deliveries", "id", &sel, &args, now).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
-/// Deliveries due at `now`, enqueued or not: the cron's sweep.
-pub async fn due_ids(db: &D1Database, now: i64, limit: u32) -> Result<Vec<i64>, AppError> {
-    let rows: Vec<IdRow> = stmt(
-        db,
-        &format!(
-            "SELECT id FROM webhook_deliveries WHERE status = {} AND next_attempt_at <= ?1 AND lease_until < ?1 \
-             ORDER BY id LIMIT ?2",
-            DeliveryStatus::Pending.sql()
-        ),
-        &[int(now), int(i64::from(limit))],
-    )?
-    .all()
-    .await?
-    .results()?;
+/// Deliveries due at `now` that no queue has held for a minute (lost, or
+/// never enqueued), marked as enqueued: the cron's sweep.
+pub async fn take_lost(db: &D1Database, now: i64, limit: u32) -> Result<Vec<i64>, AppError> {
+    let sel = format!(
+        "SELECT id FROM webhook_deliveries WHERE status = {} AND next_attempt_at <= ?1 AND lease_until < ?1 \
+         AND queued_at < ?1 - 60 ORDER BY id LIMIT ?2",
+        DeliveryStatus::Pending.sql()
+    );
+    let args = [int(now), int(i64::from(limit))];
+    let rows: Vec<IdRow> =
+        super::take_marked(db, "webhook_deliveries", "id", &sel, &args, now).await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
