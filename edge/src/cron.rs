@@ -60,7 +60,7 @@ pub async fn run(config: &Config, scheduled: i64) {
     }
     // The sweep: all work due goes to the queue again, whether a queue
     // still holds it or lost it (a job that runs twice does it once).
-    match crate::queue::relay(&config, scheduled, true).await {
+    match crate::queue::relay(&config, scheduled, crate::queue::Relay::Sweep).await {
         Ok(n) if n > 0 => console_log!("cron: {n} jobs enqueued"),
         Ok(_) => {}
         Err(e) => console_error!("cron: enqueueing due work failed: {e:?}"),

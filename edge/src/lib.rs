@@ -30,7 +30,7 @@ mod work;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let makes_events = webhooks::may_make_events(&req);
+    let relay = queue::Relay::after(&req);
     counts::reset();
     let config = config::Config::from_env(&env);
     counts::log_sql(config.test_hooks);
@@ -42,11 +42,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
             let _ = r.headers_mut().set("x-holdfast-counts", &counts::summary());
         }
     }
-    if makes_events {
+    if let Some(what) = relay {
         // The work this request made (webhooks, an e-mail, a Stripe write
         // to finish) is enqueued after the answer, without delaying it.
         ctx.wait_until(async move {
-            if let Err(e) = queue::relay(&config, clock::now_secs(), false).await {
+            if let Err(e) = queue::relay(&config, clock::now_secs(), what).await {
                 worker::console_error!("queue: enqueueing failed: {e:?}");
             }
         });

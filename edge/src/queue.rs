@@ -34,8 +34,7 @@ const SEND_BATCH: usize = 100;
 /// Jobs one relay sends at most: ten subrequests.
 const RELAY_MAX: u32 = 1_000;
 
-/// One unit of work. `at`: the time to judge it by (the cron's, which
-/// enqueued it), else the wall clock.
+/// One unit of work. `at`: the cron's time that enqueued it (see `run`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Job {
@@ -59,16 +58,49 @@ pub enum Job {
     },
 }
 
-/// Enqueues work. After a request (`sweep` false): the deliveries, e-mails
-/// and operations no relay has enqueued yet, each delayed until it is due.
-/// The cron (`sweep` true): everything due, webhooks and e-mails by the
-/// run's time, operations (leases of processes running now) by the wall
-/// clock. Returns how many jobs.
-pub async fn relay(config: &Config, clock: i64, sweep: bool) -> Result<usize, AppError> {
+/// What a relay looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relay {
+    /// After a request that wrote events only (precancel, a reason, a
+    /// deflect, Stripe's webhooks): new webhook deliveries.
+    Events,
+    /// After a cancel or an offer: an e-mail and a Stripe operation too.
+    Decision,
+    /// The cron: everything due that no queue holds.
+    Sweep,
+}
+
+impl Relay {
+    /// What a request may have made, from its method and path.
+    pub fn after(req: &worker::Request) -> Option<Relay> {
+        let path = req.path();
+        if req.method() != worker::Method::Post {
+            return None;
+        }
+        let decides = path.starts_with("/cancel/")
+            || (path.starts_with("/api/sessions/")
+                && (path.ends_with("/cancel") || path.ends_with("/accept")));
+        let events = path == "/precancel"
+            || path.starts_with("/api/sessions/")
+            || path == "/api/stripe/webhook";
+        match (decides, events) {
+            (true, _) => Some(Relay::Decision),
+            (false, true) => Some(Relay::Events),
+            _ => None,
+        }
+    }
+}
+
+/// Enqueues work. After a request: the deliveries (and, after a decision,
+/// e-mails and operations) no relay has enqueued yet, each delayed until
+/// it is due. The sweep: everything due, webhooks and e-mails by the run's
+/// time, operations (leases of processes running now) by the wall clock.
+/// Returns how many jobs.
+pub async fn relay(config: &Config, clock: i64, what: Relay) -> Result<usize, AppError> {
     let db = config.db()?;
     let wall = crate::clock::now_secs();
     let mut jobs: Vec<(Job, i64)> = Vec::new();
-    if sweep {
+    if what == Relay::Sweep {
         let at = Some(clock);
         for delivery in store::take_lost(&db, clock, RELAY_MAX).await? {
             jobs.push((Job::Webhook { delivery, at }, 0));
@@ -96,6 +128,8 @@ pub async fn relay(config: &Config, clock: i64, sweep: bool) -> Result<usize, Ap
         for delivery in store::take_new(&db, clock, RELAY_MAX).await? {
             jobs.push((Job::Webhook { delivery, at: None }, 0));
         }
+    }
+    if what == Relay::Decision {
         for (id, due) in emails::take_new(&db, clock, RELAY_MAX).await? {
             jobs.push((Job::Email { id, at: None }, due - clock));
         }
@@ -149,14 +183,19 @@ pub async fn consume(batch: MessageBatch<Job>, config: &Config) -> Result<(), Ap
     Ok(())
 }
 
+/// Runs a job by its clock: the cron's time that enqueued it when that is
+/// ahead (the test stack's clock), else now. A job waits in the queue, and
+/// comes back with its body on a retry, so an older `at` is never used:
+/// its leases would have run out already.
 async fn run(db: &D1Database, config: &Config, job: &Job, now: i64) -> Result<Done, AppError> {
+    let clock = |at: &Option<i64>| at.map_or(now, |at| at.max(now));
     match job {
         Job::Webhook { delivery, at } => {
-            webhooks::deliver_job(db, *delivery, at.unwrap_or(now), config).await
+            webhooks::deliver_job(db, *delivery, clock(at), config).await
         }
-        Job::Email { id, at } => crate::email::send_job(config, db, id, at.unwrap_or(now)).await,
+        Job::Email { id, at } => crate::email::send_job(config, db, id, clock(at)).await,
         Job::Operation { session, at } => {
-            crate::work::resume_job(db, config, session, at.unwrap_or(now)).await
+            crate::work::resume_job(db, config, session, clock(at)).await
         }
     }
 }

@@ -27,18 +27,6 @@ const LEASE_SECS: i64 = 30;
 /// Deliveries per invocation: each is one subrequest (Workers Free: 50).
 pub const PER_RUN: u32 = 20;
 
-/// Whether a request may have written events (the customer's actions, on
-/// the page's API or its forms, and Stripe's webhooks), so their webhooks
-/// and e-mails are sent right after it.
-pub fn may_make_events(req: &Request) -> bool {
-    let path = req.path();
-    req.method() == worker::Method::Post
-        && (path == "/precancel"
-            || path.starts_with("/api/sessions/")
-            || path.starts_with("/cancel/")
-            || path == "/api/stripe/webhook")
-}
-
 /// Sends what is due, oldest first, until nothing is due or `max` were sent.
 /// `clock` is the time retries are scheduled by: the cron's run time, or
 /// the wall clock when `None`. Signatures always carry the wall clock.
