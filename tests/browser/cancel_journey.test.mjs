@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { newSubscription } from "./lib.mjs";
 
 const BASE = process.env.HOLDFAST_URL;
 const EMULATOR = process.env.EMULATOR_URL;
@@ -74,6 +75,25 @@ test("a subscriber cancels from the merchant's page with a reason, and Stripe ha
   assert.equal(s.cancellation_details.feedback, "switched_service");
   assert.equal(s.cancellation_details.comment, "A friend's box is cheaper");
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a reason and comment given on the first screen before the page's app loaded stay when it takes over", async () => {
+  // A slow phone: the edge's first screen is there, its app is not yet.
+  const sub = await newSubscription();
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  await page.route("**/*.wasm", async (route) => { await held; await route.continue(); });
+  await page.goto(`${BASE}/demo?subscription=${sub}`);
+  await page.getByRole("link", { name: "Cancel subscription" }).click();
+  await page.waitForURL(/\/cancel\/[0-9a-f]{64}$/);
+  await page.getByRole("radio", { name: "I'm switching to another service" }).check();
+  await page.getByRole("textbox").fill("Typed before the app");
+  release();
+  await page.waitForFunction(() => !document.getElementById("hf-prerender") && !document.getElementById("hf-session"), null, { timeout: 20000 });
+  assert.ok(await page.getByRole("radio", { name: "I'm switching to another service" }).isChecked());
+  assert.equal(await page.getByRole("textbox").inputValue(), "Typed before the app");
   await page.close();
 });
 

@@ -32,8 +32,8 @@ enum Stage {
 pub fn CancelPage(token: String) -> impl IntoView {
     // Without the session's data the edge's own page (an error, or the
     // forms) stays as it is.
-    embedded().map(|(view, recorded)| {
-        view! { <main class="page"><Flow token=token view=view recorded=recorded/></main> }
+    embedded().map(|(view, recorded, typed)| {
+        view! { <main class="page"><Flow token=token view=view recorded=recorded typed=typed/></main> }
     })
 }
 
@@ -42,8 +42,9 @@ pub fn CancelPage(token: String) -> impl IntoView {
 /// direct page, an offer screen the forms reached, and a cancel's
 /// confirmation are left as the edge made them.
 /// Also the reason the edge has recorded, which a pick on the edge's form
-/// may differ from.
-fn embedded() -> Option<(SessionView, Option<String>)> {
+/// may differ from, and what the customer typed there before the app
+/// loaded (on a slow phone they may have written a comment by then).
+fn embedded() -> Option<(SessionView, Option<String>, String)> {
     let doc = window().document()?;
     let data = doc.get_element_by_id("hf-session")?;
     let text = data.text_content()?;
@@ -69,10 +70,20 @@ fn embedded() -> Option<(SessionView, Option<String>)> {
     if let Ok(Some(picked)) = doc.query_selector("#hf-prerender input[name=reason]:checked") {
         view.chosen_reason = picked.get_attribute("value").or(view.chosen_reason);
     }
+    let typed = view
+        .chosen_reason
+        .as_deref()
+        .and_then(|r| {
+            doc.query_selector(&format!("#hf-prerender textarea[name=\"comment:{r}\"]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok()?.as_string())
+        .unwrap_or_default();
     if let Some(painted) = doc.get_element_by_id("hf-prerender") {
         painted.remove();
     }
-    Some((view, recorded))
+    Some((view, recorded, typed))
 }
 
 /// What the page is waiting for, if anything.
@@ -116,7 +127,12 @@ fn run<T: 'static>(
 }
 
 #[component]
-fn Flow(token: String, view: SessionView, recorded: Option<String>) -> impl IntoView {
+fn Flow(
+    token: String,
+    view: SessionView,
+    recorded: Option<String>,
+    typed: String,
+) -> impl IntoView {
     let initial = done::initial(&view);
     if let Some(o) = initial.as_ref().filter(|_| just_decided()) {
         go_later(o.redirect_url.clone());
@@ -125,7 +141,7 @@ fn Flow(token: String, view: SessionView, recorded: Option<String>) -> impl Into
     let reason = RwSignal::new(view.chosen_reason.clone());
     // The answer the edge has: an offer is shown only for a recorded one.
     let recorded = RwSignal::new(recorded);
-    let comment = RwSignal::new(String::new());
+    let comment = RwSignal::new(typed);
     let state = RwSignal::new(Busy::Idle);
     let error = RwSignal::new(None::<String>);
     let text = view.text.clone();
