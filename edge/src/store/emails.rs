@@ -106,21 +106,8 @@ pub async fn take_new(
     now: i64,
     limit: u32,
 ) -> Result<Vec<(String, i64)>, AppError> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: String,
-        next_attempt_at: i64,
-    }
-    let sel = format!(
-        "SELECT id, next_attempt_at FROM emails WHERE status = {} AND queued_at = 0 ORDER BY next_attempt_at LIMIT ?1",
-        EmailStatus::Pending.sql()
-    );
-    let rows: Vec<Row> =
-        super::take_marked(db, "emails", "id", &sel, &[int(i64::from(limit))], now).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.id, r.next_attempt_at))
-        .collect())
+    let pending = EmailStatus::Pending.sql();
+    super::take_new_due(db, "emails", "id", &pending, now, limit).await
 }
 
 /// Messages due at `now`: the cron's sweep.

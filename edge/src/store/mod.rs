@@ -168,6 +168,38 @@ pub async fn take_marked<T: serde::de::DeserializeOwned>(
     Ok(rows)
 }
 
+/// Rows of an outbox (`emails`, `operations`: keyed by `key`, in status
+/// `pending`) no relay has enqueued yet, each with when it is due, marked
+/// as enqueued: what a request's relay sends, delayed until due.
+pub async fn take_new_due(
+    db: &D1Database,
+    table: &str,
+    key: &str,
+    pending: &str,
+    now: i64,
+    limit: u32,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let sel = format!(
+        "SELECT {key}, next_attempt_at FROM {table} WHERE status = {pending} AND queued_at = 0 \
+         ORDER BY next_attempt_at LIMIT ?1"
+    );
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+        take_marked(db, table, key, &sel, &[int(i64::from(limit))], now).await?;
+    rows.iter()
+        .map(|r| {
+            let id = r.get(key).and_then(|v| v.as_str());
+            let due = r.get("next_attempt_at").and_then(serde_json::Value::as_i64);
+            id.zip(due)
+                .map(|(id, due)| (id.to_owned(), due))
+                .ok_or_else(|| {
+                    AppError::internal(format!(
+                        "{table}: an outbox row without its key or due time"
+                    ))
+                })
+        })
+        .collect()
+}
+
 /// `D1Database::batch`, counted: a batch is one round trip, however many
 /// statements it holds.
 pub trait Batched {

@@ -240,21 +240,6 @@ pub async fn take_new(
     now: i64,
     limit: u32,
 ) -> Result<Vec<(String, i64)>, AppError> {
-    #[derive(Deserialize)]
-    struct Row {
-        session_id: String,
-        next_attempt_at: i64,
-    }
-    let sel = format!(
-        "SELECT session_id, next_attempt_at FROM operations WHERE status = {} AND queued_at = 0 \
-         ORDER BY next_attempt_at LIMIT ?1",
-        pending()
-    );
-    let args = [int(i64::from(limit))];
-    let rows: Vec<Row> =
-        super::take_marked(db, "operations", "session_id", &sel, &args, now).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.session_id, r.next_attempt_at))
-        .collect())
+    let pending = pending();
+    super::take_new_due(db, "operations", "session_id", &pending, now, limit).await
 }
