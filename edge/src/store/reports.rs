@@ -31,9 +31,27 @@ fn bound(binds: Vec<Bind>) -> Vec<JsValue> {
         .collect()
 }
 
-/// The report of an app's period (whole UTC days) from its rollups (the
-/// marginals when nothing is filtered): two queries in one round trip,
-/// whatever the number of sessions.
+/// The sums of an app's period (widened to whole UTC days, the rollups'
+/// grain) matching `filter` (without a text search): from the marginals
+/// when nothing is filtered, else from the full rollups.
+fn sums(
+    db: &D1Database,
+    sum: Sum,
+    app_id: &str,
+    p: Period,
+    filter: &Filter,
+) -> Result<D1PreparedStatement, AppError> {
+    let (from, to) = (p.from.div_euclid(DAY), p.to.div_euclid(DAY));
+    let (sql, binds) = if unfiltered(filter) {
+        marginal_query(sum, app_id, from, to)
+    } else {
+        rollup_query(sum, app_id, from, to, filter)
+    };
+    stmt(db, &sql, &bound(binds))
+}
+
+/// The report of an app's period from its rollups: two queries in one
+/// round trip, whatever the number of sessions.
 pub async fn rollup_report(
     db: &D1Database,
     app_id: &str,
@@ -41,16 +59,8 @@ pub async fn rollup_report(
     filter: &Filter,
     settings: &AppSettings,
 ) -> Result<Report, AppError> {
-    let (from, to) = (p.from.div_euclid(DAY), p.to.div_euclid(DAY));
-    let read = |sum: Sum| {
-        let (sql, binds) = if unfiltered(filter) {
-            marginal_query(sum, app_id, from, to)
-        } else {
-            rollup_query(sum, app_id, from, to, filter)
-        };
-        stmt(db, &sql, &bound(binds))
-    };
-    let (groups, series) = (read(Sum::Groups)?, read(Sum::Series)?);
+    let groups = sums(db, Sum::Groups, app_id, p, filter)?;
+    let series = sums(db, Sum::Series, app_id, p, filter)?;
     let mut results = db.batched(vec![groups, series]).await?.into_iter();
     let mut rows = || -> Result<Vec<RollupRow>, AppError> {
         Ok(results
@@ -63,20 +73,17 @@ pub async fn rollup_report(
 }
 
 /// How many sessions of the period match `filter` (without a text
-/// search), from the rollups.
+/// search), from the rollups' daily series.
 pub async fn matching_count(
     db: &D1Database,
     app_id: &str,
     p: Period,
     filter: &Filter,
 ) -> Result<usize, AppError> {
-    let (from, to) = (p.from.div_euclid(DAY), p.to.div_euclid(DAY));
-    let (sql, binds) = if unfiltered(filter) {
-        marginal_query(Sum::Series, app_id, from, to)
-    } else {
-        rollup_query(Sum::Groups, app_id, from, to, filter)
-    };
-    let rows: Vec<RollupRow> = stmt(db, &sql, &bound(binds))?.all().await?.results()?;
+    let rows: Vec<RollupRow> = sums(db, Sum::Series, app_id, p, filter)?
+        .all()
+        .await?
+        .results()?;
     let n: i64 = rows
         .iter()
         .map(|r| r.sessions + if filter.repeats { r.repeats } else { 0 })
