@@ -42,7 +42,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
             let _ = r.headers_mut().set("x-holdfast-counts", &counts::summary());
         }
     }
-    if let Some(what) = relay {
+    if let Some(what) = relay.filter(|r| r.wanted()) {
         // The work this request made (webhooks, an e-mail, a Stripe write
         // to finish) is enqueued after the answer, without delaying it.
         ctx.wait_until(async move {

@@ -14,6 +14,8 @@
 //! a job takes at most two subrequests and six D1 queries, so a batch stays
 //! inside the Workers Free limits of 50 each.
 
+use std::cell::Cell;
+
 use futures_util::future::join_all;
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -58,11 +60,27 @@ pub enum Job {
     },
 }
 
+thread_local! {
+    /// Set by a precancel that made webhook deliveries; taken by the first
+    /// precancel relay after it (any one will do: a relay takes every new
+    /// delivery, and the flag is set only once they are written).
+    static PRECANCEL_MADE_WORK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A precancel made deliveries (its app has webhook endpoints). Precancel
+/// is the hot path, and most apps' precancels make no work at all, so its
+/// relay runs only when one said so; the sweep backs this up.
+pub fn precancel_made_work() {
+    PRECANCEL_MADE_WORK.with(|m| m.set(true));
+}
+
 /// What a relay looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relay {
-    /// After a request that wrote events only (precancel, a reason, a
-    /// deflect, Stripe's webhooks): new webhook deliveries.
+    /// After a precancel that made deliveries: new webhook deliveries.
+    Precancel,
+    /// After a request that wrote events only (a reason, a deflect,
+    /// Stripe's webhooks): new webhook deliveries.
     Events,
     /// After a cancel or an offer: an e-mail and a Stripe operation too.
     Decision,
@@ -80,14 +98,18 @@ impl Relay {
         let decides = path.starts_with("/cancel/")
             || (path.starts_with("/api/sessions/")
                 && (path.ends_with("/cancel") || path.ends_with("/accept")));
-        let events = path == "/precancel"
-            || path.starts_with("/api/sessions/")
-            || path == "/api/stripe/webhook";
+        let events = path.starts_with("/api/sessions/") || path == "/api/stripe/webhook";
         match (decides, events) {
             (true, _) => Some(Relay::Decision),
             (false, true) => Some(Relay::Events),
+            _ if path == "/precancel" => Some(Relay::Precancel),
             _ => None,
         }
+    }
+
+    /// Whether, the request answered, there may be work to enqueue.
+    pub fn wanted(self) -> bool {
+        self != Relay::Precancel || PRECANCEL_MADE_WORK.with(|m| m.replace(false))
     }
 }
 
@@ -160,14 +182,10 @@ async fn send_delayed(config: &Config, jobs: &[(Job, i64)]) -> Result<(), AppErr
     Ok(())
 }
 
-/// Sends jobs to the work queue, a hundred a batch.
+/// Sends jobs to the work queue now.
 pub async fn send(config: &Config, jobs: &[Job]) -> Result<(), AppError> {
-    let queue = config.work_queue()?;
-    for chunk in jobs.chunks(SEND_BATCH) {
-        crate::counts::subrequest();
-        queue.send_batch(chunk.to_vec()).await?;
-    }
-    Ok(())
+    let now: Vec<(Job, i64)> = jobs.iter().map(|j| (j.clone(), 0)).collect();
+    send_delayed(config, &now).await
 }
 
 /// The consumer of both queues: the work queue attempts each job; the

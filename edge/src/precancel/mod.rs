@@ -144,6 +144,9 @@ pub async fn start(
         events::insert(db, &id, EventKind::SessionStarted, &started, now)?,
     ])
     .await?;
+    if app.has_webhooks {
+        crate::queue::precancel_made_work();
+    }
     let base = config.public_url.as_deref().unwrap_or(&caller.origin);
     Ok(format!("{base}/cancel/{token}"))
 }

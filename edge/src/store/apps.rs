@@ -19,6 +19,8 @@ pub struct App {
     /// The Stripe key saved in the settings UI, sealed.
     pub stripe_key_sealed: Option<String>,
     pub settings: AppSettings,
+    /// Whether an enabled webhook endpoint may want the app's events.
+    pub has_webhooks: bool,
 }
 
 #[derive(Deserialize)]
@@ -33,6 +35,7 @@ struct Row {
     previous_valid_until: Option<i64>,
     stripe_key_sealed: Option<String>,
     settings: String,
+    has_webhooks: i64,
 }
 
 pub async fn get(db: &D1Database, id: &str, now: i64) -> Result<Option<App>, AppError> {
@@ -44,7 +47,9 @@ pub fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, AppError
     stmt(
         db,
         &format!("SELECT id, signing_secret, secret_key_digest, require_signed, signature_max_age, previous_signing_secret, \
-         previous_secret_key_digest, previous_valid_until, {} AS stripe_key_sealed, settings FROM apps WHERE id = ?1", super::connection::SEALED_KEY),
+         previous_secret_key_digest, previous_valid_until, {} AS stripe_key_sealed, settings, \
+         EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.app_id = apps.id AND e.enabled = 1) AS has_webhooks \
+         FROM apps WHERE id = ?1", super::connection::SEALED_KEY),
         &[text(id)],
     )
 }
@@ -72,6 +77,7 @@ fn from_row(row: Option<Row>, now: i64) -> Result<Option<App>, AppError> {
             signature_max_age: r.signature_max_age.and_then(|a| u32::try_from(a).ok()),
             previous,
             stripe_key_sealed: r.stripe_key_sealed,
+            has_webhooks: r.has_webhooks != 0,
         })
     })
     .transpose()
