@@ -72,3 +72,16 @@ start_edge() {
   STACK_PIDS+=($!)
   wait_for "http://127.0.0.1:$port/api/health" 90 || { cat "$logfile" >&2; die "wrangler dev did not start"; }
 }
+
+# start_edge_quiet PORT STATE ENV_FILE LOG: the same edge for the benchmark,
+# through wrangler's programmatic entry point with its DevTools inspector off
+# (scripts/serve-edge.mjs): `wrangler dev` always attaches one, which records
+# every subrequest, each D1 call included, into a debug log; locally that is
+# most of a precancel's CPU, and Cloudflare runs nothing of the kind.
+start_edge_quiet() {
+  local port=$1 state=$2 envfile=$3 logfile=$4
+  cd "$ROOT"
+  setsid node scripts/serve-edge.mjs "$port" "$state" "$envfile" >"$logfile" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for "http://127.0.0.1:$port/api/health" 90 || { cat "$logfile" >&2; die "the edge did not start"; }
+}
