@@ -104,9 +104,14 @@ const cancelGz = budgetLines.find((l) => l.startsWith("cancel page"))?.match(/(\
 console.log(`# Benchmarks
 
 Written by \`scripts/bench\` on ${date}. Rerun it to refresh this file: it
-builds in release, starts the Stripe emulator and \`wrangler dev\` (workerd
-with a local D1 database) on this machine, and measures everything below in
-one run. Sizes and counts are the same on every run; timings vary a little.
+builds in release, starts the Stripe emulator and the edge (workerd with a
+local D1 database, through wrangler's own \`unstable_startWorker\`, as
+\`wrangler dev\` runs it, but with its DevTools inspector off:
+\`scripts/serve-edge.mjs\`) on this machine, and measures everything below in
+one run. \`wrangler dev\` always attaches that inspector, which records every
+subrequest, each D1 call with its answer, into a debug log: about two thirds
+of a precancel's local CPU, and nothing Cloudflare runs. Sizes and counts
+are the same on every run; timings vary a little.
 
 **Machine**: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.
 
@@ -144,7 +149,7 @@ medians is the edge's overhead; 1.0 is the physical limit.
 The first rows have the emulator answer in Stripe's own time (it adds
 ${STRIPE_MS} ms to every answer, a typical Stripe API response time); the
 last rows let it answer as fast as it can, which leaves the edge's fixed cost
-under \`wrangler dev\` on its own (the "added" column): the local proxy,
+under workerd on its own (the "added" column): the local proxy,
 workerd and the local D1's writes, paid once per request whatever Stripe's
 speed.
 

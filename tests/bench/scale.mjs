@@ -119,7 +119,8 @@ production): six reasons and none, offers by reason, an A/B experience with a ho
 ten countries with their currencies and compliance modes, repeats of a subscription
 (${FILL.repeats.toLocaleString("en")} sessions counted as repeats), verdicts on saves, and the personal data and three
 audit entries a real session holds. The dashboard's 12-month total was checked against
-the sessions table (${FILL.sessions.toLocaleString("en")} counted sessions) before timing.
+the sessions table (${FILL.sessions.toLocaleString("en")} counted sessions) before timing. The edge runs in workerd
+as \`wrangler dev\` runs it, with wrangler's DevTools inspector off (\`scripts/serve-edge.mjs\`).
 
 | Request | p50 | p95 |
 | --- | ---: | ---: |
@@ -130,7 +131,7 @@ ${rows.map(([n, [a, b]]) => `| ${n} | ${ms(a)} | ${ms(b)} |`).join("\n")}
 - Precancel at concurrency 64 (640 requests, Stripe answering in 150 ms): p50 ${ms(pct(edge, 50))},
   p99 ${ms(pct(edge, 99))}; the same Stripe call alone: p50 ${ms(pct(direct, 50))}, p99 ${ms(pct(direct, 99))}: **${ratio.toFixed(2)}×**.
 - Queue drain: ${DRAIN.toLocaleString("en")} pending webhook deliveries to a receiver answering in 50 ms, half
-  failing their first attempt, ${restarted ? `the edge restarted after ${Math.round(DRAIN / 3).toLocaleString("en")}` : "no restart"}: ${last.delivered === DRAIN ? "all" : last.delivered.toLocaleString("en")} delivered in ${drainSecs.toFixed(0)} s
+  failing their first attempt, ${restarted ? `the edge killed (its workerd, in-flight requests cut) and restarted after ${Math.round(DRAIN / 3).toLocaleString("en")}` : "no restart"}: ${last.delivered === DRAIN ? "all" : last.delivered.toLocaleString("en")} delivered in ${drainSecs.toFixed(0)} s
   (${(DRAIN / drainSecs).toFixed(0)} deliveries a second; ${last.requests.toLocaleString("en")} requests at the receiver), ${DRAIN - last.delivered} lost,
   ${last.doubled} delivered twice. The retries wait out their backoff (30 s and more), so the
   drain takes at least that long whatever the throughput.
