@@ -48,6 +48,7 @@ pub async fn body(req: &mut Request, limit: usize) -> Result<Vec<u8>, AppError> 
             format!("the request body is larger than {limit} bytes"),
         )
     };
+    let unreadable = |_| AppError::bad("body", "the request body could not be read");
     let declared = req
         .headers()
         .get("content-length")
@@ -58,12 +59,7 @@ pub async fn body(req: &mut Request, limit: usize) -> Result<Vec<u8>, AppError> 
         Some(n) if n > limit => return Err(too_large()),
         // The runtime holds a body to its declared length: read it whole,
         // in one call instead of a round trip into the Worker per chunk.
-        Some(_) => {
-            return req
-                .bytes()
-                .await
-                .map_err(|_| AppError::bad("body", "the request body could not be read"))
-        }
+        Some(_) => return req.bytes().await.map_err(unreadable),
         None => {}
     }
     // Read chunk by chunk, so a body sent without Content-Length (chunked)
@@ -76,8 +72,7 @@ pub async fn body(req: &mut Request, limit: usize) -> Result<Vec<u8>, AppError> 
     let mut bytes = Vec::new();
     let mut over = 0usize;
     while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|_| AppError::bad("body", "the request body could not be read"))?;
+        let chunk = chunk.map_err(unreadable)?;
         if over > 0 || bytes.len() + chunk.len() > limit {
             over += chunk.len();
             if over > DRAIN_BYTES {
