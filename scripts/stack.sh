@@ -62,15 +62,22 @@ start_receiver() {
   wait_for "http://127.0.0.1:$port/_received/ping" 30 || { cat "$logfile" >&2; die "the webhook receiver did not start"; }
 }
 
+# launch_edge PORT LOG COMMAND...: runs COMMAND (which serves the edge on
+# PORT) in its own process group and waits until it answers.
+launch_edge() {
+  local port=$1 logfile=$2
+  shift 2
+  cd "$ROOT"
+  setsid "$@" >"$logfile" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for "http://127.0.0.1:$port/api/health" 90 || { cat "$logfile" >&2; die "the edge ($1) did not start"; }
+}
+
 # start_edge PORT STATE ENV_FILE LOG: wrangler dev serving app, API and snippet.
 start_edge() {
-  local port=$1 state=$2 envfile=$3 logfile=$4
-  cd "$ROOT"
-  setsid wrangler dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
-    --env-file "$envfile" --test-scheduled --show-interactive-dev-session=false \
-    --inspector-port "$(free_port)" >"$logfile" 2>&1 &
-  STACK_PIDS+=($!)
-  wait_for "http://127.0.0.1:$port/api/health" 90 || { cat "$logfile" >&2; die "wrangler dev did not start"; }
+  launch_edge "$1" "$4" wrangler dev --ip 127.0.0.1 --port "$1" --persist-to "$2" \
+    --env-file "$3" --test-scheduled --show-interactive-dev-session=false \
+    --inspector-port "$(free_port)"
 }
 
 # start_edge_quiet PORT STATE ENV_FILE LOG: the same edge for the benchmark,
@@ -79,9 +86,5 @@ start_edge() {
 # every subrequest, each D1 call included, into a debug log; locally that is
 # most of a precancel's CPU, and Cloudflare runs nothing of the kind.
 start_edge_quiet() {
-  local port=$1 state=$2 envfile=$3 logfile=$4
-  cd "$ROOT"
-  setsid node scripts/serve-edge.mjs "$port" "$state" "$envfile" >"$logfile" 2>&1 &
-  STACK_PIDS+=($!)
-  wait_for "http://127.0.0.1:$port/api/health" 90 || { cat "$logfile" >&2; die "the edge did not start"; }
+  launch_edge "$1" "$4" node scripts/serve-edge.mjs "$1" "$2" "$3"
 }
