@@ -11,8 +11,9 @@
 //! consumer marks it in the delivery log (a replay sends it again).
 //! A job delivered twice sends once: the second finds it delivered or
 //! leased. Batches are at most 8 jobs (wrangler.toml), run side by side:
-//! a job takes at most two subrequests and six D1 queries, so a batch stays
-//! inside the Workers Free limits of 50 each.
+//! a job takes at most two subrequests and six D1 queries, and a batch with
+//! operations relays after them (two queries, ten sends at most), so a
+//! batch stays inside the Workers Free limits of 50 each.
 
 use std::cell::Cell;
 
@@ -198,6 +199,15 @@ pub async fn consume(batch: MessageBatch<Job>, config: &Config) -> Result<(), Ap
     // The batch's jobs run side by side: each waits mostly on its receiver.
     let messages = batch.messages()?;
     join_all(messages.iter().map(|m| handle(&db, &config, dead, m, now))).await;
+    // An operation that lands writes its session's events, and with them
+    // webhook deliveries no request is left to relay: enqueue them now
+    // rather than at the next sweep.
+    let operations = messages
+        .iter()
+        .any(|m| matches!(m.body(), Job::Operation { .. }));
+    if operations && !dead {
+        relay(&config, crate::clock::now_secs(), Relay::Events).await?;
+    }
     Ok(())
 }
 
