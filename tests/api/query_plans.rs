@@ -10,9 +10,11 @@ use crate::helpers::{admin, get, python_with_input, stack};
 
 /// Tables that grow with traffic; small ones (apps, admins, rate-limit
 /// counters pruned every minute) may be scanned.
-const LARGE: [&str; 9] = [
+const LARGE: [&str; 11] = [
     "sessions",
     "rollups",
+    "rollup_marginals",
+    "rollup_blocks",
     "session_events",
     "operations",
     "emails",

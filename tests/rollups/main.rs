@@ -1,5 +1,5 @@
 //! The rollups the dashboard reads (kept by the triggers of
-//! edge/migrations/0016 and summed by edge/src/store/report_sql.rs) equal
+//! edge/migrations/0016 and 0019 and summed by edge/src/store/report_sql.rs) equal
 //! `core::report` over the raw sessions, for random histories: sessions
 //! with and without subscriptions, repeats within and beyond 60 days,
 //! decisions and their undoing, late attribution verdicts, erasures, and
@@ -19,7 +19,9 @@ use rusqlite::{params, Connection};
 mod report_sql {
     include!("../../edge/src/store/report_sql.rs");
 }
-use report_sql::{list_query, marginal_query, rollup_query, unfiltered, Bind, Sum};
+use report_sql::{
+    list_query, marginal_query, rollup_query, split_days, unfiltered, Bind, Sum, BLOCK_DAYS,
+};
 
 const DAY: i64 = 86_400;
 
@@ -337,6 +339,22 @@ proptest! {
             );
             prop_assert_eq!(&by_dim, &raw, "the marginals say the same");
         }
+    }
+}
+
+proptest! {
+    /// The edge days and whole blocks of a period cover each of its days
+    /// exactly once, and only its days.
+    #[test]
+    fn a_period_splits_into_its_days_once(from in -100i64..2_000, len in -5i64..800) {
+        let to = from + len;
+        let (head, blocks, tail) = split_days(from, to);
+        let mut days: Vec<i64> = (head.0..head.1).collect();
+        days.extend((blocks.0 * BLOCK_DAYS..blocks.1 * BLOCK_DAYS).filter(|_| blocks.0 < blocks.1));
+        days.extend(tail.0..tail.1);
+        prop_assert_eq!(days, (from..to).collect::<Vec<_>>());
+        prop_assert!(head.1 - head.0 < BLOCK_DAYS || blocks.0 >= blocks.1);
+        prop_assert!(tail.1 - tail.0 < BLOCK_DAYS);
     }
 }
 

@@ -27,33 +27,71 @@ pub fn unfiltered(filter: &holdfast_core::dashboard::Filter) -> bool {
     f == holdfast_core::dashboard::Filter::default()
 }
 
+/// Days a row of `rollup_blocks` sums (migration 0019 writes `day / 16`).
+pub const BLOCK_DAYS: i64 = 16;
+
 /// The unfiltered report's queries: the marginals, a few hundred rows a
-/// day. Groups come one dimension a row (`dim`, `key`); the series sums
-/// the `mode` dimension, whose rows hold every session once.
+/// day. Groups come one dimension a row (`dim`, `key`), from whole blocks
+/// of [`BLOCK_DAYS`] and the days at either edge of them; the series reads
+/// the `mode` dimension, whose rows hold every session once, day by day.
 pub fn marginal_query(sum: Sum, app_id: &str, from_day: i64, to_day: i64) -> (String, Vec<Bind>) {
-    let binds = vec![
-        Bind::Text(app_id.to_owned()),
-        Bind::Int(from_day),
-        Bind::Int(to_day),
-    ];
-    let sql = match sum {
+    match sum {
         Sum::Groups => {
             let dims: Vec<String> = holdfast_core::report::DIMS
                 .iter()
                 .map(|d| format!("'{d}'"))
                 .collect();
-            format!(
-                "SELECT dim, key, outcome, currency, {TOTALS} FROM rollup_marginals \
-                 WHERE app_id = ?1 AND dim IN ({}) AND day >= ?2 AND day < ?3 GROUP BY dim, key, outcome, currency",
-                dims.join(", ")
-            )
+            let dims = dims.join(", ");
+            let (head, blocks, tail) = split_days(from_day, to_day);
+            let arm = |table: &str, column: &str, lo: usize| {
+                format!(
+                    "SELECT dim, key, outcome, currency, sessions, repeats, mrr_saved, offer_cost, mrr_lost \
+                     FROM {table} WHERE app_id = ?1 AND dim IN ({dims}) AND {column} >= ?{lo} AND {column} < ?{}",
+                    lo + 1
+                )
+            };
+            let sql = format!(
+                "SELECT dim, key, outcome, currency, {TOTALS} FROM ({} UNION ALL {} UNION ALL {}) \
+                 GROUP BY dim, key, outcome, currency",
+                arm("rollup_marginals", "day", 2),
+                arm("rollup_blocks", "block", 4),
+                arm("rollup_marginals", "day", 6),
+            );
+            let mut binds = vec![Bind::Text(app_id.to_owned())];
+            for (lo, hi) in [head, blocks, tail] {
+                binds.extend([Bind::Int(lo), Bind::Int(hi)]);
+            }
+            (sql, binds)
         }
-        Sum::Series => format!(
-            "SELECT day, outcome, currency, {TOTALS} FROM rollup_marginals \
-             WHERE app_id = ?1 AND dim = 'mode' AND day >= ?2 AND day < ?3 GROUP BY day, outcome, currency"
+        // Rows as stored (a few per day and mode): the report adds up a
+        // day's rows itself, and grouping them here cost a sort.
+        Sum::Series => (
+            "SELECT day, outcome, currency, sessions, repeats, mrr_saved, offer_cost, mrr_lost \
+             FROM rollup_marginals WHERE app_id = ?1 AND dim = 'mode' AND day >= ?2 AND day < ?3"
+                .to_owned(),
+            vec![
+                Bind::Text(app_id.to_owned()),
+                Bind::Int(from_day),
+                Bind::Int(to_day),
+            ],
         ),
-    };
-    (sql, binds)
+    }
+}
+
+/// Days `[from, to)` as the days before the first whole block, the whole
+/// blocks (by block number) and the days after them; empty ranges when
+/// no whole block fits (then the head holds every day).
+pub fn split_days(from: i64, to: i64) -> ((i64, i64), (i64, i64), (i64, i64)) {
+    let first = from.div_euclid(BLOCK_DAYS) + i64::from(from.rem_euclid(BLOCK_DAYS) != 0);
+    let last = to.div_euclid(BLOCK_DAYS);
+    if first >= last {
+        return ((from, to), (0, 0), (0, 0));
+    }
+    (
+        (from, first * BLOCK_DAYS),
+        (first, last),
+        (last * BLOCK_DAYS, to),
+    )
 }
 
 const TOTALS: &str =
