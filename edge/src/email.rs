@@ -58,9 +58,15 @@ async fn send_one(config: &Config, db: &D1Database, d: &emails::Due) -> Result<S
         .email_from
         .as_deref()
         .ok_or("the app sends no e-mail")?;
-    if config.test_hooks && to.starts_with("fail-first") && d.attempts == 0 {
-        // The test stack's way to see a retry: the first attempt fails.
-        return Err("test hook: the first attempt fails".to_owned());
+    // The test stack's way to see retries: an address starting with
+    // `fail-first` fails its first attempt, `fail-ten` its automatic ones.
+    let failing = match to {
+        t if t.starts_with("fail-first") => 1,
+        t if t.starts_with("fail-ten") => MAX_ATTEMPTS,
+        _ => 0,
+    };
+    if config.test_hooks && d.attempts < failing {
+        return Err(format!("test hook: attempt {} fails", d.attempts + 1));
     }
     let text = Text::of(receipt.locale);
     let own = holdfast_core::settings::translation::pick(None, &s.settings.brand, receipt.locale);

@@ -1,6 +1,7 @@
 //! The cancel page in the customer's language, under the rules of their
 //! country (issue 14): locale negotiation, the country rule table, the
-//! direct cancellation without JavaScript, the receipt and its e-mail.
+//! direct cancellation without JavaScript and the receipt (its e-mail:
+//! emails.rs).
 
 use serde_json::{json, Value};
 
@@ -22,7 +23,7 @@ fn page(token: &str, accept_language: &str) -> (u16, String) {
 
 /// A precancel for the seeded `t_intl` app as if the customer were in
 /// `place` (the test hook stands in for Cloudflare's `request.cf`).
-fn session_in(place: &str, extra: Value) -> (String, String) {
+pub(crate) fn session_in(place: &str, extra: Value) -> (String, String) {
     let s = stack();
     let sub = s.subscription();
     let mut body = s.signed("t_intl", &sub.id);
@@ -277,116 +278,6 @@ fn a_direct_cancel_without_javascript_leaves_a_receipt() {
     // A second post changes nothing and leads to the same receipt.
     let (status, _, _) = post_form(&token, "do=cancel&kind=ordinary");
     assert_eq!(status, 303);
-}
-
-/// The e-mails `wrangler dev` says the Worker sent to `to`: subject and
-/// text, as its simulated `send_email` binding wrote them.
-fn sent_emails(to: &str) -> Vec<(String, String)> {
-    let state = std::env::var("HOLDFAST_STATE").expect("HOLDFAST_STATE");
-    let mut out = Vec::new();
-    for log in ["wrangler.log", "wrangler-restarted.log"] {
-        let Ok(text) = std::fs::read_to_string(format!("{state}/{log}")) else {
-            continue;
-        };
-        for block in text
-            .split("send_email binding called with MessageBuilder:")
-            .skip(1)
-        {
-            let line = |name: &str| {
-                block
-                    .lines()
-                    .find_map(|l| l.strip_prefix(name))
-                    .map(|v| v.trim().to_owned())
-                    .unwrap_or_default()
-            };
-            if line("To:") == to {
-                let body = std::fs::read_to_string(line("Text:")).unwrap_or_default();
-                out.push((line("Subject:"), body));
-            }
-        }
-    }
-    out
-}
-
-/// Waits for the e-mails to `to` (they go out after the answer).
-fn wait_for_emails(to: &str, at_least: usize) -> Vec<(String, String)> {
-    for _ in 0..40 {
-        let sent = sent_emails(to);
-        if sent.len() >= at_least {
-            return sent;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(250));
-    }
-    sent_emails(to)
-}
-
-#[test]
-fn one_email_per_cancel_under_twenty_concurrent_cancels() {
-    let _s = stack();
-    let to = format!("kunde-{}@example.de", now_nanos());
-    let (token, _) = session_in("DE", json!({"email": to, "locale": "de"}));
-    let threads: Vec<_> = (0..20)
-        .map(|_| {
-            let token = token.clone();
-            let to = to.clone();
-            std::thread::spawn(move || {
-                within_test()
-                    .api(&token, "cancel", &json!({"email": to}))
-                    .status
-            })
-        })
-        .collect();
-    for t in threads {
-        let status = t.join().expect("a thread");
-        assert!(status == 200 || status == 202, "{status}");
-    }
-    let sent = wait_for_emails(&to, 1);
-    std::thread::sleep(std::time::Duration::from_secs(2));
-    assert_eq!(sent_emails(&to).len(), 1, "exactly one e-mail: {sent:?}");
-    let (subject, text) = &sent[0];
-    assert!(
-        subject.starts_with("Bestätigung Ihrer Kündigung"),
-        "{subject}"
-    );
-    for expected in [
-        "Eingegangen am",
-        "Vertragsende",
-        "Referenz: ses_",
-        "/receipt/",
-    ] {
-        assert!(text.contains(expected), "{expected} in {text}");
-    }
-}
-
-#[test]
-fn an_email_that_fails_is_sent_again() {
-    let s = stack_alone();
-    let to = format!("fail-first-{}@example.test", now_nanos());
-    let (token, _) = session_in("FR", json!({"email": to, "locale": "fr"}));
-    let a = s.api(&token, "cancel", &json!({"email": to}));
-    assert!(a.status == 200 || a.status == 202, "{}", a.body);
-    std::thread::sleep(std::time::Duration::from_secs(2));
-    assert!(sent_emails(&to).is_empty(), "the first attempt failed");
-    let row = s.sql(&format!(
-        "SELECT status, attempts, last_error FROM emails WHERE session_id = (SELECT id FROM sessions WHERE json_extract(receipt, '$.email') = '{to}')"
-    ));
-    assert_eq!(row[0]["status"], "pending", "{row:?}");
-    assert_eq!(row[0]["attempts"], 1);
-    s.run_cron_at(now() + 120);
-    let sent = wait_for_emails(&to, 1);
-    assert_eq!(sent.len(), 1, "sent on the retry");
-    assert!(
-        sent[0].0.starts_with("Confirmation de votre résiliation"),
-        "{:?}",
-        sent[0]
-    );
-}
-
-fn now_nanos() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default()
 }
 
 #[test]

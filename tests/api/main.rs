@@ -9,6 +9,7 @@ mod attribution;
 mod budgets;
 mod cancel;
 mod dashboard;
+mod emails;
 mod emulator;
 mod enforcement;
 mod experiments;

@@ -41,6 +41,8 @@ const ROUTES: &[(&str, &str, &str, bool)] = &[
     ("GET", "/api/admin/apps/app_nope/sessions", "look", true),
     ("GET", "/api/admin/apps/app_nope/sessions.csv", "look", true),
     ("GET", "/api/admin/dead-letters", "editor", true),
+    ("GET", "/api/admin/emails/failed", "editor", true),
+    ("POST", "/api/admin/emails/em_nope/resend", "editor", true),
     (
         "POST",
         "/api/admin/apps/app_nope/customers/export",

@@ -34,3 +34,38 @@ test("an admin sees a pending cancel on the Operations page and retries it into 
   assert.equal((await stripe("GET", `/v1/subscriptions/${sub}`)).cancel_at_period_end, true);
   await page.close();
 });
+
+// A confirmation e-mail that failed ten times (the `fail-ten` address is
+// the test stack's hook) is listed without its address; "Send again" sends it.
+test("an admin sends a confirmation e-mail that failed for good again from the Operations page", async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await signIn(page);
+  const failed = async () => (await (await page.request.get(`${BASE}/api/admin/emails/failed`)).json()).map((e) => e.session_id);
+  const before = new Set(await failed());
+  const sub = await newSubscription();
+  const to = `fail-ten-${Date.now()}@example.test`;
+  const pre = await fetch(`${BASE}/precancel`, { method: "POST", headers: { "content-type": "application/json", "x-holdfast-test-place": "FR" },
+    body: JSON.stringify({ app_id: "t_intl", subscription_id: sub, email: to, auth_hash: createHmac("sha256", SIGN).update(sub).digest("hex") }) });
+  const token = (await pre.json()).url.split("/").pop();
+  const cancel = await fetch(`${BASE}/api/sessions/${token}/cancel`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: to }) });
+  assert.ok([200, 202].includes(cancel.status), `${cancel.status}`);
+  // One attempt per sweep, each run later than the longest backoff.
+  const now = Math.floor(Date.now() / 1000);
+  let ours = [];
+  for (let k = 1; k <= 30 && ours.length === 0; k++) {
+    await fetch(`${BASE}/api/dev/cron?at=${now + k * 5 * 3600}`, { method: "POST" });
+    await new Promise((ok) => setTimeout(ok, 1000));
+    ours = (await failed()).filter((id) => !before.has(id));
+  }
+  assert.equal(ours.length, 1, "the e-mail failed for good");
+
+  await page.goto(`${BASE}/admin/operations`);
+  const row = page.getByRole("table", { name: "Confirmation e-mails not sent" }).getByRole("row").filter({ hasText: ours[0] });
+  await row.waitFor();
+  assert.match(await row.innerText(), /10/);
+  assert.ok(!(await page.content()).includes(to), "no address on the page");
+  await row.getByRole("button", { name: "Send again" }).click();
+  await row.waitFor({ state: "detached" });
+  assert.ok(!(await failed()).includes(ours[0]));
+  await page.close();
+});

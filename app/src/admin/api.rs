@@ -3,7 +3,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, SetupRequest};
 use holdfast_core::api::apps::{
-    AppSummary, AuditEntry, CreateAppRequest, CreatedApp, OperationView, RotatedSecrets,
+    AppSummary, AuditEntry, CreateAppRequest, CreatedApp, EmailView, OperationView, RotatedSecrets,
     UpdateAppRequest,
 };
 use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
@@ -299,6 +299,19 @@ pub async fn webhook_deliveries(id: String) -> Result<Vec<DeliveryView>, Error> 
 
 pub async fn dead_letters() -> Result<Vec<DeadLetter>, Error> {
     get("/api/admin/dead-letters").await
+}
+
+pub async fn failed_emails() -> Result<Vec<EmailView>, Error> {
+    get("/api/admin/emails/failed").await
+}
+
+pub async fn resend_email(csrf: String, id: String) -> Result<EmailView, Error> {
+    send(
+        Request::post(&format!("/api/admin/emails/{id}/resend")),
+        &csrf,
+        NO_BODY,
+    )
+    .await
 }
 
 pub async fn replay_webhook(

@@ -1,5 +1,6 @@
 //! What needs an admin's eye: Stripe writes still pending or failed,
-//! webhook deliveries in the dead-letter queue, and who changed what.
+//! webhook deliveries in the dead-letter queue, confirmation e-mails that
+//! failed for good, and who changed what.
 
 use leptos::prelude::*;
 
@@ -50,6 +51,7 @@ pub fn OperationsPage() -> impl IntoView {
             })}
         </Transition>
         <DeadLetters/>
+        <FailedEmails/>
     }
 }
 
@@ -89,6 +91,52 @@ fn DeadLetters() -> impl IntoView {
                                             <td>{answer}</td>
                                             <td>{d.delivery.dead_lettered_at.map(when).unwrap_or_default()}</td>
                                             <td><button class="secondary" on:click=move |_| { replay.dispatch(key.clone()); }>"Replay"</button></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Confirmation e-mails that failed for good (their jobs reached the
+/// dead-letter queue), each with one more attempt. A customer who cancelled
+/// is owed this confirmation, so a failure here needs someone.
+#[component]
+fn FailedEmails() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let resend =
+        Action::new_local(move |id: &String| api::resend_email(session.csrf(), id.clone()));
+    let list = LocalResource::new(move || {
+        resend.version().get();
+        api::failed_emails()
+    });
+    view! {
+        <section aria-labelledby="failed-emails">
+            <h2 id="failed-emails">"Confirmation e-mails not sent"</h2>
+            <p>"Cancel confirmations that failed ten times. Fix the cause (the app's sender address, Email Service), then send one again."</p>
+            {move || resend.value().get().and_then(Result::err).map(|e| view! { <p role="alert">{e.message()}</p> })}
+            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || list.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! { <p data-testid="no-failed-emails">"None."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="list" aria-label="Confirmation e-mails not sent">
+                            <thead><tr><th>"Session"</th><th>"Attempts"</th><th>"Last error"</th><th>"Failed"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|e| {
+                                    let id = e.id.clone();
+                                    view! {
+                                        <tr data-testid="failed-email">
+                                            <td><code>{e.session_id}</code></td>
+                                            <td>{e.attempts}</td>
+                                            <td>{e.last_error.unwrap_or_default()}</td>
+                                            <td>{when(e.updated_at)}</td>
+                                            <td><button class="secondary" on:click=move |_| { resend.dispatch(id.clone()); }>"Send again"</button></td>
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -94,6 +94,20 @@ pub struct OperationView {
     pub updated_at: i64,
 }
 
+/// A confirmation e-mail for the admin's list of those that failed for
+/// good (without its address: the session shows whose it is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailView {
+    pub id: String,
+    pub session_id: String,
+    pub app_id: String,
+    pub status: crate::work::EmailStatus,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub updated_at: i64,
+}
+
 /// `POST /api/admin/apps/{id}/mappings/preview`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

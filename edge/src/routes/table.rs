@@ -53,6 +53,8 @@ routes! {
     GET     "/api/admin/operations"                               => admin::ops::operations;
     POST    "/api/admin/operations/:session/retry"                => admin::ops::retry_operation;
     GET     "/api/admin/dead-letters"                             => admin::ops::dead_letters;
+    GET     "/api/admin/emails/failed"                            => admin::ops::failed_emails;
+    POST    "/api/admin/emails/:id/resend"                        => admin::ops::resend_email;
     GET     "/api/admin/admins"                                   => admin::team::admins;
     PATCH   "/api/admin/admins/:id"                               => admin::team::set_role;
     DELETE  "/api/admin/admins/:id"                               => admin::team::remove_admin;

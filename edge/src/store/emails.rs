@@ -1,9 +1,10 @@
 //! The confirmation e-mails' outbox (migration 0015): one row per cancelled
 //! session, written by a trigger with the cancel's audit entry.
 
+use holdfast_core::api::apps::EmailView;
 use holdfast_core::work::EmailStatus;
 use serde::Deserialize;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
 use super::{int, opt_int, opt_text, stmt, text, update_row};
 use crate::error::AppError;
@@ -140,4 +141,46 @@ pub async fn dead_lettered(db: &D1Database, id: &str, now: i64) -> Result<(), Ap
     .run()
     .await?;
     Ok(())
+}
+
+const VIEW: &str =
+    "SELECT id, session_id, app_id, status, attempts, last_error, updated_at FROM emails";
+
+/// Messages that failed for good (the Operations page), newest first.
+pub async fn failed(db: &D1Database, limit: u32) -> Result<Vec<EmailView>, AppError> {
+    Ok(stmt(
+        db,
+        &format!(
+            "{VIEW} WHERE status = {} ORDER BY updated_at DESC LIMIT ?1",
+            EmailStatus::Failed.sql()
+        ),
+        &[int(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()?)
+}
+
+pub async fn view(db: &D1Database, id: &str) -> Result<Option<EmailView>, AppError> {
+    Ok(stmt(db, &format!("{VIEW} WHERE id = ?1"), &[text(id)])?
+        .first(None)
+        .await?)
+}
+
+/// A failed message made due at `now` for one more attempt (an admin's
+/// "send again"); it keeps its count, so a failure is final again.
+pub fn reopen(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStatement, AppError> {
+    update_row(
+        db,
+        "emails",
+        &[
+            ("status", text(EmailStatus::Pending.as_str())),
+            ("next_attempt_at", int(now)),
+            ("lease_until", int(0)),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        "id = ? AND status = ?",
+        &[text(id), text(EmailStatus::Failed.as_str())],
+    )
 }

@@ -4,8 +4,8 @@
 
 use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, SetupRequest};
 use holdfast_core::api::apps::{
-    AppSummary, AuditEntry, CreateAppRequest, CreatedApp, MappingPreviewRequest, OperationView,
-    RotatedSecrets, UpdateAppRequest,
+    AppSummary, AuditEntry, CreateAppRequest, CreatedApp, EmailView, MappingPreviewRequest,
+    OperationView, RotatedSecrets, UpdateAppRequest,
 };
 use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
 use holdfast_core::api::precancel::PrecancelResponse;
@@ -280,6 +280,8 @@ const DESCRIBED: &[&str] = &[
     "admin::ops::operations",
     "admin::ops::retry_operation",
     "admin::ops::dead_letters",
+    "admin::ops::failed_emails",
+    "admin::ops::resend_email",
     "admin::team::admins",
     "admin::team::set_role",
     "admin::team::remove_admin",
@@ -426,6 +428,10 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
             .answer(200, "Sessions erased.", r.of::<ErasureResponse>()),
         "admin::ops::dead_letters" => Op::new("deadLetters", "Webhook deliveries whose messages reached the dead-letter queue, newest first; replay one from its endpoint.", Security::Admin)
             .answer(200, "Dead letters.", r.list::<DeadLetter>()),
+        "admin::ops::failed_emails" => Op::new("failedEmails", "Confirmation e-mails that failed for good (their jobs reached the dead-letter queue), newest first.", Security::Admin)
+            .answer(200, "Failed e-mails.", r.list::<EmailView>()),
+        "admin::ops::resend_email" => Op::new("resendEmail", "One more attempt at a failed confirmation e-mail, now; answers where it stands.", Security::Admin)
+            .answer(200, "The e-mail after the attempt.", r.of::<EmailView>()),
         "admin::webhooks::list" => Op::new("listWebhooks", "Webhook endpoints.", Security::Admin)
             .answer(200, "Endpoints.", r.list::<EndpointView>()),
         "admin::webhooks::create" => Op::new("createWebhook", "Add an endpoint; its secret is shown once.", Security::Admin)

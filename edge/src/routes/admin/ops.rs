@@ -7,6 +7,7 @@ use std::time::Duration;
 use holdfast_core::api::apps::OperationView;
 use holdfast_core::api::stripe::{CouponOption, PriceOption};
 use holdfast_core::stripe as req;
+use holdfast_core::work::EmailStatus;
 use serde_json::{json, Value};
 use worker::{Request, Response};
 
@@ -15,7 +16,7 @@ use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::Batched;
-use crate::store::{admin::audit, operations};
+use crate::store::{admin::audit, emails, operations};
 use crate::stripe::{Budget, Client};
 use holdfast_core::team::Need;
 
@@ -160,6 +161,43 @@ pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppErro
     let status = landed.map_or(OperationStatus::Pending.as_str(), |l| l.status.as_str());
     Ok(http::json(
         &json!({"session_id": session_id, "status": status}),
+        200,
+    ))
+}
+
+/// Confirmation e-mails that failed for good, newest first.
+pub async fn failed_emails(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+    Ok(http::json(&emails::failed(&db, 200).await?, 200))
+}
+
+/// One more attempt at a failed e-mail, now; answers where it stands.
+pub async fn resend_email(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    let missing = || AppError::NotFound(format!("No failed e-mail {id}."));
+    let email = emails::view(&db, &id)
+        .await?
+        .filter(|e| e.status == EmailStatus::Failed)
+        .ok_or_else(missing)?;
+    let results = db
+        .batched(vec![
+            emails::reopen(&db, &id, now)?,
+            audit(
+                &db,
+                &admin.email,
+                "email.resend",
+                Some(&email.session_id),
+                &json!({"email": id}),
+                now,
+            )?,
+        ])
+        .await?;
+    if results.first().is_some_and(crate::store::won) {
+        crate::email::send_job(&ctx.data, &db, &id, now).await?;
+    }
+    Ok(http::json(
+        &emails::view(&db, &id).await?.ok_or_else(missing)?,
         200,
     ))
 }
