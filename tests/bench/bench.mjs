@@ -106,11 +106,12 @@ console.log(`# Benchmarks
 Written by \`scripts/bench\` on ${date}. Rerun it to refresh this file: it
 builds in release, starts the Stripe emulator and the edge (workerd with a
 local D1 database, through wrangler's own \`unstable_startWorker\`, as
-\`wrangler dev\` runs it, but with its DevTools inspector off:
+\`wrangler dev\` runs it, but with its DevTools inspector and request log off:
 \`scripts/serve-edge.mjs\`) on this machine, and measures everything below in
 one run. \`wrangler dev\` always attaches that inspector, which records every
-subrequest, each D1 call with its answer, into a debug log: about two thirds
-of a precancel's local CPU, and nothing Cloudflare runs. Sizes and counts
+subrequest, each D1 call with its answer, into a debug log (about two thirds
+of a precancel's local CPU), and posts a log line per request to its node
+process: nothing Cloudflare runs. Sizes and counts
 are the same on every run; timings vary a little.
 
 **Machine**: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.

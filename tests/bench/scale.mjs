@@ -120,7 +120,7 @@ ten countries with their currencies and compliance modes, repeats of a subscript
 (${FILL.repeats.toLocaleString("en")} sessions counted as repeats), verdicts on saves, and the personal data and three
 audit entries a real session holds. The dashboard's 12-month total was checked against
 the sessions table (${FILL.sessions.toLocaleString("en")} counted sessions) before timing. The edge runs in workerd
-as \`wrangler dev\` runs it, with wrangler's DevTools inspector off (\`scripts/serve-edge.mjs\`).
+as \`wrangler dev\` runs it, with wrangler's DevTools inspector and request log off (\`scripts/serve-edge.mjs\`).
 
 | Request | p50 | p95 |
 | --- | ---: | ---: |
