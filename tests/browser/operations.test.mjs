@@ -63,6 +63,7 @@ test("an admin sends a confirmation e-mail that failed for good again from the O
   const row = page.getByRole("table", { name: "Confirmation e-mails not sent" }).getByRole("row").filter({ hasText: ours[0] });
   await row.waitFor();
   assert.match(await row.innerText(), /10/);
+  assert.equal(await row.getByRole("link", { name: ours[0] }).getAttribute("href"), `/admin/sessions/${ours[0]}`);
   assert.ok(!(await page.content()).includes(to), "no address on the page");
   await row.getByRole("button", { name: "Send again" }).click();
   await row.waitFor({ state: "detached" });

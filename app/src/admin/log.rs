@@ -130,9 +130,10 @@ fn FailedEmails() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|e| {
                                     let id = e.id.clone();
+                                    let session = format!("/admin/sessions/{}", e.session_id);
                                     view! {
                                         <tr data-testid="failed-email">
-                                            <td><code>{e.session_id}</code></td>
+                                            <td><a href=session><code>{e.session_id}</code></a></td>
                                             <td>{e.attempts}</td>
                                             <td>{e.last_error.unwrap_or_default()}</td>
                                             <td>{when(e.updated_at)}</td>
