@@ -219,6 +219,20 @@ fn marginal(db: &Connection, which: Sum, p: Period) -> Vec<RollupRow> {
     parsed(db, &sql, binds)
 }
 
+/// The period's sessions and repeats as the session list counts them
+/// (the marginals when nothing is filtered, as the edge's `sums` picks).
+fn total(db: &Connection, p: Period, filter: &Filter) -> (i64, i64) {
+    let (from, to) = (p.from / DAY, p.to / DAY);
+    let (sql, binds) = if unfiltered(filter) {
+        marginal_query(Sum::Total, "app", from, to)
+    } else {
+        rollup_query(Sum::Total, "app", from, to, filter)
+    };
+    let row = rows(db, &sql, binds).into_iter().next().unwrap_or_default();
+    let n = |k: &str| row[k].as_i64().unwrap_or(0);
+    (n("sessions"), n("repeats"))
+}
+
 fn parsed(db: &Connection, sql: &str, binds: Vec<Bind>) -> Vec<RollupRow> {
     rows(db, sql, binds)
         .into_iter()
@@ -330,6 +344,12 @@ proptest! {
             p,
         );
         prop_assert_eq!(&rolled, &raw);
+        let (sessions, repeats) = total(&db, p, &filter);
+        prop_assert_eq!(
+            (u64::try_from(sessions).ok(), u64::try_from(repeats).ok()),
+            (Some(raw.total.sessions), Some(raw.repeats)),
+            "the list's count says the same"
+        );
         if unfiltered(&filter) {
             let by_dim = rollup::report(
                 &marginal(&db, Sum::Groups, p),
@@ -415,6 +435,9 @@ proptest! {
                 .map(|g| g.sessions + if repeats { g.repeats } else { 0 })
                 .sum();
             prop_assert_eq!(usize::try_from(total).ok(), Some(want.len()));
+            let (sessions, more) = self::total(&db, p, &filter);
+            let counted = sessions + if repeats { more } else { 0 };
+            prop_assert_eq!(usize::try_from(counted).ok(), Some(want.len()));
         }
     }
 }

@@ -16,6 +16,9 @@ pub enum Sum {
     Groups,
     /// One row per day, outcome and currency.
     Series,
+    /// One row: the sessions and repeats (and money) of the whole period,
+    /// which may be NULL when nothing matched.
+    Total,
 }
 
 /// Whether a report of `filter` can read the marginals: nothing narrows it.
@@ -33,36 +36,26 @@ pub const BLOCK_DAYS: i64 = 16;
 /// The unfiltered report's queries: the marginals, a few hundred rows a
 /// day. Groups come one dimension a row (`dim`, `key`), from whole blocks
 /// of [`BLOCK_DAYS`] and the days at either edge of them; the series reads
-/// the `mode` dimension, whose rows hold every session once, day by day.
+/// the `mode` dimension, whose rows hold every session once, day by day,
+/// and the total sums that dimension the way the groups are read.
 pub fn marginal_query(sum: Sum, app_id: &str, from_day: i64, to_day: i64) -> (String, Vec<Bind>) {
+    let all_dims: Vec<String> = holdfast_core::report::DIMS
+        .iter()
+        .map(|d| format!("'{d}'"))
+        .collect();
     match sum {
-        Sum::Groups => {
-            let dims: Vec<String> = holdfast_core::report::DIMS
-                .iter()
-                .map(|d| format!("'{d}'"))
-                .collect();
-            let dims = dims.join(", ");
-            let (head, blocks, tail) = split_days(from_day, to_day);
-            let arm = |table: &str, column: &str, lo: usize| {
-                format!(
-                    "SELECT dim, key, outcome, currency, sessions, repeats, mrr_saved, offer_cost, mrr_lost \
-                     FROM {table} WHERE app_id = ?1 AND dim IN ({dims}) AND {column} >= ?{lo} AND {column} < ?{}",
-                    lo + 1
-                )
-            };
-            let sql = format!(
-                "SELECT dim, key, outcome, currency, {TOTALS} FROM ({} UNION ALL {} UNION ALL {}) \
-                 GROUP BY dim, key, outcome, currency",
-                arm("rollup_marginals", "day", 2),
-                arm("rollup_blocks", "block", 4),
-                arm("rollup_marginals", "day", 6),
-            );
-            let mut binds = vec![Bind::Text(app_id.to_owned())];
-            for (lo, hi) in [head, blocks, tail] {
-                binds.extend([Bind::Int(lo), Bind::Int(hi)]);
-            }
-            (sql, binds)
-        }
+        Sum::Groups => (
+            format!(
+                "SELECT dim, key, outcome, currency, {TOTALS} FROM ({}) GROUP BY dim, key, outcome, currency",
+                blocked(&format!("dim IN ({})", all_dims.join(", ")))
+            ),
+            blocked_binds(app_id, from_day, to_day),
+        ),
+        // The `mode` rows hold every session once.
+        Sum::Total => (
+            format!("SELECT {TOTALS} FROM ({})", blocked("dim = 'mode'")),
+            blocked_binds(app_id, from_day, to_day),
+        ),
         // Rows as stored (a few per day and mode): the report adds up a
         // day's rows itself, and grouping them here cost a sort.
         Sum::Series => (
@@ -76,6 +69,33 @@ pub fn marginal_query(sum: Sum, app_id: &str, from_day: i64, to_day: i64) -> (St
             ],
         ),
     }
+}
+
+/// The marginal rows of `dims` over the head days, the whole blocks and
+/// the tail days of a period (binds: [`blocked_binds`]).
+fn blocked(dims: &str) -> String {
+    let arm = |table: &str, column: &str, lo: usize| {
+        format!(
+            "SELECT dim, key, outcome, currency, sessions, repeats, mrr_saved, offer_cost, mrr_lost \
+             FROM {table} WHERE app_id = ?1 AND {dims} AND {column} >= ?{lo} AND {column} < ?{}",
+            lo + 1
+        )
+    };
+    format!(
+        "{} UNION ALL {} UNION ALL {}",
+        arm("rollup_marginals", "day", 2),
+        arm("rollup_blocks", "block", 4),
+        arm("rollup_marginals", "day", 6),
+    )
+}
+
+fn blocked_binds(app_id: &str, from_day: i64, to_day: i64) -> Vec<Bind> {
+    let (head, blocks, tail) = split_days(from_day, to_day);
+    let mut binds = vec![Bind::Text(app_id.to_owned())];
+    for (lo, hi) in [head, blocks, tail] {
+        binds.extend([Bind::Int(lo), Bind::Int(hi)]);
+    }
+    binds
 }
 
 /// Days `[from, to)` as the days before the first whole block, the whole
@@ -137,14 +157,14 @@ pub fn rollup_query(
     if let Some(m) = filter.mode {
         eq("mode", m.as_str().to_owned());
     }
+    let from = format!("FROM rollups WHERE app_id = ?1 AND day >= ?2 AND day < ?3{wheres}");
     let keys = match sum {
         Sum::Groups => "reason, offer, audience, variant, country, mode, outcome, currency",
         Sum::Series => "day, outcome, currency",
+        Sum::Total => return (format!("SELECT {TOTALS} {from}"), binds),
     };
     (
-        format!(
-            "SELECT {keys}, {TOTALS} FROM rollups WHERE app_id = ?1 AND day >= ?2 AND day < ?3{wheres} GROUP BY {keys}"
-        ),
+        format!("SELECT {keys}, {TOTALS} {from} GROUP BY {keys}"),
         binds,
     )
 }

@@ -73,21 +73,27 @@ pub async fn rollup_report(
 }
 
 /// How many sessions of the period match `filter` (without a text
-/// search), from the rollups' daily series.
+/// search), summed by the database from the rollups: one row.
 pub async fn matching_count(
     db: &D1Database,
     app_id: &str,
     p: Period,
     filter: &Filter,
 ) -> Result<usize, AppError> {
-    let rows: Vec<RollupRow> = sums(db, Sum::Series, app_id, p, filter)?
-        .all()
-        .await?
-        .results()?;
-    let n: i64 = rows
-        .iter()
-        .map(|r| r.sessions + if filter.repeats { r.repeats } else { 0 })
-        .sum();
+    #[derive(Deserialize)]
+    struct Count {
+        sessions: Option<i64>,
+        repeats: Option<i64>,
+    }
+    let row: Option<Count> = sums(db, Sum::Total, app_id, p, filter)?.first(None).await?;
+    let n = row.map_or(0, |c| {
+        c.sessions.unwrap_or(0)
+            + if filter.repeats {
+                c.repeats.unwrap_or(0)
+            } else {
+                0
+            }
+    });
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
