@@ -74,10 +74,8 @@ launch_edge() {
 }
 
 # start_edge PORT STATE ENV_FILE LOG: wrangler dev serving app, API and snippet.
-# Its debug log (every subrequest and D1 answer, tens of MB a test run) goes
-# into STATE, deleted with it, instead of piling up in ~/.config.
 start_edge() {
-  WRANGLER_LOG_PATH="$2/wrangler-debug.log" launch_edge "$1" "$4" wrangler dev --ip 127.0.0.1 --port "$1" --persist-to "$2" \
+  launch_edge "$1" "$4" wrangler dev --ip 127.0.0.1 --port "$1" --persist-to "$2" \
     --env-file "$3" --test-scheduled --show-interactive-dev-session=false \
     --inspector-port "$(free_port)"
 }

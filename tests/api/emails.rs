@@ -90,16 +90,12 @@ fn one_email_per_cancel_under_twenty_concurrent_cancels() {
 fn an_email_that_fails_is_sent_again() {
     let s = stack_alone();
     let to = format!("fail-first-{}@example.test", now_nanos());
-    let (token, _) = session_in("FR", json!({"email": to, "locale": "fr"}));
-    let a = s.api(&token, "cancel", &json!({"email": to}));
-    assert!(a.status == 200 || a.status == 202, "{}", a.body);
+    cancelled_in_france(&s, &to);
     std::thread::sleep(std::time::Duration::from_secs(2));
     assert!(sent_emails(&to).is_empty(), "the first attempt failed");
-    let row = s.sql(&format!(
-        "SELECT status, attempts, last_error FROM emails WHERE session_id = (SELECT id FROM sessions WHERE json_extract(receipt, '$.email') = '{to}')"
-    ));
-    assert_eq!(row[0]["status"], "pending", "{row:?}");
-    assert_eq!(row[0]["attempts"], 1);
+    let row = email_row(&s, &to);
+    assert_eq!(row["status"], "pending", "{row:?}");
+    assert_eq!(row["attempts"], 1);
     s.run_cron_at(now() + 120);
     let sent = wait_for_emails(&to, 1);
     assert_eq!(sent.len(), 1, "sent on the retry");
@@ -116,6 +112,14 @@ fn now_nanos() -> u128 {
         .map(|d| d.as_nanos())
         .unwrap_or_default()
 }
+
+/// A session started in France and cancelled with a receipt sent to `to`.
+fn cancelled_in_france(s: &Stack, to: &str) {
+    let (token, _) = session_in("FR", json!({"email": to, "locale": "fr"}));
+    let a = s.api(&token, "cancel", &json!({"email": to}));
+    assert!(a.status == 200 || a.status == 202, "{}", a.body);
+}
+
 /// The e-mail row of the session cancelled with receipt address `to`.
 fn email_row(s: &Stack, to: &str) -> serde_json::Value {
     s.sql(&format!(
@@ -131,9 +135,7 @@ fn email_row(s: &Stack, to: &str) -> serde_json::Value {
 fn an_email_that_fails_for_good_is_listed_and_sent_again_by_an_admin() {
     let s = stack_alone();
     let to = format!("fail-ten-{}@example.test", now_nanos());
-    let (token, _) = session_in("FR", json!({"email": to, "locale": "fr"}));
-    let a = s.api(&token, "cancel", &json!({"email": to}));
-    assert!(a.status == 200 || a.status == 202, "{}", a.body);
+    cancelled_in_france(&s, &to);
     // Ten automatic attempts: the relay's, then one per sweep, each run
     // later than the longest backoff (four hours).
     let attempts = |n: i64| {

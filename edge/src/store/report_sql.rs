@@ -39,18 +39,20 @@ pub const BLOCK_DAYS: i64 = 16;
 /// the `mode` dimension, whose rows hold every session once, day by day,
 /// and the total sums that dimension the way the groups are read.
 pub fn marginal_query(sum: Sum, app_id: &str, from_day: i64, to_day: i64) -> (String, Vec<Bind>) {
-    let all_dims: Vec<String> = holdfast_core::report::DIMS
-        .iter()
-        .map(|d| format!("'{d}'"))
-        .collect();
     match sum {
-        Sum::Groups => (
-            format!(
-                "SELECT dim, key, outcome, currency, {TOTALS} FROM ({}) GROUP BY dim, key, outcome, currency",
-                blocked(&format!("dim IN ({})", all_dims.join(", ")))
-            ),
-            blocked_binds(app_id, from_day, to_day),
-        ),
+        Sum::Groups => {
+            let dims: Vec<String> = holdfast_core::report::DIMS
+                .iter()
+                .map(|d| format!("'{d}'"))
+                .collect();
+            (
+                format!(
+                    "SELECT dim, key, outcome, currency, {TOTALS} FROM ({}) GROUP BY dim, key, outcome, currency",
+                    blocked(&format!("dim IN ({})", dims.join(", ")))
+                ),
+                blocked_binds(app_id, from_day, to_day),
+            )
+        }
         // The `mode` rows hold every session once.
         Sum::Total => (
             format!("SELECT {TOTALS} FROM ({})", blocked("dim = 'mode'")),
