@@ -1,6 +1,7 @@
 //! Per-invocation counts of D1 round trips and subrequests, for the tests
 //! that hold the edge to the Workers Free limits (50 of each) and the
-//! budgets (precancel: one Stripe call, at most three D1 round trips).
+//! budgets (precancel: one Stripe call, one D1 round trip once its app is
+//! known).
 //! Exposed as `x-holdfast-counts` only where `HOLDFAST_TEST_HOOKS` is `1`.
 //! An isolate runs one invocation at a time in the tests that read them
 //! (they hold the stack alone); concurrent invocations would share them.

@@ -42,12 +42,16 @@ pub fn open(config: &Config, stored: &str) -> Result<String, AppError> {
 }
 
 /// The app with its signing secrets opened, for checking and making
-/// signatures.
+/// signatures; rotated-out ones whose grace period is over are dropped.
 pub fn open_app(
     config: &Config,
     mut app: crate::store::apps::App,
+    now: i64,
 ) -> Result<crate::store::apps::App, AppError> {
     app.signing_secret = open(config, &app.signing_secret)?;
+    if app.previous_at(now).is_none() {
+        app.previous = None;
+    }
     if let Some((secret, _)) = app.previous.as_mut() {
         *secret = open(config, secret)?;
     }

@@ -233,3 +233,43 @@ fn session_tokens_that_do_not_exist_are_404s() {
     assert_eq!(get(&format!("{}/api/sessions/short", s.url)).status, 404);
     assert_eq!(get(&format!("{}/api/nothing-here", s.url)).status, 404);
 }
+
+#[test]
+fn an_app_changed_while_its_precancel_reads_stripe_is_decided_again_without_a_second_read() {
+    let s = stack();
+    let a = crate::helpers::admin();
+    let app = a.app_with("Changed mid-call", &json!({"title": "The first title"}));
+    let sign = |sub: &str| {
+        let (t, hash) = crate::helpers::timed_signature(&app.signing_secret, sub);
+        json!({"app_id": app.id, "subscription_id": sub, "auth_timestamp": t, "auth_hash": hash})
+    };
+    let warm = s.subscription();
+    assert_eq!(
+        s.precancel(&sign(&warm.id)).status,
+        200,
+        "the edge now remembers the app"
+    );
+    let sub = s.subscription();
+    s.fault(json!({"method": "GET", "path_contains": format!("/v1/subscriptions/{}", sub.id), "delay_ms": 2000}));
+    let (url, body) = (format!("{}/precancel", s.url), sign(&sub.id).to_string());
+    let call = std::thread::spawn(move || post_raw(&url, &body, &[]));
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let saved = a.send(
+        "PUT",
+        &format!("/api/admin/apps/{}/settings", app.id),
+        &json!({"title": "The second title"}),
+    );
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let answer = call.join().expect("the precancel's thread");
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let view = s.view(&crate::helpers::token_of(&answer));
+    assert_eq!(
+        view.body["title"], "The second title",
+        "the session is written under the settings of its moment"
+    );
+    assert_eq!(
+        s.stripe_requests(&sub.id).len(),
+        1,
+        "Stripe is read once all the same"
+    );
+}

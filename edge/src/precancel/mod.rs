@@ -4,10 +4,10 @@
 //! audit entry. The route only turns HTTP into a [`Caller`] and back.
 
 mod admission;
+mod memory;
 
 use std::time::Duration;
 
-use holdfast_core::audit::EventKind;
 use holdfast_core::jurisdiction::{self, Place};
 use holdfast_core::locale::Locale;
 use holdfast_core::precancel::{self, PrecancelPayload};
@@ -21,10 +21,11 @@ use worker::D1Database;
 
 use crate::config::Config;
 use crate::error::AppError;
-use crate::store::Batched;
-use crate::store::{events, limits, sessions};
+use crate::store::apps::App;
+use crate::store::limits::Gate;
+use crate::store::sessions;
 use crate::stripe::{Client, Failure};
-use admission::{app_key, authenticate, counted_app, failure_key, Proof};
+use admission::{app_key, authenticate, client_key, failure_key, limited, Proof, Written};
 
 /// Precancel waits this long for Stripe, then starts on fallback values.
 const LOOKUP_DEADLINE: Duration = Duration::from_secs(4);
@@ -44,6 +45,9 @@ pub struct Caller {
 }
 
 /// Starts a cancel session for a parsed payload and returns the page's URL.
+/// The app comes from the isolate's memory when it is there; whatever it
+/// refuses, or a write that finds it changed, is decided again on a fresh
+/// read of the app.
 pub async fn start(
     db: &D1Database,
     config: Config,
@@ -51,35 +55,122 @@ pub async fn start(
     payload: &PrecancelPayload,
     now: i64,
 ) -> Result<String, AppError> {
-    let (app, app_count) = counted_app(caller, db, &payload.app_id, now).await?;
-    let app = crate::secrets::open_app(&config, app)?;
-    let proof = match authenticate(caller, &app, payload, now) {
-        Ok(proof) => proof,
-        Err(e) => {
-            // A wrong key or signature counts against the caller, never
-            // against the app's own limit.
-            limits::hit(db, &failure_key(&caller.client), now / 60)?
-                .run()
-                .await?;
-            return Err(e);
+    let minute = now / 60;
+    let client = caller
+        .secret_key
+        .is_none()
+        .then(|| client_key(&caller.client));
+    let failures = failure_key(&caller.client);
+    if memory::refused(&failures, minute)
+        || client
+            .as_deref()
+            .is_some_and(|c| memory::refused(c, minute))
+    {
+        return Err(limited(admission::CLIENT_LIMITED, now));
+    }
+    let mut known = memory::app(&payload.app_id);
+    let mut earlier = None;
+    loop {
+        let remembered = known.is_some();
+        let app = match known.take() {
+            Some(app) => app,
+            None => admission::load(db, &config, &payload.app_id, now).await?,
+        };
+        let gate = Gate {
+            app_id: &app.id,
+            revision: app.revision,
+            client: client.as_deref(),
+            failures: &failures,
+            app: &app_key(&app.id),
+            minute,
+            per_client: precancel::PER_CLIENT_PER_MINUTE,
+            per_app: i64::from(app.settings.precancel_per_minute),
+        };
+        let ask = Ask {
+            db,
+            config: &config,
+            caller,
+            payload,
+            now,
+        };
+        match attempt(&ask, &app, &gate, &mut earlier).await {
+            Ok(Some(url)) => return Ok(url),
+            Ok(None) if remembered => memory::forget(&app.id),
+            Ok(None) => {
+                return Err(AppError::Unavailable(
+                    "The app's settings changed while this request ran. Try again.".to_owned(),
+                ))
+            }
+            Err(AppError::Unauthorized(_) | AppError::BadRequest(_)) if remembered => {
+                memory::forget(&app.id);
+            }
+            Err(e @ AppError::Unauthorized(_)) => {
+                admission::count_failure(db, caller, now).await?;
+                return Err(e);
+            }
+            Err(e) => return Err(e),
         }
-    };
-    if app_count >= i64::from(app.settings.precancel_per_minute) {
-        return Err(AppError::TooManyRequests {
-            message: "This app is receiving more cancel requests than its limit allows. Wait a minute and try again.".to_owned(),
-            retry_after: 60 - now.rem_euclid(60),
-        });
+    }
+}
+
+/// A try's Stripe read, which the next try reuses when it would read the
+/// same subscription with the same key: precancel reads Stripe once even
+/// when the app changed meanwhile.
+struct Looked {
+    key_digest: Option<String>,
+    read: Option<String>,
+    found: Found,
+}
+
+type Found = (Option<SubscriptionFacts>, Lookup, Option<String>);
+
+/// What one precancel asks, whichever reading of the app a try is on.
+struct Ask<'a> {
+    db: &'a D1Database,
+    config: &'a Config,
+    caller: &'a Caller,
+    payload: &'a PrecancelPayload,
+    now: i64,
+}
+
+/// One try on one reading of the app: the URL, or None when the app
+/// changed before the session was written.
+async fn attempt(
+    ask: &Ask<'_>,
+    app: &App,
+    gate: &Gate<'_>,
+    earlier: &mut Option<Looked>,
+) -> Result<Option<String>, AppError> {
+    let Ask {
+        db,
+        config,
+        caller,
+        payload,
+        now,
+    } = *ask;
+    let proof = authenticate(caller, app, payload, now)?;
+    if memory::refused(&admission::app_refused(gate), gate.minute) {
+        return Err(limited(admission::APP_LIMITED, now));
     }
     precancel::check_destinations(payload, &app.settings.return_origins)
         .map_err(AppError::BadRequest)?;
-    let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
+    let config = config
+        .clone()
+        .with_stored_key(app.stripe_key_sealed.as_deref());
 
     // With enrichment off the page runs on the snippet's data alone.
     let read = payload
         .subscription_id
         .as_deref()
         .filter(|_| app.settings.enrichment);
-    let (facts, lookup, lookup_error) = lookup(&config, read).await;
+    let key_digest = config
+        .stripe_key
+        .as_ref()
+        .map(|k| signing::digest_hex(k.expose()));
+    let (facts, lookup, lookup_error) = match earlier.take() {
+        Some(l) if l.key_digest == key_digest && l.read.as_deref() == read => l.found,
+        _ => lookup(&config, read).await,
+    };
     let mut fields = payload.fields();
     if let Some(f) = &facts {
         fields.extend(f.fields.clone());
@@ -138,26 +229,25 @@ pub async fn start(
         "jurisdiction": {"place": place.code(), "mode": mode.as_str(), "from": if payload.jurisdiction.is_some() { "merchant" } else { "request" }},
         "context": payload.context.as_ref().map(|c| json!({"locale": c.locale, "timezone": c.timezone, "url": c.url})),
     });
-    db.batched(vec![
-        limits::hit(db, &app_key(&app.id), now / 60)?,
-        sessions::insert(db, &new)?,
-        events::insert(db, &id, EventKind::SessionStarted, &started, now)?,
-    ])
-    .await?;
+    if let Written::Stale = admission::write(db, gate, &new, &started, now).await? {
+        *earlier = Some(Looked {
+            key_digest,
+            read: read.map(str::to_owned),
+            found: (facts, lookup, lookup_error),
+        });
+        return Ok(None);
+    }
     if app.has_webhooks {
         crate::queue::precancel_made_work();
     }
     let base = config.public_url.as_deref().unwrap_or(&caller.origin);
-    Ok(format!("{base}/cancel/{token}"))
+    Ok(Some(format!("{base}/cancel/{token}")))
 }
 
 /// ONE Stripe call. Whatever goes wrong, the session still starts, on the
 /// default experience with fallback values (the seed's rule).
 /// What Stripe said: the facts, how the read went, and its error if any.
-async fn lookup(
-    config: &Config,
-    subscription_id: Option<&str>,
-) -> (Option<SubscriptionFacts>, Lookup, Option<String>) {
+async fn lookup(config: &Config, subscription_id: Option<&str>) -> Found {
     let Some(id) = subscription_id else {
         return (None, Lookup::Skipped, None);
     };

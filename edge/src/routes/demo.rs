@@ -26,10 +26,10 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .clone()
         .ok_or_else(|| AppError::NotFound("The demo is not enabled.".to_owned()))?;
     let db = ctx.data.db()?;
-    let app = apps::get(&db, &app_id, crate::clock::now_secs())
+    let app = apps::get(&db, &app_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("No such app: {app_id}")))?;
-    let app = crate::secrets::open_app(&config, app)?;
+    let app = crate::secrets::open_app(&config, app, crate::clock::now_secs())?;
     let config = config.with_stored_key(app.stripe_key_sealed.as_deref());
     if !config.is_test_mode() {
         // The demo lists and cancels subscriptions: never against live data.

@@ -1,21 +1,26 @@
 use holdfast_core::api::apps::AppSummary;
 use holdfast_core::settings::AppSettings;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement, D1Result};
+use worker::{D1Database, D1PreparedStatement};
 
 use super::{insert_row, int, stmt, text, update_row};
 use crate::error::AppError;
 
+#[derive(Clone)]
 pub struct App {
     pub id: String,
+    /// Bumped by every change precancel reads (migration 0020).
+    pub revision: i64,
     pub signing_secret: String,
     pub secret_key_digest: String,
     pub require_signed: bool,
     /// Seconds a timestamped signature stays good, when `auth_timestamp` is
     /// required.
     pub signature_max_age: Option<u32>,
-    /// Rotated-out secrets, valid until `previous_valid_until`.
+    /// Rotated-out secrets (signing secret, key digest) and until when
+    /// they stay valid: see [`App::previous_at`].
     pub previous: Option<(String, String)>,
+    pub previous_until: i64,
     /// The Stripe key saved in the settings UI, sealed.
     pub stripe_key_sealed: Option<String>,
     pub settings: AppSettings,
@@ -26,6 +31,7 @@ pub struct App {
 #[derive(Deserialize)]
 struct Row {
     id: String,
+    revision: i64,
     signing_secret: String,
     secret_key_digest: String,
     require_signed: i64,
@@ -38,15 +44,22 @@ struct Row {
     has_webhooks: i64,
 }
 
-pub async fn get(db: &D1Database, id: &str, now: i64) -> Result<Option<App>, AppError> {
-    from_row(select(db, id)?.first(None).await?, now)
+impl App {
+    /// The rotated-out secrets, while their grace period lasts.
+    pub fn previous_at(&self, now: i64) -> Option<&(String, String)> {
+        self.previous.as_ref().filter(|_| self.previous_until > now)
+    }
+}
+
+pub async fn get(db: &D1Database, id: &str) -> Result<Option<App>, AppError> {
+    from_row(select(db, id)?.first(None).await?)
 }
 
 /// The statement behind [`get`], for a batch; read its answer with [`from_result`].
 pub fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        &format!("SELECT id, signing_secret, secret_key_digest, require_signed, signature_max_age, previous_signing_secret, \
+        &format!("SELECT id, revision, signing_secret, secret_key_digest, require_signed, signature_max_age, previous_signing_secret, \
          previous_secret_key_digest, previous_valid_until, {} AS stripe_key_sealed, settings, \
          EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.app_id = apps.id AND e.enabled = 1) AS has_webhooks \
          FROM apps WHERE id = ?1", super::connection::SEALED_KEY),
@@ -54,23 +67,21 @@ pub fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, AppError
     )
 }
 
-pub fn from_result(result: &D1Result, now: i64) -> Result<Option<App>, AppError> {
-    from_row(result.results::<Row>()?.into_iter().next(), now)
-}
-
-fn from_row(row: Option<Row>, now: i64) -> Result<Option<App>, AppError> {
+fn from_row(row: Option<Row>) -> Result<Option<App>, AppError> {
     row.map(|r| {
-        let previous = match (
+        let (previous, previous_until) = match (
             r.previous_signing_secret,
             r.previous_secret_key_digest,
             r.previous_valid_until,
         ) {
-            (Some(s), Some(k), Some(until)) if until > now => Some((s, k)),
-            _ => None,
+            (Some(s), Some(k), Some(until)) => (Some((s, k)), until),
+            _ => (None, 0),
         };
         Ok(App {
             settings: parse_settings(&r.settings)?,
             id: r.id,
+            revision: r.revision,
+            previous_until,
             signing_secret: r.signing_secret,
             secret_key_digest: r.secret_key_digest,
             require_signed: r.require_signed != 0,

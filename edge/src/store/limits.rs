@@ -1,8 +1,10 @@
 //! Fixed-window request counters (`rate_limits`).
 
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};
 
-use super::{int, stmt, text};
+use super::{int, opt_text, stmt, text};
 use crate::error::AppError;
 
 /// Counts one request for `key` in `minute`; its result row holds the
@@ -16,19 +18,9 @@ pub fn hit(db: &D1Database, key: &str, minute: i64) -> Result<D1PreparedStatemen
     )
 }
 
-/// The count so far for `key` in `minute`, without counting; its result
-/// reads with `count_of` like a `hit`'s.
-pub fn read(db: &D1Database, key: &str, minute: i64) -> Result<D1PreparedStatement, AppError> {
-    stmt(
-        db,
-        "SELECT COALESCE((SELECT count FROM rate_limits WHERE key = ?1 AND minute = ?2), 0) AS count",
-        &[text(key), int(minute)],
-    )
-}
-
-/// The count a `hit` (or `read`) returned.
+/// The count a `hit` returned.
 pub fn count_of(result: &D1Result) -> Result<i64, AppError> {
-    #[derive(serde::Deserialize)]
+    #[derive(Deserialize)]
     struct Row {
         count: i64,
     }
@@ -43,4 +35,117 @@ pub fn prune(db: &D1Database, minute: i64) -> Result<D1PreparedStatement, AppErr
         "DELETE FROM rate_limits WHERE minute < ?1",
         &[int(minute)],
     )
+}
+
+/// Who a precancel counts against in its minute, and the app's revision it
+/// was decided on: the batch that writes the session counts and checks
+/// them all (see `precancel::admission`).
+pub struct Gate<'a> {
+    pub app_id: &'a str,
+    pub revision: i64,
+    /// The browser's client; None for a call with the app's secret key.
+    pub client: Option<&'a str>,
+    /// The client's failed signatures and keys.
+    pub failures: &'a str,
+    pub app: &'a str,
+    pub minute: i64,
+    pub per_client: i64,
+    pub per_app: i64,
+}
+
+const UPSERT: &str = "ON CONFLICT (key, minute) DO UPDATE SET count = count + 1";
+
+/// Counts the call against its client while the app is at `revision`.
+pub fn hit_client(
+    db: &D1Database,
+    g: &Gate<'_>,
+    client: &str,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        &format!(
+            "INSERT INTO rate_limits (key, minute, count) SELECT ?1, ?2, 1 \
+             WHERE EXISTS (SELECT 1 FROM apps WHERE id = ?3 AND revision = ?4) {UPSERT}"
+        ),
+        &[text(client), int(g.minute), text(g.app_id), int(g.revision)],
+    )
+}
+
+/// Counts the call against the app while the app is at `revision` and
+/// neither the client's calls nor its failures are over their limit.
+pub fn hit_app(db: &D1Database, g: &Gate<'_>) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        &format!(
+            "INSERT INTO rate_limits (key, minute, count) SELECT ?1, ?2, 1 \
+             WHERE EXISTS (SELECT 1 FROM apps WHERE id = ?3 AND revision = ?4) \
+             AND COALESCE((SELECT count FROM rate_limits WHERE key = ?5 AND minute = ?2), 0) <= ?7 \
+             AND COALESCE((SELECT count FROM rate_limits WHERE key = ?6 AND minute = ?2), 0) < ?7 {UPSERT}"
+        ),
+        &[
+            text(g.app),
+            int(g.minute),
+            text(g.app_id),
+            int(g.revision),
+            opt_text(g.client),
+            text(g.failures),
+            int(g.per_client),
+        ],
+    )
+}
+
+/// The guard of the write that follows `hit_app` in its batch: the app's
+/// count was taken and is within the app's limit.
+pub fn within_app(g: &Gate<'_>) -> (&'static str, Vec<JsValue>) {
+    (
+        "changes() = 1 AND (SELECT count FROM rate_limits WHERE key = ? AND minute = ?) <= ?",
+        vec![text(g.app), int(g.minute), int(g.per_app)],
+    )
+}
+
+/// What the batch came to, read at its end.
+#[derive(Debug, Deserialize)]
+pub struct Verdict {
+    /// None when the app is gone.
+    pub revision: Option<i64>,
+    pub client: i64,
+    pub failures: i64,
+    pub app: i64,
+    pub written: i64,
+}
+
+pub fn verdict(
+    db: &D1Database,
+    g: &Gate<'_>,
+    session_id: &str,
+) -> Result<D1PreparedStatement, AppError> {
+    let count = |n: u8| {
+        format!("COALESCE((SELECT count FROM rate_limits WHERE key = ?{n} AND minute = ?5), 0)")
+    };
+    stmt(
+        db,
+        &format!(
+            "SELECT (SELECT revision FROM apps WHERE id = ?1) AS revision, {} AS client, {} AS failures, \
+             {} AS app, EXISTS (SELECT 1 FROM sessions WHERE id = ?6) AS written",
+            count(2),
+            count(3),
+            count(4)
+        ),
+        &[
+            text(g.app_id),
+            opt_text(g.client),
+            text(g.failures),
+            text(g.app),
+            int(g.minute),
+            text(session_id),
+        ],
+    )
+}
+
+pub fn verdict_of(result: &D1Result) -> Result<Verdict, AppError> {
+    result
+        .results::<Verdict>()?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::internal("the precancel verdict read no row"))
 }

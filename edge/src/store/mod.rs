@@ -75,12 +75,59 @@ pub fn insert_row_if(
     row: &[(&str, JsValue)],
     guard: &str,
 ) -> Result<D1PreparedStatement, AppError> {
-    let (columns, marks, values) = row_parts(row);
+    insert_select(db, "INSERT OR IGNORE", table, row, guard, &[])
+}
+
+/// `INSERT INTO {table} (a, …) SELECT ?1, … WHERE {guard}`: the row,
+/// written only when `guard` holds; each `?` in `guard` takes the next of
+/// `args`, in order.
+pub fn insert_row_where(
+    db: &D1Database,
+    table: &str,
+    row: &[(&str, JsValue)],
+    guard: &str,
+    args: &[JsValue],
+) -> Result<D1PreparedStatement, AppError> {
+    insert_select(db, "INSERT", table, row, guard, args)
+}
+
+fn insert_select(
+    db: &D1Database,
+    verb: &str,
+    table: &str,
+    row: &[(&str, JsValue)],
+    guard: &str,
+    args: &[JsValue],
+) -> Result<D1PreparedStatement, AppError> {
+    let (columns, marks, mut values) = row_parts(row);
+    let mut n = values.len();
+    let guard = numbered(guard, &mut n);
+    values.extend(args.iter().cloned());
+    if values.len() != n {
+        return Err(AppError::internal(format!(
+            "INSERT INTO {table}: {n} parameters, {} values",
+            values.len()
+        )));
+    }
     stmt(
         db,
-        &format!("INSERT OR IGNORE INTO {table} ({columns}) SELECT {marks} WHERE {guard}"),
+        &format!("{verb} INTO {table} ({columns}) SELECT {marks} WHERE {guard}"),
         &values,
     )
+}
+
+/// `sql` with each `?` numbered on from `n` (`?{n+1}`, …); `n` ends at the last.
+fn numbered(sql: &str, n: &mut usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    for c in sql.chars() {
+        if c == '?' {
+            *n += 1;
+            out.push_str(&format!("?{n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `UPDATE {table} SET … WHERE {filter}`. Each `set` entry is a column and
@@ -97,30 +144,18 @@ pub fn update_row(
     args: &[JsValue],
 ) -> Result<D1PreparedStatement, AppError> {
     let mut n = 0;
-    let mut number = |sql: &str| -> String {
-        let mut out = String::with_capacity(sql.len() + 8);
-        for c in sql.chars() {
-            if c == '?' {
-                n += 1;
-                out.push_str(&format!("?{n}"));
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    };
     let mut parts: Vec<String> = set
         .iter()
         .map(|(col, _)| {
             if col.contains('?') {
-                number(col)
+                numbered(col, &mut n)
             } else {
-                number(&format!("{col} = ?"))
+                numbered(&format!("{col} = ?"), &mut n)
             }
         })
         .collect();
     parts.extend(raw.iter().map(|r| (*r).to_owned()));
-    let filter = number(filter);
+    let filter = numbered(filter, &mut n);
     let values: Vec<JsValue> = set
         .iter()
         .map(|(_, v)| v.clone())

@@ -10,9 +10,10 @@ use holdfast_core::settings::AppSettings;
 use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::template::Fields;
 use serde::Deserialize;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{apps::parse_settings, insert_row, int, opt_int, opt_text, stmt, text};
+use super::{apps::parse_settings, insert_row_where, int, opt_int, opt_text, stmt, text};
 use crate::error::AppError;
 
 /// What precancel stores.
@@ -40,7 +41,13 @@ pub struct NewSession<'a> {
     pub time_zone: Option<&'a str>,
 }
 
-pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement, AppError> {
+/// The new session, written only when `guard` holds (its `?`s take `args`).
+pub fn insert_where(
+    db: &D1Database,
+    s: &NewSession<'_>,
+    guard: &str,
+    args: &[JsValue],
+) -> Result<D1PreparedStatement, AppError> {
     let fields = serde_json::to_string(s.fields).map_err(|e| AppError::internal(e.to_string()))?;
     let facts = s
         .facts
@@ -50,7 +57,7 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
     let mrr = s.facts.and_then(|f| f.mrr.as_ref());
     let unverified =
         serde_json::to_string(s.unverified).map_err(|e| AppError::internal(e.to_string()))?;
-    insert_row(
+    insert_row_where(
         db,
         "sessions",
         &[
@@ -89,7 +96,8 @@ pub fn insert(db: &D1Database, s: &NewSession<'_>) -> Result<D1PreparedStatement
             ("mode", text(s.mode.as_str())),
             ("time_zone", opt_text(s.time_zone)),
         ],
-        "",
+        guard,
+        args,
     )
 }
 
