@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { cpus, totalmem, release } from "node:os";
 import { gzipSync } from "node:zlib";
-import { BASE, EMULATOR, KEY, ROOT, STRIPE_CALL, ms, pct, run, setLatency, subscription, precancel as signedPrecancel } from "./lib.mjs";
+import { BASE, EMULATOR, ROOT, ms, pct, run, setLatency, stripeCall, subscription, precancel as signedPrecancel } from "./lib.mjs";
 
 const APP = process.env.BENCH_APP;
 const SIGN = process.env.BENCH_SIGNING_SECRET;
@@ -20,7 +20,7 @@ for (let i = 0; i < 16; i++) subs.push(await subscription());
 
 // Warm both paths (workerd compiles the Worker on first use).
 await run(20, 4, (i) => precancel(subs[i % subs.length]));
-await run(20, 4, (i) => fetch(STRIPE_CALL(subs[i % subs.length]), { headers: { authorization: `Bearer ${KEY}` } }));
+await run(20, 4, (i) => stripeCall(subs[i % subs.length]));
 
 
 const latency = [];
@@ -30,7 +30,7 @@ for (const [stripeMs, concurrency, total] of [[STRIPE_MS, 1, 200], [STRIPE_MS, 1
   const edge = [], direct = [];
   for (let round = 0; round < 4; round++) {
     edge.push(...await run(total / 4, concurrency, (i) => precancel(subs[i % subs.length])));
-    direct.push(...await run(total / 4, concurrency, (i) => fetch(STRIPE_CALL(subs[i % subs.length]), { headers: { authorization: `Bearer ${KEY}` } })));
+    direct.push(...await run(total / 4, concurrency, (i) => stripeCall(subs[i % subs.length])));
   }
   edge.sort((a, b) => a - b);
   direct.sort((a, b) => a - b);
@@ -175,7 +175,9 @@ ${bundles.map(([n, [raw, gz]]) => `| ${n} | ${raw} | ${gz} |`).join("\n")}
   batch) and subrequests per request and reports them in
   \`x-holdfast-counts\` where \`HOLDFAST_TEST_HOOKS=1\`; the emulator logs
   every Stripe request. \`tests/api/budgets.rs\` holds them in CI.
-- Latency: Node's fetch from this machine; 16 subscriptions used in turn;
+- Latency: node:http with kept-alive connections from this machine (Node's
+  fetch costs over twice its CPU, taken from the servers measured); 16
+  subscriptions used in turn;
   warm-up calls first.
 - Lighthouse ${lh.lighthouseVersion}: Debian's Chromium headless, default
   mobile emulation and simulated throttling, performance and accessibility;

@@ -130,6 +130,8 @@ ${rows.map(([n, [a, b]]) => `| ${n} | ${ms(a)} | ${ms(b)} |`).join("\n")}
   memory went from ${mb(base)} to at most ${mb(peak)} while it streamed (pages of 5,000 rows).
 - Precancel at concurrency 64 (640 requests, Stripe answering in 150 ms): p50 ${ms(pct(edge, 50))},
   p99 ${ms(pct(edge, 99))}; the same Stripe call alone: p50 ${ms(pct(direct, 50))}, p99 ${ms(pct(direct, 99))}: **${ratio.toFixed(2)}×**.
+  Both through node:http on kept-alive connections (see Method above); on this 2-core machine the
+  emulator, workerd and the load share the cores, so the Stripe call alone queues too.
 - Queue drain: ${DRAIN.toLocaleString("en")} pending webhook deliveries to a receiver answering in 50 ms, half
   failing their first attempt, ${restarted ? `the edge killed (its workerd, in-flight requests cut) and restarted after ${Math.round(DRAIN / 3).toLocaleString("en")}` : "no restart"}: ${last.delivered === DRAIN ? "all" : last.delivered.toLocaleString("en")} delivered in ${drainSecs.toFixed(0)} s
   (${(DRAIN / drainSecs).toFixed(0)} deliveries a second; ${last.requests.toLocaleString("en")} requests at the receiver), ${DRAIN - last.delivered} lost,
