@@ -56,10 +56,13 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<queue::Job>, env: Env, _ctx: Context) -> Result<()> {
+    let mark = counts::reset();
     let config = config::Config::from_env(&env);
-    if let Err(e) = queue::consume(batch, &config).await {
+    match queue::consume(batch, &config).await {
+        Ok(messages) if config.test_hooks => counts::consumed(mark, messages),
+        Ok(_) => {}
         // Unacknowledged messages come back: nothing is lost.
-        worker::console_error!("queue: {e:?}");
+        Err(e) => worker::console_error!("queue: {e:?}"),
     }
     Ok(())
 }

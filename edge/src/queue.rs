@@ -190,8 +190,9 @@ pub async fn send(config: &Config, jobs: &[Job]) -> Result<(), AppError> {
 }
 
 /// The consumer of both queues: the work queue attempts each job; the
-/// dead-letter queue books each of its jobs as failed for good.
-pub async fn consume(batch: MessageBatch<Job>, config: &Config) -> Result<(), AppError> {
+/// dead-letter queue books each of its jobs as failed for good. Answers
+/// the batch's size.
+pub async fn consume(batch: MessageBatch<Job>, config: &Config) -> Result<usize, AppError> {
     let db = config.db()?;
     let config = config.clone().with_saved_key(&db).await?;
     let dead = batch.queue().ends_with("-dlq");
@@ -208,7 +209,7 @@ pub async fn consume(batch: MessageBatch<Job>, config: &Config) -> Result<(), Ap
     if operations && !dead {
         relay(&config, crate::clock::now_secs(), Relay::Events).await?;
     }
-    Ok(())
+    Ok(messages.len())
 }
 
 /// Runs a job by its clock: the cron's time that enqueued it when that is

@@ -187,3 +187,75 @@ fn the_cancel_page_as_served_is_within_100_kb() {
     println!("cancel page as served: {total} bytes gzip");
     assert!(total <= 100_000, "{total} bytes gzip");
 }
+
+/// The queue consumer's batch size, as wrangler.toml configures it.
+fn consumer_batch_size() -> usize {
+    let toml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../wrangler.toml"))
+        .expect("wrangler.toml");
+    toml.split("[[queues.consumers]]")
+        .nth(1)
+        .and_then(|c| c.lines().find_map(|l| l.strip_prefix("max_batch_size = ")))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("the work queue's max_batch_size")
+}
+
+#[test]
+fn a_full_queue_batch_of_stripe_operations_fits_the_free_plan() {
+    let s = stack_alone();
+    let size = consumer_batch_size();
+    // The heaviest job: a cancel kept after Stripe asked to wait, resumed
+    // by the queue (the Stripe write, the session's change, its events).
+    let subs: Vec<String> = (0..size).map(|_| s.subscription().id).collect();
+    for sub in &subs {
+        let token = s.session("t_signed", sub);
+        s.fault(json!({"method": "POST", "path_contains": format!("/v1/subscriptions/{sub}"), "status": 429, "retry_after": 600}));
+        let a = s.api(&token, "cancel", &json!({"reason_id": "too_expensive"}));
+        assert_eq!(a.status, 202, "{}", a.body);
+    }
+    let quoted: Vec<String> = subs.iter().map(|id| format!("'{id}'")).collect();
+    let sessions = s.sql(&format!(
+        "SELECT id FROM sessions WHERE subscription_id IN ({})",
+        quoted.join(", ")
+    ));
+    assert_eq!(sessions.len(), size);
+    let at = crate::helpers::now() + 3600;
+    let jobs: Vec<Value> = sessions
+        .iter()
+        .map(|r| json!({"kind": "operation", "session": r["id"], "at": at}))
+        .collect();
+    let runs = || -> Vec<Value> {
+        let a = crate::helpers::get(&format!("{}/api/dev/counts", s.url));
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.body.as_array().cloned().unwrap_or_default()
+    };
+    let before = runs().len();
+    let sent = crate::helpers::post_raw(
+        &format!("{}/api/dev/queue", s.url),
+        &json!({ "jobs": jobs }).to_string(),
+        &[],
+    );
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    // Waits on the emulator alone: a request to the edge while the batch
+    // runs would share its counts, and the batch's would not be kept.
+    let landed = || subs.iter().all(|sub| s.stripe_writes(sub).len() == 2);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !landed() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert!(landed(), "every operation was resumed");
+    std::thread::sleep(Duration::from_secs(2));
+    let after = runs();
+    let full: Vec<&Value> = after
+        .iter()
+        .skip(before)
+        .filter(|r| r["messages"] == size)
+        .collect();
+    assert_eq!(full.len(), 1, "one full batch, counted alone: {after:?}");
+    let (d1, subrequests) = (full[0]["d1"].as_u64(), full[0]["subrequests"].as_u64());
+    assert!(
+        d1.is_some_and(|n| n <= u64::from(FREE_PLAN))
+            && subrequests.is_some_and(|n| n > 0 && n <= u64::from(FREE_PLAN)),
+        "a batch of {size}: {}",
+        full[0]
+    );
+}

@@ -203,10 +203,32 @@ async fn dev_queue(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     if !ctx.data.test_hooks {
         return Err(AppError::NotFound("No such API route.".to_owned()));
     }
-    let job: crate::queue::Job =
-        crate::http::parse_json(&crate::http::body(&mut req, 4096).await?)?;
-    crate::queue::send(&ctx.data, &[job.clone(), job]).await?;
-    Ok(crate::http::json(&serde_json::json!({"sent": 2}), 200))
+    /// `{"jobs": [...]}` is sent as one batch, as the relay sends; one job
+    /// is sent twice at once, as a queue may deliver it.
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Sent {
+        Batch { jobs: Vec<crate::queue::Job> },
+        Twice(crate::queue::Job),
+    }
+    let jobs = match crate::http::parse_json(&crate::http::body(&mut req, 65_536).await?)? {
+        Sent::Batch { jobs } => jobs,
+        Sent::Twice(job) => vec![job.clone(), job],
+    };
+    crate::queue::send(&ctx.data, &jobs).await?;
+    Ok(crate::http::json(
+        &serde_json::json!({"sent": jobs.len()}),
+        200,
+    ))
+}
+
+/// The queue consumer's invocations and what each used (test stack only):
+/// the budget test holds a full batch to the Free plan's limits.
+async fn dev_counts(_: Request, ctx: Ctx) -> Result<Response, AppError> {
+    if !ctx.data.test_hooks {
+        return Err(AppError::NotFound("No such API route.".to_owned()));
+    }
+    Ok(crate::http::json(&crate::counts::consumer_runs(), 200))
 }
 
 /// Every SQL text the edge prepared since it started: the query-plan test

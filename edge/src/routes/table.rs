@@ -68,6 +68,7 @@ routes! {
     POST    "/api/admin/secrets/reseal"                           => admin::secrets::reseal;
     POST    "/api/dev/cron"                                       => dev_cron;
     POST    "/api/dev/queue"                                      => dev_queue;
+    GET     "/api/dev/counts"                                     => dev_counts;
     GET     "/api/dev/sql"                                        => dev_sql;
     GET     "/admin"                                              => settings_ui;
     GET     "/admin/*rest"                                        => settings_ui;
