@@ -1,10 +1,12 @@
 """The queue drain benchmark's webhook receiver: answers every delivery
 after 50 ms, fails the first attempt of every other webhook-id with a 500,
 and counts the 2xx answers per webhook-id (a second one would be a double
-delivery).
+delivery). A request whose sender is gone by the time it would be answered
+(the edge killed mid-request) is not a delivery: the sender never sees an
+answer, so sending it again is what it must do. Those are counted as `cut`.
 
     drain_receiver.py --port PORT
-    GET /_stats -> {"requests", "delivered", "doubled", "first", "last"}
+    GET /_stats -> {"requests", "delivered", "doubled", "cut", "first", "last"}
 """
 import argparse
 import asyncio
@@ -15,7 +17,7 @@ from aiohttp import web
 
 SEEN = {}
 DELIVERED = {}
-STATS = {"requests": 0, "first": None, "last": None}
+STATS = {"requests": 0, "cut": 0, "first": None, "last": None}
 
 
 async def hook(request):
@@ -25,6 +27,10 @@ async def hook(request):
     STATS["requests"] += 1
     STATS["first"] = STATS["first"] or now
     await asyncio.sleep(0.05)
+    transport = request.transport
+    if transport is None or transport.is_closing():
+        STATS["cut"] += 1
+        return web.Response(status=503)
     tries = SEEN.get(msg, 0)
     SEEN[msg] = tries + 1
     if tries == 0 and zlib.crc32(msg.encode()) % 2 == 0:
@@ -39,6 +45,7 @@ async def stats(_request):
         "requests": STATS["requests"],
         "delivered": len(DELIVERED),
         "doubled": sum(1 for n in DELIVERED.values() if n > 1),
+        "cut": STATS["cut"],
         "first": STATS["first"],
         "last": STATS["last"],
     })

@@ -134,8 +134,8 @@ ${rows.map(([n, [a, b]]) => `| ${n} | ${ms(a)} | ${ms(b)} |`).join("\n")}
   emulator, workerd and the load share the cores, so the Stripe call alone queues too.
 - Queue drain: ${DRAIN.toLocaleString("en")} pending webhook deliveries to a receiver answering in 50 ms, half
   failing their first attempt, ${restarted ? `the edge killed (its workerd, in-flight requests cut) and restarted after ${Math.round(DRAIN / 3).toLocaleString("en")}` : "no restart"}: ${last.delivered === DRAIN ? "all" : last.delivered.toLocaleString("en")} delivered in ${drainSecs.toFixed(0)} s
-  (${(DRAIN / drainSecs).toFixed(0)} deliveries a second; ${last.requests.toLocaleString("en")} requests at the receiver), ${DRAIN - last.delivered} lost,
-  ${last.doubled} delivered twice. The retries wait out their backoff (30 s and more), so the
+  (${(DRAIN / drainSecs).toFixed(0)} deliveries a second; ${last.requests.toLocaleString("en")} requests at the receiver, ${last.cut} of them cut by the
+  kill before their answer and sent again), ${DRAIN - last.delivered} lost, ${last.doubled} delivered twice (a second 2xx for a webhook-id). The retries wait out their backoff (30 s and more), so the
   drain takes at least that long whatever the throughput.
 - D1 file: ${mb(FILL.bytes)}, about ${perSession.toLocaleString("en")} bytes a session with its audit entries, webhook
   messages, rollups and indexes: one D1 database (10 GB) holds about ${Math.floor(10e9 / perSession / 1e6)} million sessions.
