@@ -106,7 +106,7 @@ pub async fn write(
     }
     batch.push(limits::hit_app(db, gate)?);
     let (guard, args) = limits::within_app(gate);
-    batch.push(sessions::insert_where(db, session, guard, &args)?);
+    batch.push(sessions::insert_where(db, session, &guard, &args)?);
     batch.push(events::insert_after_change(
         db,
         session.id,

@@ -68,6 +68,13 @@ pub async fn start(
     {
         return Err(limited(admission::CLIENT_LIMITED, now));
     }
+    let ask = Ask {
+        db,
+        config: &config,
+        caller,
+        payload,
+        now,
+    };
     let mut known = memory::app(&payload.app_id);
     let mut earlier = None;
     loop {
@@ -85,13 +92,6 @@ pub async fn start(
             minute,
             per_client: precancel::PER_CLIENT_PER_MINUTE,
             per_app: i64::from(app.settings.precancel_per_minute),
-        };
-        let ask = Ask {
-            db,
-            config: &config,
-            caller,
-            payload,
-            now,
         };
         match attempt(&ask, &app, &gate, &mut earlier).await {
             Ok(Some(url)) => return Ok(url),

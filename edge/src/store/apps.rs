@@ -6,7 +6,6 @@ use worker::{D1Database, D1PreparedStatement};
 use super::{insert_row, int, stmt, text, update_row};
 use crate::error::AppError;
 
-#[derive(Clone)]
 pub struct App {
     pub id: String,
     /// Bumped by every change precancel reads (migration 0020).
@@ -55,8 +54,7 @@ pub async fn get(db: &D1Database, id: &str) -> Result<Option<App>, AppError> {
     from_row(select(db, id)?.first(None).await?)
 }
 
-/// The statement behind [`get`], for a batch; read its answer with [`from_result`].
-pub fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, AppError> {
+fn select(db: &D1Database, id: &str) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
         &format!("SELECT id, revision, signing_secret, secret_key_digest, require_signed, signature_max_age, previous_signing_secret, \

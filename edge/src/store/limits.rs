@@ -12,8 +12,7 @@ use crate::error::AppError;
 pub fn hit(db: &D1Database, key: &str, minute: i64) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "INSERT INTO rate_limits (key, minute, count) VALUES (?1, ?2, 1) \
-         ON CONFLICT (key, minute) DO UPDATE SET count = count + 1 RETURNING count",
+        &format!("INSERT INTO rate_limits (key, minute, count) VALUES (?1, ?2, 1) {UPSERT} RETURNING count"),
         &[text(key), int(minute)],
     )
 }
@@ -54,6 +53,14 @@ pub struct Gate<'a> {
 }
 
 const UPSERT: &str = "ON CONFLICT (key, minute) DO UPDATE SET count = count + 1";
+/// The app is still at the revision the call was decided on (`?3`, `?4`).
+const CURRENT: &str = "EXISTS (SELECT 1 FROM apps WHERE id = ?3 AND revision = ?4)";
+
+/// The count of the key `key` in the minute `minute` (both parameter
+/// marks), 0 when it has none.
+fn count(key: &str, minute: &str) -> String {
+    format!("COALESCE((SELECT count FROM rate_limits WHERE key = {key} AND minute = {minute}), 0)")
+}
 
 /// Counts the call against its client while the app is at `revision`.
 pub fn hit_client(
@@ -63,10 +70,7 @@ pub fn hit_client(
 ) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        &format!(
-            "INSERT INTO rate_limits (key, minute, count) SELECT ?1, ?2, 1 \
-             WHERE EXISTS (SELECT 1 FROM apps WHERE id = ?3 AND revision = ?4) {UPSERT}"
-        ),
+        &format!("INSERT INTO rate_limits (key, minute, count) SELECT ?1, ?2, 1 WHERE {CURRENT} {UPSERT}"),
         &[text(client), int(g.minute), text(g.app_id), int(g.revision)],
     )
 }
@@ -78,9 +82,9 @@ pub fn hit_app(db: &D1Database, g: &Gate<'_>) -> Result<D1PreparedStatement, App
         db,
         &format!(
             "INSERT INTO rate_limits (key, minute, count) SELECT ?1, ?2, 1 \
-             WHERE EXISTS (SELECT 1 FROM apps WHERE id = ?3 AND revision = ?4) \
-             AND COALESCE((SELECT count FROM rate_limits WHERE key = ?5 AND minute = ?2), 0) <= ?7 \
-             AND COALESCE((SELECT count FROM rate_limits WHERE key = ?6 AND minute = ?2), 0) < ?7 {UPSERT}"
+             WHERE {CURRENT} AND {} <= ?7 AND {} < ?7 {UPSERT}",
+            count("?5", "?2"),
+            count("?6", "?2")
         ),
         &[
             text(g.app),
@@ -96,9 +100,9 @@ pub fn hit_app(db: &D1Database, g: &Gate<'_>) -> Result<D1PreparedStatement, App
 
 /// The guard of the write that follows `hit_app` in its batch: the app's
 /// count was taken and is within the app's limit.
-pub fn within_app(g: &Gate<'_>) -> (&'static str, Vec<JsValue>) {
+pub fn within_app(g: &Gate<'_>) -> (String, Vec<JsValue>) {
     (
-        "changes() = 1 AND (SELECT count FROM rate_limits WHERE key = ? AND minute = ?) <= ?",
+        format!("changes() = 1 AND {} <= ?", count("?", "?")),
         vec![text(g.app), int(g.minute), int(g.per_app)],
     )
 }
@@ -119,17 +123,14 @@ pub fn verdict(
     g: &Gate<'_>,
     session_id: &str,
 ) -> Result<D1PreparedStatement, AppError> {
-    let count = |n: u8| {
-        format!("COALESCE((SELECT count FROM rate_limits WHERE key = ?{n} AND minute = ?5), 0)")
-    };
     stmt(
         db,
         &format!(
             "SELECT (SELECT revision FROM apps WHERE id = ?1) AS revision, {} AS client, {} AS failures, \
              {} AS app, EXISTS (SELECT 1 FROM sessions WHERE id = ?6) AS written",
-            count(2),
-            count(3),
-            count(4)
+            count("?2", "?5"),
+            count("?3", "?5"),
+            count("?4", "?5")
         ),
         &[
             text(g.app_id),
