@@ -82,6 +82,40 @@ impl CancellationDetails {
     }
 }
 
+/// A cancel this subscription received on another session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriorCancel {
+    /// When that cancel was decided (unix seconds).
+    pub decided_at: i64,
+    /// When it ends the subscription, if known.
+    pub ends_at: Option<i64>,
+}
+
+/// How long a cancel whose end is unknown stands for its subscription.
+pub const UNKNOWN_END_STANDS_SECS: i64 = 31 * 24 * 60 * 60;
+
+/// Whether the subscription is still set to cancel by `prior`, so a new
+/// cancel must neither reach Stripe nor send a message again (the page
+/// shows the existing receipt). Stripe's facts, read when this session
+/// started (`stripe_cancelling`: set to cancel, or no longer live),
+/// settle it only if they are newer than the prior cancel (a subscription
+/// the customer took back and now cancels again); else the prior cancel
+/// stands until its end.
+pub fn already_cancelling(
+    prior: PriorCancel,
+    session_started_at: i64,
+    stripe_cancelling: Option<bool>,
+    now: i64,
+) -> bool {
+    if let Some(said) = stripe_cancelling.filter(|_| prior.decided_at < session_started_at) {
+        return said;
+    }
+    match prior.ends_at {
+        Some(end) => end > now,
+        None => now - prior.decided_at < UNKNOWN_END_STANDS_SECS,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +155,38 @@ mod tests {
             Some(MAX_COMMENT_CHARS)
         );
         assert_eq!(CancellationDetails::new(None, Some("   ")).comment, None);
+    }
+
+    #[test]
+    fn a_prior_cancel_stands_unless_stripe_said_otherwise_since() {
+        let prior = PriorCancel {
+            decided_at: 1_000,
+            ends_at: Some(5_000),
+        };
+        // Read from Stripe before the prior cancel: stale, the cancel stands.
+        assert!(already_cancelling(prior, 900, Some(false), 2_000));
+        // Read after it: Stripe's word settles it either way.
+        assert!(!already_cancelling(prior, 1_100, Some(false), 2_000));
+        assert!(already_cancelling(prior, 1_100, Some(true), 2_000));
+        // Nothing from Stripe: until the cancel's end.
+        assert!(already_cancelling(prior, 1_100, None, 4_999));
+        assert!(!already_cancelling(prior, 1_100, None, 5_000));
+        let unknown = PriorCancel {
+            decided_at: 1_000,
+            ends_at: None,
+        };
+        assert!(already_cancelling(
+            unknown,
+            1_100,
+            None,
+            1_000 + UNKNOWN_END_STANDS_SECS - 1
+        ));
+        assert!(!already_cancelling(
+            unknown,
+            1_100,
+            None,
+            1_000 + UNKNOWN_END_STANDS_SECS
+        ));
     }
 }
 

@@ -8,6 +8,7 @@ use crate::i18n::{Key, Text};
 use crate::intl;
 use crate::locale::Locale;
 use crate::template::Fields;
+use crate::validation::{check_email, FieldIssue};
 
 /// Ordinary cancellation (at the next possible date), or extraordinary
 /// (for good cause, with its reason; the merchant judges the cause).
@@ -91,9 +92,15 @@ pub struct Receipt {
     /// When the subscription ends, once Stripe said so.
     #[serde(default)]
     pub ends_at: Option<i64>,
-    /// Where the confirmation e-mail goes (None: the app sends none).
+    /// Where the full confirmation e-mail goes: the address Stripe or the
+    /// merchant's server vouches for (None: the app sends none, or there
+    /// is no such address).
     #[serde(default)]
     pub email: Option<String>,
+    /// A different address the customer typed, where the law lets them
+    /// (direct mode): it gets the fixed receipt text alone (`fixed_lines`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_to: Option<String>,
     pub contract: Contract,
     pub locale: Locale,
     /// The customer's time zone (IANA), for dates in the e-mail.
@@ -148,6 +155,80 @@ pub fn lines(
     out
 }
 
+/// The lines a typed address receives: when the cancel was received and
+/// its reference, nothing the customer typed and nothing of the merchant's
+/// or Stripe's, so the message cannot carry anyone's text to anyone.
+pub fn fixed_lines(t: &Text, r: &Receipt, locale: &str) -> Vec<(String, String)> {
+    vec![
+        (
+            t.get(Key::ReceivedLabel).to_owned(),
+            intl::date_time(r.received_at, locale, Some("UTC")),
+        ),
+        (t.get(Key::ReferenceLabel).to_owned(), r.reference.clone()),
+    ]
+}
+
+/// Where a cancel's confirmations go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Addresses {
+    /// The vouched-for address: the full confirmation.
+    pub account: Option<String>,
+    /// A different address the customer typed: the fixed text only.
+    pub copy_to: Option<String>,
+}
+
+/// Chooses the confirmations' addresses from the one Stripe or the
+/// merchant's server vouches for and the one the page sent. A typed
+/// address must be exactly one mailbox, and a different one is taken only
+/// where the law asks the page to let the customer give one.
+pub fn addresses(
+    vouched: Option<&str>,
+    typed: Option<&str>,
+    typed_allowed: bool,
+) -> Result<Addresses, FieldIssue> {
+    let account = vouched
+        .map(str::trim)
+        .filter(|v| check_email("email", v).is_ok());
+    let typed = typed.map(str::trim).filter(|t| !t.is_empty());
+    let copy_to = match typed {
+        None => None,
+        Some(t) => {
+            check_email("email", t)?;
+            if account.is_some_and(|a| a.eq_ignore_ascii_case(t)) {
+                None
+            } else if typed_allowed {
+                Some(t.to_owned())
+            } else {
+                return Err(FieldIssue::new(
+                    "email",
+                    "The confirmation goes to the address on your account; it cannot be changed here.",
+                ));
+            }
+        }
+    };
+    Ok(Addresses {
+        account: account.map(str::to_owned),
+        copy_to,
+    })
+}
+
+/// Text for a mail header (a subject, a name): control characters and
+/// line breaks become spaces, runs of spaces one, at most 200 characters,
+/// so nothing a merchant or customer wrote can start a new header.
+pub fn header_text(s: &str) -> String {
+    let mut out = String::new();
+    for word in s.split(|c: char| c.is_control() || c.is_whitespace()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.chars().take(200).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +265,46 @@ mod tests {
         let c = Contract::from_fields(&fields(&[("first_name", "Ada"), ("last_name", "L")]), None);
         assert_eq!(c.customer.as_deref(), Some("Ada L"));
         assert_eq!(Contract::default().title(), "");
+    }
+
+    #[test]
+    fn the_full_confirmation_goes_to_the_vouched_address_only() {
+        let a = addresses(Some("jane@example.com"), None, false).expect("ok");
+        assert_eq!(a.account.as_deref(), Some("jane@example.com"));
+        assert_eq!(a.copy_to, None);
+        // The same address typed again is no second message.
+        let a = addresses(Some("jane@example.com"), Some(" JANE@example.com "), false).expect("ok");
+        assert_eq!(a.copy_to, None);
+    }
+
+    #[test]
+    fn a_typed_address_is_a_copy_where_the_law_asks_and_refused_elsewhere() {
+        let a = addresses(Some("jane@example.com"), Some("other@example.org"), true).expect("ok");
+        assert_eq!(a.account.as_deref(), Some("jane@example.com"));
+        assert_eq!(a.copy_to.as_deref(), Some("other@example.org"));
+        let e = addresses(Some("jane@example.com"), Some("other@example.org"), false)
+            .expect_err("refused");
+        assert_eq!(e.field, "email");
+        let e = addresses(None, Some("a@example.org, b@example.org"), true).expect_err("a list");
+        assert_eq!(e.field, "email");
+        // No vouched address: the typed one still gets only the copy.
+        let a = addresses(None, Some("other@example.org"), true).expect("ok");
+        assert_eq!(
+            a,
+            Addresses {
+                account: None,
+                copy_to: Some("other@example.org".into())
+            }
+        );
+    }
+
+    #[test]
+    fn header_text_cannot_start_a_header() {
+        assert_eq!(
+            header_text("Acme\r\nBcc: x@example.com"),
+            "Acme Bcc: x@example.com"
+        );
+        assert_eq!(header_text("  a\u{0}\tb  "), "a b");
+        assert_eq!(header_text(&"x".repeat(500)).len(), 200);
     }
 }

@@ -25,22 +25,43 @@ impl FieldIssue {
     }
 }
 
-/// One rule for an e-mail address, wherever it arrives: a local part, an
-/// `@`, and a dotted domain, at most 254 characters (RFC 5321's limit).
+/// One rule for an e-mail address, wherever it arrives: exactly one
+/// mailbox (no lists, no display names, no quoting), a local part of at
+/// most 64 characters, an `@`, and a dotted domain of letters, digits and
+/// hyphens; at most 254 characters in all (RFC 5321's limits). Anything a
+/// mail header could read as a second address or a new line is refused.
 pub fn check_email(field: &str, email: &str) -> Result<(), FieldIssue> {
-    let ok = email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
-        });
-    if ok {
+    if is_one_mailbox(email) {
         Ok(())
     } else {
         Err(FieldIssue::new(
             field,
-            "Enter an e-mail address, like name@example.com.",
+            "Enter one e-mail address, like name@example.com.",
         ))
     }
+}
+
+fn is_one_mailbox(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    // RFC 5322's dot-atom: no quoting, so no spaces, commas or brackets.
+    let atom = |a: &str| {
+        !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c))
+    };
+    let label = |l: &str| {
+        (1..=63).contains(&l.chars().count())
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    email.len() <= 254
+        && local.chars().count() <= 64
+        && local.split('.').all(atom)
+        && domain.contains('.')
+        && domain.split('.').all(label)
 }
 
 /// Return URLs must be absolute http(s): a `javascript:` or `data:` URL would
@@ -95,7 +116,12 @@ mod tests {
 
     #[test]
     fn one_email_rule() {
-        for good in ["admin@example.com", "a.b+c@mail.example.co.uk"] {
+        for good in [
+            "admin@example.com",
+            "a.b+c@mail.example.co.uk",
+            "o'brien@example.ie",
+            "jürgen@müller.example",
+        ] {
             assert!(check_email("email", good).is_ok(), "{good}");
         }
         for bad in [
@@ -105,12 +131,45 @@ mod tests {
             "a@.com",
             "a b@example.com",
             "a@example.com.",
+            "a@b.example,c@d.example",
+            "a@b.example;c@d.example",
+            "a@b@example.com",
+            "\"a b\"@example.com",
+            "Jane <a@example.com>",
+            "a@example.com\r\nBcc: b@example.com",
+            "a..b@example.com",
+            ".a@example.com",
+            "a@-example.com",
+            "a@exa_mple.com",
         ] {
             assert_eq!(
                 check_email("to", bad).map_err(|e| e.field),
                 Err("to".to_owned()),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn an_address_keeps_rfc_5321s_lengths() {
+        let local = "a".repeat(65);
+        assert!(check_email("e", &format!("{local}@example.com")).is_err());
+        let long = format!("a@{}.example", "b".repeat(60).repeat(5));
+        assert!(check_email("e", &long).is_err());
+        assert!(check_email("e", &format!("{}@example.com", "a".repeat(64))).is_ok());
+    }
+
+    proptest::proptest! {
+        /// Two addresses joined by anything a header could split on are
+        /// never taken as one.
+        #[test]
+        fn a_list_is_never_one_address(
+            a in "[a-z0-9.+]{1,12}@[a-z0-9]{1,12}\\.example",
+            sep in "[,; <>\"()\\[\\]:\\r\\n\\t\\x00]{1,3}",
+            b in "[a-z0-9]{1,12}@[a-z0-9]{1,12}\\.example",
+        ) {
+            let joined = format!("{a}{sep}{b}");
+            proptest::prop_assert!(check_email("e", &joined).is_err());
         }
     }
 

@@ -24,6 +24,43 @@ named! {
     }
 }
 
+named! {
+    /// Whom a confirmation e-mail goes to (`emails.recipient`).
+    pub enum EmailRecipient {
+        /// The address Stripe or the merchant's server vouches for: the
+        /// full confirmation.
+        Account = "account",
+        /// A different address the customer typed (direct mode): the
+        /// fixed receipt text only.
+        Copy = "copy",
+    }
+}
+
+named! {
+    /// Which bound kept a confirmation e-mail from being sent
+    /// (`emails.bound`): its recipient's daily three, or the app's cap.
+    pub enum EmailBound {
+        Address = "address",
+        App = "app",
+    }
+}
+
+impl EmailBound {
+    /// Messages to one address in 24 hours, whatever app or session.
+    pub const PER_ADDRESS_PER_DAY: u32 = 3;
+
+    /// What the Operations page says of a message this bound held back.
+    pub fn describe(self) -> String {
+        match self {
+            Self::Address => format!(
+                "not sent: limit ({} messages to one address in 24 hours)",
+                Self::PER_ADDRESS_PER_DAY
+            ),
+            Self::App => "not sent: limit (this app's daily cap)".to_owned(),
+        }
+    }
+}
+
 impl OperationStatus {
     /// What an admin still has to look at, and may retry.
     pub const OPEN: &'static [Self] = &[Self::Pending, Self::Failed];
@@ -44,6 +81,9 @@ named! {
         Pending = "pending",
         Sent = "sent",
         Failed = "failed",
+        /// Not sent: a bound on confirmation e-mails applied (see
+        /// `EmailBound`); kept so the Operations page can say so.
+        Limited = "limited",
     }
 }
 
@@ -58,5 +98,7 @@ mod tests {
         assert_eq!(check_names::<OperationStatus>(), Ok(()));
         assert_eq!(check_names::<DeliveryStatus>(), Ok(()));
         assert_eq!(check_names::<EmailStatus>(), Ok(()));
+        assert_eq!(check_names::<EmailRecipient>(), Ok(()));
+        assert_eq!(check_names::<EmailBound>(), Ok(()));
     }
 }

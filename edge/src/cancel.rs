@@ -3,7 +3,7 @@
 
 use holdfast_core::api::session::OutcomeResponse;
 use holdfast_core::audit::EventKind;
-use holdfast_core::cancel::{CancelPlan, Feedback};
+use holdfast_core::cancel::{already_cancelling, CancelPlan, Feedback, PriorCancel};
 use holdfast_core::locale::Locale;
 use holdfast_core::provenance;
 use holdfast_core::receipt::{CancelKind, Receipt};
@@ -45,7 +45,7 @@ pub async fn request(
         SessionStatus::CancelPending => {
             return match work::resume(db, config, &session.id, now).await? {
                 Some(landed) => Ok(with_receipt(outcome(session.outcome_url.clone(), landed.status, landed.effective_at), session.receipt.clone())),
-                None => current(db, session).await,
+                None => current(db, session, now).await,
             };
         }
         s if s.is_offer() => {
@@ -55,6 +55,9 @@ pub async fn request(
         }
         s if s.can_start_cancel() => {}
         _ => return Err(AppError::Conflict("This session can no longer be cancelled from here.".to_owned())),
+    }
+    if let Some(p) = &session.earlier {
+        return Ok(earlier_outcome(p));
     }
     let reason = ask.reason_id.or(session.reason_id.as_deref());
     let feedback = match reason {
@@ -104,7 +107,7 @@ pub async fn request(
     };
     let (status, effective_at) = match work::decide(db, config, decision, now).await? {
         // A concurrent request got there first; answer with where it stands.
-        Decided::Lost => return current(db, session).await,
+        Decided::Lost => return current(db, session, now).await,
         Decided::Recorded => (SessionStatus::Cancelled, None),
         Decided::Landed(l) => (l.status, l.effective_at),
     };
@@ -112,6 +115,50 @@ pub async fn request(
         outcome(url, status, effective_at),
         Some(receipt),
     ))
+}
+
+/// An earlier cancel of `session`'s subscription (from another session of
+/// its app) that still stands: a second cancel neither reaches Stripe nor
+/// sends a message again, so one signed link cannot start message after
+/// message. Only for a session that could still cancel.
+pub async fn standing(
+    db: &D1Database,
+    session: &sessions::Session,
+    now: i64,
+) -> Result<Option<sessions::PriorCancel>, AppError> {
+    if session.subscription_id.is_none() || !session.status.can_start_cancel() {
+        return Ok(None);
+    }
+    let Some(p) = sessions::prior_cancel(db, &session.id).await? else {
+        return Ok(None);
+    };
+    let prior = PriorCancel {
+        decided_at: p.receipt.received_at,
+        ends_at: p.cancel_effective_at.or(p.receipt.ends_at),
+    };
+    let stripe = session
+        .facts
+        .as_ref()
+        .map(|f| f.cancel_at_period_end || !f.status.is_live());
+    Ok(already_cancelling(prior, p.started_at, stripe, now).then_some(p))
+}
+
+/// The answer for a session whose subscription `p` already cancelled: its
+/// receipt, without the addresses it was sent to (none is sent now).
+pub fn earlier_outcome(p: &sessions::PriorCancel) -> OutcomeResponse {
+    with_receipt(
+        outcome(p.outcome_url.clone(), p.status, p.cancel_effective_at),
+        Some(earlier_receipt(p)),
+    )
+}
+
+/// The earlier cancel's receipt as this session shows it.
+pub fn earlier_receipt(p: &sessions::PriorCancel) -> Receipt {
+    let mut r = p.receipt.clone();
+    r.email = None;
+    r.copy_to = None;
+    r.ends_at = p.cancel_effective_at.or(r.ends_at);
+    r
 }
 
 /// The cancel Stripe should receive, or None when there is nothing to call:
@@ -135,14 +182,19 @@ fn plan(
     })
 }
 
-/// Re-reads the session after losing a race.
+/// Re-reads the session after losing a race: to another request of this
+/// session, or to another session's cancel of the same subscription.
 async fn current(
     db: &D1Database,
     session: &sessions::Session,
+    now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     let fresh = sessions::by_id(db, &session.id)
         .await?
         .ok_or_else(|| AppError::internal("session vanished"))?;
+    if let Some(p) = standing(db, &fresh, now).await? {
+        return Ok(earlier_outcome(&p));
+    }
     if fresh.status.is_offer() {
         return Err(AppError::Conflict(
             "An offer was accepted on this page, so it cannot also cancel.".to_owned(),

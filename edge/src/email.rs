@@ -4,6 +4,9 @@
 //! the cron's sweep while due), retried with backoff for about a day.
 
 use holdfast_core::i18n::{Key, Text};
+use holdfast_core::receipt::header_text;
+use holdfast_core::validation::check_email;
+use holdfast_core::work::EmailRecipient;
 use worker::{console_error, D1Database, SendEmailBuilder};
 
 use crate::config::Config;
@@ -52,12 +55,23 @@ async fn send_one(config: &Config, db: &D1Database, d: &emails::Due) -> Result<S
         .map_err(|e| format!("{e:?}"))?
         .ok_or("the session is gone")?;
     let receipt = s.receipt.as_ref().ok_or("the session has no receipt")?;
-    let to = receipt.email.as_deref().ok_or("no address")?;
+    let copy = d.recipient == EmailRecipient::Copy;
+    let to = if copy {
+        &receipt.copy_to
+    } else {
+        &receipt.email
+    };
+    let to = to.as_deref().ok_or("no address")?;
     let from = s
         .settings
         .email_from
         .as_deref()
         .ok_or("the app sends no e-mail")?;
+    // Both were checked when saved; a header gets exactly one mailbox each
+    // even if a row was written some other way.
+    for address in [from, to] {
+        check_email("email", address).map_err(|_| "an address is not one mailbox")?;
+    }
     // The test stack's way to see retries: an address starting with
     // `fail-first` fails its first attempt, `fail-ten` its automatic ones.
     let failing = match to {
@@ -69,12 +83,23 @@ async fn send_one(config: &Config, db: &D1Database, d: &emails::Due) -> Result<S
         return Err(format!("test hook: attempt {} fails", d.attempts + 1));
     }
     let text = Text::of(receipt.locale);
-    let own = holdfast_core::settings::translation::pick(None, &s.settings.brand, receipt.locale);
-    let brand = holdfast_core::template::render(own, &s.fields);
-    let mut r = receipt.clone();
-    r.ends_at = s.cancel_effective_at.or(r.ends_at);
-    let subject = text.fill(Key::EmailSubject, &[("brand", &brand)]);
-    let body = message(&text, &r);
+    let (subject, body) = if copy {
+        (
+            text.get(Key::ReceiptHeading).to_owned(),
+            copy_message(&text, receipt),
+        )
+    } else {
+        let own =
+            holdfast_core::settings::translation::pick(None, &s.settings.brand, receipt.locale);
+        let brand = header_text(&holdfast_core::template::render(own, &s.fields));
+        let mut r = receipt.clone();
+        r.ends_at = s.cancel_effective_at.or(r.ends_at);
+        (
+            text.fill(Key::EmailSubject, &[("brand", &brand)]),
+            message(&text, &r),
+        )
+    };
+    let subject = header_text(&subject);
     let builder = SendEmailBuilder::new(from, to, &subject);
     builder.set_text(&body);
     let binding = config.email().map_err(|e| format!("{e:?}"))?;
@@ -83,6 +108,17 @@ async fn send_one(config: &Config, db: &D1Database, d: &emails::Due) -> Result<S
         .await
         .map(|r| r.message_id())
         .map_err(|e| format!("{e:?}"))
+}
+
+/// The message to a typed address: the locale's fixed text, when the
+/// cancel was received, its reference and link; nothing anyone typed.
+fn copy_message(t: &Text, r: &holdfast_core::receipt::Receipt) -> String {
+    let mut out = format!("{}\n\n", t.get(Key::EmailIntro));
+    for (label, value) in holdfast_core::receipt::fixed_lines(t, r, r.locale.tag()) {
+        out.push_str(&format!("{label}: {value}\n"));
+    }
+    out.push_str(&format!("\n{}: {}\n", t.get(Key::ReceiptLink), r.url));
+    out
 }
 
 /// The e-mail's text: the receipt's lines and its link.

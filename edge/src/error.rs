@@ -18,6 +18,8 @@ pub enum AppError {
     TotpRequired(String),
     /// 403: a write without its CSRF token, or from another site.
     Forbidden(String),
+    /// 403: the admin's role may not change this field (named).
+    RoleRefused(FieldIssue),
     /// 429: too many attempts; try again after the given seconds.
     TooManyRequests { message: String, retry_after: i64 },
     /// 403: an offer this session could not have been shown (code
@@ -69,6 +71,7 @@ impl AppError {
                 issues.first().map(|i| i.field.clone()),
             ),
             Self::Forbidden(m) => (403, "forbidden", m.clone(), None),
+            Self::RoleRefused(i) => (403, "forbidden", i.message.clone(), Some(i.field.clone())),
             Self::OfferRefused(m) => (403, "offer_not_available", m.clone(), None),
             Self::TooManyRequests { message, .. } => (429, "rate_limited", message.clone(), None),
             Self::BadRequest(i) => (

@@ -36,13 +36,22 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     counts::log_sql(config.test_hooks);
     let test_hooks = config.test_hooks;
     let mut resp = routes::handle(req, env, config.clone()).await;
+    // A request that found nothing (an unknown cancel link, say) made
+    // nothing either: it costs no relay, so guessing links is cheap for us.
+    let found = resp.as_ref().is_ok_and(|r| r.status_code() != 404);
+    let relay = relay.filter(|r| found && r.wanted());
     if test_hooks {
         if let Ok(r) = resp.as_mut() {
             // Fetched assets have immutable headers; they make no D1 calls.
             let _ = r.headers_mut().set("x-holdfast-counts", &counts::summary());
+            if let Some(what) = relay {
+                let _ = r
+                    .headers_mut()
+                    .set("x-holdfast-relay", &format!("{what:?}"));
+            }
         }
     }
-    if let Some(what) = relay.filter(|r| r.wanted()) {
+    if let Some(what) = relay {
         // The work this request made (webhooks, an e-mail, a Stripe write
         // to finish) is enqueued after the answer, without delaying it.
         ctx.wait_until(async move {

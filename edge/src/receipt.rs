@@ -3,9 +3,9 @@
 //! once by e-mail (see `email`).
 
 use holdfast_core::i18n::{self, Key};
+use holdfast_core::jurisdiction::Mode;
 use holdfast_core::receipt::{CancelKind, Contract, Receipt};
 use holdfast_core::signing;
-use holdfast_core::validation::check_email;
 
 use crate::cancel::Ask;
 use crate::config::Config;
@@ -52,16 +52,14 @@ pub fn make(
             Some(_) => {}
         }
     }
-    let typed = ask.email.map(str::trim).filter(|e| !e.is_empty());
-    if let Some(e) = typed {
-        check_email("email", e).map_err(|i| AppError::bad("email", i.message))?;
-    }
+    let to = holdfast_core::receipt::addresses(
+        vouched_email(session),
+        ask.email,
+        session.mode == Mode::Direct,
+    )
+    .map_err(AppError::BadRequest)?;
     let contract = contract(session);
-    let email = session
-        .settings
-        .email_from
-        .as_ref()
-        .and(typed.map(str::to_owned).or_else(|| contract.email.clone()));
+    let sends = session.settings.email_from.is_some();
     let time_zone = ask
         .time_zone
         .filter(|tz| valid_time_zone(tz))
@@ -75,7 +73,8 @@ pub fn make(
             .flatten(),
         received_at: now,
         ends_at: contract.period_end,
-        email,
+        email: to.account.filter(|_| sends),
+        copy_to: to.copy_to.filter(|_| sends),
         contract,
         locale: ask.locale,
         time_zone,
@@ -86,6 +85,16 @@ pub fn make(
             sign(session, config)?
         ),
     })
+}
+
+/// The customer's address as Stripe holds it, else as the merchant's
+/// server (or the signature) gave it; never one the browser supplied.
+fn vouched_email(session: &Session) -> Option<&str> {
+    ["subscription.customer.email", "email"]
+        .into_iter()
+        .filter(|k| !session.unverified.iter().any(|u| u == k))
+        .find_map(|k| session.fields.get(k).map(String::as_str))
+        .filter(|v| !v.trim().is_empty())
 }
 
 /// The link's signature: an HMAC of the session id with a key derived from

@@ -4,12 +4,12 @@
 
 use serde_json::json;
 
+use crate::email_bounds::{session_at, subscription_of};
 use crate::helpers::*;
-use crate::locales::session_in;
 
 /// The e-mails `wrangler dev` says the Worker sent to `to`: subject and
 /// text, as its simulated `send_email` binding wrote them.
-fn sent_emails(to: &str) -> Vec<(String, String)> {
+pub(crate) fn sent_emails(to: &str) -> Vec<(String, String)> {
     let state = std::env::var("HOLDFAST_STATE").expect("HOLDFAST_STATE");
     let mut out = Vec::new();
     for log in ["wrangler.log", "wrangler-restarted.log"] {
@@ -37,7 +37,7 @@ fn sent_emails(to: &str) -> Vec<(String, String)> {
 }
 
 /// Waits for the e-mails to `to` (they go out after the answer).
-fn wait_for_emails(to: &str, at_least: usize) -> Vec<(String, String)> {
+pub(crate) fn wait_for_emails(to: &str, at_least: usize) -> Vec<(String, String)> {
     for _ in 0..40 {
         let sent = sent_emails(to);
         if sent.len() >= at_least {
@@ -52,16 +52,12 @@ fn wait_for_emails(to: &str, at_least: usize) -> Vec<(String, String)> {
 fn one_email_per_cancel_under_twenty_concurrent_cancels() {
     let _s = stack();
     let to = format!("kunde-{}@example.de", now_nanos());
-    let (token, _) = session_in("DE", json!({"email": to, "locale": "de"}));
+    let sub = subscription_of(within_test(), &to);
+    let token = session_at(within_test(), "DE", &sub.id, json!({"locale": "de"}));
     let threads: Vec<_> = (0..20)
         .map(|_| {
             let token = token.clone();
-            let to = to.clone();
-            std::thread::spawn(move || {
-                within_test()
-                    .api(&token, "cancel", &json!({"email": to}))
-                    .status
-            })
+            std::thread::spawn(move || within_test().api(&token, "cancel", &json!({})).status)
         })
         .collect();
     for t in threads {
@@ -106,17 +102,19 @@ fn an_email_that_fails_is_sent_again() {
     );
 }
 
-fn now_nanos() -> u128 {
+pub(crate) fn now_nanos() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default()
 }
 
-/// A session started in France and cancelled with a receipt sent to `to`.
+/// A session started in France and cancelled with a receipt sent to `to`
+/// (the customer's address in Stripe).
 fn cancelled_in_france(s: &Stack, to: &str) {
-    let (token, _) = session_in("FR", json!({"email": to, "locale": "fr"}));
-    let a = s.api(&token, "cancel", &json!({"email": to}));
+    let sub = subscription_of(s, to);
+    let token = session_at(s, "FR", &sub.id, json!({"locale": "fr"}));
+    let a = s.api(&token, "cancel", &json!({}));
     assert!(a.status == 200 || a.status == 202, "{}", a.body);
 }
 

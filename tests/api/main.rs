@@ -9,6 +9,7 @@ mod attribution;
 mod budgets;
 mod cancel;
 mod dashboard;
+mod email_bounds;
 mod emails;
 mod emulator;
 mod enforcement;

@@ -56,8 +56,8 @@ export async function stripe(method, path, form) {
   return r.json();
 }
 
-export async function newSubscription(plan = "snack_monthly") {
-  const cus = await stripe("POST", "/v1/customers", { email: "grace@example.com", name: "Grace Hopper" });
+export async function newSubscription(plan = "snack_monthly", email = "grace@example.com") {
+  const cus = await stripe("POST", "/v1/customers", { email, name: "Grace Hopper" });
   const tok = await stripe("POST", "/v1/tokens", { "card[number]": "4242424242424242", "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123" });
   await stripe("POST", `/v1/customers/${cus.id}/sources`, { source: tok.id });
   return (await stripe("POST", "/v1/subscriptions", { customer: cus.id, "items[0][plan]": plan })).id;

@@ -21,8 +21,8 @@ let customers = 0;
 /// A precancel for the seeded `t_intl` app, as if the customer were in
 /// `place` (the test stack's stand-in for Cloudflare's request.cf), from an
 /// address of its own: many customers, not one client over its limit.
-async function cancelUrl(place, extra = {}, plan = "snack_monthly") {
-  const sub = await newSubscription(plan);
+async function cancelUrl(place, extra = {}, plan = "snack_monthly", subscription = null) {
+  const sub = subscription || (await newSubscription(plan));
   customers += 1;
   const r = await fetch(`${BASE}/precancel`, {
     method: "POST",
@@ -104,6 +104,30 @@ for (const javaScriptEnabled of [true, false]) {
     await context.close();
   });
 }
+
+// One cancel per subscription: a new cancel link for a subscription
+// already cancelled shows that cancel's receipt, in the customer's
+// language, instead of a second cancel (and a second e-mail).
+test("a second cancel of a cancelled subscription shows the first receipt in German, JavaScript off", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: "de-DE", viewport: { width: 360, height: 640 } });
+  const page = await context.newPage();
+  const sub = await newSubscription();
+  await page.goto(await cancelUrl("DE", {}, "snack_monthly", sub));
+  await page.getByRole("button", { name: "Jetzt kündigen" }).click();
+  await page.getByRole("heading", { name: "Ihr Abonnement ist gekündigt" }).waitFor();
+  const first = await page.getByTestId("receipt").innerText();
+  const reference = first.match(/ses_[0-9a-z]+/)[0];
+
+  await page.goto(await cancelUrl("DE", {}, "snack_monthly", sub));
+  await page.getByRole("heading", { name: "Ihr Abonnement ist gekündigt" }).waitFor();
+  const already = await page.getByTestId("already-cancelled").innerText();
+  const today = new Intl.DateTimeFormat("de", { dateStyle: "long", timeZone: "UTC" }).format(new Date());
+  assert.ok(already.startsWith(`Bereits gekündigt am ${today}, endet am `), already);
+  assert.ok((await page.getByTestId("receipt").innerText()).includes(reference), "the first cancel's receipt");
+  assert.equal(await page.getByRole("button", { name: "Jetzt kündigen" }).count(), 0, "no second cancel");
+  assert.equal(await page.getByTestId("email-sent").count(), 0, "no second e-mail announced");
+  await context.close();
+});
 
 test("an Arabic page is laid out right to left with no accessibility violations", async () => {
   const page = await browser.newPage({ locale: "ar", viewport: { width: 360, height: 740 } });

@@ -119,25 +119,34 @@ fn FailedEmails() -> impl IntoView {
     view! {
         <section aria-labelledby="failed-emails">
             <h2 id="failed-emails">"Confirmation e-mails not sent"</h2>
-            <p>"Cancel confirmations that failed ten times. Fix the cause (the app's sender address, Email Service), then send one again."</p>
+            <p>"Cancel confirmations that failed ten times (fix the cause: the app's sender address, Email Service; then send one again), and those a bound held back: three messages to one address in 24 hours, or the app's daily cap. The cancel itself happened either way."</p>
             {move || resend.value().get().and_then(Result::err).map(|e| view! { <p role="alert">{e.message()}</p> })}
             <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
                 {move || list.get().map(|r| match r {
                     Ok(list) if list.is_empty() => view! { <p data-testid="no-failed-emails">"None."</p> }.into_any(),
                     Ok(list) => view! {
                         <table class="list" aria-label="Confirmation e-mails not sent">
-                            <thead><tr><th>"Session"</th><th>"Attempts"</th><th>"Last error"</th><th>"Failed"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                            <thead><tr><th>"Session"</th><th>"Attempts"</th><th>"Why"</th><th>"When"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|e| {
                                     let id = e.id.clone();
                                     let session = format!("/admin/sessions/{}", e.session_id);
+                                    // A held-back message is not sent again
+                                    // by hand: that would pass its bound.
+                                    let why = match e.bound {
+                                        Some(b) => b.describe(),
+                                        None => e.last_error.unwrap_or_default(),
+                                    };
+                                    let can_resend = e.bound.is_none();
                                     view! {
                                         <tr data-testid="failed-email">
                                             <td><a href=session><code>{e.session_id}</code></a></td>
                                             <td>{e.attempts}</td>
-                                            <td>{e.last_error.unwrap_or_default()}</td>
+                                            <td data-testid="email-why">{why}</td>
                                             <td>{when(e.updated_at)}</td>
-                                            <td><button class="secondary" on:click=move |_| { resend.dispatch(id.clone()); }>"Send again"</button></td>
+                                            <td>{can_resend.then(|| view! {
+                                                <button class="secondary" on:click=move |_| { resend.dispatch(id.clone()); }>"Send again"</button>
+                                            })}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -206,6 +206,7 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             <h2>"Limits"</h2>
             {form.number("Offer screens per session (a cancel takes at most three clicks: the cancel button and one per offer screen)", field::MAX_OFFER_SCREENS, (0, Some(3)), s.max_offer_screens())}
             {form.number("Precancels accepted per minute (all customers together)", field::PRECANCEL_PER_MINUTE, (1, Some(100_000)), s.precancel_per_minute())}
+            {form.number("Confirmation e-mails sent a day at most (set by owners; past it the cancel still happens and the message is listed under Operations as not sent)", field::EMAIL_DAILY_CAP, (1, Some(100_000)), s.email_daily_cap())}
             {form.number("No new offer within this many days of an accepted one", field::OFFER_COOLDOWN_DAYS, (0, None), s.offer_cooldown_days())}
             {form.number("Watch each save for this many days before booking it", field::ATTRIBUTION_WINDOW_DAYS, (1, Some(365)), s.attribution_window_days())}
 

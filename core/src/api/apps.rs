@@ -105,6 +105,9 @@ pub struct EmailView {
     pub status: crate::work::EmailStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
+    /// For a message not sent because a bound applied: which one.
+    #[serde(default)]
+    pub bound: Option<crate::work::EmailBound>,
     pub updated_at: i64,
 }
 

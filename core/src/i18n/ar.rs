@@ -53,6 +53,8 @@ pub fn text(key: Key) -> &'static str {
         Key::EmailSubject => "تأكيد الإلغاء ({brand})",
         Key::EmailIntro => "استلمنا طلب الإلغاء. يرجى الاحتفاظ بهذه الرسالة تأكيدًا لذلك.",
         Key::Print => "طباعة",
+        Key::AlreadyCancelled => "تم الإلغاء بالفعل في {date}، وينتهي في {end}.",
+        Key::AlreadyCancelledOpen => "تم الإلغاء بالفعل في {date}.",
         Key::OfferBelow => "قبل أن تغادر، قد يهمك أيضًا:",
         Key::CopyBrand => "اشتراكك",
         Key::CopyTitle => "قبل أن تغادر، {{first_name | لحظة من فضلك}}",

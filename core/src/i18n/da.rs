@@ -55,6 +55,8 @@ pub fn text(key: Key) -> &'static str {
         Key::EmailSubject => "Bekræftelse af din opsigelse ({brand})",
         Key::EmailIntro => "Vi har modtaget din opsigelse. Gem denne e-mail som bekræftelse.",
         Key::Print => "Udskriv",
+        Key::AlreadyCancelled => "Allerede opsagt den {date}, ophører den {end}.",
+        Key::AlreadyCancelledOpen => "Allerede opsagt den {date}.",
         Key::OfferBelow => "Før du går, kunne dette måske interessere dig:",
         Key::CopyBrand => "Dit abonnement",
         Key::CopyTitle => "Inden du går, {{first_name | et øjeblik}}",

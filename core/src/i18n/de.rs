@@ -53,6 +53,8 @@ pub fn text(key: Key) -> &'static str {
         Key::EmailSubject => "Bestätigung Ihrer Kündigung ({brand})",
         Key::EmailIntro => "Wir haben Ihre Kündigung erhalten. Bitte bewahren Sie diese E-Mail als Bestätigung auf.",
         Key::Print => "Drucken",
+        Key::AlreadyCancelled => "Bereits gekündigt am {date}, endet am {end}.",
+        Key::AlreadyCancelledOpen => "Bereits gekündigt am {date}.",
         Key::OfferBelow => "Bevor Sie gehen, vielleicht interessant für Sie:",
         Key::CopyBrand => "Ihr Abonnement",
         Key::CopyTitle => "Einen Moment noch, {{first_name | bevor Sie gehen}}",

@@ -53,6 +53,8 @@ pub fn text(key: Key) -> &'static str {
         Key::EmailSubject => "Confirmation of your cancellation ({brand})",
         Key::EmailIntro => "We have received your cancellation. Please keep this e-mail as your confirmation.",
         Key::Print => "Print",
+        Key::AlreadyCancelled => "Already cancelled on {date}, ends on {end}.",
+        Key::AlreadyCancelledOpen => "Already cancelled on {date}.",
         Key::OfferBelow => "Before you go, you may also consider:",
         Key::CopyBrand => "Your subscription",
         Key::CopyTitle => "Before you go, {{first_name | there}}",

@@ -57,6 +57,8 @@ pub fn text(key: Key) -> &'static str {
         Key::EmailSubject => "Confirmación de tu cancelación ({brand})",
         Key::EmailIntro => "Hemos recibido tu cancelación. Guarda este correo como confirmación.",
         Key::Print => "Imprimir",
+        Key::AlreadyCancelled => "Ya cancelada el {date}, termina el {end}.",
+        Key::AlreadyCancelledOpen => "Ya cancelada el {date}.",
         Key::OfferBelow => "Antes de irte, quizá te interese:",
         Key::CopyBrand => "Tu suscripción",
         Key::CopyTitle => "Antes de que te vayas, {{first_name | un momento}}",

@@ -59,6 +59,8 @@ pub fn text(key: Key) -> &'static str {
             "Nous avons bien reçu votre résiliation. Conservez cet e-mail comme confirmation."
         }
         Key::Print => "Imprimer",
+        Key::AlreadyCancelled => "Déjà résilié le {date}, prend fin le {end}.",
+        Key::AlreadyCancelledOpen => "Déjà résilié le {date}.",
         Key::OfferBelow => "Avant de partir, ceci pourrait vous intéresser :",
         Key::CopyBrand => "Votre abonnement",
         Key::CopyTitle => "Avant de partir, {{first_name | un instant}}",

@@ -59,6 +59,8 @@ pub fn text(key: Key) -> &'static str {
             "Abbiamo ricevuto la tua disdetta. Conserva questa e-mail come conferma."
         }
         Key::Print => "Stampa",
+        Key::AlreadyCancelled => "Già disdetto il {date}, termina il {end}.",
+        Key::AlreadyCancelledOpen => "Già disdetto il {date}.",
         Key::OfferBelow => "Prima di andare, potrebbe interessarti:",
         Key::CopyBrand => "Il tuo abbonamento",
         Key::CopyTitle => "Prima di andare, {{first_name | un momento}}",

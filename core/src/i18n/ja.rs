@@ -59,6 +59,8 @@ pub fn text(key: Key) -> &'static str {
             "解約のお申し込みを受け付けました。このメールを確認書として保管してください。"
         }
         Key::Print => "印刷",
+        Key::AlreadyCancelled => "{date}に解約済みです。{end}に終了します。",
+        Key::AlreadyCancelledOpen => "{date}に解約済みです。",
         Key::OfferBelow => "解約の前に、こちらもご検討ください：",
         Key::CopyBrand => "ご利用中のサブスクリプション",
         Key::CopyTitle => "{{first_name | お客様}}、解約の前に",

@@ -45,6 +45,7 @@ keys! {
     KindLegend, Ordinary, OrdinaryNext, Extraordinary, ExtraordinaryReason, ReasonRequired,
     EmailLabel, ReceiptHeading, ReceivedLabel, EndsLabel, EndsNext, ReferenceLabel,
     ReceiptLink, EmailSent, EmailSubject, EmailIntro, Print, OfferBelow,
+    AlreadyCancelled, AlreadyCancelledOpen,
     // A new app's own copy (`AppSettings::default`), so its page speaks the
     // customer's language until the admin writes their own.
     CopyBrand, CopyTitle, CopyMessage, CopyPrompt, CopyAccept,

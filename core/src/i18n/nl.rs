@@ -57,6 +57,8 @@ pub fn text(key: Key) -> &'static str {
         Key::EmailSubject => "Bevestiging van je opzegging ({brand})",
         Key::EmailIntro => "We hebben je opzegging ontvangen. Bewaar deze e-mail als bevestiging.",
         Key::Print => "Afdrukken",
+        Key::AlreadyCancelled => "Al opgezegd op {date}, eindigt op {end}.",
+        Key::AlreadyCancelledOpen => "Al opgezegd op {date}.",
         Key::OfferBelow => "Voordat je gaat, misschien interessant:",
         Key::CopyBrand => "Je abonnement",
         Key::CopyTitle => "Voordat je gaat, {{first_name | even dit}}",

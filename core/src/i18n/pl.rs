@@ -59,6 +59,8 @@ pub fn text(key: Key) -> &'static str {
             "Otrzymaliśmy Twoje wypowiedzenie. Zachowaj tę wiadomość jako potwierdzenie."
         }
         Key::Print => "Drukuj",
+        Key::AlreadyCancelled => "Już wypowiedziano {date}, kończy się {end}.",
+        Key::AlreadyCancelledOpen => "Już wypowiedziano {date}.",
         Key::OfferBelow => "Zanim odejdziesz, może Cię zainteresować:",
         Key::CopyBrand => "Twoja subskrypcja",
         Key::CopyTitle => "Zanim odejdziesz, {{first_name | chwileczkę}}",

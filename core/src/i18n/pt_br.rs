@@ -59,6 +59,8 @@ pub fn text(key: Key) -> &'static str {
         Key::EmailSubject => "Confirmação do seu cancelamento ({brand})",
         Key::EmailIntro => "Recebemos seu cancelamento. Guarde este e-mail como confirmação.",
         Key::Print => "Imprimir",
+        Key::AlreadyCancelled => "Já cancelada em {date}, termina em {end}.",
+        Key::AlreadyCancelledOpen => "Já cancelada em {date}.",
         Key::OfferBelow => "Antes de sair, talvez você se interesse por:",
         Key::CopyBrand => "Sua assinatura",
         Key::CopyTitle => "Antes de ir, {{first_name | um momento}}",

@@ -59,6 +59,8 @@ pub fn text(key: Key) -> &'static str {
             "Vi har tagit emot din uppsägning. Spara detta e-postmeddelande som bekräftelse."
         }
         Key::Print => "Skriv ut",
+        Key::AlreadyCancelled => "Redan uppsagt den {date}, upphör den {end}.",
+        Key::AlreadyCancelledOpen => "Redan uppsagt den {date}.",
         Key::OfferBelow => "Innan du går kanske detta intresserar dig:",
         Key::CopyBrand => "Ditt abonnemang",
         Key::CopyTitle => "Innan du går, {{first_name | ett ögonblick}}",

@@ -85,6 +85,12 @@ fn check_jurisdiction(s: &AppSettings, out: &mut Vec<FieldIssue>) {
             out.push(e);
         }
     }
+    if !(1..=100_000).contains(&s.email_daily_cap) {
+        out.push(issue(
+            field::EMAIL_DAILY_CAP,
+            "Allow 1 to 100000 confirmation e-mails a day.",
+        ));
+    }
 }
 
 pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {

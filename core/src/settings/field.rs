@@ -20,6 +20,7 @@ pub const MAPPINGS: &str = "mappings";
 pub const AUDIENCES: &str = "audiences";
 pub const EXPERIENCES: &str = "experiences";
 pub const EMAIL_FROM: &str = "email_from";
+pub const EMAIL_DAILY_CAP: &str = "email_daily_cap";
 pub const MAX_OFFER_SCREENS: &str = "max_offer_screens";
 pub const PRECANCEL_PER_MINUTE: &str = "precancel_per_minute";
 pub const OFFER_COOLDOWN_DAYS: &str = "offer_cooldown_days";

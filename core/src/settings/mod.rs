@@ -100,9 +100,16 @@ pub struct AppSettings {
     /// Cloudflare Email Service); None: no e-mail, the merchant sends its
     /// own from the `cancel.requested` webhook.
     pub email_from: Option<String>,
+    /// Confirmation e-mails this app sends a day at most (owners set it):
+    /// past it the cancel still happens and the message is listed as not
+    /// sent, so a flood of cancels cannot flood the merchant's domain.
+    pub email_daily_cap: u32,
     /// The texts above in other languages, by locale.
     pub translations: std::collections::BTreeMap<crate::locale::Locale, translation::Translation>,
 }
+
+/// The per-app daily cap of confirmation e-mails unless an owner sets one.
+pub const DEFAULT_EMAIL_DAILY_CAP: u32 = 1000;
 
 /// Which reason an offer's placement is judged against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +239,7 @@ impl Default for AppSettings {
             default_locale: crate::locale::Locale::En,
             jurisdiction_rules: crate::jurisdiction::default_rules(),
             email_from: None,
+            email_daily_cap: DEFAULT_EMAIL_DAILY_CAP,
             translations: Default::default(),
         }
     }

@@ -41,6 +41,8 @@ pub struct Page<'a> {
     /// The customer's time zone, for the dates on the page.
     pub time_zone: Option<String>,
     pub receipt: Option<Receipt>,
+    /// The receipt is an earlier session's, whose cancel still stands.
+    pub earlier: bool,
     pub token: &'a str,
 }
 
@@ -49,7 +51,7 @@ pub fn body(page: &Page<'_>, screen: Screen<'_>, error: Option<&str>) -> String 
     let (view, token) = (page.view, page.token);
     let decided = !matches!(view.status, SessionStatus::Open | SessionStatus::Deflected);
     let inner = if decided {
-        receipt::done(view, page.receipt.as_ref())
+        receipt::done(view, page.receipt.as_ref(), page.earlier)
     } else {
         match screen {
             Screen::Offer(p) => offer(view, p, error),

@@ -8,8 +8,9 @@ use holdfast_core::session::SessionStatus;
 
 use super::{a, e};
 
-/// The decided screen: what happened and, for a cancel, the receipt.
-pub fn done(v: &SessionView, receipt: Option<&Receipt>) -> String {
+/// The decided screen: what happened and, for a cancel, the receipt
+/// (`earlier`: an earlier session's, whose cancel still stands).
+pub fn done(v: &SessionView, receipt: Option<&Receipt>, earlier: bool) -> String {
     let t = &v.text;
     let (heading, message, next) = match v.status {
         SessionStatus::Cancelled => (
@@ -34,6 +35,10 @@ pub fn done(v: &SessionView, receipt: Option<&Receipt>) -> String {
         ),
         _ => (Key::KeptHeading, Key::KeptMessage, &v.save_return_url),
     };
+    let already = receipt
+        .filter(|_| earlier)
+        .map(|r| already_line(t, r, &v.locale))
+        .unwrap_or_default();
     let receipt = receipt
         .map(|r| receipt_block(t, r, &v.locale, None))
         .unwrap_or_default();
@@ -48,10 +53,27 @@ pub fn done(v: &SessionView, receipt: Option<&Receipt>) -> String {
         })
         .unwrap_or_default();
     format!(
-        r#"<section role="status" data-testid="outcome"><h1>{}</h1><p>{}</p>{receipt}{next}</section>"#,
+        r#"<section role="status" data-testid="outcome"><h1>{}</h1>{already}<p>{}</p>{receipt}{next}</section>"#,
         e(t.get(heading)),
         e(t.get(message))
     )
+}
+
+/// "Already cancelled on …, ends on …": why this page shows no flow.
+fn already_line(t: &Text, r: &Receipt, locale: &str) -> String {
+    let tz = r.time_zone.as_deref();
+    let date = holdfast_core::intl::date(r.received_at, locale, tz);
+    let line = match r.ends_at {
+        Some(end) => t.fill(
+            Key::AlreadyCancelled,
+            &[
+                ("date", &date),
+                ("end", &holdfast_core::intl::date(end, locale, tz)),
+            ],
+        ),
+        None => t.fill(Key::AlreadyCancelledOpen, &[("date", &date)]),
+    };
+    format!(r#"<p data-testid="already-cancelled">{}</p>"#, e(&line))
 }
 
 /// The receipt as a definition list, with its link and where the e-mail
@@ -61,16 +83,16 @@ pub fn receipt_block(t: &Text, r: &Receipt, locale: &str, time_zone: Option<&str
         .iter()
         .map(|(k, v)| format!("<dt>{}</dt><dd>{}</dd>", e(k), e(v)))
         .collect();
-    let sent = r
-        .email
-        .as_ref()
+    let sent: String = [&r.email, &r.copy_to]
+        .into_iter()
+        .flatten()
         .map(|m| {
             format!(
                 r#"<p data-testid="email-sent">{}</p>"#,
                 e(&t.fill(Key::EmailSent, &[("email", m)]))
             )
         })
-        .unwrap_or_default();
+        .collect();
     format!(
         r#"<div class="receipt" data-testid="receipt"><h2>{}</h2><dl class="contract">{rows}</dl>{sent}<p><a href="{}" data-testid="receipt-link">{}</a></p></div>"#,
         e(t.get(Key::ReceiptHeading)),

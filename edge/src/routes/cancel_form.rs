@@ -67,6 +67,10 @@ async fn act(
     form: &HashMap<String, String>,
     now: i64,
 ) -> Result<Next, AppError> {
+    // The subscription's cancel stands already: the page shows its receipt.
+    if s.earlier.is_some() {
+        return Ok(Next::Decided);
+    }
     let field = |k: &str| form.get(k).map(String::as_str).filter(|v| !v.is_empty());
     let config = sessions::stripe_config(ctx, s);
     match field("do") {

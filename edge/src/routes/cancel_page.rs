@@ -100,10 +100,14 @@ pub(super) fn page_of<'a>(view: &'a SessionView, s: &Session, token: &'a str) ->
         view,
         contract: crate::receipt::contract(s),
         time_zone: s.time_zone.clone(),
-        receipt: s.receipt.clone().map(|mut r| {
-            r.ends_at = s.cancel_effective_at.or(r.ends_at);
-            r
-        }),
+        receipt: match &s.earlier {
+            Some(p) => Some(crate::cancel::earlier_receipt(p)),
+            None => s.receipt.clone().map(|mut r| {
+                r.ends_at = s.cancel_effective_at.or(r.ends_at);
+                r
+            }),
+        },
+        earlier: s.earlier.is_some(),
         token,
     }
 }
@@ -215,6 +219,7 @@ mod tests {
             contract: Default::default(),
             time_zone: None,
             receipt: None,
+            earlier: false,
             token: "t0k",
         };
         let body = page::body(&page, Screen::First, None);

@@ -41,7 +41,7 @@ pub(super) async fn load(
         return Err(not_found());
     }
     let db = ctx.data.db()?;
-    let session = sessions::by_token_digest(&db, &signing::digest_hex(token))
+    let mut session = sessions::by_token_digest(&db, &signing::digest_hex(token))
         .await?
         .ok_or_else(not_found)?;
     if now > session.expires_at {
@@ -50,6 +50,7 @@ pub(super) async fn load(
                 .to_owned(),
         ));
     }
+    session.earlier = cancel::standing(&db, &session, now).await?;
     Ok((db, session))
 }
 
@@ -79,14 +80,23 @@ pub fn view_for(req: &Request, s: &sessions::Session, now: i64) -> SessionView {
     // A decision fixed where it sends the customer (a signed pass-through
     // URL, say): a later visit leads there too.
     let decided = |own: &Option<String>| s.outcome_url.clone().or_else(|| own.clone());
+    // An earlier cancel of the subscription stands: this page shows it.
+    let (status, effective_at) = match &s.earlier {
+        Some(p) => (p.status, p.cancel_effective_at),
+        None => (s.status, s.cancel_effective_at),
+    };
     let cancelled = matches!(
-        s.status,
+        status,
         SessionStatus::Cancelled | SessionStatus::CancelPending
     );
+    let decided = |own: &Option<String>| match &s.earlier {
+        Some(p) => p.outcome_url.clone().or_else(|| own.clone()),
+        None => decided(own),
+    };
     session_view(ViewInput {
         settings: &s.settings,
         fields: &s.fields,
-        status: s.status,
+        status,
         chosen_reason: s.reason_id.clone(),
         save_return_url: if s.status.is_offer() {
             decided(&s.save_return_url)
@@ -98,7 +108,7 @@ pub fn view_for(req: &Request, s: &sessions::Session, now: i64) -> SessionView {
         } else {
             s.cancel_confirmation_url.clone()
         },
-        cancel_effective_at: s.cancel_effective_at,
+        cancel_effective_at: effective_at,
         offers: offers::eligible(s, now),
         offer_screens_left: offers::screens_left(s),
         assignment: s.assignment.as_ref(),

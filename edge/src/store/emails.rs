@@ -2,7 +2,7 @@
 //! session, written by a trigger with the cancel's audit entry.
 
 use holdfast_core::api::apps::EmailView;
-use holdfast_core::work::EmailStatus;
+use holdfast_core::work::{EmailRecipient, EmailStatus};
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -14,13 +14,14 @@ pub struct Due {
     pub id: String,
     pub session_id: String,
     pub attempts: i64,
+    pub recipient: EmailRecipient,
 }
 
 pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, AppError> {
     Ok(stmt(
         db,
         &format!(
-            "SELECT id, session_id, attempts FROM emails WHERE status = {} AND next_attempt_at <= ?1 \
+            "SELECT id, session_id, attempts, recipient FROM emails WHERE status = {} AND next_attempt_at <= ?1 \
              AND lease_until <= ?1 ORDER BY next_attempt_at LIMIT ?2",
             EmailStatus::Pending.sql()
         ),
@@ -90,7 +91,7 @@ pub async fn due_one(db: &D1Database, id: &str, now: i64) -> Result<Option<Due>,
     Ok(stmt(
         db,
         &format!(
-            "SELECT id, session_id, attempts FROM emails WHERE id = ?2 AND status = {} AND next_attempt_at <= ?1 \
+            "SELECT id, session_id, attempts, recipient FROM emails WHERE id = ?2 AND status = {} AND next_attempt_at <= ?1 \
              AND lease_until <= ?1",
             EmailStatus::Pending.sql()
         ),
@@ -144,15 +145,17 @@ pub async fn dead_lettered(db: &D1Database, id: &str, now: i64) -> Result<(), Ap
 }
 
 const VIEW: &str =
-    "SELECT id, session_id, app_id, status, attempts, last_error, updated_at FROM emails";
+    "SELECT id, session_id, app_id, status, attempts, last_error, bound, updated_at FROM emails";
 
-/// Messages that failed for good (the Operations page), newest first.
+/// Messages that failed for good or that a bound held back (the
+/// Operations page), newest first.
 pub async fn failed(db: &D1Database, limit: u32) -> Result<Vec<EmailView>, AppError> {
     Ok(stmt(
         db,
         &format!(
-            "{VIEW} WHERE status = {} ORDER BY updated_at DESC LIMIT ?1",
-            EmailStatus::Failed.sql()
+            "{VIEW} WHERE status IN ({}, {}) ORDER BY updated_at DESC LIMIT ?1",
+            EmailStatus::Failed.sql(),
+            EmailStatus::Limited.sql()
         ),
         &[int(i64::from(limit))],
     )?

@@ -54,7 +54,7 @@ fn remove(
         )?,
         stmt(
             db,
-            &format!("UPDATE emails SET last_error = NULL WHERE session_id IN ({sel})"),
+            &format!("UPDATE emails SET last_error = NULL, address = NULL WHERE session_id IN ({sel})"),
             args,
         )?,
         stmt(

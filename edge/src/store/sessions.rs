@@ -140,6 +140,10 @@ pub struct Session {
     pub time_zone: Option<String>,
     /// The confirmation, once a cancel was received.
     pub receipt: Option<Receipt>,
+    /// An earlier cancel of the same subscription that still stands (the
+    /// routes look for it when they load an undecided session): the page
+    /// shows its receipt, and this session cannot cancel again.
+    pub earlier: Option<PriorCancel>,
 }
 
 #[derive(Deserialize)]
@@ -257,5 +261,54 @@ fn into_session(r: Row) -> Result<Session, AppError> {
                 experience,
                 variant,
             }),
+        earlier: None,
     })
+}
+
+/// The latest cancel another session of the same app made for this
+/// session's subscription, with when this session started.
+#[derive(Debug, Clone)]
+pub struct PriorCancel {
+    pub status: SessionStatus,
+    pub receipt: Receipt,
+    pub outcome_url: Option<String>,
+    pub cancel_effective_at: Option<i64>,
+    pub started_at: i64,
+}
+
+pub async fn prior_cancel(db: &D1Database, id: &str) -> Result<Option<PriorCancel>, AppError> {
+    #[derive(Deserialize)]
+    struct Found {
+        status: String,
+        receipt: String,
+        outcome_url: Option<String>,
+        cancel_effective_at: Option<i64>,
+        started_at: i64,
+    }
+    let found: Option<Found> = stmt(
+        db,
+        &format!(
+            "SELECT x.status, x.receipt, x.outcome_url, x.cancel_effective_at, s.created_at AS started_at \
+             FROM sessions s JOIN sessions x ON x.app_id = s.app_id AND x.subscription_id = s.subscription_id \
+             WHERE s.id = ?1 AND x.id <> s.id AND x.receipt IS NOT NULL AND x.status IN ({}, {}) \
+             ORDER BY x.updated_at DESC LIMIT 1",
+            SessionStatus::CancelPending.sql(),
+            SessionStatus::Cancelled.sql()
+        ),
+        &[text(id)],
+    )?
+    .first(None)
+    .await?;
+    let Some(f) = found else { return Ok(None) };
+    // A receipt that no longer parses is no receipt to show again.
+    let Ok(receipt) = serde_json::from_str(&f.receipt) else {
+        return Ok(None);
+    };
+    Ok(Some(PriorCancel {
+        status: SessionStatus::parse(&f.status),
+        receipt,
+        outcome_url: f.outcome_url,
+        cancel_effective_at: f.cancel_effective_at,
+        started_at: f.started_at,
+    }))
 }

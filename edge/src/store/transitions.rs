@@ -118,8 +118,24 @@ pub fn start_cancel(
             ("updated_at", int(now)),
         ],
         &[],
-        &format!("id = ? AND {}", undecided()),
+        &format!("id = ? AND {} AND {}", undecided(), no_cancel_since_start()),
         &[text(id)],
+    )
+}
+
+/// No other session of the app has cancelled this session's subscription
+/// since this one started: of concurrent cancels of one subscription from
+/// several sessions, one lands (and sends its one message); the others
+/// answer with its receipt. Earlier cancels are judged before, with what
+/// Stripe said when this session started (`cancel::standing`).
+fn no_cancel_since_start() -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM sessions x WHERE x.app_id = sessions.app_id \
+         AND x.subscription_id = sessions.subscription_id AND x.id <> sessions.id \
+         AND x.status IN ({}, {}) AND x.receipt IS NOT NULL \
+         AND json_extract(x.receipt, '$.received_at') >= sessions.created_at)",
+        SessionStatus::CancelPending.sql(),
+        SessionStatus::Cancelled.sql()
     )
 }
 

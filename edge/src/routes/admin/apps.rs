@@ -14,7 +14,9 @@ use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::Batched;
 use crate::store::{admin::audit, apps, won};
-use holdfast_core::team::Need;
+use holdfast_core::settings::field;
+use holdfast_core::team::{Need, Role};
+use holdfast_core::validation::FieldIssue;
 
 fn not_found(id: &str) -> AppError {
     AppError::NotFound(format!("No such app: {id}"))
@@ -196,8 +198,27 @@ pub async fn get_settings(req: Request, ctx: Ctx) -> Result<Response, AppError> 
 pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
     let id = param(&ctx, "id")?.to_owned();
-    exists(&db, &id).await?;
+    let current = apps::settings(&db, &id)
+        .await?
+        .ok_or_else(|| not_found(&id))?;
     let settings: AppSettings = body(&mut req).await?;
+    if admin.role != Role::Owner {
+        // Who the merchant's domain mails, and how much, is the owners'.
+        for (field, changed) in [
+            (field::EMAIL_FROM, current.email_from != settings.email_from),
+            (
+                field::EMAIL_DAILY_CAP,
+                current.email_daily_cap != settings.email_daily_cap,
+            ),
+        ] {
+            if changed {
+                return Err(AppError::RoleRefused(FieldIssue::new(
+                    field,
+                    "Only an owner changes who sends confirmation e-mails and how many; ask an owner, or save without changing it.",
+                )));
+            }
+        }
+    }
     let issues = holdfast_core::settings::check_settings(&settings);
     if !issues.is_empty() {
         return Err(AppError::Invalid(issues));
