@@ -117,7 +117,10 @@ fn only_one_well_formed_address_is_taken_by_the_api_and_the_form() {
     let long = format!("{}@example.de", "a".repeat(290));
     for bad in [
         "a@x.example, b@y.example",
+        "a@x.example,b@y.example",
+        "a@x.example;b@y.example",
         "a@x.example; b@y.example",
+        "A<a@x.example>",
         "\"A\" <a@x.example>",
         long.as_str(),
         "a@x.example\nBcc: b@y.example",
