@@ -121,17 +121,11 @@ pub async fn request(
 /// its app) that still stands: a second cancel neither reaches Stripe nor
 /// sends a message again, so one signed link cannot start message after
 /// message. Only for a session that could still cancel.
-pub async fn standing(
-    db: &D1Database,
-    session: &sessions::Session,
-    now: i64,
-) -> Result<Option<sessions::PriorCancel>, AppError> {
+pub fn standing(session: &sessions::Session, now: i64) -> Option<sessions::PriorCancel> {
+    let p = session.prior.as_ref()?;
     if session.subscription_id.is_none() || !session.status.can_start_cancel() {
-        return Ok(None);
+        return None;
     }
-    let Some(p) = sessions::prior_cancel(db, &session.id).await? else {
-        return Ok(None);
-    };
     let prior = PriorCancel {
         decided_at: p.receipt.received_at,
         ends_at: p.cancel_effective_at.or(p.receipt.ends_at),
@@ -140,7 +134,7 @@ pub async fn standing(
         .facts
         .as_ref()
         .map(|f| f.cancel_at_period_end || !f.status.is_live());
-    Ok(already_cancelling(prior, p.started_at, stripe, now).then_some(p))
+    already_cancelling(prior, session.created_at, stripe, now).then(|| p.clone())
 }
 
 /// The answer for a session whose subscription `p` already cancelled: its
@@ -192,7 +186,7 @@ async fn current(
     let fresh = sessions::by_id(db, &session.id)
         .await?
         .ok_or_else(|| AppError::internal("session vanished"))?;
-    if let Some(p) = standing(db, &fresh, now).await? {
+    if let Some(p) = standing(&fresh, now) {
         return Ok(earlier_outcome(&p));
     }
     if fresh.status.is_offer() {

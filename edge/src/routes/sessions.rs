@@ -50,7 +50,7 @@ pub(super) async fn load(
                 .to_owned(),
         ));
     }
-    session.earlier = cancel::standing(&db, &session, now).await?;
+    session.earlier = cancel::standing(&session, now);
     Ok((db, session))
 }
 

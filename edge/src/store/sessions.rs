@@ -140,9 +140,12 @@ pub struct Session {
     pub time_zone: Option<String>,
     /// The confirmation, once a cancel was received.
     pub receipt: Option<Receipt>,
-    /// An earlier cancel of the same subscription that still stands (the
-    /// routes look for it when they load an undecided session): the page
-    /// shows its receipt, and this session cannot cancel again.
+    pub created_at: i64,
+    /// The latest cancel of the same subscription from another session.
+    pub prior: Option<PriorCancel>,
+    /// `prior`, when it still stands for this undecided session (judged
+    /// by `cancel::standing` as the routes load it): the page shows its
+    /// receipt, and this session cannot cancel again.
     pub earlier: Option<PriorCancel>,
 }
 
@@ -177,21 +180,34 @@ struct Row {
     mode: String,
     time_zone: Option<String>,
     receipt: Option<String>,
+    created_at: i64,
+    prior_cancel: Option<String>,
 }
 
-const SELECT: &str = "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lookup, s.status, s.reason_id, s.comment, \
+fn select() -> String {
+    format!(
+        "SELECT s.id, s.subscription_id, s.customer_id, s.stripe_lookup, s.status, s.reason_id, s.comment, \
      s.fields, s.save_return_url, s.cancel_confirmation_url, s.cancel_effective_at, s.expires_at, a.settings AS app_settings, \
      s.facts, s.offers_shown, s.shown_offer_ids, s.offer_previews, s.outcome_url, \
      s.unverified_fields, s.offer_id, \
      (SELECT MAX(x.offer_accepted_at) FROM sessions x WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id) AS last_offer_at, \
      (SELECT sealed_key FROM stripe_connection WHERE id = 1) AS stripe_key_sealed, s.experience_id, s.variant_id, \
-     a.signing_secret, s.locale, s.mode, s.time_zone, s.receipt \
-     FROM sessions s JOIN apps a ON a.id = s.app_id";
+     a.signing_secret, s.locale, s.mode, s.time_zone, s.receipt, s.created_at, \
+     (SELECT json_object('status', x.status, 'receipt', CASE WHEN json_valid(x.receipt) THEN json(x.receipt) END, 'outcome_url', x.outcome_url, \
+        'cancel_effective_at', x.cancel_effective_at) FROM sessions x \
+      WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id AND x.id <> s.id \
+        AND x.receipt IS NOT NULL AND x.status IN ({}, {}) \
+      ORDER BY x.updated_at DESC LIMIT 1) AS prior_cancel \
+     FROM sessions s JOIN apps a ON a.id = s.app_id",
+        SessionStatus::CancelPending.sql(),
+        SessionStatus::Cancelled.sql()
+    )
+}
 
 pub async fn by_token_digest(db: &D1Database, digest: &str) -> Result<Option<Session>, AppError> {
     let row: Option<Row> = stmt(
         db,
-        &format!("{SELECT} WHERE s.token_digest = ?1"),
+        &format!("{} WHERE s.token_digest = ?1", select()),
         &[text(digest)],
     )?
     .first(None)
@@ -200,7 +216,7 @@ pub async fn by_token_digest(db: &D1Database, digest: &str) -> Result<Option<Ses
 }
 
 pub async fn by_id(db: &D1Database, id: &str) -> Result<Option<Session>, AppError> {
-    let row: Option<Row> = stmt(db, &format!("{SELECT} WHERE s.id = ?1"), &[text(id)])?
+    let row: Option<Row> = stmt(db, &format!("{} WHERE s.id = ?1", select()), &[text(id)])?
         .first(None)
         .await?;
     row.map(into_session).transpose()
@@ -261,54 +277,22 @@ fn into_session(r: Row) -> Result<Session, AppError> {
                 experience,
                 variant,
             }),
+        created_at: r.created_at,
+        // A receipt that no longer parses is no receipt to show again.
+        prior: r
+            .prior_cancel
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok()),
         earlier: None,
     })
 }
 
 /// The latest cancel another session of the same app made for this
-/// session's subscription, with when this session started.
-#[derive(Debug, Clone)]
+/// session's subscription (read with the session, see `SELECT`).
+#[derive(Debug, Clone, Deserialize)]
 pub struct PriorCancel {
     pub status: SessionStatus,
     pub receipt: Receipt,
     pub outcome_url: Option<String>,
     pub cancel_effective_at: Option<i64>,
-    pub started_at: i64,
-}
-
-pub async fn prior_cancel(db: &D1Database, id: &str) -> Result<Option<PriorCancel>, AppError> {
-    #[derive(Deserialize)]
-    struct Found {
-        status: String,
-        receipt: String,
-        outcome_url: Option<String>,
-        cancel_effective_at: Option<i64>,
-        started_at: i64,
-    }
-    let found: Option<Found> = stmt(
-        db,
-        &format!(
-            "SELECT x.status, x.receipt, x.outcome_url, x.cancel_effective_at, s.created_at AS started_at \
-             FROM sessions s JOIN sessions x ON x.app_id = s.app_id AND x.subscription_id = s.subscription_id \
-             WHERE s.id = ?1 AND x.id <> s.id AND x.receipt IS NOT NULL AND x.status IN ({}, {}) \
-             ORDER BY x.updated_at DESC LIMIT 1",
-            SessionStatus::CancelPending.sql(),
-            SessionStatus::Cancelled.sql()
-        ),
-        &[text(id)],
-    )?
-    .first(None)
-    .await?;
-    let Some(f) = found else { return Ok(None) };
-    // A receipt that no longer parses is no receipt to show again.
-    let Ok(receipt) = serde_json::from_str(&f.receipt) else {
-        return Ok(None);
-    };
-    Ok(Some(PriorCancel {
-        status: SessionStatus::parse(&f.status),
-        receipt,
-        outcome_url: f.outcome_url,
-        cancel_effective_at: f.cancel_effective_at,
-        started_at: f.started_at,
-    }))
 }
