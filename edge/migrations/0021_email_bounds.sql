@@ -60,32 +60,30 @@ JOIN (SELECT 'account' AS recipient, '$.email' AS path
       UNION ALL SELECT 'copy', '$.copy_to') r
 WHERE json_extract(s.receipt, r.path) IS NOT NULL;
 
--- One statement per recipient, so the second is counted with the first.
+-- A message per recipient the receipt names, written with the cancel.
 CREATE TRIGGER email_outbox AFTER INSERT ON session_events
 WHEN NEW.kind IN ('cancel_requested', 'cancel_recorded')
 BEGIN
-  INSERT OR IGNORE INTO emails (id, session_id, app_id, recipient, address, status, bound,
-                                next_attempt_at, created_at, updated_at)
-  SELECT 'em_' || lower(hex(randomblob(12))), c.session_id, c.app_id, c.recipient, c.address,
-         CASE WHEN c.to_address >= 3 OR c.by_app >= c.cap THEN 'limited' ELSE 'pending' END,
-         CASE WHEN c.to_address >= 3 THEN 'address' WHEN c.by_app >= c.cap THEN 'app' END,
+  INSERT OR IGNORE INTO emails (id, session_id, app_id, recipient, address, next_attempt_at,
+                                created_at, updated_at)
+  SELECT 'em_' || lower(hex(randomblob(12))), v.session_id, v.app_id, v.recipient, v.address,
          NEW.created_at, NEW.created_at, NEW.created_at
-  FROM (SELECT v.*,
-          (SELECT COUNT(*) FROM emails x WHERE x.address = v.address AND x.status <> 'limited'
-             AND x.created_at > NEW.created_at - 86400) AS to_address,
-          (SELECT COUNT(*) FROM emails x WHERE x.app_id = v.app_id AND x.status <> 'limited'
-             AND x.created_at > NEW.created_at - 86400) AS by_app
-        FROM email_recipients v WHERE v.session_id = NEW.session_id AND v.recipient = 'account') c;
-  INSERT OR IGNORE INTO emails (id, session_id, app_id, recipient, address, status, bound,
-                                next_attempt_at, created_at, updated_at)
-  SELECT 'em_' || lower(hex(randomblob(12))), c.session_id, c.app_id, c.recipient, c.address,
-         CASE WHEN c.to_address >= 3 OR c.by_app >= c.cap THEN 'limited' ELSE 'pending' END,
-         CASE WHEN c.to_address >= 3 THEN 'address' WHEN c.by_app >= c.cap THEN 'app' END,
-         NEW.created_at, NEW.created_at, NEW.created_at
-  FROM (SELECT v.*,
-          (SELECT COUNT(*) FROM emails x WHERE x.address = v.address AND x.status <> 'limited'
-             AND x.created_at > NEW.created_at - 86400) AS to_address,
-          (SELECT COUNT(*) FROM emails x WHERE x.app_id = v.app_id AND x.status <> 'limited'
-             AND x.created_at > NEW.created_at - 86400) AS by_app
-        FROM email_recipients v WHERE v.session_id = NEW.session_id AND v.recipient = 'copy') c;
+  FROM email_recipients v WHERE v.session_id = NEW.session_id;
+END;
+
+-- Each message, once written, against the bounds: the messages of the
+-- last 24 hours before it (its own batch's included, as rows are written
+-- one by one) that were not held back themselves.
+CREATE TRIGGER email_bounds AFTER INSERT ON emails
+BEGIN
+  UPDATE emails SET status = 'limited', bound = c.bound
+  FROM (SELECT CASE
+          WHEN (SELECT COUNT(*) FROM emails x WHERE x.address = NEW.address AND x.id <> NEW.id
+                  AND x.status <> 'limited' AND x.created_at > NEW.created_at - 86400) >= 3 THEN 'address'
+          WHEN (SELECT COUNT(*) FROM emails x WHERE x.app_id = NEW.app_id AND x.id <> NEW.id
+                  AND x.status <> 'limited' AND x.created_at > NEW.created_at - 86400)
+               >= (SELECT cap FROM email_recipients v WHERE v.session_id = NEW.session_id
+                     AND v.recipient = NEW.recipient) THEN 'app'
+        END AS bound) c
+  WHERE emails.id = NEW.id AND c.bound IS NOT NULL;
 END;

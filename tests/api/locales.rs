@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 
+use crate::email_bounds::session_at;
 use crate::helpers::*;
 
 /// The page's HTML as a browser with `accept_language` gets it.
@@ -26,17 +27,7 @@ fn page(token: &str, accept_language: &str) -> (u16, String) {
 pub(crate) fn session_in(place: &str, extra: Value) -> (String, String) {
     let s = stack();
     let sub = s.subscription();
-    let mut body = s.signed("t_intl", &sub.id);
-    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
-        b.extend(e.clone());
-    }
-    let a = post_raw(
-        &format!("{}/precancel", s.url),
-        &body.to_string(),
-        &[("x-holdfast-test-place", place)],
-    );
-    assert_eq!(a.status, 200, "{}", a.body);
-    (token_of(&a), sub.id)
+    (session_at(&s, place, &sub.id, extra), sub.id)
 }
 
 fn view_in(token: &str, accept_language: &str) -> Value {
