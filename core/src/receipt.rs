@@ -61,7 +61,7 @@ impl Contract {
             plan: first(&["subscription.plan.nickname", "account.plan"]),
             subscription_id: first(&["subscription.id"]),
             customer: name,
-            email: first(&["subscription.customer.email", "email"]),
+            email: first(&EMAIL_FIELDS),
             period_end,
         }
     }
@@ -154,6 +154,10 @@ pub fn lines(
     out.retain(|(_, v)| !v.trim().is_empty());
     out
 }
+
+/// The fields that hold the customer's address, most trusted first:
+/// Stripe's, then the one the merchant's page or server sent.
+pub const EMAIL_FIELDS: [&str; 2] = ["subscription.customer.email", "email"];
 
 /// The lines a typed address receives: when the cancel was received and
 /// its reference, nothing the customer typed and nothing of the merchant's

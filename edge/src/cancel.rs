@@ -123,7 +123,7 @@ pub async fn request(
 /// message. Only for a session that could still cancel.
 pub fn standing(session: &sessions::Session, now: i64) -> Option<sessions::PriorCancel> {
     let p = session.prior.as_ref()?;
-    if session.subscription_id.is_none() || !session.status.can_start_cancel() {
+    if !session.status.can_start_cancel() {
         return None;
     }
     let prior = PriorCancel {

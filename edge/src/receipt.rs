@@ -90,7 +90,7 @@ pub fn make(
 /// The customer's address as Stripe holds it, else as the merchant's
 /// server (or the signature) gave it; never one the browser supplied.
 fn vouched_email(session: &Session) -> Option<&str> {
-    ["subscription.customer.email", "email"]
+    holdfast_core::receipt::EMAIL_FIELDS
         .into_iter()
         .filter(|k| !session.unverified.iter().any(|u| u == k))
         .find_map(|k| session.fields.get(k).map(String::as_str))

@@ -77,22 +77,18 @@ pub async fn view_of(req: &Request, ctx: &Ctx) -> Result<(SessionView, Vec<Strin
 }
 
 pub fn view_for(req: &Request, s: &sessions::Session, now: i64) -> SessionView {
+    // An earlier cancel of the subscription stands: this page shows it.
+    let (status, effective_at, outcome_url) = match &s.earlier {
+        Some(p) => (p.status, p.cancel_effective_at, &p.outcome_url),
+        None => (s.status, s.cancel_effective_at, &s.outcome_url),
+    };
     // A decision fixed where it sends the customer (a signed pass-through
     // URL, say): a later visit leads there too.
-    let decided = |own: &Option<String>| s.outcome_url.clone().or_else(|| own.clone());
-    // An earlier cancel of the subscription stands: this page shows it.
-    let (status, effective_at) = match &s.earlier {
-        Some(p) => (p.status, p.cancel_effective_at),
-        None => (s.status, s.cancel_effective_at),
-    };
+    let decided = |own: &Option<String>| outcome_url.clone().or_else(|| own.clone());
     let cancelled = matches!(
         status,
         SessionStatus::Cancelled | SessionStatus::CancelPending
     );
-    let decided = |own: &Option<String>| match &s.earlier {
-        Some(p) => p.outcome_url.clone().or_else(|| own.clone()),
-        None => decided(own),
-    };
     session_view(ViewInput {
         settings: &s.settings,
         fields: &s.fields,

@@ -195,10 +195,19 @@ fn select() -> String {
      a.signing_secret, s.locale, s.mode, s.time_zone, s.receipt, s.created_at, \
      (SELECT json_object('status', x.status, 'receipt', CASE WHEN json_valid(x.receipt) THEN json(x.receipt) END, 'outcome_url', x.outcome_url, \
         'cancel_effective_at', x.cancel_effective_at) FROM sessions x \
-      WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id AND x.id <> s.id \
-        AND x.receipt IS NOT NULL AND x.status IN ({}, {}) \
-      ORDER BY x.updated_at DESC LIMIT 1) AS prior_cancel \
+      WHERE {} ORDER BY x.updated_at DESC LIMIT 1) AS prior_cancel \
      FROM sessions s JOIN apps a ON a.id = s.app_id",
+        other_cancel("x", "s")
+    )
+}
+
+/// `x` is another session of `s`'s app that cancelled `s`'s subscription:
+/// the session read shows its receipt, and `start_cancel` yields to one
+/// made since `s` started.
+pub fn other_cancel(x: &str, s: &str) -> String {
+    format!(
+        "{x}.app_id = {s}.app_id AND {x}.subscription_id = {s}.subscription_id AND {x}.id <> {s}.id \
+         AND {x}.receipt IS NOT NULL AND {x}.status IN ({}, {})",
         SessionStatus::CancelPending.sql(),
         SessionStatus::Cancelled.sql()
     )
@@ -288,7 +297,7 @@ fn into_session(r: Row) -> Result<Session, AppError> {
 }
 
 /// The latest cancel another session of the same app made for this
-/// session's subscription (read with the session, see `SELECT`).
+/// session's subscription (read with the session, see `select`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct PriorCancel {
     pub status: SessionStatus,

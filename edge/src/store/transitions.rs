@@ -130,12 +130,9 @@ pub fn start_cancel(
 /// Stripe said when this session started (`cancel::standing`).
 fn no_cancel_since_start() -> String {
     format!(
-        "NOT EXISTS (SELECT 1 FROM sessions x WHERE x.app_id = sessions.app_id \
-         AND x.subscription_id = sessions.subscription_id AND x.id <> sessions.id \
-         AND x.status IN ({}, {}) AND x.receipt IS NOT NULL \
+        "NOT EXISTS (SELECT 1 FROM sessions x WHERE {} \
          AND json_extract(x.receipt, '$.received_at') >= sessions.created_at)",
-        SessionStatus::CancelPending.sql(),
-        SessionStatus::Cancelled.sql()
+        super::sessions::other_cancel("x", "sessions")
     )
 }
 
