@@ -157,10 +157,19 @@ pub struct TotpEnrolment {
     pub uri: String,
 }
 
-/// `POST /api/admin/me/totp/confirm` and `DELETE /api/admin/me/totp`.
+/// `POST /api/admin/me/totp/confirm`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpCode {
+    pub code: String,
+}
+
+/// `POST /api/admin/me/totp/disable`: the password and a current code, so
+/// a stolen session alone cannot turn the second factor off.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TotpOff {
+    pub password: String,
     pub code: String,
 }
 

@@ -1,5 +1,5 @@
 //! Admin sign-in: cookie sessions, roles checked on every route, CSRF on
-//! every write, login throttling.
+//! every write, the sign-in routes' guard against login CSRF.
 
 use holdfast_core::signing::{constant_time_eq, digest_hex};
 use holdfast_core::team::{Need, Role};
@@ -13,13 +13,6 @@ const COOKIE: &str = "hf_admin";
 /// An admin session lasts a working day.
 pub const SESSION_SECS: i64 = 12 * 60 * 60;
 const CSRF_HEADER: &str = "x-csrf-token";
-
-/// Sign-in attempts are counted over this window...
-pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
-/// ...and refused past these counts: per account from one client (so
-/// failures elsewhere never lock the owner out), and per client.
-pub const MAX_ATTEMPTS_PER_ACCOUNT_AND_CLIENT: i64 = 5;
-pub const MAX_ATTEMPTS_PER_CLIENT: i64 = 20;
 
 /// The signed-in admin.
 pub struct Admin {
@@ -75,14 +68,7 @@ pub async fn require(
                 "This change is missing its CSRF token. Reload the page and try again.".to_owned(),
             ));
         }
-        let own = http::origin_of(&http::raw_url(req));
-        if let Ok(Some(origin)) = req.headers().get("origin") {
-            if Some(origin) != own {
-                return Err(AppError::Forbidden(
-                    "Changes must come from the settings page itself.".to_owned(),
-                ));
-            }
-        }
+        same_origin(req)?;
     }
     Ok(Admin {
         id: row.admin_id,
@@ -91,6 +77,49 @@ pub async fn require(
         csrf_token: row.csrf_token,
         session: digest,
     })
+}
+
+/// Refuses a request another site's page made: its `Origin` is not this
+/// one's, or the browser says it is cross-site.
+fn same_origin(req: &Request) -> Result<(), AppError> {
+    let refused =
+        || AppError::Forbidden("Changes must come from the settings page itself.".to_owned());
+    let own = http::origin_of(&http::raw_url(req));
+    if let Ok(Some(origin)) = req.headers().get("origin") {
+        if Some(origin) != own {
+            return Err(refused());
+        }
+    }
+    if let Ok(Some(site)) = req.headers().get("sec-fetch-site") {
+        if site == "cross-site" {
+            return Err(refused());
+        }
+    }
+    Ok(())
+}
+
+/// The sign-in routes' guard against login CSRF: from this origin, with a
+/// JSON body (which no cross-site form can send without a preflight).
+pub fn same_site_json(req: &Request) -> Result<(), AppError> {
+    same_origin(req)?;
+    let kind = req
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let essence = kind
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if essence != "application/json" {
+        return Err(AppError::NotJson(
+            "Send the sign-in as JSON (Content-Type: application/json).".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// Starts a session: the token goes in an HttpOnly cookie, only its digest

@@ -23,6 +23,7 @@ const ALLOW_PRIVATE_WEBHOOKS: &str = "HOLDFAST_ALLOW_PRIVATE_WEBHOOKS";
 const STRIPE_SECRET_KEY: &str = "STRIPE_SECRET_KEY";
 const STRIPE_API_BASE: &str = "STRIPE_API_BASE";
 const PUBLIC_URL: &str = "PUBLIC_URL";
+const NOTICE_FROM: &str = "HOLDFAST_NOTICE_FROM";
 const DEMO_APP_ID: &str = "DEMO_APP_ID";
 const ADMIN_SETUP_TOKEN: &str = "ADMIN_SETUP_TOKEN";
 const ENCRYPTION_KEY: &str = "HOLDFAST_ENCRYPTION_KEY";
@@ -83,6 +84,9 @@ pub struct Config {
     /// `HOLDFAST_ALLOW_PRIVATE_WEBHOOKS=1`: apps whose development setting
     /// is on may send webhooks to http and local addresses.
     pub allow_private_webhooks: bool,
+    /// The sender of notices to the team's owners (a locked second
+    /// factor); an app's `email_from` when unset.
+    pub notice_from: Option<String>,
     /// `HOLDFAST_TEST_HOOKS=1`, the test stack only: the controllable clock,
     /// the counts header, the test place and e-mail hooks. Never set in a
     /// deployment.
@@ -131,6 +135,7 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_STRIPE_API_BASE.to_owned()),
             public_url: text(PUBLIC_URL).map(|u| u.trim_end_matches('/').to_owned()),
             demo_app_id: text(DEMO_APP_ID),
+            notice_from: text(NOTICE_FROM),
             allow_private_webhooks: text(ALLOW_PRIVATE_WEBHOOKS).as_deref() == Some("1"),
             test_hooks: text(TEST_HOOKS).as_deref() == Some("1"),
         }

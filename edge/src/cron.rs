@@ -26,13 +26,13 @@ pub async fn run(config: &Config, scheduled: i64) {
         Err(e) => return console_error!("cron: reading the Stripe connection failed: {e:?}"),
     };
     // Counters of windows that have ended, expired admin sessions and old
-    // login failures only take space.
+    // sign-in attempts only take space.
     let statements = limits::prune(&db, now / 60 - 1).and_then(|limits| {
         let mut all = vec![limits];
         all.extend(crate::store::admin::prune(
             &db,
             now,
-            now - crate::admin::LOGIN_WINDOW_SECS,
+            now - crate::throttle::WINDOW_SECS,
         )?);
         Ok(all)
     });

@@ -20,6 +20,9 @@ pub enum AppError {
     Forbidden(String),
     /// 403: the admin's role may not change this field (named).
     RoleRefused(FieldIssue),
+    /// 415: a body that must be JSON (sign-in: a cross-site form cannot
+    /// send one) is not.
+    NotJson(String),
     /// 429: too many attempts; try again after the given seconds.
     TooManyRequests { message: String, retry_after: i64 },
     /// 403: an offer this session could not have been shown (code
@@ -90,6 +93,7 @@ impl AppError {
                 None,
             ),
             Self::Conflict(m) => (409, "conflict", m.clone(), None),
+            Self::NotJson(m) => (415, "unsupported_media_type", m.clone(), None),
             Self::Gone(m) => (410, "expired", m.clone(), None),
             Self::Unavailable(m) => (503, "unavailable", m.clone(), None),
             Self::Internal(detail) => {

@@ -25,6 +25,7 @@ mod routes;
 mod secrets;
 mod store;
 mod stripe;
+mod throttle;
 mod webhooks;
 mod work;
 

@@ -10,6 +10,9 @@ use crate::error::AppError;
 
 const ITERATIONS: u32 = 100_000;
 const SCHEME: &str = "pbkdf2-sha256";
+/// What an unknown e-mail's password is checked against, at today's cost,
+/// so the time taken does not tell which addresses are admins.
+pub const DUMMY_HASH: &str = "pbkdf2-sha256$100000$00$00";
 
 fn subtle() -> Result<web_sys::SubtleCrypto, AppError> {
     let crypto: web_sys::Crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
@@ -57,6 +60,17 @@ pub async fn hash(password: &str) -> Result<String, AppError> {
         hex::encode(&salt),
         hex::encode(&derived)
     ))
+}
+
+/// Whether a stored hash was made at less than today's cost (each hash
+/// carries its iteration count): sign-in then hashes the password again.
+pub fn needs_rehash(stored: &str) -> bool {
+    let mut parts = stored.split('$');
+    !(parts.next() == Some(SCHEME)
+        && parts
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| n >= ITERATIONS))
 }
 
 /// Whether `password` matches a stored hash; a malformed hash never does.

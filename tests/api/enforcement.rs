@@ -576,11 +576,11 @@ fn the_cron_prunes_expired_admin_sessions_and_old_sign_in_attempts() {
         "INSERT INTO admin_sessions (token_digest, admin_id, csrf_token, created_at, expires_at) \
          SELECT 'expired-for-prune', id, 'x', 0, 1 FROM admins LIMIT 1",
     );
-    s.sql("INSERT INTO login_failures (key, at) VALUES ('login:prune@test:1.2.3.4', 1)");
+    s.sql("INSERT INTO attempt_counts (key, n, since) VALUES ('client:prune-test', 3, 1)");
     s.run_cron();
     let left = s.sql(
         "SELECT (SELECT COUNT(*) FROM admin_sessions WHERE token_digest = 'expired-for-prune') + \
-         (SELECT COUNT(*) FROM login_failures WHERE key = 'login:prune@test:1.2.3.4') AS n",
+         (SELECT COUNT(*) FROM attempt_counts WHERE key = 'client:prune-test') AS n",
     );
     assert_eq!(left[0]["n"], 0, "{left:?}");
 }

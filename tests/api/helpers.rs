@@ -603,6 +603,9 @@ impl AdminClient {
                 .request(method, &format!("{}{path}", the_stack().url))
                 .set("cookie", &self.cookie)
                 .set("x-csrf-token", &self.csrf)
+                // A client of its own, as a person's browser has: the
+                // per-client limits of one test do not reach another's.
+                .set("cf-connecting-ip", &customer_address())
                 .send_json(body.clone()),
         )
     }

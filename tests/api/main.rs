@@ -25,5 +25,6 @@ mod races;
 mod scale;
 mod sealed;
 mod secrets;
+mod signin;
 mod team;
 mod webhooks;

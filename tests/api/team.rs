@@ -86,6 +86,7 @@ const ROUTES: &[(&str, &str, &str, bool)] = &[
     ("PATCH", "/api/admin/admins/adm_nope", "owner", true),
     ("DELETE", "/api/admin/admins/adm_nope", "owner", true),
     ("POST", "/api/admin/invites", "owner", true),
+    ("POST", "/api/admin/me/password", "self", true),
     ("GET", "/api/admin/me/sessions", "look", true),
     ("POST", "/api/admin/me/sessions/end", "self", false),
     ("POST", "/api/admin/me/totp", "self", true),
@@ -108,7 +109,7 @@ fn call(c: &AdminClient, method: &str, path: &str) -> Answer {
         "/api/admin/invites" => json!({"email": "not an email", "role": "viewer"}),
         "/api/admin/stripe" => json!({"key": "not a key"}),
         p if p.contains("/admins/") => json!({"role": "viewer"}),
-        p if p.contains("/totp/") => json!({"code": "000000"}),
+        p if p.contains("/totp/") => json!({"code": "000000", "password": "not it"}),
         _ => json!({"name": "x"}),
     };
     if method == "GET" {
@@ -399,16 +400,17 @@ fn two_factor_sign_in_needs_a_fresh_code_once() {
     let refused = signed.send(
         "POST",
         "/api/admin/me/totp/disable",
-        &json!({"code": stale}),
+        &json!({"password": password, "code": stale}),
     );
     assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(refused.body["error"]["field"], "code");
     let current = holdfast_core::totp::code(&secret, now + 30);
     assert_eq!(
         signed
             .send(
                 "POST",
                 "/api/admin/me/totp/disable",
-                &json!({"code": current})
+                &json!({"password": password, "code": current})
             )
             .status,
         200

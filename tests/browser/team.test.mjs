@@ -71,3 +71,36 @@ test("an invited editor joins once; a viewer reads the dashboard and reaches no 
   await viewer.context.close();
   await owner.close();
 });
+
+test("an admin changes the password on the Account page and signs in with the new one", async () => {
+  const owner = await browser.newPage();
+  await signIn(owner);
+  const email = `password-${Date.now()}@team.test`;
+  const link = await inviteLink(owner, email, "editor");
+  await owner.close();
+  const { context, page } = await join(link, "the first long passphrase");
+  await page.getByRole("heading", { name: "Apps" }).waitFor();
+  await page.getByRole("link", { name: "Account" }).click();
+  await page.getByRole("heading", { name: "Password" }).waitFor();
+  // The same rule as setup: too short is refused, and said so by the field.
+  await page.getByLabel("Current password").fill("the first long passphrase");
+  await page.getByLabel("New password").fill("short");
+  await page.getByLabel("New password").evaluate((i) => i.removeAttribute("minlength"));
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.locator('[data-field="new_password"]').getByText("Use at least 12 characters.").waitFor();
+  await page.getByLabel("New password").fill("the second long passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByTestId("password-changed").waitFor();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("the first long passphrase");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText("That email and password do not match.").waitFor();
+  await page.getByLabel("Password").fill("the second long passphrase");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // Signed in again, where they signed out.
+  await page.getByRole("heading", { name: "Your account" }).waitFor();
+  await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
+  await context.close();
+});

@@ -1,7 +1,7 @@
 //! Typed client of the admin API. Writes carry the session's CSRF token.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, SetupRequest};
+use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, PasswordChange, SetupRequest};
 use holdfast_core::api::apps::{
     AppSummary, AuditEntry, CreateAppRequest, CreatedApp, EmailView, OperationView, RotatedSecrets,
     UpdateAppRequest,
@@ -16,7 +16,7 @@ use holdfast_core::report::Report;
 use holdfast_core::settings::AppSettings;
 use holdfast_core::team::{
     AcceptInviteRequest, AdminSessionView, AdminView, InviteCreated, InviteRequest, Role,
-    RoleChange, TotpCode, TotpEnrolment,
+    RoleChange, TotpCode, TotpEnrolment, TotpOff,
 };
 use holdfast_core::webhook::{
     CreatedEndpoint, DeadLetter, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
@@ -376,11 +376,23 @@ pub async fn confirm_totp(csrf: String, code: String) -> Result<serde_json::Valu
     .await
 }
 
-pub async fn disable_totp(csrf: String, code: String) -> Result<serde_json::Value, Error> {
+pub async fn disable_totp(csrf: String, off: TotpOff) -> Result<serde_json::Value, Error> {
     send(
         Request::post("/api/admin/me/totp/disable"),
         &csrf,
-        Some(&TotpCode { code }),
+        Some(&off),
+    )
+    .await
+}
+
+pub async fn change_password(
+    csrf: String,
+    change: PasswordChange,
+) -> Result<serde_json::Value, Error> {
+    send(
+        Request::post("/api/admin/me/password"),
+        &csrf,
+        Some(&change),
     )
     .await
 }

@@ -1,8 +1,10 @@
 //! The team (owners): admins with their roles, invitations by a one-time
 //! link, role changes and removal. And everyone's own account: their
-//! signed-in sessions, "sign out everywhere", two-factor sign-in.
+//! signed-in sessions, "sign out everywhere", their password, two-factor
+//! sign-in.
 
-use holdfast_core::team::{InviteRequest, Role};
+use holdfast_core::api::account::{PasswordChange, MIN_PASSWORD_CHARS};
+use holdfast_core::team::{InviteRequest, Role, TotpOff};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -143,6 +145,8 @@ pub fn AccountPage() -> impl IntoView {
         <button class="secondary" on:click=move |_| {
             end_all.dispatch(());
         }>"Sign out everywhere"</button>
+        <h2>"Password"</h2>
+        <PasswordForm/>
         <h2>"Two-factor sign-in"</h2>
         {move || if totp_on() { view! { <TotpOff/> }.into_any() } else { view! { <TotpOn/> }.into_any() }}
     }
@@ -195,12 +199,47 @@ fn TotpOn() -> impl IntoView {
     }
 }
 
+/// Changing one's password: the server ends every other session.
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let (current, new) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let issues = Issues::new();
+    let change = Action::new_local(move |c: &PasswordChange| {
+        api::change_password(session.csrf(), c.clone())
+    });
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(_)) => {
+            current.set(String::new());
+            new.set(String::new());
+        }
+        Some(Err(e)) => issues.set_from(&e),
+        None => {}
+    });
+    let changed = move || matches!(change.value().get(), Some(Ok(_)));
+    view! {
+        <form on:submit=move |ev| {
+            ev.prevent_default();
+            issues.clear();
+            change.dispatch(PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() });
+        }>
+            <label>"Current password"<input type="password" autocomplete="current-password" required bind:value=current/></label>
+            <FieldError issues=issues field="current_password"/>
+            <label>"New password"<input type="password" autocomplete="new-password" required minlength=MIN_PASSWORD_CHARS.to_string() bind:value=new/></label>
+            <FieldError issues=issues field="new_password"/>
+            <FieldError issues=issues field=""/>
+            <button class="primary" type="submit" disabled=move || change.pending().get()>"Change password"</button>
+        </form>
+        {move || changed().then(|| view! { <p role="status" data-testid="password-changed">"Password changed. Your other sessions were signed out."</p> })}
+    }
+}
+
 #[component]
 fn TotpOff() -> impl IntoView {
     let session = expect_context::<Session>();
     let disable =
-        Action::new_local(move |code: &String| api::disable_totp(session.csrf(), code.clone()));
-    let code = RwSignal::new(String::new());
+        Action::new_local(move |off: &TotpOff| api::disable_totp(session.csrf(), off.clone()));
+    let (password, code) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     Effect::new(move |_| {
         if let Some(Ok(_)) = disable.value().get() {
             mark_totp(session, false);
@@ -210,8 +249,9 @@ fn TotpOff() -> impl IntoView {
         <p data-testid="totp-on">"On: signing in asks for a code from your authenticator app."</p>
         <form class="inline" on:submit=move |ev| {
             ev.prevent_default();
-            disable.dispatch(code.get_untracked());
+            disable.dispatch(TotpOff { password: password.get_untracked(), code: code.get_untracked() });
         }>
+            <label>"Password"<input type="password" autocomplete="current-password" required bind:value=password/></label>
             <label>"Current code"<input type="text" inputmode="numeric" autocomplete="one-time-code" bind:value=code/></label>
             <button class="danger" type="submit">"Turn off"</button>
         </form>

@@ -49,6 +49,15 @@ pub struct AdminStatus {
     pub needs_setup: bool,
 }
 
+/// `POST /api/admin/me/password`: the current password, and the new one.
+/// Every other session of the admin ends.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
 pub fn check_password(password: &str) -> Result<(), FieldIssue> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(FieldIssue::new(

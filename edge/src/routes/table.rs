@@ -60,11 +60,12 @@ routes! {
     DELETE  "/api/admin/admins/:id"                               => admin::team::remove_admin;
     POST    "/api/admin/invites"                                  => admin::team::invite;
     POST    "/api/admin/invites/accept"                           => admin::team::accept_invite;
+    POST    "/api/admin/me/password"                              => admin::change_password;
     GET     "/api/admin/me/sessions"                              => admin::team::my_sessions;
     POST    "/api/admin/me/sessions/end"                          => admin::team::end_my_sessions;
-    POST    "/api/admin/me/totp"                                  => admin::team::start_totp;
-    POST    "/api/admin/me/totp/confirm"                          => admin::team::confirm_totp;
-    POST    "/api/admin/me/totp/disable"                          => admin::team::disable_totp;
+    POST    "/api/admin/me/totp"                                  => admin::totp::start_totp;
+    POST    "/api/admin/me/totp/confirm"                          => admin::totp::confirm_totp;
+    POST    "/api/admin/me/totp/disable"                          => admin::totp::disable_totp;
     POST    "/api/admin/secrets/reseal"                           => admin::secrets::reseal;
     POST    "/api/dev/cron"                                       => dev_cron;
     POST    "/api/dev/queue"                                      => dev_queue;

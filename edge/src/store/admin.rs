@@ -58,6 +58,32 @@ pub async fn by_email(db: &D1Database, email: &str) -> Result<Option<AdminRow>, 
     .await?)
 }
 
+/// Replaces the admin's password hash.
+pub fn set_password(
+    db: &D1Database,
+    id: &str,
+    hash: &str,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE admins SET password_hash = ?2 WHERE id = ?1",
+        &[text(id), text(hash)],
+    )
+}
+
+/// Ends every session of the admin but the one whose digest is `keep`.
+pub fn end_other_sessions(
+    db: &D1Database,
+    admin_id: &str,
+    keep: &str,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "DELETE FROM admin_sessions WHERE admin_id = ?1 AND token_digest <> ?2",
+        &[text(admin_id), text(keep)],
+    )
+}
+
 /// A new admin session: only the token's digest is stored.
 pub struct NewSession<'a> {
     pub digest: &'a str,
@@ -117,48 +143,6 @@ pub fn delete_session(db: &D1Database, digest: &str) -> Result<D1PreparedStateme
     )
 }
 
-/// Records a sign-in attempt under `key`, before its password is checked:
-/// in one batch with `attempts`, concurrent attempts are serialised, so at
-/// most the allowed number ever reach the password check.
-pub fn attempt(db: &D1Database, key: &str, now: i64) -> Result<D1PreparedStatement, AppError> {
-    stmt(
-        db,
-        "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
-        &[text(key), int(now)],
-    )
-}
-
-/// Attempts under `key` since `since`; read with `count_of`.
-pub fn attempts(db: &D1Database, key: &str, since: i64) -> Result<D1PreparedStatement, AppError> {
-    stmt(
-        db,
-        "SELECT COUNT(*) AS n FROM login_failures WHERE key = ?1 AND at > ?2",
-        &[text(key), int(since)],
-    )
-}
-
-pub fn count_of(result: &worker::D1Result) -> Result<i64, AppError> {
-    Ok(result.results::<Count>()?.first().map_or(0, |c| c.n))
-}
-
-/// After a sign-in that succeeded: its attempts no longer count, and one
-/// attempt of the client's (this one) is taken back.
-pub fn forget_attempts(
-    db: &D1Database,
-    key: &str,
-    client_key: &str,
-    now: i64,
-) -> Result<Vec<D1PreparedStatement>, AppError> {
-    Ok(vec![
-        stmt(db, "DELETE FROM login_failures WHERE key = ?1", &[text(key)])?,
-        stmt(
-            db,
-            "DELETE FROM login_failures WHERE rowid = (SELECT rowid FROM login_failures WHERE key = ?1 AND at = ?2 LIMIT 1)",
-            &[text(client_key), int(now)],
-        )?,
-    ])
-}
-
 /// Who changed what, when; written in the same batch as the change.
 pub fn audit(
     db: &D1Database,
@@ -193,7 +177,7 @@ pub async fn audit_entries(db: &D1Database, limit: u32) -> Result<Vec<AuditEntry
     Ok(res.results()?)
 }
 
-/// Forgets sessions that have expired and failures older than `before`.
+/// Forgets sessions that have expired and attempts counted before `before`.
 pub fn prune(db: &D1Database, now: i64, before: i64) -> Result<Vec<D1PreparedStatement>, AppError> {
     Ok(vec![
         stmt(
@@ -201,10 +185,6 @@ pub fn prune(db: &D1Database, now: i64, before: i64) -> Result<Vec<D1PreparedSta
             "DELETE FROM admin_sessions WHERE expires_at < ?1",
             &[int(now)],
         )?,
-        stmt(
-            db,
-            "DELETE FROM login_failures WHERE at < ?1",
-            &[int(before)],
-        )?,
+        super::attempts::prune(db, before)?,
     ])
 }

@@ -259,3 +259,21 @@ pub fn delete_unused(db: &D1Database, id: &str) -> Result<D1PreparedStatement, A
         &[text(id)],
     )
 }
+
+/// A sender some app set up for e-mail (its `email_from`), for notices to
+/// the team when `HOLDFAST_NOTICE_FROM` is not set.
+pub async fn any_sender(db: &D1Database) -> Result<Option<String>, AppError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        sender: Option<String>,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        "SELECT json_extract(settings, '$.email_from') AS sender FROM apps \
+         WHERE json_extract(settings, '$.email_from') IS NOT NULL ORDER BY created_at LIMIT 1",
+        &[],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.and_then(|r| r.sender))
+}

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod apps;
+pub mod attempts;
 pub mod connection;
 pub mod emails;
 pub mod events;

@@ -256,3 +256,20 @@ pub fn spend_step(db: &D1Database, id: &str, step: i64) -> Result<D1PreparedStat
         &[text(id), int(step)],
     )
 }
+
+/// The owners' addresses, for notices about the team's security.
+pub async fn owner_emails(db: &D1Database) -> Result<Vec<String>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        email: String,
+    }
+    let rows: Vec<Row> = stmt(
+        db,
+        "SELECT email FROM admins WHERE role = 'owner' ORDER BY created_at LIMIT 20",
+        &[],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows.into_iter().map(|r| r.email).collect())
+}

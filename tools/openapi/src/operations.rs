@@ -2,7 +2,7 @@
 //! route table: the operation's id, words, security, body and answers. The
 //! schemas themselves come from core's wire types.
 
-use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, SetupRequest};
+use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, PasswordChange, SetupRequest};
 use holdfast_core::api::apps::{
     AppSummary, AuditEntry, CreateAppRequest, CreatedApp, EmailView, MappingPreviewRequest,
     OperationView, RotatedSecrets, UpdateAppRequest,
@@ -25,7 +25,7 @@ use holdfast_core::report::Report;
 use holdfast_core::settings::AppSettings;
 use holdfast_core::team::{
     AcceptInviteRequest, AdminSessionView, AdminView, InviteCreated, InviteRequest, Role,
-    RoleChange, TotpCode, TotpEnrolment,
+    RoleChange, TotpCode, TotpEnrolment, TotpOff,
 };
 use holdfast_core::webhook::{
     CreatedEndpoint, DeadLetter, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
@@ -287,11 +287,12 @@ const DESCRIBED: &[&str] = &[
     "admin::team::remove_admin",
     "admin::team::invite",
     "admin::team::accept_invite",
+    "admin::change_password",
     "admin::team::my_sessions",
     "admin::team::end_my_sessions",
-    "admin::team::start_totp",
-    "admin::team::confirm_totp",
-    "admin::team::disable_totp",
+    "admin::totp::start_totp",
+    "admin::totp::confirm_totp",
+    "admin::totp::disable_totp",
     "admin::secrets::reseal",
 ];
 
@@ -364,7 +365,7 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
             .body::<SetupRequest>(r)
             .answer(200, "Signed in.", r.of::<Me>()),
         "admin::login" => Op::new("adminLogin", "Sign in (throttled per email and per client).", Security::None)
-            .describe("`401` with code `totp_required` asks for the two-factor code. Attempts are counted per (e-mail, client) and per client before the password is checked: 5 and 20 in 15 minutes, then `429`.")
+            .describe("`401` with code `totp_required` asks for the two-factor code. Attempts are counted per (e-mail, client) and per client before the password is checked: 5 and 20 in 15 minutes, then `429` (nothing is written once it answered `429`). Two-factor codes count per account as well, from any clients: 10 wrong in 15 minutes lock its second factor for 15 minutes (`429` with `Retry-After`, the right code included) and e-mail its owners once. An e-mail of more than 254 characters is `400`; a body that is not `application/json` is `415`; an `Origin` other than this one is `403`.")
             .body::<LoginRequest>(r)
             .answer(200, "Signed in; sets the session cookie.", r.of::<Me>()),
         "admin::logout" => Op::new("adminLogout", "Sign out.", Security::Admin)
@@ -470,17 +471,22 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
             .describe("`410` once used, expired, or when its e-mail is an admin already.")
             .body::<AcceptInviteRequest>(r)
             .answer(200, "Done.", r.of::<Me>()),
+        "admin::change_password" => Op::new("changePassword", "Change one's own password with the current one.", Security::Admin)
+            .describe("Every other session of the admin ends; this one stays. The new password follows setup's rule (`400` naming `new_password`); a wrong current password is `400` naming `current_password` and counts like a failed sign-in (5 per client in 15 minutes, then `429`).")
+            .body::<PasswordChange>(r)
+            .answer(200, "Changed.", obj(&[("changed", boolean())])),
         "admin::team::my_sessions" => Op::new("mySessions", "One's own signed-in sessions.", Security::Admin)
             .answer(200, "Done.", r.list::<AdminSessionView>()),
         "admin::team::end_my_sessions" => Op::new("endMySessions", "Sign out everywhere (this session included).", Security::Admin)
             .answer(200, "Done.", obj(&[("signed_out", boolean())])),
-        "admin::team::start_totp" => Op::new("startTotp", "Start two-factor sign-in: a new secret and its otpauth URI.", Security::Admin)
+        "admin::totp::start_totp" => Op::new("startTotp", "Start two-factor sign-in: a new secret and its otpauth URI.", Security::Admin)
             .answer(200, "Done.", r.of::<TotpEnrolment>()),
-        "admin::team::confirm_totp" => Op::new("confirmTotp", "Turn two-factor sign-in on with a first code.", Security::Admin)
+        "admin::totp::confirm_totp" => Op::new("confirmTotp", "Turn two-factor sign-in on with a first code.", Security::Admin)
             .body::<TotpCode>(r)
             .answer(200, "Done.", obj(&[("totp", boolean())])),
-        "admin::team::disable_totp" => Op::new("disableTotp", "Turn two-factor sign-in off with a current code.", Security::Admin)
-            .body::<TotpCode>(r)
+        "admin::totp::disable_totp" => Op::new("disableTotp", "Turn two-factor sign-in off with the password and a current code.", Security::Admin)
+            .describe("Counted like every two-factor code: 10 wrong (password or code) for one account in 15 minutes, from any clients, lock its second factor for 15 minutes (`429` with `Retry-After`, the right code included) and e-mail its owners once.")
+            .body::<TotpOff>(r)
             .answer(200, "Done.", obj(&[("totp", boolean())])),
         "admin::secrets::reseal" => Op::new("resealSecrets", "Seal every secret at rest under the current encryption key.", Security::Admin)
             .describe("Apps' signing secrets, webhook endpoints' secrets and the saved Stripe key: values stored in clear (before sealing) and values sealed under `HOLDFAST_ENCRYPTION_KEY_PREVIOUS` are sealed under `HOLDFAST_ENCRYPTION_KEY`. Answers how many rows per table changed; `409` without an encryption key. `scripts/reseal` calls it.")

@@ -9,9 +9,10 @@ pub mod reports;
 pub mod secrets;
 pub mod stripe;
 pub mod team;
+pub mod totp;
 pub mod webhooks;
 
-use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, SetupRequest};
+use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, PasswordChange, SetupRequest};
 use holdfast_core::signing::constant_time_eq;
 use holdfast_core::team::{Need, Role};
 use holdfast_core::validation::check_email;
@@ -23,9 +24,13 @@ use crate::admin::{self, Admin};
 use crate::error::AppError;
 use crate::http;
 use crate::store::admin as store;
+use crate::store::attempts::{self, Limit};
 use crate::store::Batched;
+use crate::throttle;
 
 const MAX_BODY: usize = 64 * 1024;
+/// RFC 5321's longest address.
+const MAX_EMAIL_CHARS: usize = 254;
 /// The shortest `ADMIN_SETUP_TOKEN` that enables setup.
 const MIN_SETUP_TOKEN_CHARS: usize = 24;
 
@@ -56,6 +61,7 @@ pub async fn status(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    admin::same_site_json(&req)?;
     let form: SetupRequest = body(&mut req).await?;
     let config = ctx.data.clone();
     let expected = config.admin_setup_token.ok_or_else(|| {
@@ -102,40 +108,44 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    admin::same_site_json(&req)?;
     let form: LoginRequest = body(&mut req).await?;
+    let email = form.email.trim().to_lowercase();
+    // Refused before anything is stored or counted.
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(AppError::bad(
+            "email",
+            "An e-mail address has at most 254 characters.",
+        ));
+    }
     let db = ctx.data.db()?;
     let now = crate::clock::now_secs();
-    let email = form.email.trim().to_lowercase();
     let client = crate::http::client(&req);
     let (pair, by_client) = (
-        format!("login:{email}:{client}"),
-        format!("client:{client}"),
+        throttle::pair_key(&throttle::email_key(&ctx.data, &email), &client),
+        throttle::client_key(&client),
     );
-    let since = now - admin::LOGIN_WINDOW_SECS;
-    // Counted before the password is checked, in one transaction: fifty
-    // concurrent guesses make at most the allowed number of checks.
-    let counted = db
-        .batched(vec![
-            store::attempt(&db, &pair, now)?,
-            store::attempt(&db, &by_client, now)?,
-            store::attempts(&db, &pair, since)?,
-            store::attempts(&db, &by_client, since)?,
-        ])
-        .await?;
-    let count = |i: usize| counted.get(i).map_or(Ok(i64::MAX), store::count_of);
-    if count(2)? > admin::MAX_ATTEMPTS_PER_ACCOUNT_AND_CLIENT
-        || count(3)? > admin::MAX_ATTEMPTS_PER_CLIENT
-    {
-        return Err(AppError::TooManyRequests {
-            message: "Too many failed sign-ins. Wait 15 minutes and try again.".to_owned(),
-            retry_after: admin::LOGIN_WINDOW_SECS,
-        });
-    }
+    throttle::count(
+        &db,
+        &[
+            Limit {
+                key: &pair,
+                max: throttle::PER_ACCOUNT_AND_CLIENT,
+            },
+            Limit {
+                key: &by_client,
+                max: throttle::PER_CLIENT,
+            },
+        ],
+        now,
+        throttle::TOO_MANY_SIGN_INS,
+    )
+    .await?;
     let found = store::by_email(&db, &email).await?;
     // Hash even for unknown emails, so timing does not tell which exist.
     let stored = found
         .as_ref()
-        .map_or("pbkdf2-sha256$100000$00$00", |a| a.password_hash.as_str());
+        .map_or(crate::password::DUMMY_HASH, |a| a.password_hash.as_str());
     let ok = crate::password::verify(&form.password, stored).await? && found.is_some();
     let Some(found) = found.filter(|_| ok) else {
         return Err(AppError::Unauthorized(
@@ -143,16 +153,30 @@ pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         ));
     };
     if let Some(sealed) = &found.totp_secret {
-        team::check_code(
+        totp::check_code(
             &db,
             &ctx,
-            (&found.id, sealed, found.totp_last_step),
+            totp::Account {
+                id: &found.id,
+                sealed,
+                last_step: found.totp_last_step,
+            },
+            &found.email,
             form.totp.as_deref(),
             now,
         )
         .await?;
     }
-    let mut batch = store::forget_attempts(&db, &pair, &by_client, now)?;
+    // The password's failures from this client are forgotten; the one
+    // attempt of the client's is taken back, its earlier failures stay.
+    let mut batch = vec![
+        attempts::forget(&db, &pair)?,
+        attempts::refund(&db, &by_client)?,
+    ];
+    if crate::password::needs_rehash(&found.password_hash) {
+        let hash = crate::password::hash(&form.password).await?;
+        batch.push(store::set_password(&db, &found.id, &hash)?);
+    }
     batch.push(store::audit(
         &db,
         &found.email,
@@ -164,6 +188,56 @@ pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     db.batched(batch).await?;
     let role = Role::parse(&found.role);
     signed_in_response(&db, &req, (&found.id, &found.email, role), now).await
+}
+
+/// Changes the signed-in admin's password: the current one is required,
+/// and every other session of theirs ends; this one stays.
+pub async fn change_password(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
+    let form: PasswordChange = body(&mut req).await?;
+    holdfast_core::api::account::check_password(&form.new_password)
+        .map_err(|i| AppError::bad("new_password", i.message))?;
+    // Wrong current passwords count like failed sign-ins: a stolen session
+    // cannot guess its way to the password.
+    let (pair, by_client) = (
+        throttle::pair_key(&format!("admin:{}", admin.id), &crate::http::client(&req)),
+        throttle::client_key(&crate::http::client(&req)),
+    );
+    throttle::count(
+        &db,
+        &[
+            Limit {
+                key: &pair,
+                max: throttle::PER_ACCOUNT_AND_CLIENT,
+            },
+            Limit {
+                key: &by_client,
+                max: throttle::PER_CLIENT,
+            },
+        ],
+        now,
+        throttle::TOO_MANY_SIGN_INS,
+    )
+    .await?;
+    let found = store::by_email(&db, &admin.email)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("Sign in to continue.".to_owned()))?;
+    if !crate::password::verify(&form.current_password, &found.password_hash).await? {
+        return Err(AppError::bad(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    let hash = crate::password::hash(&form.new_password).await?;
+    db.batched(vec![
+        store::set_password(&db, &admin.id, &hash)?,
+        store::end_other_sessions(&db, &admin.id, &admin.session)?,
+        attempts::forget(&db, &pair)?,
+        attempts::refund(&db, &by_client)?,
+        store::audit(&db, &admin.email, "admin.password", None, &json!({}), now)?,
+    ])
+    .await?;
+    Ok(http::json(&json!({"changed": true}), 200))
 }
 
 pub(super) async fn signed_in_response(

@@ -1,14 +1,12 @@
 //! The admin team: owners invite admins with a role by a one-time link,
 //! change roles and remove admins (never the last owner); everyone lists
-//! and ends their own sessions and turns two-factor sign-in on or off.
+//! and ends their own sessions.
 
 use holdfast_core::api::account::check_password;
 use holdfast_core::signing::digest_hex;
 use holdfast_core::team::{
-    AcceptInviteRequest, InviteCreated, InviteRequest, Need, Role, RoleChange, TotpCode,
-    TotpEnrolment, INVITE_TTL_SECS,
+    AcceptInviteRequest, InviteCreated, InviteRequest, Need, Role, RoleChange, INVITE_TTL_SECS,
 };
-use holdfast_core::totp;
 use holdfast_core::validation::check_email;
 use serde_json::json;
 use worker::{D1Database, Request, Response};
@@ -67,6 +65,8 @@ pub async fn invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    // It signs the browser in: refused from another site like sign-in.
+    crate::admin::same_site_json(&req)?;
     let form: AcceptInviteRequest = body(&mut req).await?;
     check_password(&form.password).map_err(|i| AppError::Invalid(vec![i]))?;
     let gone = || {
@@ -187,112 +187,4 @@ pub async fn end_my_sessions(req: Request, ctx: Ctx) -> Result<Response, AppErro
     let mut resp = http::json(&json!({"signed_out": true}), 200);
     crate::admin::set_cookie(&mut resp, "", 0);
     Ok(resp)
-}
-
-pub async fn start_totp(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, _) = signed_in(&req, &ctx, Need::SELF).await?;
-    // A new secret would replace the one in use without its code: a stolen
-    // session could then lock the admin out. Turning it off takes a code.
-    if store::totp_on(&db, &admin.id).await? {
-        return Err(AppError::Conflict(
-            "Two-factor sign-in is on: turn it off with a current code first.".to_owned(),
-        ));
-    }
-    let secret = crate::random::bytes(20)?;
-    let sealed = crate::secrets::seal(&ctx.data, &totp::encode(&secret))?;
-    store::set_pending_totp(&db, &admin.id, Some(&sealed))?
-        .run()
-        .await?;
-    Ok(http::json(
-        &TotpEnrolment {
-            secret: totp::encode(&secret),
-            uri: totp::uri(&secret, &admin.email),
-        },
-        200,
-    ))
-}
-
-pub async fn confirm_totp(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
-    let form: TotpCode = body(&mut req).await?;
-    let pending = store::totp(&db, &admin.id)
-        .await?
-        .and_then(|t| t.totp_pending)
-        .ok_or_else(|| {
-            AppError::Conflict("Start again: no two-factor set-up is waiting.".to_owned())
-        })?;
-    let secret = opened(&ctx, &pending)?;
-    let step = totp::verify(&secret, &form.code, now, None).ok_or_else(|| {
-        AppError::bad(
-            "code",
-            "That code is not right; enter the one your app shows now.",
-        )
-    })?;
-    db.batched(vec![
-        store::confirm_totp(&db, &admin.id, step)?,
-        audit(&db, &admin.email, "admin.totp_on", None, &json!({}), now)?,
-    ])
-    .await?;
-    Ok(http::json(&json!({"totp": true}), 200))
-}
-
-pub async fn disable_totp(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
-    let form: TotpCode = body(&mut req).await?;
-    let current = store::totp(&db, &admin.id).await?;
-    if let Some(t) = current.as_ref().filter(|t| t.totp_secret.is_some()) {
-        let sealed = t.totp_secret.as_deref().unwrap_or_default();
-        check_code(
-            &db,
-            &ctx,
-            (&admin.id, sealed, t.totp_last_step),
-            Some(&form.code),
-            now,
-        )
-        .await
-        .map_err(|_| {
-            AppError::bad(
-                "code",
-                "That code is not right; enter the one your app shows now.",
-            )
-        })?;
-    }
-    db.batched(vec![
-        store::disable_totp(&db, &admin.id)?,
-        audit(&db, &admin.email, "admin.totp_off", None, &json!({}), now)?,
-    ])
-    .await?;
-    Ok(http::json(&json!({"totp": false}), 200))
-}
-
-fn wrong_code() -> AppError {
-    AppError::Unauthorized("That authentication code is not right; use the current one.".to_owned())
-}
-
-fn opened(ctx: &Ctx, sealed: &str) -> Result<Vec<u8>, AppError> {
-    let text = crate::secrets::open(&ctx.data, sealed)?;
-    totp::decode(&text).ok_or_else(|| AppError::internal("a stored TOTP secret is not base32"))
-}
-
-/// Checks an admin's two-factor code and spends its time step, so a code
-/// signs in once.
-pub(super) async fn check_code(
-    db: &D1Database,
-    ctx: &Ctx,
-    admin: (&str, &str, Option<i64>),
-    code: Option<&str>,
-    now: i64,
-) -> Result<(), AppError> {
-    let (id, sealed, last_step) = admin;
-    let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
-        return Err(AppError::TotpRequired(
-            "Enter the 6-digit code from your authenticator app.".to_owned(),
-        ));
-    };
-    let step = totp::verify(&opened(ctx, sealed)?, code, now, last_step).ok_or_else(wrong_code)?;
-    let spent = store::spend_step(db, id, step)?.run().await?;
-    if !won(&spent) {
-        return Err(wrong_code());
-    }
-    Ok(())
 }
