@@ -126,6 +126,25 @@ pub struct AcceptInviteRequest {
     pub password: String,
 }
 
+/// `GET /api/admin/invites`: an invitation still open (unused, unexpired,
+/// and its inviter still an admin with at least the role it gives).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InviteView {
+    /// A handle to revoke it by (not the link's token).
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub invited_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// How a role ranks in SQL, for guards that compare roles stored as text.
+pub fn rank_sql(column: &str) -> String {
+    format!("(CASE {column} WHEN 'owner' THEN 3 WHEN 'editor' THEN 2 ELSE 1 END)")
+}
+
 /// `PATCH /api/admin/admins/{id}`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -15,6 +15,7 @@ mod emulator;
 mod enforcement;
 mod experiments;
 mod faults;
+mod invites;
 mod lifecycle;
 mod locales;
 mod offers;

@@ -86,6 +86,8 @@ const ROUTES: &[(&str, &str, &str, bool)] = &[
     ("PATCH", "/api/admin/admins/adm_nope", "owner", true),
     ("DELETE", "/api/admin/admins/adm_nope", "owner", true),
     ("POST", "/api/admin/invites", "owner", true),
+    ("GET", "/api/admin/invites", "owner", true),
+    ("DELETE", "/api/admin/invites/inv_nope", "owner", true),
     ("POST", "/api/admin/me/password", "self", true),
     ("GET", "/api/admin/me/sessions", "look", true),
     ("POST", "/api/admin/me/sessions/end", "self", false),

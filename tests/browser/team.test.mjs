@@ -46,7 +46,7 @@ test("an invited editor joins once; a viewer reads the dashboard and reaches no 
   await editor.context.close();
 
   const again = await join(editorLink, "somebody else's passphrase");
-  await again.page.getByText("This invitation was used already").waitFor();
+  await again.page.getByText("This invitation no longer works").waitFor();
   assert.equal(await again.page.getByRole("heading", { name: "Join Holdfast" }).count(), 1, "still outside");
   await again.context.close();
 
@@ -102,5 +102,24 @@ test("an admin changes the password on the Account page and signs in with the ne
   // Signed in again, where they signed out.
   await page.getByRole("heading", { name: "Your account" }).waitFor();
   await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
+  await context.close();
+});
+
+test("an owner revokes an open invitation, and its link no longer works", async () => {
+  const owner = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await signIn(owner);
+  const email = `revoked-${Date.now()}@team.test`;
+  const link = await inviteLink(owner, email, "viewer");
+  const table = owner.getByRole("table", { name: "Open invitations" });
+  const row = table.getByRole("row").filter({ hasText: email });
+  await row.waitFor();
+  assert.match(await row.innerText(), /viewer/);
+  await owner.getByRole("button", { name: `Revoke the invitation of ${email}` }).click();
+  await row.waitFor({ state: "detached" });
+  await owner.close();
+
+  const { context, page } = await join(link, "a revoked invitee's passphrase");
+  await page.getByText("This invitation no longer works").waitFor();
+  assert.equal(await page.getByRole("heading", { name: "Join Holdfast" }).count(), 1, "still outside");
   await context.close();
 });

@@ -15,8 +15,8 @@ use holdfast_core::dashboard::{RevenueCard, SessionDetail, SessionList};
 use holdfast_core::report::Report;
 use holdfast_core::settings::AppSettings;
 use holdfast_core::team::{
-    AcceptInviteRequest, AdminSessionView, AdminView, InviteCreated, InviteRequest, Role,
-    RoleChange, TotpCode, TotpEnrolment, TotpOff,
+    AcceptInviteRequest, AdminSessionView, AdminView, InviteCreated, InviteRequest, InviteView,
+    Role, RoleChange, TotpCode, TotpEnrolment, TotpOff,
 };
 use holdfast_core::webhook::{
     CreatedEndpoint, DeadLetter, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
@@ -335,6 +335,19 @@ pub async fn admins() -> Result<Vec<AdminView>, Error> {
 
 pub async fn invite(csrf: String, form: InviteRequest) -> Result<InviteCreated, Error> {
     send(Request::post("/api/admin/invites"), &csrf, Some(&form)).await
+}
+
+pub async fn open_invites() -> Result<Vec<InviteView>, Error> {
+    get("/api/admin/invites").await
+}
+
+pub async fn revoke_invite(csrf: String, id: String) -> Result<serde_json::Value, Error> {
+    send(
+        Request::delete(&format!("/api/admin/invites/{id}")),
+        &csrf,
+        NO_BODY,
+    )
+    .await
 }
 
 pub async fn accept_invite(form: AcceptInviteRequest) -> Result<Me, Error> {

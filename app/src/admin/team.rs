@@ -1,5 +1,5 @@
 //! The team (owners): admins with their roles, invitations by a one-time
-//! link, role changes and removal. And everyone's own account: their
+//! link (listed while open, revocable), role changes and removal. And everyone's own account: their
 //! signed-in sessions, "sign out everywhere", their password, two-factor
 //! sign-in.
 
@@ -108,6 +108,51 @@ pub fn TeamPage() -> impl IntoView {
                 <p><code>{i.link}</code></p>
             </div>
         })}
+        <OpenInvites after=invite.version()/>
+    }
+}
+
+/// The invitations that still work, each with a way to end it.
+#[component]
+fn OpenInvites(#[prop(into)] after: Signal<usize>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let revoke =
+        Action::new_local(move |id: &String| api::revoke_invite(session.csrf(), id.clone()));
+    let open = LocalResource::new(move || {
+        after.get();
+        revoke.version().get();
+        api::open_invites()
+    });
+    view! {
+        <h2>"Open invitations"</h2>
+        <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || open.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p data-testid="no-invites">"No open invitations."</p> }.into_any(),
+                Ok(list) => view! {
+                    <table aria-label="Open invitations">
+                        <thead><tr><th scope="col">"E-mail"</th><th scope="col">"Role"</th><th scope="col">"Invited by"</th><th scope="col">"Expires"</th><th scope="col">"Revoke"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|i| {
+                                let id = i.id.clone();
+                                view! {
+                                    <tr data-testid=format!("invite-{}", i.email)>
+                                        <td>{i.email.clone()}</td>
+                                        <td>{i.role.as_str()}</td>
+                                        <td>{i.invited_by}</td>
+                                        <td>{crate::format::date_time(i.expires_at)}</td>
+                                        <td><button class="danger" aria-label=format!("Revoke the invitation of {}", i.email) on:click=move |_| {
+                                            revoke.dispatch(id.clone());
+                                        }>"Revoke"</button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+                Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+            })}
+        </Transition>
+        {move || revoke.value().get().and_then(Result::err).map(|e| view! { <p role="alert">{e.message()}</p> })}
     }
 }
 

@@ -59,6 +59,8 @@ routes! {
     PATCH   "/api/admin/admins/:id"                               => admin::team::set_role;
     DELETE  "/api/admin/admins/:id"                               => admin::team::remove_admin;
     POST    "/api/admin/invites"                                  => admin::team::invite;
+    GET     "/api/admin/invites"                                  => admin::team::invites;
+    DELETE  "/api/admin/invites/:id"                              => admin::team::revoke_invite;
     POST    "/api/admin/invites/accept"                           => admin::team::accept_invite;
     POST    "/api/admin/me/password"                              => admin::change_password;
     GET     "/api/admin/me/sessions"                              => admin::team::my_sessions;

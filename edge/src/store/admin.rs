@@ -155,15 +155,43 @@ pub fn audit(
     insert_row(
         db,
         "audit_log",
-        &[
-            ("admin", text(admin)),
-            ("action", text(action)),
-            ("target", super::opt_text(target)),
-            ("detail", text(&detail.to_string())),
-            ("at", int(now)),
-        ],
+        &audit_row(admin, action, target, detail, now),
         "",
     )
+}
+
+/// The entry, written only when the batch's previous statement changed a
+/// row: a change that changed nothing leaves no trail.
+pub fn audit_if_changed(
+    db: &D1Database,
+    admin: &str,
+    action: &str,
+    target: Option<&str>,
+    detail: &Value,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    super::insert_row_if(
+        db,
+        "audit_log",
+        &audit_row(admin, action, target, detail, now),
+        "changes() = 1",
+    )
+}
+
+fn audit_row(
+    admin: &str,
+    action: &str,
+    target: Option<&str>,
+    detail: &Value,
+    now: i64,
+) -> Vec<(&'static str, wasm_bindgen::JsValue)> {
+    vec![
+        ("admin", text(admin)),
+        ("action", text(action)),
+        ("target", super::opt_text(target)),
+        ("detail", text(&detail.to_string())),
+        ("at", int(now)),
+    ]
 }
 
 pub async fn audit_entries(db: &D1Database, limit: u32) -> Result<Vec<AuditEntry>, AppError> {

@@ -1,7 +1,7 @@
 //! The admin team: the admin list, invitations, one's own sessions, and
 //! two-factor secrets.
 
-use holdfast_core::team::{AdminSessionView, AdminView, Role};
+use holdfast_core::team::{rank_sql, AdminSessionView, AdminView, InviteView, Role};
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -63,6 +63,65 @@ pub fn invite(
     )
 }
 
+/// An invitation that still works at `now` (a parameter such as `?3`):
+/// unused, unexpired, and its inviter still an admin whose role is at
+/// least the one it gives (an owner removed or demoted takes their open
+/// invitations with them).
+fn open(now: &str) -> String {
+    format!(
+        "used_at IS NULL AND expires_at > {now} AND EXISTS (SELECT 1 FROM admins i \
+         WHERE i.email = admin_invites.invited_by AND {} >= {})",
+        rank_sql("i.role"),
+        rank_sql("admin_invites.role")
+    )
+}
+
+/// Open invitations, newest first.
+pub async fn open_invites(db: &D1Database, now: i64) -> Result<Vec<InviteView>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        email: String,
+        role: String,
+        invited_by: String,
+        created_at: i64,
+        expires_at: i64,
+    }
+    let rows: Vec<Row> = stmt(
+        db,
+        &format!(
+            "SELECT substr(token_digest, 1, 16) AS id, email, role, invited_by, created_at, expires_at \
+             FROM admin_invites WHERE {} ORDER BY created_at DESC LIMIT 200",
+            open("?1")
+        ),
+        &[int(now)],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| InviteView {
+            id: r.id,
+            email: r.email,
+            role: Role::parse(&r.role),
+            invited_by: r.invited_by,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+        })
+        .collect())
+}
+
+/// Ends the open invitation whose handle is `id`.
+pub fn revoke_invite(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        "UPDATE admin_invites SET expires_at = ?2 WHERE substr(token_digest, 1, 16) = ?1 \
+         AND used_at IS NULL AND expires_at > ?2",
+        &[text(id), int(now)],
+    )
+}
+
 /// Uses an invitation for the admin `admin_id`: the first statement marks
 /// it used (only if unused, unexpired, and its e-mail is not an admin
 /// yet), the second creates the admin only for the request that marked it.
@@ -76,8 +135,8 @@ pub fn accept(
     Ok(vec![
         stmt(
             db,
-            "UPDATE admin_invites SET used_at = ?3, used_by = ?2 WHERE token_digest = ?1 AND used_at IS NULL \
-             AND expires_at > ?3 AND NOT EXISTS (SELECT 1 FROM admins a WHERE a.email = admin_invites.email)",
+            &format!("UPDATE admin_invites SET used_at = ?3, used_by = ?2 WHERE token_digest = ?1 AND {} \
+             AND NOT EXISTS (SELECT 1 FROM admins a WHERE a.email = admin_invites.email)", open("?3")),
             &[text(digest), text(admin_id), int(now)],
         )?,
         stmt(
@@ -98,7 +157,10 @@ pub async fn usable(db: &D1Database, digest: &str, now: i64) -> Result<bool, App
     }
     let found: Option<Found> = stmt(
         db,
-        "SELECT COUNT(*) AS n FROM admin_invites WHERE token_digest = ?1 AND used_at IS NULL AND expires_at > ?2",
+        &format!(
+            "SELECT COUNT(*) AS n FROM admin_invites WHERE token_digest = ?1 AND {}",
+            open("?2")
+        ),
         &[text(digest), int(now)],
     )?
     .first(None)

@@ -24,8 +24,8 @@ use holdfast_core::record::Outcome;
 use holdfast_core::report::Report;
 use holdfast_core::settings::AppSettings;
 use holdfast_core::team::{
-    AcceptInviteRequest, AdminSessionView, AdminView, InviteCreated, InviteRequest, Role,
-    RoleChange, TotpCode, TotpEnrolment, TotpOff,
+    AcceptInviteRequest, AdminSessionView, AdminView, InviteCreated, InviteRequest, InviteView,
+    Role, RoleChange, TotpCode, TotpEnrolment, TotpOff,
 };
 use holdfast_core::webhook::{
     CreatedEndpoint, DeadLetter, DeliveryView, EndpointRequest, EndpointView, UpdateEndpointRequest,
@@ -287,6 +287,8 @@ const DESCRIBED: &[&str] = &[
     "admin::team::remove_admin",
     "admin::team::invite",
     "admin::team::accept_invite",
+    "admin::team::invites",
+    "admin::team::revoke_invite",
     "admin::change_password",
     "admin::team::my_sessions",
     "admin::team::end_my_sessions",
@@ -471,6 +473,11 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
             .describe("`410` once used, expired, or when its e-mail is an admin already.")
             .body::<AcceptInviteRequest>(r)
             .answer(200, "Done.", r.of::<Me>()),
+        "admin::team::invites" => Op::new("listInvites", "Open invitations (owners): unused, unexpired, their inviter still an admin of at least the role given.", Security::Admin)
+            .answer(200, "Done.", r.list::<InviteView>()),
+        "admin::team::revoke_invite" => Op::new("revokeInvite", "End an open invitation (owners); the audit log records it.", Security::Admin)
+            .describe("`404` when no open invitation has this id.")
+            .answer(200, "Done.", obj(&[("revoked", string())])),
         "admin::change_password" => Op::new("changePassword", "Change one's own password with the current one.", Security::Admin)
             .describe("Every other session of the admin ends; this one stays. The new password follows setup's rule (`400` naming `new_password`); a wrong current password is `400` naming `current_password` and counts like a failed sign-in (5 per client in 15 minutes, then `429`).")
             .body::<PasswordChange>(r)

@@ -15,7 +15,7 @@ use super::{body, signed_in};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
-use crate::store::admin::audit;
+use crate::store::admin::{audit, audit_if_changed};
 use crate::store::{team as store, won, Batched};
 
 pub async fn admins(req: Request, ctx: Ctx) -> Result<Response, AppError> {
@@ -64,6 +64,36 @@ pub async fn invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     ))
 }
 
+/// The open invitations (owners): unused, unexpired, their inviter still
+/// an admin of at least the role they give.
+pub async fn invites(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, _, now) = signed_in(&req, &ctx, Need::OWNER_LOOK).await?;
+    Ok(http::json(&store::open_invites(&db, now).await?, 200))
+}
+
+/// Ends an open invitation (owners); the audit log records it.
+pub async fn revoke_invite(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+    let id = param(&ctx, "id")?.to_owned();
+    let results = db
+        .batched(vec![
+            store::revoke_invite(&db, &id, now)?,
+            audit_if_changed(
+                &db,
+                &admin.email,
+                "admin.invite_revoke",
+                Some(&id),
+                &json!({}),
+                now,
+            )?,
+        ])
+        .await?;
+    if !results.first().is_some_and(won) {
+        return Err(AppError::NotFound(format!("No open invitation: {id}")));
+    }
+    Ok(http::json(&json!({"revoked": id}), 200))
+}
+
 pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     // It signs the browser in: refused from another site like sign-in.
     crate::admin::same_site_json(&req)?;
@@ -71,7 +101,7 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
     check_password(&form.password).map_err(|i| AppError::Invalid(vec![i]))?;
     let gone = || {
         AppError::Gone(
-            "This invitation was used already, has expired, or its e-mail is an admin already. Ask an owner for a new one."
+            "This invitation no longer works: it was used or revoked, has expired, its inviter left, or its e-mail is an admin already. Ask an owner for a new one."
                 .to_owned(),
         )
     };
