@@ -26,6 +26,7 @@ mod races;
 mod scale;
 mod sealed;
 mod secrets;
+mod settings_roles;
 mod signin;
 mod team;
 mod webhooks;

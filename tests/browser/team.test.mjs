@@ -123,3 +123,20 @@ test("an owner revokes an open invitation, and its link no longer works", async 
   assert.equal(await page.getByRole("heading", { name: "Join Holdfast" }).count(), 1, "still outside");
   await context.close();
 });
+
+test("an editor sees the owners' settings read-only, with the reason, and edits the copy", async () => {
+  const owner = await browser.newPage();
+  await signIn(owner);
+  const link = await inviteLink(owner, `readonly-${Date.now()}@team.test`, "editor");
+  await owner.close();
+  const { context, page } = await join(link, "an editor's long passphrase");
+  await page.getByRole("heading", { name: "Apps" }).waitFor();
+  await page.goto(`${BASE}/admin/apps/demo`);
+  await page.getByTestId("owner-only-return_origins").waitFor();
+  assert.match(await page.getByTestId("owner-only-return_origins").innerText(), /Only owners change where customers may be sent/);
+  assert.equal(await page.getByTestId("return-origins").isDisabled(), true, "return origins read-only");
+  assert.equal(await page.getByTestId("email-from").isDisabled(), true, "the sender read-only");
+  assert.equal(await page.getByRole("button", { name: "Add rule" }).isDisabled(), true, "the laws read-only");
+  assert.equal(await page.getByLabel("Heading", { exact: true }).isDisabled(), false, "the copy is the editor's");
+  await context.close();
+});

@@ -9,8 +9,9 @@ mod translations;
 
 use holdfast_core::cancel::{CancelOptionsStoreFields, CancelTiming};
 use holdfast_core::settings::{
-    field, sample_fields, AppSettings, AppSettingsStoreFields, BrandingStoreFields,
+    field, roles, sample_fields, AppSettings, AppSettingsStoreFields, BrandingStoreFields,
 };
+use holdfast_core::team::Role;
 use holdfast_core::template::render;
 use leptos::prelude::*;
 use reactive_stores::{Field, Store};
@@ -190,10 +191,16 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
             </label>
             <FieldError issues=form.issues field=field::PASS_THROUGH_URL/>
 
-            {form.check("Development: webhooks may use http and private addresses (only where the Worker allows it)", s.webhooks_allow_private())}
-            {form.list("Sites that may show the cancel page in a frame (https origins, comma-separated; none by default)", "https://www.example.com", field::EMBED_ORIGINS, s.embed_origins())}
-            {form.list("Return origins: sites customers may be sent back to (save_return_url, cancel_confirmation_url, redirect offers, pass-through URLs; comma-separated; none for a new app)", "https://www.example.com", field::RETURN_ORIGINS, s.return_origins())}
-            {form.list("Trusted for URLs: fields from the customer's browser that pass-through URLs may use (comma-separated). The browser can send any value, and Holdfast signs the URL it fills, so tick a field only if your server checks it again.", "account.internal_id", field::TRUSTED_URL_FIELDS, s.trusted_url_fields())}
+            <OwnerOnly field=field::WEBHOOKS_ALLOW_PRIVATE>
+                {form.check("Development: webhooks may use http and private addresses (only where the Worker allows it)", s.webhooks_allow_private())}
+            </OwnerOnly>
+            <OwnerOnly field=field::RETURN_ORIGINS>
+                {form.list("Sites that may show the cancel page in a frame (https origins, comma-separated; none by default)", "https://www.example.com", field::EMBED_ORIGINS, s.embed_origins())}
+                {form.list("Return origins: sites customers may be sent back to (save_return_url, cancel_confirmation_url, redirect offers, pass-through URLs; comma-separated; none for a new app)", "https://www.example.com", field::RETURN_ORIGINS, s.return_origins())}
+            </OwnerOnly>
+            <OwnerOnly field=field::TRUSTED_URL_FIELDS>
+                {form.list("Trusted for URLs: fields from the customer's browser that pass-through URLs may use (comma-separated). The browser can send any value, and Holdfast signs the URL it fills, so tick a field only if your server checks it again.", "account.internal_id", field::TRUSTED_URL_FIELDS, s.trusted_url_fields())}
+            </OwnerOnly>
             {form.check("Show the reasons in a random order (\"other\" stays last)", s.randomize_reasons())}
             <reasons::Reasons form=form/>
             <offers::Offers form=form/>
@@ -205,13 +212,19 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
 
             <h2>"Limits"</h2>
             {form.number("Offer screens per session (a cancel takes at most three clicks: the cancel button and one per offer screen)", field::MAX_OFFER_SCREENS, (0, Some(3)), s.max_offer_screens())}
-            {form.number("Precancels accepted per minute (all customers together)", field::PRECANCEL_PER_MINUTE, (1, Some(100_000)), s.precancel_per_minute())}
-            {form.number("Confirmation e-mails sent a day at most (set by owners; past it the cancel still happens and the message is listed under Operations as not sent)", field::EMAIL_DAILY_CAP, (1, Some(100_000)), s.email_daily_cap())}
+            <OwnerOnly field=field::PRECANCEL_PER_MINUTE>
+                {form.number("Precancels accepted per minute (all customers together)", field::PRECANCEL_PER_MINUTE, (1, Some(100_000)), s.precancel_per_minute())}
+            </OwnerOnly>
+            <OwnerOnly field=field::EMAIL_DAILY_CAP>
+                {form.number("Confirmation e-mails sent a day at most (past it the cancel still happens and the message is listed under Operations as not sent)", field::EMAIL_DAILY_CAP, (1, Some(100_000)), s.email_daily_cap())}
+            </OwnerOnly>
             {form.number("No new offer within this many days of an accepted one", field::OFFER_COOLDOWN_DAYS, (0, None), s.offer_cooldown_days())}
             {form.number("Watch each save for this many days before booking it", field::ATTRIBUTION_WINDOW_DAYS, (1, Some(365)), s.attribution_window_days())}
 
             <h2>"Privacy"</h2>
-            {form.number("Keep customers' personal data (e-mail, names, custom fields, comments, Stripe ids and answers) for this many days after a session ends; counts and money stay", field::RETENTION_DAYS, (7, Some(3650)), s.retention_days())}
+            <OwnerOnly field=field::RETENTION_DAYS>
+                {form.number("Keep customers' personal data (e-mail, names, custom fields, comments, Stripe ids and answers) for this many days after a session ends; counts and money stay", field::RETENTION_DAYS, (7, Some(3650)), s.retention_days())}
+            </OwnerOnly>
 
             <div class="save-bar">
                 <button class="primary" type="submit" disabled=move || save.pending().get()>"Save"</button>
@@ -222,5 +235,26 @@ pub fn SettingsForm(app_id: String, initial: AppSettings) -> impl IntoView {
                 <FieldError issues=form.issues field=""/>
             </div>
         </form>
+    }
+}
+
+/// Settings only owners change (`holdfast_core::settings::roles`): below
+/// owner they show read-only, with the reason. The edge refuses the change
+/// whatever the page does.
+#[component]
+pub fn OwnerOnly(field: &'static str, children: Children) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let owner = move || {
+        session
+            .0
+            .with(|m| m.as_ref().is_some_and(|m| m.role == Role::Owner))
+    };
+    view! {
+        <fieldset class="owner-only" disabled=move || !owner()>
+            {move || (!owner()).then(|| view! {
+                <p class="hint" data-testid=format!("owner-only-{field}")>{roles::why(field)}</p>
+            })}
+            {children()}
+        </fieldset>
     }
 }

@@ -26,6 +26,7 @@ pub const PRECANCEL_PER_MINUTE: &str = "precancel_per_minute";
 pub const OFFER_COOLDOWN_DAYS: &str = "offer_cooldown_days";
 pub const ATTRIBUTION_WINDOW_DAYS: &str = "attribution_window_days";
 pub const RETENTION_DAYS: &str = "retention_days";
+pub const WEBHOOKS_ALLOW_PRIVATE: &str = "webhooks_allow_private";
 
 /// `list.{i}` and `list.{i}.{part}` (no part: the entry itself).
 pub fn at(list: &str, i: usize, part: &str) -> String {

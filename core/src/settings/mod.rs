@@ -17,6 +17,7 @@ use crate::validation::FieldIssue;
 
 pub mod check;
 pub mod field;
+pub mod roles;
 pub mod translation;
 
 pub use check::check_settings;

@@ -3,7 +3,7 @@ use holdfast_core::settings::AppSettings;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::{insert_row, int, stmt, text, update_row};
+use super::{insert_row, int, opt_text, stmt, text, update_row};
 use crate::error::AppError;
 
 pub struct App {
@@ -188,7 +188,7 @@ pub fn update(
          WHERE id = ?1",
         &[
             text(id),
-            super::opt_text(req.name.as_deref().map(str::trim)),
+            opt_text(req.name.as_deref().map(str::trim)),
             flag(req.require_signed),
             flag(req.require_timestamp),
             super::opt_int(req.signature_max_age.map(i64::from)),
@@ -230,23 +230,35 @@ struct SettingsRow {
 }
 
 pub async fn settings(db: &D1Database, id: &str) -> Result<Option<AppSettings>, AppError> {
+    Ok(settings_raw(db, id).await?.map(|(_, s)| s))
+}
+
+/// The settings as stored (the text a guarded save compares) and parsed.
+pub async fn settings_raw(
+    db: &D1Database,
+    id: &str,
+) -> Result<Option<(String, AppSettings)>, AppError> {
     let row: Option<SettingsRow> =
         stmt(db, "SELECT settings FROM apps WHERE id = ?1", &[text(id)])?
             .first(None)
             .await?;
-    row.map(|r| parse_settings(&r.settings)).transpose()
+    row.map(|r| parse_settings(&r.settings).map(|s| (r.settings, s)))
+        .transpose()
 }
 
+/// Replaces the settings; with `only_over`, only if they are still that
+/// stored text.
 pub fn set_settings(
     db: &D1Database,
     id: &str,
     settings: &AppSettings,
+    only_over: Option<&str>,
 ) -> Result<D1PreparedStatement, AppError> {
     let json = serde_json::to_string(settings).map_err(|e| AppError::internal(e.to_string()))?;
     stmt(
         db,
-        "UPDATE apps SET settings = ?2 WHERE id = ?1",
-        &[text(id), text(&json)],
+        "UPDATE apps SET settings = ?2 WHERE id = ?1 AND (?3 IS NULL OR settings = ?3)",
+        &[text(id), text(&json), opt_text(only_over)],
     )
 }
 

@@ -6,7 +6,7 @@ use holdfast_core::locale::Locale;
 use holdfast_core::settings::field;
 use leptos::prelude::*;
 
-use super::Form;
+use super::{Form, OwnerOnly};
 use crate::admin::fields::FieldError;
 
 fn mode_label(m: Mode) -> &'static str {
@@ -33,6 +33,7 @@ pub fn Laws(form: Form) -> impl IntoView {
                 <option value=l.tag() selected=move || s.with(|v| v.default_locale == l)>{l.name()}</option>
             }).collect_view()}
         </select>
+        <OwnerOnly field=field::EMAIL_FROM>
         <label>
             "Confirmation e-mails from (an address on a domain set up in Cloudflare Email Service; empty: no e-mail, send your own from the cancel.requested webhook)"
             <input type="email" data-testid="email-from" placeholder="cancel@example.com"
@@ -40,6 +41,8 @@ pub fn Laws(form: Form) -> impl IntoView {
                 on:input=move |ev| s.update(|v| v.email_from = Some(event_target_value(&ev)).filter(|x| !x.trim().is_empty()))/>
         </label>
         <FieldError issues=form.issues field=field::EMAIL_FROM/>
+        </OwnerOnly>
+        <OwnerOnly field=field::JURISDICTION_RULES>
         <p class="hint">"Where the customer is (from Cloudflare, or the jurisdiction your snippet passes) chooses the flow. The most specific row wins: a region such as US-CA, then a country such as DE, then EU (the EU and EEA, Switzerland and the United Kingdom). Anywhere else: standard."</p>
         <For each=move || 0..len() key=|i| *i let:i>
             <fieldset class="row" data-testid=format!("rule-{i}")>
@@ -69,5 +72,6 @@ pub fn Laws(form: Form) -> impl IntoView {
         </For>
         <button type="button" class="secondary" on:click=move |_| s.update(|v| v.jurisdiction_rules.push(Rule { region: String::new(), mode: Mode::Direct }))>"Add rule"</button>
         <FieldError issues=form.issues field=field::JURISDICTION_RULES/>
+        </OwnerOnly>
     }
 }

@@ -14,7 +14,7 @@ use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::Batched;
 use crate::store::{admin::audit, apps, won};
-use holdfast_core::settings::field;
+use holdfast_core::settings::roles;
 use holdfast_core::team::{Need, Role};
 use holdfast_core::validation::FieldIssue;
 
@@ -87,13 +87,19 @@ pub async fn update_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let form: UpdateAppRequest = body(&mut req).await?;
-    let signing = form.require_signed.is_some()
-        || form.require_timestamp.is_some()
-        || form.signature_max_age.is_some();
-    if signing && admin.role != holdfast_core::team::Role::Owner {
-        return Err(AppError::Forbidden(
-            "Only an owner changes how requests are signed.".to_owned(),
-        ));
+    // The signing policy is the owners'; the name is anyone's who edits.
+    let signing = [
+        ("require_signed", form.require_signed.is_some()),
+        ("require_timestamp", form.require_timestamp.is_some()),
+        ("signature_max_age", form.signature_max_age.is_some()),
+    ];
+    if let Some((field, _)) = signing.iter().find(|(_, sent)| *sent) {
+        if admin.role != Role::Owner {
+            return Err(AppError::RoleRefused(FieldIssue::new(
+                *field,
+                "Only owners change how requests are signed. Ask an owner.",
+            )));
+        }
     }
     let mut issues = form.check_signature_policy();
     if let Some(Err(i)) = form
@@ -198,34 +204,31 @@ pub async fn get_settings(req: Request, ctx: Ctx) -> Result<Response, AppError> 
 pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
     let id = param(&ctx, "id")?.to_owned();
-    let current = apps::settings(&db, &id)
+    let (stored, current) = apps::settings_raw(&db, &id)
         .await?
         .ok_or_else(|| not_found(&id))?;
     let settings: AppSettings = body(&mut req).await?;
-    if admin.role != Role::Owner {
-        // Who the merchant's domain mails, and how much, is the owners'.
-        for (field, changed) in [
-            (field::EMAIL_FROM, current.email_from != settings.email_from),
-            (
-                field::EMAIL_DAILY_CAP,
-                current.email_daily_cap != settings.email_daily_cap,
+    // Field by field: a save that changes what the role may not touch is
+    // refused whole, naming the field.
+    if let Some(field) = roles::refused(&current, &settings, admin.role) {
+        return Err(AppError::RoleRefused(FieldIssue::new(
+            field,
+            format!(
+                "{} Ask an owner, or save without changing it.",
+                roles::why(field)
             ),
-        ] {
-            if changed {
-                return Err(AppError::RoleRefused(FieldIssue::new(
-                    field,
-                    "Only an owner changes who sends confirmation e-mails and how many; ask an owner, or save without changing it.",
-                )));
-            }
-        }
+        )));
     }
     let issues = holdfast_core::settings::check_settings(&settings);
     if !issues.is_empty() {
         return Err(AppError::Invalid(issues));
     }
+    // Below owner, the save lands only on the settings it was judged
+    // against: an owner's change made meanwhile is never written back over.
+    let guard = (admin.role < Role::Owner).then_some(stored.as_str());
     let results = db
         .batched(vec![
-            apps::set_settings(&db, &id, &settings)?,
+            apps::set_settings(&db, &id, &settings, guard)?,
             audit(
                 &db,
                 &admin.email,
@@ -237,7 +240,10 @@ pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
         ])
         .await?;
     if !results.first().is_some_and(won) {
-        return Err(not_found(&id));
+        return Err(AppError::Conflict(
+            "These settings were changed meanwhile; reload the page and make your change again."
+                .to_owned(),
+        ));
     }
     Ok(http::json(&settings, 200))
 }
