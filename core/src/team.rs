@@ -41,6 +41,42 @@ impl Role {
     }
 }
 
+/// Who may call a route: the column of the edge's route table that its
+/// router checks before the handler runs (and the OpenAPI generator reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: the route checks its own credential (a cancel link's token,
+    /// a signature, Stripe's signature) or needs none.
+    Public,
+    /// Only where `HOLDFAST_TEST_HOOKS=1` (the test stack); 404 elsewhere.
+    TestHooks,
+    /// A signed-in admin of at least this role.
+    Viewer,
+    Editor,
+    Owner,
+}
+
+impl Access {
+    /// The least role, for the routes that need a signed-in admin.
+    pub fn role(self) -> Option<Role> {
+        match self {
+            Self::Public | Self::TestHooks => None,
+            Self::Viewer => Some(Role::Viewer),
+            Self::Editor => Some(Role::Editor),
+            Self::Owner => Some(Role::Owner),
+        }
+    }
+
+    /// What a call with `method` needs: any method but GET changes
+    /// something, so it needs the session's CSRF token and this origin.
+    pub fn need(self, method: &str) -> Option<Need> {
+        self.role().map(|role| Need {
+            role,
+            write: !method.eq_ignore_ascii_case("GET"),
+        })
+    }
+}
+
 /// What a route needs: the least role, and whether it changes something
 /// (then the session's CSRF token and this origin are required too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,7 +31,7 @@ mod work;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let relay = queue::Relay::after(&req);
+    let relay = routes::relay_of(&req);
     counts::reset();
     let config = config::Config::from_env(&env);
     counts::log_sql(config.test_hooks);

@@ -90,24 +90,6 @@ pub enum Relay {
 }
 
 impl Relay {
-    /// What a request may have made, from its method and path.
-    pub fn after(req: &worker::Request) -> Option<Relay> {
-        let path = req.path();
-        if req.method() != worker::Method::Post {
-            return None;
-        }
-        let decides = path.starts_with("/cancel/")
-            || (path.starts_with("/api/sessions/")
-                && (path.ends_with("/cancel") || path.ends_with("/accept")));
-        let events = path.starts_with("/api/sessions/") || path == "/api/stripe/webhook";
-        match (decides, events) {
-            (true, _) => Some(Relay::Decision),
-            (false, true) => Some(Relay::Events),
-            _ if path == "/precancel" => Some(Relay::Precancel),
-            _ => None,
-        }
-    }
-
     /// Whether, the request answered, there may be work to enqueue.
     pub fn wanted(self) -> bool {
         self != Relay::Precancel || PRECANCEL_MADE_WORK.with(|m| m.replace(false))

@@ -23,6 +23,7 @@ mod openapi;
 mod precancel;
 mod query_plans;
 mod races;
+mod route_access;
 mod scale;
 mod sealed;
 mod secrets;

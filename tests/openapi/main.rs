@@ -16,7 +16,7 @@ const TEST_ONLY: &str = "/api/dev/";
 
 /// The route table as data, compiled from the table itself (not parsed).
 macro_rules! routes {
-    ($($method:ident $path:literal => $handler:path;)*) => {
+    ($($method:ident $path:literal $access:ident $relay:tt => $handler:path;)*) => {
         const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path),)*];
     };
 }

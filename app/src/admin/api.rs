@@ -154,11 +154,16 @@ pub async fn retry(csrf: String, session_id: String) -> Result<serde_json::Value
     .await
 }
 
-pub async fn export_customer(app: String, who: CustomerRequest) -> Result<CustomerExport, Error> {
-    // Read-only, but a POST: an e-mail address stays out of URLs and logs.
+pub async fn export_customer(
+    csrf: String,
+    app: String,
+    who: CustomerRequest,
+) -> Result<CustomerExport, Error> {
+    // Read-only, but a POST (an e-mail address stays out of URLs and logs),
+    // so it carries the CSRF token like every POST.
     send(
         Request::post(&format!("/api/admin/apps/{app}/customers/export")),
-        "",
+        &csrf,
         Some(&who),
     )
     .await

@@ -36,7 +36,7 @@ pub fn CustomerData(app_id: Signal<String>) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let issues = Issues::new();
     let export = Action::new_local(move |r: &CustomerRequest| {
-        api::export_customer(app_id.get_untracked(), r.clone())
+        api::export_customer(session.csrf(), app_id.get_untracked(), r.clone())
     });
     let erase = Action::new_local(move |r: &CustomerRequest| {
         api::erase_customer(session.csrf(), app_id.get_untracked(), r.clone())

@@ -14,10 +14,12 @@ mod sessions;
 mod snippet;
 mod stripe_webhook;
 
+use holdfast_core::team::Access;
 use worker::{Env, Request, Response, RouteContext, Router};
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::queue::Relay;
 
 /// What every handler receives: the request's path parameters and the
 /// `Config` read once for this request (`ctx.data`).
@@ -25,35 +27,64 @@ type Ctx = RouteContext<Config>;
 
 /// Builds `ROUTES` and the router from the table in `table.rs`.
 macro_rules! routes {
-    ($($method:ident $path:literal => $handler:path;)*) => {
-        /// Every route as (method, path, handler), in the table's order.
-        pub const ROUTES: &[(&str, &str, &str)] =
-            &[$((stringify!($method), $path, stringify!($handler)),)*];
+    ($($method:ident $path:literal $access:ident $relay:tt => $handler:path;)*) => {
+        /// Every route, in the table's order.
+        pub const ROUTES: &[Route] = &[$(Route {
+            method: stringify!($method),
+            path: $path,
+            relay: routes!(@relay $relay),
+        },)*];
 
         fn router(config: Config) -> Router<'static, Config> {
             let router = Router::with_data(config);
-            $(let router = routes!(@add router $method $path $handler);)*
+            $(let router = routes!(@add router $method $path $access $handler);)*
             router
         }
     };
-    (@add $r:ident GET $path:literal $h:path) => {
-        $r.get_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    (@relay _) => { None };
+    (@relay $r:ident) => { Some(Relay::$r) };
+    (@add $r:ident GET $path:literal $a:ident $h:path) => {
+        $r.get_async($path, |req, ctx| async move { api(routes!(@call $a "GET" $h, req, ctx)) })
     };
-    (@add $r:ident POST $path:literal $h:path) => {
-        $r.post_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    (@add $r:ident POST $path:literal $a:ident $h:path) => {
+        $r.post_async($path, |req, ctx| async move { api(routes!(@call $a "POST" $h, req, ctx)) })
     };
-    (@add $r:ident PUT $path:literal $h:path) => {
-        $r.put_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    (@add $r:ident PUT $path:literal $a:ident $h:path) => {
+        $r.put_async($path, |req, ctx| async move { api(routes!(@call $a "PUT" $h, req, ctx)) })
     };
-    (@add $r:ident PATCH $path:literal $h:path) => {
-        $r.patch_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    (@add $r:ident PATCH $path:literal $a:ident $h:path) => {
+        $r.patch_async($path, |req, ctx| async move { api(routes!(@call $a "PATCH" $h, req, ctx)) })
     };
-    (@add $r:ident DELETE $path:literal $h:path) => {
-        $r.delete_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    (@add $r:ident DELETE $path:literal $a:ident $h:path) => {
+        $r.delete_async($path, |req, ctx| async move { api(routes!(@call $a "DELETE" $h, req, ctx)) })
     };
-    (@add $r:ident OPTIONS $path:literal $h:path) => {
-        $r.options_async($path, |req, ctx| async move { api($h(req, ctx).await) })
+    (@add $r:ident OPTIONS $path:literal $a:ident $h:path) => {
+        $r.options_async($path, |req, ctx| async move { api(routes!(@call $a "OPTIONS" $h, req, ctx)) })
     };
+    (@call Public $m:literal $h:path, $req:ident, $ctx:ident) => {
+        $h($req, $ctx).await
+    };
+    (@call TestHooks $m:literal $h:path, $req:ident, $ctx:ident) => {
+        match test_hooks(&$ctx) {
+            Ok(()) => $h($req, $ctx).await,
+            Err(e) => Err(e),
+        }
+    };
+    (@call $a:ident $m:literal $h:path, $req:ident, $ctx:ident) => {
+        match admin::signed_in(&$req, &$ctx, Access::$a, $m).await {
+            Ok(signed) => $h($req, $ctx, signed).await,
+            Err(e) => Err(e),
+        }
+    };
+}
+
+/// What the edge keeps of a line of the route table (its access is
+/// applied where the router is built).
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// What a request to it may leave for the work queue.
+    pub relay: Option<Relay>,
 }
 
 include!("table.rs");
@@ -75,13 +106,38 @@ pub async fn handle(req: Request, env: Env, config: Config) -> worker::Result<Re
 /// The methods the table has for `path` (`:name` matches one segment,
 /// `*name` the rest).
 fn allowed_methods(path: &str) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = ROUTES
+    let matching: Vec<&Route> = ROUTES.iter().filter(|r| matches(r.path, path)).collect();
+    // A fixed segment wins over a parameter in the same place, as the
+    // router picks: `/invites/accept` is not also `/invites/:id`.
+    let best = matching.iter().map(|r| specificity(r.path)).max();
+    let mut out: Vec<&'static str> = matching
         .iter()
-        .filter(|(_, pattern, _)| matches(pattern, path))
-        .map(|(method, _, _)| *method)
+        .filter(|r| Some(specificity(r.path)) == best)
+        .map(|r| r.method)
         .collect();
     out.dedup();
     out
+}
+
+/// What the request may leave for the work queue, from its route's line.
+pub fn relay_of(req: &Request) -> Option<Relay> {
+    let (method, path) = (req.inner().method().to_ascii_uppercase(), req.path());
+    ROUTES
+        .iter()
+        .find(|r| r.method == method && matches(r.path, &path))
+        .and_then(|r| r.relay)
+}
+
+/// How fixed a pattern is, segment by segment (compared in order).
+fn specificity(pattern: &str) -> Vec<u8> {
+    pattern
+        .split('/')
+        .map(|seg| match seg.chars().next() {
+            Some('*') => 0,
+            Some(':') => 1,
+            _ => 2,
+        })
+        .collect()
 }
 
 fn matches(pattern: &str, path: &str) -> bool {
@@ -181,14 +237,20 @@ async fn settings_ui(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(resp)
 }
 
+/// The test-only routes exist only where `HOLDFAST_TEST_HOOKS` is `1`.
+fn test_hooks(ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.data.test_hooks {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("No such API route.".to_owned()))
+    }
+}
+
 /// Runs the cron as if it were `?at=` (unix seconds): the controllable
 /// clock the tests use for the watch list. Exists only where the
 /// `HOLDFAST_TEST_HOOKS` variable is `1` (the test stack), so no deployed
 /// Worker can be made to judge saves early.
 async fn dev_cron(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    if !ctx.data.test_hooks {
-        return Err(AppError::NotFound("No such API route.".to_owned()));
-    }
     let at = crate::http::query_param(&crate::http::raw_url(&req), "at")
         .and_then(|v| v.parse::<i64>().ok())
         .ok_or_else(|| AppError::bad("at", "must be a time in unix seconds"))?;
@@ -200,9 +262,6 @@ async fn dev_cron(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 /// a message more than once (`{"kind": "webhook", "delivery": 1}`). Test
 /// stack only, like `dev_cron`.
 async fn dev_queue(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    if !ctx.data.test_hooks {
-        return Err(AppError::NotFound("No such API route.".to_owned()));
-    }
     /// `{"jobs": [...]}` is sent as one batch, as the relay sends; one job
     /// is sent twice at once, as a queue may deliver it.
     #[derive(serde::Deserialize)]
@@ -224,19 +283,13 @@ async fn dev_queue(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 /// The queue consumer's invocations and what each used (test stack only):
 /// the budget test holds a full batch to the Free plan's limits.
-async fn dev_counts(_: Request, ctx: Ctx) -> Result<Response, AppError> {
-    if !ctx.data.test_hooks {
-        return Err(AppError::NotFound("No such API route.".to_owned()));
-    }
+async fn dev_counts(_: Request, _: Ctx) -> Result<Response, AppError> {
     Ok(crate::http::json(&crate::counts::consumer_runs(), 200))
 }
 
 /// Every SQL text the edge prepared since it started: the query-plan test
 /// runs `EXPLAIN QUERY PLAN` on each. Test stack only, like `dev_cron`.
-async fn dev_sql(_: Request, ctx: Ctx) -> Result<Response, AppError> {
-    if !ctx.data.test_hooks {
-        return Err(AppError::NotFound("No such API route.".to_owned()));
-    }
+async fn dev_sql(_: Request, _: Ctx) -> Result<Response, AppError> {
     Ok(crate::http::json(&crate::counts::sql_seen(), 200))
 }
 

@@ -16,11 +16,11 @@ use serde_json::{json, Map, Value};
 use operations::{operation, Security};
 use registry::Registry;
 
-/// The route table as data: (method, path, handler).
+/// The route table as data: (method, path, access, handler).
 macro_rules! routes {
-    ($($method:ident $path:literal => $handler:path;)*) => {
-        const ROUTES: &[(&str, &str, &str)] =
-            &[$((stringify!($method), $path, stringify!($handler)),)*];
+    ($($method:ident $path:literal $access:ident $relay:tt => $handler:path;)*) => {
+        const ROUTES: &[(&str, &str, &str, &str)] =
+            &[$((stringify!($method), $path, stringify!($access), stringify!($handler)),)*];
     };
 }
 
@@ -58,20 +58,37 @@ fn document() -> Result<Value, String> {
     let error = registry.of::<holdfast_core::api::ApiError>();
     let mut paths = Map::new();
     let mut seen = Vec::new();
-    for (method, path, handler) in ROUTES {
+    for (method, path, access, handler) in ROUTES {
         if !documented(path) {
             continue;
         }
         let handler = handler.replace(' ', "");
-        let op = operation(&mut registry, &handler)
+        let mut op = operation(&mut registry, &handler)
             .ok_or_else(|| format!("{method} {path} ({handler}) has no entry in operations.rs"))?;
+        // Security comes from the table's access column: a signed-in admin
+        // of the role it names, or what the operation says for a public one.
+        match (*access, op.security) {
+            ("Public", Security::Admin) => {
+                return Err(format!(
+                    "{method} {path} is public in the table but described as an admin's"
+                ));
+            }
+            ("Public", _) => {}
+            (_, _) => op.security = Security::Admin,
+        }
+        let role = (*access != "Public")
+            .then(|| format!("Role: {} or above.", access.to_ascii_lowercase()));
+        let description = match (role, op.description) {
+            (Some(r), Some(d)) => Some(format!("{r} {d}")),
+            (r, d) => r.or(d.map(str::to_owned)),
+        };
         seen.push(handler.clone());
         let (written, params) = openapi_path(path);
         let mut o = Map::new();
         o.insert("operationId".into(), json!(op.id));
         o.insert("tags".into(), json!([tag_of(path)]));
         o.insert("summary".into(), json!(op.summary));
-        if let Some(d) = op.description {
+        if let Some(d) = description {
             o.insert("description".into(), json!(d));
         }
         let mut parameters: Vec<Value> = params

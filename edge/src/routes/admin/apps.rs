@@ -8,14 +8,14 @@ use holdfast_core::signing::digest_hex;
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::{body, signed_in};
+use super::{body, Signed};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::Batched;
 use crate::store::{admin::audit, apps, won};
 use holdfast_core::settings::roles;
-use holdfast_core::team::{Need, Role};
+use holdfast_core::team::Role;
 use holdfast_core::validation::FieldIssue;
 
 fn not_found(id: &str) -> AppError {
@@ -30,8 +30,8 @@ async fn exists(db: &worker::D1Database, id: &str) -> Result<(), AppError> {
         .ok_or_else(|| not_found(id))
 }
 
-pub async fn list_apps(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::LOOK).await?;
+pub async fn list_apps(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     Ok(http::json(&apps::list(&db).await?, 200))
 }
 
@@ -42,8 +42,8 @@ fn new_secrets() -> Result<(String, String), AppError> {
     ))
 }
 
-pub async fn create_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn create_app(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let form: CreateAppRequest = body(&mut req).await?;
     holdfast_core::api::apps::check_app_name(&form.name).map_err(|i| AppError::Invalid(vec![i]))?;
     let id = format!("app_{}", crate::random::hex(8)?);
@@ -82,8 +82,8 @@ pub async fn create_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
     ))
 }
 
-pub async fn update_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
+pub async fn update_app(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let form: UpdateAppRequest = body(&mut req).await?;
@@ -137,8 +137,8 @@ pub async fn update_app(mut req: Request, ctx: Ctx) -> Result<Response, AppError
     ))
 }
 
-pub async fn rotate_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn rotate_app(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let (signing_secret, secret_key) = new_secrets()?;
@@ -170,8 +170,8 @@ pub async fn rotate_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     ))
 }
 
-pub async fn delete_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn delete_app(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
     let results = db
@@ -188,8 +188,8 @@ pub async fn delete_app(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&json!({"deleted": id}), 200))
 }
 
-pub async fn get_settings(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::LOOK).await?;
+pub async fn get_settings(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     let id = param(&ctx, "id")?;
     Ok(http::json(
         &apps::settings(&db, id)
@@ -201,8 +201,12 @@ pub async fn get_settings(req: Request, ctx: Ctx) -> Result<Response, AppError> 
 
 /// Replaces the settings; checked whole on the server, and a refused save
 /// changes nothing.
-pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
+pub async fn put_settings(
+    mut req: Request,
+    ctx: Ctx,
+    signed: Signed,
+) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let (stored, current) = apps::settings_raw(&db, &id)
         .await?
@@ -249,9 +253,13 @@ pub async fn put_settings(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
 }
 
 /// Shows what the mappings (as edited) give for a real subscription.
-pub async fn preview_mappings(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn preview_mappings(
+    mut req: Request,
+    ctx: Ctx,
+    signed: Signed,
+) -> Result<Response, AppError> {
     // A POST like every write: it carries the CSRF token too.
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDIT).await?;
+    let Signed { db, .. } = signed;
     let form: holdfast_core::api::apps::MappingPreviewRequest = body(&mut req).await?;
     let id = form.subscription_id.trim();
     if !holdfast_core::precancel::is_stripe_id(id) {

@@ -8,11 +8,10 @@ use holdfast_core::api::customers::{
     CustomerExport, CustomerRequest, ErasureResponse, ExportedSession,
 };
 use holdfast_core::lifecycle::CustomerKey;
-use holdfast_core::team::Need;
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::{body, signed_in};
+use super::{body, Signed};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
@@ -54,8 +53,8 @@ async fn logged(
     Ok(())
 }
 
-pub async fn export(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+pub async fn export(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let (app_id, key) = who(&mut req, &ctx).await?;
     known_app(&db, &app_id).await?;
     let ids = lifecycle::sessions_of(&db, &app_id, &key).await?;
@@ -97,8 +96,8 @@ pub async fn export(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(res)
 }
 
-pub async fn erase(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn erase(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let (app_id, key) = who(&mut req, &ctx).await?;
     known_app(&db, &app_id).await?;
     let ids = lifecycle::sessions_of(&db, &app_id, &key).await?;

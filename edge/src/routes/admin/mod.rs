@@ -14,7 +14,7 @@ pub mod webhooks;
 
 use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, PasswordChange, SetupRequest};
 use holdfast_core::signing::constant_time_eq;
-use holdfast_core::team::{Need, Role};
+use holdfast_core::team::{Access, Role};
 use holdfast_core::validation::check_email;
 use serde_json::json;
 use worker::{D1Database, Request, Response};
@@ -34,16 +34,29 @@ const MAX_EMAIL_CHARS: usize = 254;
 /// The shortest `ADMIN_SETUP_TOKEN` that enables setup.
 const MIN_SETUP_TOKEN_CHARS: usize = 24;
 
-/// The database and the signed-in admin, whose role must meet `need`.
-pub(super) async fn signed_in(
+/// What an admin route's handler gets from the router: the database, the
+/// signed-in admin (whose role the route table's access allows) and now.
+pub struct Signed {
+    pub db: D1Database,
+    pub admin: Admin,
+    pub now: i64,
+}
+
+/// The signed-in admin for a route of `access` called with `method`; the
+/// router calls it before the handler runs.
+pub(in crate::routes) async fn signed_in(
     req: &Request,
     ctx: &Ctx,
-    need: Need,
-) -> Result<(D1Database, Admin, i64), AppError> {
+    access: Access,
+    method: &str,
+) -> Result<Signed, AppError> {
+    let need = access
+        .need(method)
+        .ok_or_else(|| AppError::internal("a public route has no signed-in admin"))?;
     let db = ctx.data.db()?;
     let now = crate::clock::now_secs();
     let admin = admin::require(req, &db, now, need).await?;
-    Ok((db, admin, now))
+    Ok(Signed { db, admin, now })
 }
 
 pub(super) async fn body<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<T, AppError> {
@@ -192,8 +205,12 @@ pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 /// Changes the signed-in admin's password: the current one is required,
 /// and every other session of theirs ends; this one stays.
-pub async fn change_password(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
+pub async fn change_password(
+    mut req: Request,
+    _: Ctx,
+    signed: Signed,
+) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let form: PasswordChange = body(&mut req).await?;
     holdfast_core::api::account::check_password(&form.new_password)
         .map_err(|i| AppError::bad("new_password", i.message))?;
@@ -262,8 +279,8 @@ pub(super) async fn signed_in_response(
     Ok(resp)
 }
 
-pub async fn logout(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
+pub async fn logout(req: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     if let Some(digest) = admin::session_digest(&req) {
         db.batched(vec![
             store::delete_session(&db, &digest)?,
@@ -276,8 +293,8 @@ pub async fn logout(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(resp)
 }
 
-pub async fn me(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, _) = signed_in(&req, &ctx, Need::LOOK).await?;
+pub async fn me(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, .. } = signed;
     let totp = crate::store::team::totp_on(&db, &admin.id).await?;
     Ok(http::json(
         &Me {
@@ -290,7 +307,7 @@ pub async fn me(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     ))
 }
 
-pub async fn audit(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+pub async fn audit(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     Ok(http::json(&store::audit_entries(&db, 200).await?, 200))
 }

@@ -11,14 +11,13 @@ use holdfast_core::work::EmailStatus;
 use serde_json::{json, Value};
 use worker::{Request, Response};
 
-use super::signed_in;
+use super::Signed;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::Batched;
 use crate::store::{admin::audit, emails, operations};
 use crate::stripe::{Budget, Client};
-use holdfast_core::team::Need;
 
 const BUDGET: Budget = Budget {
     per_attempt: Duration::from_secs(5),
@@ -43,8 +42,8 @@ async fn stripe_list(
         .unwrap_or_default())
 }
 
-pub async fn coupons(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+pub async fn coupons(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     let list = stripe_list(&ctx, &db, &req::list_coupons()).await?;
     let options: Vec<CouponOption> = list
         .iter()
@@ -80,8 +79,8 @@ fn coupon_option(c: &Value) -> Option<CouponOption> {
     })
 }
 
-pub async fn prices(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+pub async fn prices(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     let list = stripe_list(&ctx, &db, &req::list_prices()).await?;
     let options: Vec<PriceOption> = list.iter().filter_map(price_option).collect();
     Ok(http::json(&options, 200))
@@ -120,23 +119,23 @@ fn price_option(p: &Value) -> Option<PriceOption> {
     })
 }
 
-pub async fn operations(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+pub async fn operations(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     let list: Vec<OperationView> = operations::needing_attention(&db, 200).await?;
     Ok(http::json(&list, 200))
 }
 
 /// Webhook deliveries whose messages reached the dead-letter queue.
-pub async fn dead_letters(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+pub async fn dead_letters(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     let list = crate::store::webhooks::dead_letters(&db, 200).await?;
     Ok(http::json(&list, 200))
 }
 
 /// Tries a pending or failed operation again now, with its same
 /// idempotency key.
-pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
+pub async fn retry_operation(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let session_id = param(&ctx, "session")?.to_owned();
     let results = db
         .batched(vec![
@@ -166,14 +165,14 @@ pub async fn retry_operation(req: Request, ctx: Ctx) -> Result<Response, AppErro
 }
 
 /// Confirmation e-mails that failed for good, newest first.
-pub async fn failed_emails(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+pub async fn failed_emails(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     Ok(http::json(&emails::failed(&db, 200).await?, 200))
 }
 
 /// One more attempt at a failed e-mail, now; answers where it stands.
-pub async fn resend_email(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
+pub async fn resend_email(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let missing = || AppError::NotFound(format!("No failed e-mail {id}."));
     let email = emails::view(&db, &id)

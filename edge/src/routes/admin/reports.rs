@@ -11,19 +11,19 @@ use holdfast_core::report;
 use holdfast_core::settings::AppSettings;
 use worker::{D1Database, Headers, Request, Response};
 
-use super::signed_in;
+use super::Signed;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::{apps, reports};
-use holdfast_core::team::Need;
 
 /// The app's settings and its parsed query, or a clear error for either.
 async fn app_query(
     req: &Request,
     ctx: &Ctx,
+    signed: Signed,
 ) -> Result<(D1Database, String, AppSettings, Query), AppError> {
-    let (db, _, now) = signed_in(req, ctx, Need::LOOK).await?;
+    let Signed { db, now, .. } = signed;
     let id = param(ctx, "id")?.to_owned();
     let settings = apps::settings(&db, &id)
         .await?
@@ -39,8 +39,8 @@ async fn app_query(
 
 /// The report of the query's period and filter: from the rollups, or,
 /// for a text search (one customer's few sessions), from those sessions.
-pub async fn dashboard(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, id, settings, q) = app_query(&req, &ctx).await?;
+pub async fn dashboard(req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let (db, id, settings, q) = app_query(&req, &ctx, signed).await?;
     let report = if q.filter.q.is_some() {
         let filter = Filter {
             repeats: true,
@@ -69,8 +69,8 @@ fn listed((record, counted): (SessionRecord, bool)) -> ListedSession {
 
 /// One page of the matching sessions, newest first, and where the next
 /// one starts.
-pub async fn sessions(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, id, _, q) = app_query(&req, &ctx).await?;
+pub async fn sessions(req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let (db, id, _, q) = app_query(&req, &ctx, signed).await?;
     let rows = reports::page(&db, &id, q.period, &q.filter, q.after.as_ref(), q.limit).await?;
     let next = (rows.len() == q.limit)
         .then(|| rows.last().map(|(r, _)| Cursor::of(r).to_string()))
@@ -99,8 +99,8 @@ const EXPORT_PAGE: usize = 5_000;
 
 /// Every matching session as CSV, streamed page by page: the Worker holds
 /// one page at a time, however many there are.
-pub async fn export(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, id, _, q) = app_query(&req, &ctx).await?;
+pub async fn export(req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let (db, id, _, q) = app_query(&req, &ctx, signed).await?;
     let mut header = csv::Writer::from_writer(Vec::new());
     header
         .write_record(CSV_HEADER)
@@ -155,8 +155,8 @@ pub async fn export(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(Response::from_stream(body)?.with_headers(headers))
 }
 
-pub async fn session(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::LOOK).await?;
+pub async fn session(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     let id = param(&ctx, "id")?;
     let (record, row) = reports::session(&db, id)
         .await?
@@ -176,8 +176,8 @@ pub async fn session(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     ))
 }
 
-pub async fn revenue_card(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::LOOK).await?;
+pub async fn revenue_card(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     let id = param(&ctx, "id")?;
     let settings = apps::settings(&db, id)
         .await?

@@ -6,17 +6,16 @@
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::signed_in;
+use super::Signed;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::Ctx;
 use crate::secrets::resealed;
 use crate::store::sealed::{self, PLACES};
 use crate::store::{admin::audit, changes, Batched};
-use holdfast_core::team::Need;
 
-pub async fn reseal(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn reseal(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let keyring = ctx.data.clone().keyring()?.ok_or_else(|| {
         AppError::Conflict(
             "Set the HOLDFAST_ENCRYPTION_KEY secret (64 hex characters) first.".to_owned(),

@@ -11,20 +11,23 @@ use holdfast_core::stripe::{Method, StripeRequest};
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::{body, signed_in};
+use super::{body, Signed};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::Ctx;
 use crate::store::Batched;
 use crate::store::{admin::audit, connection};
 use crate::stripe::{Client, Failure};
-use holdfast_core::team::Need;
 
 const DEADLINE: Duration = Duration::from_secs(8);
 
-pub async fn get_connection(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
-    let view = match connection::get(&db).await? {
+pub async fn get_connection(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    connection_view(&signed.db, &ctx).await
+}
+
+/// Where the Stripe key comes from, and which one (never the key).
+async fn connection_view(db: &worker::D1Database, ctx: &Ctx) -> Result<Response, AppError> {
+    let view = match connection::get(db).await? {
         Some(c) => StripeConnection {
             source: KeySource::Settings,
             last4: Some(c.last4),
@@ -45,8 +48,8 @@ pub async fn get_connection(req: Request, ctx: Ctx) -> Result<Response, AppError
     Ok(http::json(&view, 200))
 }
 
-pub async fn connect(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn connect(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let form: ConnectStripeRequest = body(&mut req).await?;
     let key = form.key.trim().to_owned();
     wire::check_stripe_key(&key).map_err(|i| AppError::Invalid(vec![i]))?;
@@ -79,8 +82,8 @@ pub async fn connect(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&view, 200))
 }
 
-pub async fn disconnect(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn disconnect(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     db.batched(vec![
         connection::delete(&db)?,
         audit(
@@ -93,7 +96,7 @@ pub async fn disconnect(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         )?,
     ])
     .await?;
-    get_connection(req, ctx).await
+    connection_view(&db, &ctx).await
 }
 
 /// The seed's permissions: read on Customers, Events, Products, Plans (and
@@ -115,8 +118,8 @@ const CHECKS: [(&str, Access, Method, &str); 7] = [
     ("Coupons", Access::Read, Method::Get, "/v1/coupons"),
 ];
 
-pub async fn check(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn check(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let config = ctx.data.clone().with_saved_key(&db).await?;
     let client = Client::new(&config);
     let mut results = Vec::with_capacity(CHECKS.len());

@@ -5,26 +5,26 @@
 use holdfast_core::api::account::check_password;
 use holdfast_core::signing::digest_hex;
 use holdfast_core::team::{
-    AcceptInviteRequest, InviteCreated, InviteRequest, Need, Role, RoleChange, INVITE_TTL_SECS,
+    AcceptInviteRequest, InviteCreated, InviteRequest, Role, RoleChange, INVITE_TTL_SECS,
 };
 use holdfast_core::validation::check_email;
 use serde_json::json;
 use worker::{D1Database, Request, Response};
 
-use super::{body, signed_in};
+use super::{body, Signed};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::admin::{audit, audit_if_changed};
 use crate::store::{team as store, won, Batched};
 
-pub async fn admins(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::OWNER_LOOK).await?;
+pub async fn admins(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     Ok(http::json(&store::admins(&db).await?, 200))
 }
 
-pub async fn invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn invite(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let form: InviteRequest = body(&mut req).await?;
     let email = form.email.trim().to_lowercase();
     check_email("email", &email).map_err(|i| AppError::Invalid(vec![i]))?;
@@ -66,14 +66,14 @@ pub async fn invite(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 
 /// The open invitations (owners): unused, unexpired, their inviter still
 /// an admin of at least the role they give.
-pub async fn invites(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, now) = signed_in(&req, &ctx, Need::OWNER_LOOK).await?;
+pub async fn invites(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, now, .. } = signed;
     Ok(http::json(&store::open_invites(&db, now).await?, 200))
 }
 
 /// Ends an open invitation (owners); the audit log records it.
-pub async fn revoke_invite(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn revoke_invite(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let results = db
         .batched(vec![
@@ -138,8 +138,8 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
     super::signed_in_response(&db, &req, (&id, &email, role), now).await
 }
 
-pub async fn set_role(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn set_role(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let form: RoleChange = body(&mut req).await?;
     let results = db
@@ -161,8 +161,8 @@ pub async fn set_role(mut req: Request, ctx: Ctx) -> Result<Response, AppError> 
     Ok(http::json(&json!({"id": id, "role": form.role}), 200))
 }
 
-pub async fn remove_admin(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn remove_admin(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let mut batch = store::remove(&db, &id)?;
     batch.push(audit(
@@ -191,8 +191,8 @@ async fn not_changed(db: &D1Database, id: &str) -> AppError {
     }
 }
 
-pub async fn my_sessions(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::LOOK).await?;
+pub async fn my_sessions(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     Ok(http::json(
         &store::sessions_of(&db, &admin.id, &admin.session, now).await?,
         200,
@@ -200,8 +200,8 @@ pub async fn my_sessions(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 }
 
 /// Signs the admin out everywhere, this session included.
-pub async fn end_my_sessions(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
+pub async fn end_my_sessions(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     db.batched(vec![
         store::end_sessions_of(&db, &admin.id)?,
         audit(

@@ -3,12 +3,12 @@
 //! (from any number of clients) and per client; ten wrong codes lock the
 //! account's second factor for 15 minutes and tell its owners, once.
 
-use holdfast_core::team::{Need, TotpCode, TotpEnrolment, TotpOff};
+use holdfast_core::team::{TotpCode, TotpEnrolment, TotpOff};
 use holdfast_core::totp;
 use serde_json::json;
 use worker::{console_error, D1Database, Request, Response, SendEmailBuilder};
 
-use super::{body, signed_in};
+use super::{body, Signed};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::Ctx;
@@ -17,8 +17,8 @@ use crate::store::attempts::{self, Limit};
 use crate::store::{team as store, won, Batched};
 use crate::throttle;
 
-pub async fn start_totp(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, _) = signed_in(&req, &ctx, Need::SELF).await?;
+pub async fn start_totp(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, .. } = signed;
     // A new secret would replace the one in use without its code: a stolen
     // session could then lock the admin out. Turning it off takes a code.
     if store::totp_on(&db, &admin.id).await? {
@@ -40,9 +40,13 @@ pub async fn start_totp(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     ))
 }
 
-pub async fn confirm_totp(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn confirm_totp(
+    mut req: Request,
+    ctx: Ctx,
+    signed: Signed,
+) -> Result<Response, AppError> {
     crate::admin::same_site_json(&req)?;
-    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
+    let Signed { db, admin, now } = signed;
     let form: TotpCode = body(&mut req).await?;
     let pending = store::totp(&db, &admin.id)
         .await?
@@ -67,9 +71,13 @@ pub async fn confirm_totp(mut req: Request, ctx: Ctx) -> Result<Response, AppErr
 
 /// Turning the second factor off takes the password and a current code,
 /// counted like any code: a stolen session alone cannot do it.
-pub async fn disable_totp(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn disable_totp(
+    mut req: Request,
+    ctx: Ctx,
+    signed: Signed,
+) -> Result<Response, AppError> {
     crate::admin::same_site_json(&req)?;
-    let (db, admin, now) = signed_in(&req, &ctx, Need::SELF).await?;
+    let Signed { db, admin, now } = signed;
     let form: TotpOff = body(&mut req).await?;
     let current = store::totp(&db, &admin.id).await?;
     let Some((sealed, last_step)) =

@@ -6,14 +6,13 @@ use holdfast_core::webhook::{self as wh, CreatedEndpoint, EndpointRequest, Updat
 use serde_json::json;
 use worker::{D1Database, Request, Response};
 
-use super::{body, signed_in};
+use super::{body, Signed};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::webhooks::{self as store, Endpoint, NewEndpoint};
 use crate::store::Batched;
 use crate::store::{admin::audit, apps};
-use holdfast_core::team::Need;
 
 const ROTATION_GRACE_SECS: i64 = 24 * 3600;
 
@@ -57,8 +56,8 @@ fn new_secret() -> Result<String, AppError> {
     Ok(wh::secret_from(&bytes))
 }
 
-pub async fn list(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+pub async fn list(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     let app_id = param(&ctx, "id")?;
     let views: Vec<_> = store::list(&db, app_id)
         .await?
@@ -68,8 +67,8 @@ pub async fn list(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&views, 200))
 }
 
-pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn create(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let app_id = param(&ctx, "id")?.to_owned();
     if apps::summary(&db, &app_id).await?.is_none() {
         return Err(AppError::NotFound(format!("No such app: {app_id}")));
@@ -110,8 +109,8 @@ pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&CreatedEndpoint { endpoint, secret }, 201))
 }
 
-pub async fn update(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn update(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let current = endpoint(&db, &id).await?;
     let form: UpdateEndpointRequest = body(&mut req).await?;
@@ -139,8 +138,8 @@ pub async fn update(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&endpoint(&db, &id).await?.view(), 200))
 }
 
-pub async fn delete(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn delete(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     endpoint(&db, &id).await?;
     let mut batch = store::delete(&db, &id)?;
@@ -156,8 +155,8 @@ pub async fn delete(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&json!({"deleted": id}), 200))
 }
 
-pub async fn rotate(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::OWNER).await?;
+pub async fn rotate(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     endpoint(&db, &id).await?;
     let secret = new_secret()?;
@@ -178,16 +177,16 @@ pub async fn rotate(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     Ok(http::json(&CreatedEndpoint { endpoint, secret }, 200))
 }
 
-pub async fn deliveries(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, _, _) = signed_in(&req, &ctx, Need::EDITOR_LOOK).await?;
+pub async fn deliveries(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
     let id = param(&ctx, "id")?;
     endpoint(&db, id).await?;
     Ok(http::json(&store::log(&db, id, 100).await?, 200))
 }
 
 /// Sends a test event now and answers with its delivery.
-pub async fn send_test(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
+pub async fn send_test(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let e = endpoint(&db, &id).await?;
     let message_id = format!("msg_{}", crate::random::hex(12)?);
@@ -215,8 +214,8 @@ async fn deliver_now(db: &D1Database, ctx: &Ctx) -> Result<u32, AppError> {
 }
 
 /// Sends a delivery again (same webhook-id), now.
-pub async fn replay(req: Request, ctx: Ctx) -> Result<Response, AppError> {
-    let (db, admin, now) = signed_in(&req, &ctx, Need::EDIT).await?;
+pub async fn replay(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let delivery: i64 = param(&ctx, "delivery")?
         .parse()
