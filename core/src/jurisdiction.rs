@@ -3,7 +3,7 @@
 //! Each app keeps a rule table from a region (`DE`, `US-CA`, or the group
 //! `EU`) to a [`Mode`]; the edge matches the customer's country and region
 //! from Cloudflare's request metadata at precancel, or the `jurisdiction`
-//! the merchant passes. README explains each mode and the law behind it
+//! the merchant's server passes ([`place_for`]). README explains each mode and the law behind it
 //! (as information, not legal advice).
 
 use serde::{Deserialize, Serialize};
@@ -148,6 +148,84 @@ pub fn mode_for(rules: &[Rule], place: &Place) -> Mode {
         .unwrap_or_default()
 }
 
+/// Where a session's place came from, as the audit trail records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceSource {
+    /// Cloudflare's metadata for the request (`request.cf`).
+    Request,
+    /// `jurisdiction` in a precancel made with the app's secret key.
+    Merchant,
+    /// Neither knew: the app's rules give their default, `standard`.
+    Default,
+}
+
+impl PlaceSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Request => "request",
+            Self::Merchant => "merchant",
+            Self::Default => "default",
+        }
+    }
+
+    /// For an admin reading the session: where the place came from.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Request => "where Cloudflare placed the request",
+            Self::Merchant => "named by the merchant's server",
+            Self::Default => "unknown, so the app's default applies",
+        }
+    }
+}
+
+/// A session's place, where it came from, and the `jurisdiction` a call
+/// sent that was not honoured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub place: Place,
+    pub from: PlaceSource,
+    pub ignored: Option<String>,
+}
+
+/// The session detail's "Place" line: `DE, named by the merchant's
+/// server`, plus the `jurisdiction` a browser sent in vain.
+pub fn place_words(code: &str, from: PlaceSource, ignored: Option<&str>) -> String {
+    let place = if code.is_empty() { "Unknown" } else { code };
+    let mut words = format!("{place}, {}", from.words());
+    if let Some(sent) = ignored {
+        words.push_str(&format!(
+            " (jurisdiction \"{sent}\" from a browser-signed call ignored)"
+        ));
+    }
+    words
+}
+
+/// Picks the place for a session. A `jurisdiction` is honoured only from a
+/// call made with the app's secret key: a browser-signed call carries what
+/// the customer's own browser sent, and the customer must not choose which
+/// law's flow they get. Otherwise the request's place, if Cloudflare knew it.
+pub fn place_for(named: Option<&str>, with_secret_key: bool, request: &Place) -> Placed {
+    let honoured = named.filter(|_| with_secret_key).and_then(Place::parse);
+    let ignored = named.filter(|_| honoured.is_none()).map(str::to_owned);
+    match honoured {
+        Some(place) => Placed {
+            place,
+            from: PlaceSource::Merchant,
+            ignored,
+        },
+        None => Placed {
+            place: request.clone(),
+            from: if request.country.is_some() {
+                PlaceSource::Request
+            } else {
+                PlaceSource::Default
+            },
+            ignored,
+        },
+    }
+}
+
 /// Why a rule's region is not usable, if it is not.
 pub fn check_region(region: &str) -> Result<(), String> {
     if region.eq_ignore_ascii_case("EU") || Place::parse(region).is_some() {
@@ -217,11 +295,48 @@ mod tests {
         assert_eq!(Mode::Standard.offer_screens(3), 3);
     }
 
+    #[test]
+    fn only_the_merchants_server_names_the_place() {
+        let texas = at("US-TX");
+        let server = place_for(Some("DE"), true, &texas);
+        assert_eq!(
+            (server.place.code(), server.from),
+            ("DE".into(), PlaceSource::Merchant)
+        );
+        assert_eq!(server.ignored, None);
+
+        let browser = place_for(Some("DE"), false, &texas);
+        assert_eq!(
+            (browser.place.code(), browser.from),
+            ("US-TX".into(), PlaceSource::Request)
+        );
+        assert_eq!(browser.ignored.as_deref(), Some("DE"));
+
+        let nowhere = place_for(Some("US-CA"), false, &Place::default());
+        assert_eq!(nowhere.from, PlaceSource::Default);
+        assert_eq!(mode_for(&default_rules(), &nowhere.place), Mode::Standard);
+
+        assert_eq!(
+            place_words("US-TX", browser.from, browser.ignored.as_deref()),
+            "US-TX, where Cloudflare placed the request (jurisdiction \"DE\" from a browser-signed call ignored)"
+        );
+        let unsent = place_for(None, true, &texas);
+        assert_eq!((unsent.from, unsent.ignored), (PlaceSource::Request, None));
+    }
+
     proptest! {
         #[test]
         fn any_place_gets_a_mode(code in "[A-Za-z0-9-]{0,8}") {
             let place = Place::parse(&code).unwrap_or_default();
             let _ = mode_for(&default_rules(), &place);
+        }
+
+        #[test]
+        fn a_browser_never_moves_the_place(code in "[A-Za-z-]{0,6}", cc in "[A-Z]{2}") {
+            let request = at(&cc);
+            let placed = place_for(Some(&code), false, &request);
+            prop_assert_eq!(placed.place, request);
+            prop_assert_eq!(placed.ignored.as_deref(), Some(code.as_str()));
         }
     }
 }

@@ -89,8 +89,9 @@ pub struct PrecancelPayload {
     pub auth_timestamp: Option<i64>,
     /// The page's language (a BCP 47 tag); `context.locale` is read too.
     pub locale: Option<String>,
-    /// Where the customer is, as `DE` or `US-CA`, when the merchant knows
-    /// better than the request's origin.
+    /// Where the customer is, as `DE` or `US-CA`, when the merchant's server
+    /// knows better than the request's origin; honoured only with the
+    /// secret key (`jurisdiction::place_for`).
     pub jurisdiction: Option<String>,
 }
 
@@ -100,11 +101,6 @@ impl PrecancelPayload {
         self.locale
             .as_deref()
             .or_else(|| self.context.as_ref()?.locale.as_deref())
-    }
-
-    /// The merchant's `jurisdiction`, already checked by [`parse`].
-    pub fn place(&self) -> Option<crate::jurisdiction::Place> {
-        crate::jurisdiction::Place::parse(self.jurisdiction.as_deref()?)
     }
 
     /// What `auth_hash` signs: the subscription id, or for apps without a

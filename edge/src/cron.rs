@@ -25,10 +25,10 @@ pub async fn run(config: &Config, scheduled: i64) {
         Ok(c) => c,
         Err(e) => return console_error!("cron: reading the Stripe connection failed: {e:?}"),
     };
-    // Counters of windows that have ended, expired admin sessions and old
-    // sign-in attempts only take space.
+    // Counters of windows that have ended, expired admin sessions, old
+    // sign-in attempts and old unreadable queue messages only take space.
     let statements = limits::prune(&db, now / 60 - 1).and_then(|limits| {
-        let mut all = vec![limits];
+        let mut all = vec![limits, crate::store::unreadable::prune(&db, now)?];
         all.extend(crate::store::admin::prune(
             &db,
             now,
@@ -45,7 +45,7 @@ pub async fn run(config: &Config, scheduled: i64) {
         Err(e) => Err(format!("{e:?}")),
     };
     if let Err(e) = pruned {
-        console_error!("cron: pruning rate limits and admin sessions failed: {e}");
+        console_error!("cron: pruning counters, admin sessions and old messages failed: {e}");
     }
     // Personal data past each app's retention, judged by the run's time.
     match crate::store::lifecycle::expire(&db, scheduled, RETENTION_BATCH).await {

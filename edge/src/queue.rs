@@ -20,8 +20,8 @@ use std::cell::Cell;
 use futures_util::future::join_all;
 use serde::{Deserialize, Serialize};
 use worker::{
-    console_error, BatchMessageBuilder, D1Database, Message, MessageBatch, MessageBuilder,
-    MessageExt, QueueRetryOptionsBuilder, SendMessage,
+    console_error, BatchMessageBuilder, D1Database, MessageBatch, MessageBuilder, MessageExt,
+    QueueContentType, QueueRetryOptionsBuilder, RawMessage, RawMessageBuilder, SendMessage,
 };
 
 use crate::config::Config;
@@ -171,27 +171,89 @@ pub async fn send(config: &Config, jobs: &[Job]) -> Result<(), AppError> {
     send_delayed(config, &now).await
 }
 
+/// Sends any JSON values to the work queue as one batch: the test stack's
+/// way to hand the consumer a message that is not a job.
+pub async fn send_any(config: &Config, values: &[serde_json::Value]) -> Result<(), AppError> {
+    let mut messages = Vec::with_capacity(values.len());
+    for v in values {
+        let body = js_sys::JSON::parse(&v.to_string())
+            .map_err(|_| AppError::internal("a value that is not JSON"))?;
+        messages.push(RawMessageBuilder::new(body).build_with_content_type(QueueContentType::Json));
+    }
+    crate::counts::subrequest();
+    config
+        .work_queue()?
+        .send_raw_batch(BatchMessageBuilder::new().messages(messages).build())
+        .await?;
+    Ok(())
+}
+
 /// The consumer of both queues: the work queue attempts each job; the
 /// dead-letter queue books each of its jobs as failed for good. Answers
 /// the batch's size.
 pub async fn consume(batch: MessageBatch<Job>, config: &Config) -> Result<usize, AppError> {
     let db = config.db()?;
     let config = config.clone().with_saved_key(&db).await?;
-    let dead = batch.queue().ends_with("-dlq");
+    let queue = batch.queue();
+    let dead = queue.ends_with("-dlq");
     let now = crate::clock::now_secs();
+    // Each message is read on its own: one that is not a job is set aside
+    // alone, and the rest of its batch runs.
+    let mut jobs = Vec::new();
+    let mut size = 0;
+    for message in batch.raw_iter() {
+        size += 1;
+        match read(&message) {
+            Ok(job) => jobs.push((message, job)),
+            Err((body, error)) => set_aside(&db, &queue, &message, &body, &error, now).await,
+        }
+    }
     // The batch's jobs run side by side: each waits mostly on its receiver.
-    let messages = batch.messages()?;
-    join_all(messages.iter().map(|m| handle(&db, &config, dead, m, now))).await;
+    join_all(
+        jobs.iter()
+            .map(|(m, job)| handle(&db, &config, dead, m, job, now)),
+    )
+    .await;
     // An operation that lands writes its session's events, and with them
     // webhook deliveries no request is left to relay: enqueue them now
     // rather than at the next sweep.
-    let operations = messages
+    let operations = jobs
         .iter()
-        .any(|m| matches!(m.body(), Job::Operation { .. }));
+        .any(|(_, job)| matches!(job, Job::Operation { .. }));
     if operations && !dead {
         relay(&config, crate::clock::now_secs(), Relay::Events).await?;
     }
-    Ok(messages.len())
+    Ok(size)
+}
+
+/// A message's job, or its body as JSON and why it is not one.
+fn read(message: &RawMessage) -> Result<Job, (String, String)> {
+    let body = js_sys::JSON::stringify(&message.body())
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    serde_json::from_str(&body).map_err(|e| (body, e.to_string()))
+}
+
+/// Keeps an unreadable message for the Operations page and acknowledges
+/// it: retrying cannot make it readable. Should the write fail, the queue
+/// brings the message back, and after its retries to the dead-letter queue.
+async fn set_aside(
+    db: &D1Database,
+    queue: &str,
+    message: &RawMessage,
+    body: &str,
+    error: &str,
+    now: i64,
+) {
+    console_error!("queue {queue}: a message is not a job ({error}): {body:.200}");
+    match crate::store::unreadable::record(db, queue, body, error, now).await {
+        Ok(()) => message.ack(),
+        Err(e) => {
+            console_error!("queue: keeping an unreadable message failed: {e:?}");
+            message.retry();
+        }
+    }
 }
 
 /// Runs a job by its clock: the cron's time that enqueued it when that is
@@ -228,8 +290,15 @@ async fn dead_letter(db: &D1Database, job: &Job, now: i64) -> Result<(), AppErro
 }
 
 /// One job: attempted and acknowledged, retried later, or dead-lettered.
-async fn handle(db: &D1Database, config: &Config, dead: bool, message: &Message<Job>, now: i64) {
-    let job = message.body().clone();
+async fn handle(
+    db: &D1Database,
+    config: &Config,
+    dead: bool,
+    message: &RawMessage,
+    job: &Job,
+    now: i64,
+) {
+    let job = job.clone();
     if dead {
         match dead_letter(db, &job, now).await {
             Ok(()) => message.ack(),

@@ -5,7 +5,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::helpers::{admin, agent, now, stack, stack_alone, AdminClient, TestApp};
+use crate::helpers::{
+    admin, agent, now, post_raw, stack, stack_alone, timed_signature, token_of, AdminClient,
+    TestApp,
+};
 
 fn receiver() -> String {
     std::env::var("WEBHOOK_RECEIVER_URL").expect("WEBHOOK_RECEIVER_URL: run with scripts/test")
@@ -448,6 +451,67 @@ fn a_job_the_queue_delivers_twice_is_sent_once() {
 }
 
 #[test]
+fn one_unreadable_message_is_set_aside_and_the_rest_of_its_batch_runs() {
+    let s = stack();
+    let a = admin();
+    let name = format!("unreadable{}", now());
+    let (app, endpoint) = hooked(a, &name, &["session.started"]);
+    control_plan(&name, &["500"]);
+    s.session_with(&app, &s.subscription().id, json!({}));
+    wait_for(&name, 1);
+    let first = latest_until(a, &endpoint, |d| {
+        d["attempts"] == 1 && !d["last_status"].is_null()
+    });
+    // The retry's job and a message that is no job, in one batch.
+    let marker = format!("not-a-job-{name}");
+    let batch = json!({"any": [
+        {"kind": "webhook", "delivery": first["id"], "at": now() + 3600},
+        {"kind": "nonsense", "marker": marker},
+    ]});
+    let sent =
+        crate::helpers::post_raw(&format!("{}/api/dev/queue", s.url), &batch.to_string(), &[]);
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let done = latest_until(a, &endpoint, |d| d["status"] == "delivered");
+    assert_eq!(done["attempts"], 2, "its neighbour ran: {done}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let kept = loop {
+        let list = a.get("/api/admin/unreadable-messages");
+        assert_eq!(list.status, 200, "{}", list.body);
+        let found = list
+            .body
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|m| m["body"].as_str().is_some_and(|b| b.contains(&marker)))
+            .cloned();
+        if let Some(m) = found {
+            break m;
+        }
+        assert!(Instant::now() < deadline, "not set aside: {}", list.body);
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        kept["queue"].as_str().is_some_and(|q| !q.ends_with("-dlq")),
+        "{kept}"
+    );
+    assert!(
+        kept["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("nonsense")),
+        "{kept}"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let again = a.get("/api/admin/unreadable-messages").body;
+    let times = again
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|m| m["body"].as_str().is_some_and(|b| b.contains(&marker)))
+        .count();
+    assert_eq!(times, 1, "acknowledged, not retried: {again}");
+}
+
+#[test]
 fn pass_through_urls_are_filled_from_the_session_and_signed() {
     let s = stack();
     let a = admin();
@@ -557,7 +621,16 @@ fn cancel_events_carry_the_receipt_for_merchants_who_send_their_own() {
     let name = format!("receipt{}", now());
     let (app, _) = hooked(a, &name, &["cancel.requested", "cancel.completed"]);
     let sub = s.subscription();
-    let token = s.session_with(&app, &sub.id, json!({"jurisdiction": "DE", "locale": "de"}));
+    let (t, hash) = timed_signature(&app.signing_secret, &sub.id);
+    let body = json!({"app_id": app.id, "subscription_id": sub.id, "auth_timestamp": t,
+        "auth_hash": hash, "locale": "de"});
+    let started = post_raw(
+        &format!("{}/precancel", s.url),
+        &body.to_string(),
+        &[("x-holdfast-test-place", "DE")],
+    );
+    assert_eq!(started.status, 200, "{}", started.body);
+    let token = token_of(&started);
     let done = s.api(
         &token,
         "cancel",

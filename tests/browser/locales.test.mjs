@@ -132,6 +132,17 @@ test("a second cancel of a cancelled subscription shows the first receipt in Ger
   await context.close();
 });
 
+// The demo's "a customer in Germany": the customer cannot name their place
+// in a browser-signed precancel, so the demo starts the session itself.
+test("the demo shows a customer in Germany the direct cancellation", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE}/demo?country=DE`);
+  await page.getByRole("link", { name: "Verträge hier kündigen" }).click();
+  await page.getByRole("button", { name: "Jetzt kündigen" }).waitFor();
+  assert.equal(await page.locator("html").getAttribute("lang"), "de");
+  await page.close();
+});
+
 test("an Arabic page is laid out right to left with no accessibility violations", async () => {
   const page = await browser.newPage({ locale: "ar", viewport: { width: 360, height: 740 } });
   await page.goto(await cancelUrl("US-TX", { locale: "ar" }));

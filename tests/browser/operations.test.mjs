@@ -71,3 +71,23 @@ test("an admin sends a confirmation e-mail that failed for good again from the O
   assert.ok(!(await failed()).includes(ours[0]));
   await page.close();
 });
+
+// A queue message that is no job is set aside alone and listed for the
+// admin (the test stack puts one in the queue through /api/dev/queue).
+test("an admin reads an unreadable queue message on the Operations page", async () => {
+  const marker = `not-a-job-${Date.now()}`;
+  const sent = await fetch(`${BASE}/api/dev/queue`, { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ any: [{ kind: "mystery", marker }] }) });
+  assert.equal(sent.status, 200);
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await signIn(page);
+  const row = page.getByRole("table", { name: "Unreadable queue messages" }).getByRole("row").filter({ hasText: marker });
+  for (let i = 0; i < 40 && !(await row.count()); i++) {
+    await page.goto(`${BASE}/admin/operations`);
+    // The list has loaded: its table, or "None." while the queue works.
+    await page.locator('[data-testid="no-unreadable"], table[aria-label="Unreadable queue messages"]').first().waitFor();
+    if (!(await row.count())) await page.waitForTimeout(250);
+  }
+  assert.match(await row.innerText(), /unknown variant `mystery`/);
+  await page.close();
+});

@@ -316,6 +316,25 @@ test("an admin edits and deletes an app that has no sessions", async () => {
   await page.close();
 });
 
+test("an owner ends leaked secrets now, after a confirmation naming what stops working", async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  const asked = [];
+  page.on("dialog", (d) => { asked.push(d.message()); d.accept(); });
+  await signIn(page);
+  await newApp(page, "Leaked secrets");
+  await page.getByRole("button", { name: "Rotate and end the old secrets now" }).click();
+  const shown = page.getByTestId("rotated");
+  await shown.waitFor();
+  assert.equal(asked.length, 1);
+  assert.match(asked[0], /old signing secret and the old secret key stop working at once/);
+  assert.match(await shown.innerText(), /The old ones stopped working now/);
+  assert.match(await shown.innerText(), /Secret key: hf_sk_/);
+  await page.getByRole("button", { name: "Rotate secrets", exact: true }).click();
+  await page.getByText("The old ones keep working for 24 hours").waitFor();
+  assert.equal(asked.length, 1, "the plain rotation asks nothing");
+  await page.close();
+});
+
 test("the settings UI may not be framed and sends a strict CSP", async () => {
   const r = await fetch(`${BASE}/admin`);
   assert.equal(r.status, 200);

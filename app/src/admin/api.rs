@@ -3,8 +3,8 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, PasswordChange, SetupRequest};
 use holdfast_core::api::apps::{
-    AppSummary, AuditEntry, CreateAppRequest, CreatedApp, EmailView, OperationView, RotatedSecrets,
-    UpdateAppRequest,
+    AppSummary, AuditEntry, CreateAppRequest, CreatedApp, EmailView, OperationView, RotateRequest,
+    RotatedSecrets, UnreadableMessage, UpdateAppRequest,
 };
 use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
 use holdfast_core::api::stripe::{
@@ -98,11 +98,11 @@ pub async fn update_app(
     .await
 }
 
-pub async fn rotate(csrf: String, id: String) -> Result<RotatedSecrets, Error> {
+pub async fn rotate(csrf: String, id: String, end_old_now: bool) -> Result<RotatedSecrets, Error> {
     send(
         Request::post(&format!("/api/admin/apps/{id}/rotate")),
         &csrf,
-        NO_BODY,
+        Some(&RotateRequest { end_old_now }),
     )
     .await
 }
@@ -304,6 +304,10 @@ pub async fn webhook_deliveries(id: String) -> Result<Vec<DeliveryView>, Error> 
 
 pub async fn dead_letters() -> Result<Vec<DeadLetter>, Error> {
     get("/api/admin/dead-letters").await
+}
+
+pub async fn unreadable_messages() -> Result<Vec<UnreadableMessage>, Error> {
+    get("/api/admin/unreadable-messages").await
 }
 
 pub async fn failed_emails() -> Result<Vec<EmailView>, Error> {

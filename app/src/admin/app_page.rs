@@ -10,15 +10,24 @@ use super::api;
 use super::settings::SettingsForm;
 use super::Session;
 
+/// The confirmation before ending the old secrets: what stops working.
+const END_NOW: &str = "End the old secrets now? The old signing secret and the old secret key stop working at once: \
+pages that still sign with the old secret and servers that call with the old key are refused (401), \
+so their customers get your own cancel page until you deploy the new ones.";
+
 #[component]
 pub fn AppPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let session = expect_context::<Session>();
-    let rotate = Action::new_local(move |id: &String| api::rotate(session.csrf(), id.clone()));
+    let rotate = Action::new_local(move |(id, now): &(String, bool)| {
+        api::rotate(session.csrf(), id.clone(), *now)
+    });
     let update = Action::new_local(move |(id, form): &(String, UpdateAppRequest)| {
         api::update_app(session.csrf(), id.clone(), form.clone())
     });
+    // Which rotation the shown secrets came from, for their note.
+    let ended = RwSignal::new(false);
     let rename = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
     let delete = Action::new_local(move |id: &String| api::delete_app(session.csrf(), id.clone()));
@@ -52,6 +61,7 @@ pub fn AppPage() -> impl IntoView {
                     let aid = a.id.clone();
                     let aid3 = a.id.clone();
                     let aid4 = a.id.clone();
+                    let aid5 = a.id.clone();
                     view! {
                         <h1>{a.name.clone()}</h1>
                         {(!a.require_signed).then(|| view! { <p class="warning" role="alert" data-testid="unsigned-warning">{UNSIGNED_RISK}</p> })}
@@ -76,12 +86,23 @@ pub fn AppPage() -> impl IntoView {
                             </details>
                             <SignaturePolicy app=a.clone() update=update confirming=confirming/>
                             <button class="secondary" on:click=move |_| {
-                                rotate.dispatch(aid.clone());
+                                ended.set(false);
+                                rotate.dispatch((aid.clone(), false));
                             }>"Rotate secrets"</button>
+                            <button class="danger" on:click=move |_| {
+                                if window().confirm_with_message(END_NOW).unwrap_or(false) {
+                                    ended.set(true);
+                                    rotate.dispatch((aid5.clone(), true));
+                                }
+                            }>"Rotate and end the old secrets now"</button>
                             {move || rotate.value().get().map(|r| match r {
                                 Ok(s) => view! {
                                     <div class="secrets" role="status" data-testid="rotated">
-                                        <p>"New secrets. The old ones keep working for 24 hours; copy these now."</p>
+                                        <p>{if ended.get_untracked() {
+                                            "New secrets. The old ones stopped working now; copy these and deploy them."
+                                        } else {
+                                            "New secrets. The old ones keep working for 24 hours; copy these now."
+                                        }}</p>
                                         <p>"Signing secret: " <code>{s.signing_secret}</code></p>
                                         <p>"Secret key: " <code>{s.secret_key}</code></p>
                                     </div>

@@ -52,6 +52,42 @@ pub fn OperationsPage() -> impl IntoView {
         </Transition>
         <DeadLetters/>
         <FailedEmails/>
+        <Unreadable/>
+    }
+}
+
+/// Queue messages that were not a job: each was set aside alone, so the
+/// rest of its batch ran. Someone should read why (a bug, or a message
+/// from another version).
+#[component]
+fn Unreadable() -> impl IntoView {
+    let list = LocalResource::new(api::unreadable_messages);
+    view! {
+        <section aria-labelledby="unreadable">
+            <h2 id="unreadable">"Unreadable queue messages"</h2>
+            <p>"Messages that were not a job Holdfast knows. Each was set aside alone and the rest of its batch ran; they are kept for 30 days."</p>
+            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || list.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! { <p data-testid="no-unreadable">"None."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="list" aria-label="Unreadable queue messages">
+                            <thead><tr><th>"Queue"</th><th>"Message"</th><th>"Why"</th><th>"At"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|m| view! {
+                                    <tr data-testid="unreadable-message">
+                                        <td>{m.queue}</td>
+                                        <td><code>{m.body}</code></td>
+                                        <td>{m.error}</td>
+                                        <td>{when(m.at)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
     }
 }
 

@@ -58,8 +58,19 @@ pub struct UpdateAppRequest {
     pub confirm_unsigned: Option<String>,
 }
 
+/// `POST /api/admin/apps/{id}/rotate`'s body, optional: `end_old_now`
+/// ends the old secrets at once (a leak) instead of after the grace period.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RotateRequest {
+    #[serde(default)]
+    pub end_old_now: bool,
+}
+
 /// `POST /api/admin/apps/{id}/rotate`: new secrets; the old ones keep
 /// working for a grace period so merchants can deploy the new ones.
+/// With `end_old_now`, `previous_valid_until` is the moment of rotation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RotatedSecrets {
@@ -77,6 +88,18 @@ pub struct AuditEntry {
     pub admin: String,
     pub action: String,
     pub target: Option<String>,
+    pub at: i64,
+}
+
+/// A queue message that did not parse as a job: acknowledged alone, so the
+/// rest of its batch ran; kept 30 days for the Operations page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnreadableMessage {
+    pub queue: String,
+    /// The message as JSON, cut to 2,048 characters.
+    pub body: String,
+    pub error: String,
     pub at: i64,
 }
 

@@ -190,7 +190,12 @@ async fn attempt(
         .unwrap_or_default();
     let assignment = app.settings.assign(&fields, &subject);
     let audience = app.settings.audience_of(&fields, assignment.as_ref());
-    let place = payload.place().unwrap_or_else(|| caller.place.clone());
+    let placed = jurisdiction::place_for(
+        payload.jurisdiction.as_deref(),
+        proof == Proof::SecretKey,
+        &caller.place,
+    );
+    let place = placed.place;
     let mode = jurisdiction::mode_for(&app.settings.jurisdiction_rules, &place);
     let time_zone = payload
         .context
@@ -226,7 +231,7 @@ async fn attempt(
         "lookup_error": lookup_error,
         "subscription_status": facts.as_ref().map(|f| f.status),
         "assignment": assignment,
-        "jurisdiction": {"place": place.code(), "mode": mode.as_str(), "from": if payload.jurisdiction.is_some() { "merchant" } else { "request" }},
+        "jurisdiction": {"place": place.code(), "mode": mode.as_str(), "from": placed.from.as_str(), "ignored": placed.ignored},
         "context": payload.context.as_ref().map(|c| json!({"locale": c.locale, "timezone": c.timezone, "url": c.url})),
     });
     if let Written::Stale = admission::write(db, gate, &new, &started, now).await? {

@@ -11,15 +11,22 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use serde_json::{json, Value};
 use worker::{Request, Response};
 
+use holdfast_core::jurisdiction::Place;
+use holdfast_core::validation::FieldIssue;
+use worker::Headers;
+
 use super::Ctx;
+use crate::config::Config;
 use crate::error::AppError;
 use crate::http;
-use crate::store::apps;
+use crate::precancel::Caller;
+use crate::store::apps::{self, App};
 use crate::stripe::Client;
 
 const DEADLINE: Duration = Duration::from_secs(5);
 
-pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+/// The demo app, opened, and a config that talks to its Stripe account.
+async fn demo_app(ctx: &Ctx) -> Result<(Config, App), AppError> {
     let config = ctx.data.clone();
     let app_id = config
         .demo_app_id
@@ -37,6 +44,61 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
             "The demo runs only with a Stripe test key or the emulator.".to_owned(),
         ));
     }
+    Ok((config, app))
+}
+
+/// `GET /demo/cancel?subscription=…&country=DE`: the demo's Cancel link for
+/// a customer in another country. A customer may not name their own place
+/// (precancel ignores a browser-signed `jurisdiction`), and `wrangler dev`
+/// places every request in the same spot, so the demo starts the session
+/// itself with the place Cloudflare would report for a visitor there.
+pub async fn cancel(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (config, app) = demo_app(&ctx).await?;
+    let url = http::raw_url(&req);
+    let origin = http::origin_of(&url).unwrap_or_default();
+    let place = http::query_param(&url, "country")
+        .and_then(|c| Place::parse(&c))
+        .ok_or_else(|| {
+            AppError::BadRequest(FieldIssue::new(
+                "country",
+                "country must be a code such as DE or US-CA",
+            ))
+        })?;
+    let id = http::query_param(&url, "subscription")
+        .filter(|id| holdfast_core::precancel::is_stripe_id(id))
+        .ok_or_else(|| {
+            AppError::BadRequest(FieldIssue::new(
+                "subscription",
+                "subscription must be a Stripe subscription id",
+            ))
+        })?;
+    let facts = Client::new(&config)
+        .send(&req::retrieve_subscription(&id), DEADLINE)
+        .await
+        .ok()
+        .and_then(|r| SubscriptionFacts::from_stripe(&r.body).ok())
+        .ok_or_else(|| AppError::NotFound(format!("No such subscription: {id}")))?;
+    let data = signed_data(&facts, &app.signing_secret, &app.id, &origin, &place);
+    let payload = holdfast_core::precancel::parse(data.to_string().as_bytes())
+        .map_err(AppError::BadRequest)?;
+    let caller = Caller {
+        client: http::client(&req),
+        secret_key: None,
+        place,
+        time_zone: http::time_zone(&req),
+        origin: origin.clone(),
+    };
+    let db = ctx.data.db()?;
+    let session =
+        crate::precancel::start(&db, config, &caller, &payload, crate::clock::now_secs()).await?;
+    let headers = Headers::new();
+    headers.set("location", &session)?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::empty()?.with_status(303).with_headers(headers))
+}
+
+pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
+    let (config, app) = demo_app(&ctx).await?;
     let url = http::raw_url(&req);
     let origin = http::origin_of(&url).unwrap_or_default();
     let client = Client::new(&config);
@@ -94,10 +156,9 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         })
         .collect();
 
-    // `?country=DE`: the merchant's server says where the customer is (and
-    // which language they read), as a German shop's would.
-    let place = http::query_param(&url, "country")
-        .and_then(|c| holdfast_core::jurisdiction::Place::parse(&c));
+    // `?country=DE`: the customer is in Germany (and a German shop's page
+    // asks for German); the Cancel link starts the session at /demo/cancel.
+    let place = http::query_param(&url, "country").and_then(|c| Place::parse(&c));
     let card = match &facts {
         Some(f) => subscription_card(f, &app.signing_secret, &app.id, &origin, place.as_ref())?,
         None => "<p data-testid=\"no-subscription\">No subscription found. Run <code>scripts/run</code> to seed the emulator, or create one in your Stripe test account.</p>".to_owned(),
@@ -128,7 +189,7 @@ fn subscription_card(
     secret: &str,
     app_id: &str,
     origin: &str,
-    place: Option<&holdfast_core::jurisdiction::Place>,
+    place: Option<&Place>,
 ) -> Result<String, AppError> {
     let field = |k: &str| f.fields.get(k).map(String::as_str).unwrap_or("");
     let product = field("subscription.product.name");
@@ -146,39 +207,42 @@ fn subscription_card(
         (false, _) => ("Cancelled".to_owned(), false),
     };
     let email = field("subscription.customer.email");
-    let mut data = json!({
-        "app_id": app_id,
-        "subscription_id": f.id,
-        "auth_hash": signing::auth_hash(secret, &f.id),
-        "email": email,
-        "first_name": field("subscription.customer.name").split_whitespace().next().unwrap_or(""),
-        "save_return_url": format!("{origin}/demo?subscription={}&saved=1", f.id),
-        "cancel_confirmation_url": format!("{origin}/demo/cancelled?subscription={}", f.id),
-        "account": {"internal_id": field("subscription.customer.id"), "plan": product},
-    });
-    let german = place.is_some_and(|p| p.country.as_deref() == Some("DE"));
-    if let Some(p) = place {
-        data["jurisdiction"] = json!(p.code());
-    }
-    if german {
-        data["locale"] = json!("de");
-    }
+    let german = place.is_some_and(is_german);
     let link = if german {
         "Verträge hier kündigen"
     } else {
         "Cancel subscription"
     };
-    // JSON inside <script> must not be able to close the element.
-    let data = data.to_string().replace('<', "\\u003c");
+    // Elsewhere the snippet takes the click; with a country, the link
+    // itself goes to /demo/cancel and the page hands the snippet nothing.
+    let (href, data) = match place {
+        Some(p) => (
+            format!("/demo/cancel?subscription={}&country={}", f.id, p.code()),
+            String::new(),
+        ),
+        None => (
+            format!("/demo?subscription={}&fallback=1", f.id),
+            // JSON inside <script> must not be able to close the element.
+            format!(
+                "<script type=\"application/json\" id=\"holdfast-data\">{}</script>",
+                signed_data(f, secret, app_id, origin, &Place::default())
+                    .to_string()
+                    .replace('<', "\\u003c")
+            ),
+        ),
+    };
     let cancel = if cancellable {
-        format!("<a id=\"bb-cancel\" data-testid=\"cancel-link\" href=\"/demo?subscription={}&amp;fallback=1\">{link}</a>", attr(&f.id))
+        format!(
+            "<a id=\"bb-cancel\" data-testid=\"cancel-link\" href=\"{}\">{link}</a>",
+            attr(&href)
+        )
     } else {
         String::new()
     };
     Ok(format!(
         r#"<section class="card" aria-label="Subscription"><h2 data-testid="product">{}</h2>
 <p>{} per {}</p><p data-testid="subscription-state">{}</p><p><small>{} · {}</small></p>{cancel}</section>
-<script type="application/json" id="holdfast-data">{data}</script>"#,
+{data}"#,
         text(product),
         text(&price),
         text(interval),
@@ -186,6 +250,36 @@ fn subscription_card(
         text(email),
         text(&f.id),
     ))
+}
+
+fn is_german(p: &Place) -> bool {
+    p.country.as_deref() == Some("DE")
+}
+
+/// What the merchant's server hands its page: the subscription signed, the
+/// customer's details, and German for a German shop.
+fn signed_data(
+    f: &SubscriptionFacts,
+    secret: &str,
+    app_id: &str,
+    origin: &str,
+    place: &Place,
+) -> Value {
+    let field = |k: &str| f.fields.get(k).map(String::as_str).unwrap_or("");
+    let mut data = json!({
+        "app_id": app_id,
+        "subscription_id": f.id,
+        "auth_hash": signing::auth_hash(secret, &f.id),
+        "email": field("subscription.customer.email"),
+        "first_name": field("subscription.customer.name").split_whitespace().next().unwrap_or(""),
+        "save_return_url": format!("{origin}/demo?subscription={}&saved=1", f.id),
+        "cancel_confirmation_url": format!("{origin}/demo/cancelled?subscription={}", f.id),
+        "account": {"internal_id": field("subscription.customer.id"), "plan": field("subscription.product.name")},
+    });
+    if is_german(place) {
+        data["locale"] = json!("de");
+    }
+    data
 }
 
 fn date(secs: i64) -> String {

@@ -263,15 +263,24 @@ async fn dev_cron(req: Request, ctx: Ctx) -> Result<Response, AppError> {
 /// stack only, like `dev_cron`.
 async fn dev_queue(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     /// `{"jobs": [...]}` is sent as one batch, as the relay sends; one job
-    /// is sent twice at once, as a queue may deliver it.
+    /// is sent twice at once, as a queue may deliver it; `{"any": [...]}`
+    /// sends any JSON values as one batch, jobs or not.
     #[derive(serde::Deserialize)]
     #[serde(untagged)]
     enum Sent {
         Batch { jobs: Vec<crate::queue::Job> },
+        Any { any: Vec<serde_json::Value> },
         Twice(crate::queue::Job),
     }
     let jobs = match crate::http::parse_json(&crate::http::body(&mut req, 65_536).await?)? {
         Sent::Batch { jobs } => jobs,
+        Sent::Any { any } => {
+            crate::queue::send_any(&ctx.data, &any).await?;
+            return Ok(crate::http::json(
+                &serde_json::json!({"sent": any.len()}),
+                200,
+            ));
+        }
         Sent::Twice(job) => vec![job.clone(), job],
     };
     crate::queue::send(&ctx.data, &jobs).await?;

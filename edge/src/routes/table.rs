@@ -60,6 +60,7 @@ routes! {
     GET     "/api/admin/operations"                                Editor    _         => admin::ops::operations;
     POST    "/api/admin/operations/:session/retry"                 Editor    _         => admin::ops::retry_operation;
     GET     "/api/admin/dead-letters"                              Editor    _         => admin::ops::dead_letters;
+    GET     "/api/admin/unreadable-messages"                       Editor    _         => admin::ops::unreadable;
     GET     "/api/admin/emails/failed"                             Editor    _         => admin::ops::failed_emails;
     POST    "/api/admin/emails/:id/resend"                         Editor    _         => admin::ops::resend_email;
     GET     "/api/admin/admins"                                    Owner     _         => admin::team::admins;
@@ -90,4 +91,5 @@ routes! {
     GET     "/receipt/:id/:sig"                                    Public    _         => receipt::show;
     GET     "/demo"                                                Public    _         => demo::account;
     GET     "/demo/cancelled"                                      Public    _         => demo::account;
+    GET     "/demo/cancel"                                         Public    _         => demo::cancel;
 }

@@ -17,6 +17,7 @@ pub mod sessions;
 pub mod stripe_events;
 pub mod team;
 pub mod transitions;
+pub mod unreadable;
 pub mod webhooks;
 
 use wasm_bindgen::JsValue;

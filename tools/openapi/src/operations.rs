@@ -5,7 +5,7 @@
 use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, PasswordChange, SetupRequest};
 use holdfast_core::api::apps::{
     AppSummary, AuditEntry, CreateAppRequest, CreatedApp, EmailView, MappingPreviewRequest,
-    OperationView, RotatedSecrets, UpdateAppRequest,
+    OperationView, RotateRequest, RotatedSecrets, UnreadableMessage, UpdateAppRequest,
 };
 use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
 use holdfast_core::api::precancel::PrecancelResponse;
@@ -280,6 +280,7 @@ const DESCRIBED: &[&str] = &[
     "admin::ops::operations",
     "admin::ops::retry_operation",
     "admin::ops::dead_letters",
+    "admin::ops::unreadable",
     "admin::ops::failed_emails",
     "admin::ops::resend_email",
     "admin::team::admins",
@@ -388,6 +389,8 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
         "admin::apps::delete_app" => Op::new("deleteApp", "Delete an app without sessions.", Security::Admin)
             .answer(200, "Deleted.", obj(&[("deleted", string())])),
         "admin::apps::rotate_app" => Op::new("rotateApp", "New secrets; the old ones work for a grace period.", Security::Admin)
+            .describe("The old signing secret and secret key keep working for 24 hours, or stop at once with `end_old_now: true` (a leak).")
+            .body::<RotateRequest>(r)
             .answer(200, "Rotated.", r.of::<RotatedSecrets>()),
         "admin::apps::get_settings" => Op::new("getSettings", "An app's settings.", Security::Admin)
             .answer(200, "Settings.", r.of::<AppSettings>()),
@@ -431,6 +434,8 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
             .answer(200, "Sessions erased.", r.of::<ErasureResponse>()),
         "admin::ops::dead_letters" => Op::new("deadLetters", "Webhook deliveries whose messages reached the dead-letter queue, newest first; replay one from its endpoint.", Security::Admin)
             .answer(200, "Dead letters.", r.list::<DeadLetter>()),
+        "admin::ops::unreadable" => Op::new("unreadableMessages", "Queue messages that were not a job, newest first: each was set aside alone and its batch ran; kept 30 days.", Security::Admin)
+            .answer(200, "Messages.", r.list::<UnreadableMessage>()),
         "admin::ops::failed_emails" => Op::new("failedEmails", "Confirmation e-mails that failed for good (their jobs reached the dead-letter queue), newest first.", Security::Admin)
             .answer(200, "Failed e-mails.", r.list::<EmailView>()),
         "admin::ops::resend_email" => Op::new("resendEmail", "One more attempt at a failed confirmation e-mail, now; answers where it stands.", Security::Admin)

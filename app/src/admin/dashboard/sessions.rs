@@ -2,7 +2,9 @@
 //! and one session's audit trail: what was shown and chosen, when, and
 //! every Stripe request with Stripe's answer.
 
+use holdfast_core::audit::EventKind;
 use holdfast_core::dashboard::{ListedSession, SessionDetail, TrailEvent};
+use holdfast_core::jurisdiction::{place_words, PlaceSource};
 use holdfast_core::record::Outcome;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -132,6 +134,7 @@ fn Detail(d: SessionDetail) -> impl IntoView {
             r.customer_id.clone().unwrap_or_else(|| "—".into()),
         ),
         ("Stripe lookup", d.stripe_lookup.as_str().to_owned()),
+        ("Place", place_of(&d.events)),
         ("Outcome", outcome_label(d.outcome).to_owned()),
         ("Reason", r.reason_id.clone().unwrap_or_else(|| "—".into())),
         ("Comment", d.comment.clone().unwrap_or_else(|| "—".into())),
@@ -175,6 +178,25 @@ fn Detail(d: SessionDetail) -> impl IntoView {
         <ol class="trail" aria-label="Audit trail">
             {d.events.into_iter().map(|e| view! { <Step e=e/> }).collect_view()}
         </ol>
+    }
+}
+
+/// Where the session's place came from, as its start recorded it.
+fn place_of(events: &[TrailEvent]) -> String {
+    let j = events
+        .iter()
+        .find(|e| e.kind == EventKind::SessionStarted)
+        .and_then(|e| e.detail.get("jurisdiction"));
+    let from = j
+        .and_then(|j| j.get("from"))
+        .and_then(|f| serde_json::from_value::<PlaceSource>(f.clone()).ok());
+    match (j, from) {
+        (Some(j), Some(from)) => place_words(
+            j.get("place").and_then(|p| p.as_str()).unwrap_or(""),
+            from,
+            j.get("ignored").and_then(|i| i.as_str()),
+        ),
+        _ => "—".into(),
     }
 }
 

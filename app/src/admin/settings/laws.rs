@@ -43,7 +43,7 @@ pub fn Laws(form: Form) -> impl IntoView {
         <FieldError issues=form.issues field=field::EMAIL_FROM/>
         </OwnerOnly>
         <OwnerOnly field=field::JURISDICTION_RULES>
-        <p class="hint">"Where the customer is (from Cloudflare, or the jurisdiction your snippet passes) chooses the flow. The most specific row wins: a region such as US-CA, then a country such as DE, then EU (the EU and EEA, Switzerland and the United Kingdom). Anywhere else: standard."</p>
+        <p class="hint">"Where the customer is (from Cloudflare, or the jurisdiction your server passes with the secret key) chooses the flow. The most specific row wins: a region such as US-CA, then a country such as DE, then EU (the EU and EEA, Switzerland and the United Kingdom). Anywhere else: standard."</p>
         <For each=move || 0..len() key=|i| *i let:i>
             <fieldset class="row" data-testid=format!("rule-{i}")>
                 <legend>{format!("Rule {}", i + 1)}</legend>

@@ -1,7 +1,8 @@
 //! Apps: their ids and secrets, and their cancel-page settings.
 
 use holdfast_core::api::apps::{
-    CreateAppRequest, CreatedApp, RotatedSecrets, UpdateAppRequest, ROTATION_GRACE_SECS,
+    CreateAppRequest, CreatedApp, RotateRequest, RotatedSecrets, UpdateAppRequest,
+    ROTATION_GRACE_SECS,
 };
 use holdfast_core::settings::AppSettings;
 use holdfast_core::signing::digest_hex;
@@ -137,12 +138,25 @@ pub async fn update_app(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Re
     ))
 }
 
-pub async fn rotate_app(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+pub async fn rotate_app(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
     let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
+    // No body is the plain rotation, as before the option existed.
+    let raw = http::body(&mut req, 1024).await?;
+    let form: RotateRequest = if raw.iter().all(u8::is_ascii_whitespace) {
+        RotateRequest::default()
+    } else {
+        http::parse_json(&raw)?
+    };
     let (signing_secret, secret_key) = new_secrets()?;
-    let valid_until = now + ROTATION_GRACE_SECS;
+    // Ended now, the old secrets fail from this request on: precancel's
+    // cached app is stale once the row's revision moves.
+    let (action, valid_until) = if form.end_old_now {
+        ("app.rotate_secrets_now", now)
+    } else {
+        ("app.rotate_secrets", now + ROTATION_GRACE_SECS)
+    };
     let sealed = crate::secrets::seal(&ctx.data, &signing_secret)?;
     let results = db
         .batched(vec![
@@ -150,7 +164,7 @@ pub async fn rotate_app(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
             audit(
                 &db,
                 &admin.email,
-                "app.rotate_secrets",
+                action,
                 Some(&id),
                 &json!({"previous_valid_until": valid_until}),
                 now,

@@ -132,6 +132,13 @@ pub async fn dead_letters(_: Request, _: Ctx, signed: Signed) -> Result<Response
     Ok(http::json(&list, 200))
 }
 
+/// Queue messages that were not a job, set aside alone.
+pub async fn unreadable(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
+    let list = crate::store::unreadable::list(&db, 200).await?;
+    Ok(http::json(&list, 200))
+}
+
 /// Tries a pending or failed operation again now, with its same
 /// idempotency key.
 pub async fn retry_operation(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
