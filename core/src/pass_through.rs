@@ -8,16 +8,13 @@
 //! can never serve as a precancel's `auth_hash` or the other way round. A
 //! merchant refuses a URL whose `hf_ts` is older than a few minutes.
 
-use crate::signing::{auth_hash as hmac_hex, constant_time_eq};
+use crate::signing::{self, Purpose};
 use crate::template::{render_url, Fields};
 
-/// What keys `hf_sig`: HMAC-SHA256 of this label under the signing secret,
-/// as lower-case hex.
-pub const URL_KEY_LABEL: &str = "holdfast pass-through url v1";
-
-/// The key `hf_sig` is made with, derived from the app's signing secret.
+/// The key `hf_sig` is made with, derived from the app's signing secret
+/// with `Purpose::PassThrough`'s label.
 pub fn url_key(signing_secret: &str) -> String {
-    hmac_hex(signing_secret, URL_KEY_LABEL)
+    signing::key_for(signing_secret, Purpose::PassThrough)
 }
 
 /// The signed URL the customer is sent to, made once when the decision is
@@ -27,7 +24,7 @@ pub fn signed(template: &str, fields: &Fields, secret: &str, session_id: &str, n
     let sep = if url.contains('?') { '&' } else { '?' };
     let session: String = form_urlencoded::byte_serialize(session_id.as_bytes()).collect();
     let unsigned = format!("{url}{sep}hf_session={session}&hf_ts={now}");
-    let sig = hmac_hex(&url_key(secret), &unsigned);
+    let sig = signing::sign(secret, Purpose::PassThrough, &unsigned);
     format!("{unsigned}&hf_sig={sig}")
 }
 
@@ -45,10 +42,7 @@ pub enum Refused {
 /// everything before `&hf_sig=`, and `hf_ts` is recent.
 pub fn verify(url: &str, secret: &str, now: i64, tolerance_secs: i64) -> Result<(), Refused> {
     let (unsigned, sig) = url.rsplit_once("&hf_sig=").ok_or(Refused::Unsigned)?;
-    if !constant_time_eq(
-        hmac_hex(&url_key(secret), unsigned).as_bytes(),
-        sig.as_bytes(),
-    ) {
+    if !signing::verify(secret, Purpose::PassThrough, unsigned, sig) {
         return Err(Refused::BadSignature);
     }
     let ts = unsigned
@@ -103,7 +97,17 @@ mod tests {
         );
         let bare = signed("https://x.example/done", &Fields::new(), "s", "ses_2", 5);
         let (head, sig) = bare.rsplit_once("&hf_sig=").expect("signed");
-        assert_ne!(sig, hmac_hex("s", head), "not the auth_hash scheme's key");
+        assert_ne!(
+            sig,
+            signing::sign("s", Purpose::Subscription, head),
+            "not the auth_hash scheme's key"
+        );
+        // A subscription's auth_hash over the same text is no hf_sig.
+        let forged = format!(
+            "{head}&hf_sig={}",
+            signing::sign("s", Purpose::Subscription, head)
+        );
+        assert_eq!(verify(&forged, "s", 5, 1), Err(Refused::BadSignature));
         assert!(bare.starts_with("https://x.example/done?hf_session=ses_2&hf_ts=5&hf_sig="));
     }
 

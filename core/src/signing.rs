@@ -1,8 +1,12 @@
 //! Request signatures (`auth_hash`), secret-key checks and token digests.
 //!
-//! `auth_hash` is the hex HMAC-SHA256 of the subject (the subscription id)
-//! keyed with the app's signing secret, as Brightback's own scheme does, so
-//! a merchant's existing server code keeps working.
+//! Every signature names what it signs ([`Purpose`]): each purpose has its
+//! own key, derived from the app's signing secret with the purpose's label,
+//! so a signature made for one is refused for every other. The one
+//! exception is Brightback's own scheme, which installs compute today: the
+//! `auth_hash` of a subscription id is the hex HMAC-SHA256 keyed with the
+//! signing secret itself. The labels carry a version, so a purpose can move
+//! to a new one while what was signed under the old keeps verifying.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -10,7 +14,64 @@ use subtle::ConstantTimeEq;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// The `auth_hash` a merchant's server computes for `subject`.
+/// What a signature vouches for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A precancel's `auth_hash` over a subscription id (Brightback's).
+    Subscription,
+    /// A precancel's `auth_hash` over `account.internal_id`, for apps
+    /// without a billing integration.
+    Account,
+    /// A receipt link's signature over the session id.
+    Receipt,
+    /// A pass-through URL's `hf_sig` over the URL before it.
+    PassThrough,
+}
+
+impl Purpose {
+    pub const ALL: [Self; 4] = [
+        Self::Subscription,
+        Self::Account,
+        Self::Receipt,
+        Self::PassThrough,
+    ];
+
+    /// The label its key is derived with; None: the secret itself. Each
+    /// holds a space, so no Stripe id or other signed subject can equal
+    /// one and so sign for a derived key.
+    pub const fn label(self) -> Option<&'static str> {
+        match self {
+            Self::Subscription => None,
+            Self::Account => Some("holdfast account id v1"),
+            Self::Receipt => Some("holdfast receipt link v1"),
+            Self::PassThrough => Some("holdfast pass-through url v1"),
+        }
+    }
+}
+
+/// The key a purpose signs with: HMAC-SHA256 of its label under the
+/// signing secret, as lower-case hex, or the secret itself.
+pub fn key_for(secret: &str, purpose: Purpose) -> String {
+    match purpose.label() {
+        Some(label) => auth_hash(secret, label),
+        None => secret.to_owned(),
+    }
+}
+
+/// The hex signature of `message` for `purpose`.
+pub fn sign(secret: &str, purpose: Purpose, message: &str) -> String {
+    auth_hash(&key_for(secret, purpose), message)
+}
+
+/// Whether `candidate_hex` is `message`'s signature for `purpose` (in
+/// constant time); a signature for any other purpose is refused.
+pub fn verify(secret: &str, purpose: Purpose, message: &str, candidate_hex: &str) -> bool {
+    verify_auth_hash(&key_for(secret, purpose), message, candidate_hex)
+}
+
+/// The bare HMAC: hex HMAC-SHA256 of `subject` keyed with `secret`.
+/// Signatures go through [`sign`]; this stays for keys that are not an
+/// app's signing secret.
 pub fn auth_hash(secret: &str, subject: &str) -> String {
     hex::encode(mac(secret, subject).finalize().into_bytes())
 }
@@ -129,6 +190,50 @@ mod tests {
             prop_assert!(verify_auth_hash("secret", &signed_message("sub_1", Some(t)), &h));
             prop_assert!(!verify_auth_hash("secret", &signed_message("sub_1", Some(t + d)), &h));
             prop_assert!(!verify_auth_hash("secret", "sub_1", &h));
+        }
+    }
+
+    #[test]
+    fn brightbacks_subscription_signature_is_unchanged() {
+        assert_eq!(
+            sign(
+                "Jefe",
+                Purpose::Subscription,
+                "what do ya want for nothing?"
+            ),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn the_derived_keys_are_the_ones_links_already_sent_carry() {
+        // Receipt links and pass-through URLs were made with these keys
+        // before purposes had a name: they keep opening.
+        let s = "hf_sign_test";
+        assert_eq!(
+            key_for(s, Purpose::Receipt),
+            auth_hash(s, "holdfast receipt link v1")
+        );
+        assert_eq!(
+            key_for(s, Purpose::PassThrough),
+            auth_hash(s, "holdfast pass-through url v1")
+        );
+        let labels: Vec<_> = Purpose::ALL.iter().filter_map(|p| p.label()).collect();
+        assert!(labels.iter().all(|l| l.contains(' ') && l.ends_with(" v1")));
+    }
+
+    proptest! {
+        #[test]
+        fn a_signature_for_one_purpose_is_refused_for_every_other(
+            secret in "[a-z0-9_]{1,40}",
+            message in "[ -~]{0,60}",
+        ) {
+            for made in Purpose::ALL {
+                let sig = sign(&secret, made, &message);
+                for used in Purpose::ALL {
+                    prop_assert_eq!(verify(&secret, used, &message, &sig), made == used, "{:?} as {:?}", made, used);
+                }
+            }
         }
     }
 

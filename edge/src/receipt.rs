@@ -5,7 +5,7 @@
 use holdfast_core::i18n::{self, Key};
 use holdfast_core::jurisdiction::Mode;
 use holdfast_core::receipt::{CancelKind, Contract, Receipt};
-use holdfast_core::signing;
+use holdfast_core::signing::{self, Purpose};
 
 use crate::cancel::Ask;
 use crate::config::Config;
@@ -97,16 +97,13 @@ fn vouched_email(session: &Session) -> Option<&str> {
         .filter(|v| !v.trim().is_empty())
 }
 
-/// The link's signature: an HMAC of the session id with a key derived from
-/// the app's signing secret. It is stored in the receipt, so a later
+/// The link's signature: an HMAC of the session id with the receipt's key,
+/// derived from the app's signing secret (`signing::Purpose::Receipt`). It is stored in the receipt, so a later
 /// rotation of that secret does not break the link. Should the secret not
 /// open, a random value stands in: the cancel never waits on its receipt.
 fn sign(session: &Session, config: &Config) -> Result<String, AppError> {
     match crate::secrets::open(config, &session.signing_secret) {
-        Ok(secret) => {
-            let key = signing::auth_hash(&secret, "holdfast receipt link v1");
-            Ok(signing::auth_hash(&key, &session.id)[..32].to_owned())
-        }
+        Ok(secret) => Ok(signing::sign(&secret, Purpose::Receipt, &session.id)[..32].to_owned()),
         Err(e) => {
             worker::console_error!("receipt link not signed: {e:?}");
             Ok(crate::random::token()?[..32].to_owned())

@@ -271,7 +271,12 @@ t := time.Now().Unix(); mac := hmac.New(sha256.New, []byte(signingSecret))
 mac.Write([]byte(fmt.Sprintf("%d.%s", t, subscriptionID))); hex.EncodeToString(mac.Sum(nil))
 
 // Without auth_timestamp (only if the app does not require it), sign the
-// subscription id alone, as brightback.js does."##;
+// subscription id alone, as brightback.js does.
+
+// Without a billing integration, sign account.internal_id the same way but
+// with the account key, not the signing secret itself (Node.js):
+const accountKey = crypto.createHmac("sha256", SIGNING_SECRET).update("holdfast account id v1").digest("hex");
+crypto.createHmac("sha256", accountKey).update(`${t}.${internalId}`).digest("hex")"##;
 
 /// Where a customer's law asks for a direct cancellation (§312k BGB, the
 /// EU's withdrawal function), the Cancel link itself must say so; the

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use holdfast_core::audit::EventKind;
 use holdfast_core::precancel::{self, PrecancelPayload};
 use holdfast_core::signature_policy;
-use holdfast_core::signing;
+use holdfast_core::signing::{self, Purpose};
 use serde_json::Value;
 use worker::D1Database;
 
@@ -184,6 +184,13 @@ pub fn authenticate(
             return Err(AppError::Unauthorized(why));
         }
     }
+    // A subscription id is signed as Brightback signs it; an account's id
+    // under its own key, so neither signature stands for the other.
+    let purpose = if payload.subscription_id.is_some() {
+        Purpose::Subscription
+    } else {
+        Purpose::Account
+    };
     let signed_by = |secret: &str| {
         let message = payload
             .signed_subject()
@@ -192,10 +199,13 @@ pub fn authenticate(
             .auth_hash
             .as_deref()
             .zip(message)
-            .is_some_and(|(hash, message)| signing::verify_auth_hash(secret, &message, hash))
+            .is_some_and(|(hash, message)| signing::verify(secret, purpose, &message, hash))
     };
     match &payload.auth_hash {
         Some(_) if signed_by(&app.signing_secret) || previous.is_some_and(|(s, _)| signed_by(s)) => Ok(Proof::Signature),
+        Some(_) if purpose == Purpose::Account => Err(AppError::Unauthorized(
+            "auth_hash does not match account.internal_id for this app: an account id is signed with the account key, the hex HMAC-SHA256 of \"holdfast account id v1\" keyed with your signing secret.".to_owned(),
+        )),
         Some(_) => Err(AppError::Unauthorized("auth_hash does not match subscription_id for this app.".to_owned())),
         None if !app.require_signed => Ok(Proof::None),
         None => Err(AppError::Unauthorized(
