@@ -2,19 +2,45 @@
 //! a copy of the database alone reveals no Stripe key, signing secret or
 //! webhook secret.
 //!
-//! A sealed value is `v2:<key id>:<nonce hex>:<ciphertext hex>`; the key id
-//! (the first 8 hex characters of the key's SHA-256) says which key opens
-//! it, so a previous key can stay readable while everything is re-sealed
-//! under the new one. `v1:<nonce>:<ciphertext>` (before key ids) still
-//! opens with either key.
+//! A sealed value is `v3:<key id>:<nonce hex>:<ciphertext hex>`, sealed
+//! with its [`Place`] (table, secret, row id) as associated data: a value
+//! copied into another row or column does not open there. The key id (the
+//! first 8 hex characters of the key's SHA-256) says which key opens it, so
+//! a previous key can stay readable while everything is re-sealed under the
+//! new one. Older forms still open, unbound, until re-sealed:
+//! `v2:<key id>:…` and `v1:<nonce>:<ciphertext>` (before key ids).
 
-use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 
 use sha2::{Digest, Sha256};
 
 const VERSION: &str = "v1";
-const VERSION_2: &str = "v2";
+const VERSION_3: &str = "v3";
+
+/// Where a sealed value belongs. `secret` names the secret, not the
+/// column: a rotation moves a value from the current column to the
+/// previous one of the same secret (`previous_signing_secret =
+/// signing_secret`), and it must still open there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place<'a> {
+    pub table: &'a str,
+    pub secret: &'a str,
+    pub row: &'a str,
+}
+
+impl Place<'_> {
+    /// The associated data. Lengths first, so no two places share it.
+    fn aad(&self) -> Vec<u8> {
+        let parts = [self.table, self.secret, self.row];
+        let mut out = b"holdfast sealed v3".to_vec();
+        for p in parts {
+            out.extend_from_slice(&(p.len() as u32).to_be_bytes());
+            out.extend_from_slice(p.as_bytes());
+        }
+        out
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VaultError {
@@ -66,6 +92,53 @@ pub fn open(key: &[u8; 32], sealed: &str) -> Result<String, VaultError> {
     String::from_utf8(plain).map_err(|_| VaultError::Unopenable)
 }
 
+fn seal_bound(
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    place: Place<'_>,
+    plaintext: &str,
+) -> Result<String, VaultError> {
+    let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key));
+    let aad = place.aad();
+    let sealed = cipher
+        .encrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: plaintext.as_bytes(),
+                aad: &aad,
+            },
+        )
+        .map_err(|_| VaultError::Malformed)?;
+    Ok(format!(
+        "{VERSION_3}:{}:{}:{}",
+        key_id(key),
+        hex::encode(nonce),
+        hex::encode(sealed)
+    ))
+}
+
+/// Opens `<nonce hex>:<ciphertext hex>` sealed at `place`.
+fn open_bound(key: &[u8; 32], body: &str, place: Place<'_>) -> Result<String, VaultError> {
+    let (nonce, body) = body.split_once(':').ok_or(VaultError::Malformed)?;
+    let nonce = hex::decode(nonce)
+        .ok()
+        .filter(|n| n.len() == 12)
+        .ok_or(VaultError::Malformed)?;
+    let body = hex::decode(body).map_err(|_| VaultError::Malformed)?;
+    let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key));
+    let aad = place.aad();
+    let plain = cipher
+        .decrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: &body,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| VaultError::Unopenable)?;
+    String::from_utf8(plain).map_err(|_| VaultError::Unopenable)
+}
+
 /// A key's id: the first 8 hex characters of its SHA-256.
 pub fn key_id(key: &[u8; 32]) -> String {
     hex::encode(&Sha256::digest(key)[..4])
@@ -73,7 +146,7 @@ pub fn key_id(key: &[u8; 32]) -> String {
 
 /// Whether a stored value is sealed (rather than a legacy plain value).
 pub fn is_sealed(stored: &str) -> bool {
-    stored.starts_with("v1:") || stored.starts_with("v2:")
+    ["v1:", "v2:", "v3:"].iter().any(|v| stored.starts_with(v))
 }
 
 /// The current key, which seals, and the previous one, which only opens.
@@ -97,22 +170,33 @@ impl Keyring {
         })
     }
 
-    /// Seals under the current key; `nonce` must be fresh for each call.
-    pub fn seal(&self, nonce: &[u8; 12], plaintext: &str) -> Result<String, VaultError> {
-        let v1 = seal(&self.current, nonce, plaintext)?;
-        let body = v1.strip_prefix("v1:").ok_or(VaultError::Malformed)?;
-        Ok(format!("{VERSION_2}:{}:{body}", key_id(&self.current)))
+    /// Seals under the current key, bound to `place`; `nonce` must be
+    /// fresh for each call.
+    pub fn seal(
+        &self,
+        nonce: &[u8; 12],
+        place: Place<'_>,
+        plaintext: &str,
+    ) -> Result<String, VaultError> {
+        seal_bound(&self.current, nonce, place, plaintext)
     }
 
-    /// Opens a value sealed under either key.
-    pub fn open(&self, sealed: &str) -> Result<String, VaultError> {
+    /// Opens a value sealed under either key; a bound one only at its own
+    /// place.
+    pub fn open(&self, place: Place<'_>, sealed: &str) -> Result<String, VaultError> {
         let keys = || std::iter::once(&self.current).chain(self.previous.as_ref());
+        let by_id = |kid: &str| {
+            keys()
+                .find(|k| key_id(k) == kid)
+                .ok_or(VaultError::Unopenable)
+        };
+        if let Some(rest) = sealed.strip_prefix("v3:") {
+            let (kid, body) = rest.split_once(':').ok_or(VaultError::Malformed)?;
+            return open_bound(by_id(kid)?, body, place);
+        }
         if let Some(rest) = sealed.strip_prefix("v2:") {
             let (kid, body) = rest.split_once(':').ok_or(VaultError::Malformed)?;
-            let key = keys()
-                .find(|k| key_id(k) == kid)
-                .ok_or(VaultError::Unopenable)?;
-            return open(key, &format!("{VERSION}:{body}"));
+            return open(by_id(kid)?, &format!("{VERSION}:{body}"));
         }
         let mut last = VaultError::Malformed;
         for key in keys() {
@@ -124,10 +208,10 @@ impl Keyring {
         Err(last)
     }
 
-    /// Sealed under the current key already: nothing to re-seal.
+    /// Sealed under the current key and bound already: nothing to re-seal.
     pub fn is_current(&self, stored: &str) -> bool {
         stored
-            .strip_prefix("v2:")
+            .strip_prefix("v3:")
             .and_then(|rest| rest.split_once(':'))
             .is_some_and(|(kid, _)| kid == key_id(&self.current))
     }
@@ -169,28 +253,43 @@ mod tests {
         assert_eq!(key_from_hex(&"zz".repeat(32)), Err(VaultError::BadKey));
     }
 
+    const AT: Place<'static> = Place {
+        table: "webhook_endpoints",
+        secret: "secret",
+        row: "we_1",
+    };
+
+    /// A value as a keyring sealed it before places were bound (v2).
+    fn unbound(key: &[u8; 32], plain: &str) -> String {
+        let v1 = seal(key, &NONCE, plain).expect("seals");
+        format!("v2:{}:{}", key_id(key), &v1["v1:".len()..])
+    }
+
     #[test]
     fn a_keyring_names_its_key_and_opens_the_previous_ones_values() {
         let old = Keyring::new(&"11".repeat(32), None).expect("key");
-        let sealed_old = old.seal(&NONCE, "whsec_old").expect("seals");
-        assert!(sealed_old.starts_with(&format!("v2:{}:", key_id(&[0x11; 32]))));
+        let sealed_old = old.seal(&NONCE, AT, "whsec_old").expect("seals");
+        assert!(sealed_old.starts_with(&format!("v3:{}:", key_id(&[0x11; 32]))));
         assert!(old.is_current(&sealed_old));
         let legacy = seal(&[0x11; 32], &NONCE, "hf_sign_legacy").expect("seals");
+        let v2 = unbound(&[0x11; 32], "whsec_v2");
 
         let rotated = Keyring::new(&"22".repeat(32), Some(&"11".repeat(32))).expect("keys");
-        assert_eq!(rotated.open(&sealed_old).as_deref(), Ok("whsec_old"));
+        assert_eq!(rotated.open(AT, &sealed_old).as_deref(), Ok("whsec_old"));
         assert_eq!(
-            rotated.open(&legacy).as_deref(),
+            rotated.open(AT, &legacy).as_deref(),
             Ok("hf_sign_legacy"),
             "v1 opens too"
         );
+        assert_eq!(rotated.open(AT, &v2).as_deref(), Ok("whsec_v2"), "and v2");
         assert!(!rotated.is_current(&sealed_old), "to be re-sealed");
-        let resealed = rotated.seal(&[2; 12], "whsec_old").expect("seals");
+        assert!(!old.is_current(&v2), "an unbound value is re-sealed bound");
+        let resealed = rotated.seal(&[2; 12], AT, "whsec_old").expect("seals");
         assert!(rotated.is_current(&resealed));
 
         let new_only = Keyring::new(&"22".repeat(32), None).expect("key");
-        assert_eq!(new_only.open(&sealed_old), Err(VaultError::Unopenable));
-        assert_eq!(new_only.open(&resealed).as_deref(), Ok("whsec_old"));
+        assert_eq!(new_only.open(AT, &sealed_old), Err(VaultError::Unopenable));
+        assert_eq!(new_only.open(AT, &resealed).as_deref(), Ok("whsec_old"));
         assert!(is_sealed(&resealed) && is_sealed(&legacy) && !is_sealed("hf_sign_plain"));
         assert!(
             !format!("{rotated:?}").contains("2222"),
@@ -198,11 +297,52 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_bound_value_opens_only_at_its_place() {
+        let ring = Keyring::new(&"33".repeat(32), None).expect("key");
+        let sealed = ring.seal(&NONCE, AT, "whsec_mine").expect("seals");
+        assert_eq!(ring.open(AT, &sealed).as_deref(), Ok("whsec_mine"));
+        for elsewhere in [
+            Place { row: "we_2", ..AT },
+            Place {
+                secret: "previous_secret",
+                ..AT
+            },
+            Place {
+                table: "apps",
+                ..AT
+            },
+            // Lengths are bound too: no shifting of characters between parts.
+            Place {
+                table: "webhook_endpointss",
+                secret: "ecret",
+                ..AT
+            },
+        ] {
+            assert_eq!(
+                ring.open(elsewhere, &sealed),
+                Err(VaultError::Unopenable),
+                "{elsewhere:?}"
+            );
+        }
+    }
+
     proptest! {
         #[test]
         fn anything_round_trips(text in ".{0,200}", nonce in any::<[u8; 12]>()) {
             let sealed = seal(&KEY, &nonce, &text).expect("seals");
-            prop_assert_eq!(open(&KEY, &sealed).expect("opens"), text);
+            prop_assert_eq!(open(&KEY, &sealed).expect("opens"), text.clone());
+            let ring = Keyring::new(&hex::encode(KEY), None).expect("key");
+            let bound = ring.seal(&nonce, AT, &text).expect("seals");
+            prop_assert_eq!(ring.open(AT, &bound).expect("opens"), text);
+        }
+
+        #[test]
+        fn no_other_row_opens_it(row in "[a-z0-9_]{0,20}") {
+            let ring = Keyring::new(&hex::encode(KEY), None).expect("key");
+            let sealed = ring.seal(&NONCE, AT, "s").expect("seals");
+            let there = Place { row: &row, ..AT };
+            prop_assert_eq!(ring.open(there, &sealed).is_ok(), row == AT.row);
         }
     }
 }

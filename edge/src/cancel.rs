@@ -252,7 +252,8 @@ pub fn pass_through(
 ) -> Option<String> {
     let s = &session.settings;
     holdfast_core::return_url::check_template(template, &s.return_origins).ok()?;
-    let secret = match crate::secrets::open(config, &session.signing_secret) {
+    let place = crate::secrets::app_secret(&session.app_id);
+    let secret = match crate::secrets::open(config, place, &session.signing_secret) {
         Ok(secret) => secret,
         Err(e) => {
             worker::console_error!("pass-through URL not signed: {e:?}");

@@ -149,7 +149,9 @@ impl Config {
     pub fn with_stored_key(mut self, sealed: Option<&str>) -> Self {
         let Some(sealed) = sealed else { return self };
         let opened = match self.keyring() {
-            Ok(Some(k)) => k.open(sealed).map_err(|e| e.to_string()),
+            Ok(Some(k)) => k
+                .open(crate::secrets::STRIPE_KEY, sealed)
+                .map_err(|e| e.to_string()),
             Ok(None) => Err("HOLDFAST_ENCRYPTION_KEY is not set".to_owned()),
             Err(e) => Err(format!("{e:?}")),
         };

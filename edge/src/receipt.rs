@@ -102,7 +102,8 @@ fn vouched_email(session: &Session) -> Option<&str> {
 /// rotation of that secret does not break the link. Should the secret not
 /// open, a random value stands in: the cancel never waits on its receipt.
 fn sign(session: &Session, config: &Config) -> Result<String, AppError> {
-    match crate::secrets::open(config, &session.signing_secret) {
+    let place = crate::secrets::app_secret(&session.app_id);
+    match crate::secrets::open(config, place, &session.signing_secret) {
         Ok(secret) => Ok(signing::sign(&secret, Purpose::Receipt, &session.id)[..32].to_owned()),
         Err(e) => {
             worker::console_error!("receipt link not signed: {e:?}");

@@ -103,7 +103,7 @@ fn keys(d: &Due, now: i64, config: &Config) -> Result<Vec<Vec<u8>>, AppError> {
     let opened = [Some(d.secret.as_str()), previous]
         .into_iter()
         .flatten()
-        .map(|s| crate::secrets::open(config, s))
+        .map(|s| crate::secrets::open(config, crate::secrets::endpoint_secret(&d.endpoint_id), s))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(opened
         .iter()
@@ -231,9 +231,12 @@ async fn deliver(
     let answer = match holdfast_core::webhook::url_check::check(&d.url, private_ok) {
         Ok(()) => match keys(d, wall, config) {
             Ok(keys) => send(d, &body, wall, &keys).await,
-            Err(_) => Answer::Failed(
-                "the endpoint's secret does not open: check HOLDFAST_ENCRYPTION_KEY".to_owned(),
-            ),
+            Err(e) => {
+                console_error!("webhooks: endpoint {}: {e:?}", d.endpoint_id);
+                Answer::Failed(
+                    "the endpoint's secret does not open here (sealed for another row, or HOLDFAST_ENCRYPTION_KEY changed): rotate it".to_owned(),
+                )
+            }
         },
         Err(why) => Answer::Failed(format!("the endpoint URL {why}")),
     };

@@ -118,22 +118,32 @@ pub struct Answer {
 }
 
 fn answer(result: Result<ureq::Response, ureq::Error>) -> Answer {
+    try_answer(result).unwrap_or_else(|e| panic!("no answer: {e}"))
+}
+
+/// The answer, or why none came.
+fn try_answer(result: Result<ureq::Response, ureq::Error>) -> Result<Answer, String> {
     let resp = match result {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("no answer: {e}"),
+        Err(ureq::Error::Transport(t)) => return Err(t.to_string()),
     };
     let status = resp.status();
     let text = resp.into_string().expect("a readable body");
-    Answer {
+    Ok(Answer {
         status,
         body: serde_json::from_str(&text).unwrap_or(Value::Null),
-    }
+    })
 }
 
 /// A POST from a client address of its own unless `headers` name one, so
 /// only the rate-limit tests share an address.
 pub fn post_raw(url: &str, content: &str, headers: &[(&str, &str)]) -> Answer {
+    try_post_raw(url, content, headers).unwrap_or_else(|e| panic!("no answer: {e}"))
+}
+
+/// `post_raw`, or why no answer came.
+pub fn try_post_raw(url: &str, content: &str, headers: &[(&str, &str)]) -> Result<Answer, String> {
     let mut req = agent()
         .post(url)
         .set("content-type", "application/json")
@@ -141,7 +151,7 @@ pub fn post_raw(url: &str, content: &str, headers: &[(&str, &str)]) -> Answer {
     for (k, v) in headers {
         req = req.set(k, v);
     }
-    answer(req.send_string(content))
+    try_answer(req.send_string(content))
 }
 
 pub fn get(url: &str) -> Answer {

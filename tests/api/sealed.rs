@@ -78,6 +78,65 @@ fn secrets_are_sealed_at_rest_and_one_command_reseals_the_old_ones() {
     );
 }
 
+/// A sealed value is bound to its table, secret and row (issue 37): one
+/// copied into another endpoint's row does not open there, and that
+/// endpoint's deliveries say its secret is missing.
+#[test]
+fn a_sealed_webhook_secret_copied_into_another_endpoint_does_not_open_there() {
+    let s = stack();
+    let a = admin();
+    let app = a.app_with("Copied secret", &json!({"webhooks_allow_private": true}));
+    let receiver = std::env::var("WEBHOOK_RECEIVER_URL").expect("receiver");
+    let endpoint = |name: &str| {
+        let e = a.send(
+            "POST",
+            &format!("/api/admin/apps/{}/webhooks", app.id),
+            &json!({"url": format!("{receiver}/hooks/{name}{}", crate::helpers::now()), "event_types": []}),
+        );
+        assert_eq!(e.status, 201, "{}", e.body);
+        e.body["endpoint"]["id"]
+            .as_str()
+            .or_else(|| e.body["id"].as_str())
+            .unwrap_or_else(|| panic!("an id in {}", e.body))
+            .to_owned()
+    };
+    let (mine, other) = (endpoint("mine"), endpoint("other"));
+    let stored = s.sql(&format!(
+        "SELECT secret FROM webhook_endpoints WHERE id = '{mine}'"
+    ));
+    let sealed = stored[0]["secret"]
+        .as_str()
+        .expect("a sealed secret")
+        .to_owned();
+    assert!(sealed.starts_with("v3:"), "{sealed}");
+    s.sql(&format!(
+        "UPDATE webhook_endpoints SET secret = '{sealed}' WHERE id = '{other}'"
+    ));
+    let test = |id: &str| {
+        a.send(
+            "POST",
+            &format!("/api/admin/webhooks/{id}/test"),
+            &json!({}),
+        )
+    };
+    let copied = test(&other);
+    assert_eq!(copied.status, 200, "{}", copied.body);
+    assert_ne!(copied.body["status"], "delivered", "{}", copied.body);
+    assert!(
+        copied.body["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("secret does not open")),
+        "{}",
+        copied.body
+    );
+    let own = test(&mine);
+    assert_eq!(
+        own.body["status"], "delivered",
+        "at its own row: {}",
+        own.body
+    );
+}
+
 fn reseal(url: &str) -> String {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let out = std::process::Command::new(format!("{root}/scripts/reseal"))
@@ -138,7 +197,7 @@ fn a_key_rotation_keeps_old_values_readable_until_everything_is_resealed() {
     assert!(
         stored[0]["signing_secret"]
             .as_str()
-            .is_some_and(|v| v.starts_with(&format!("v2:{kid}:"))),
+            .is_some_and(|v| v.starts_with(&format!("v3:{kid}:"))),
         "{stored:?}"
     );
 

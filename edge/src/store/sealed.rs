@@ -17,6 +17,8 @@ pub struct Stored {
 }
 
 /// Where secrets live: (table, id column, current column, previous column).
+/// The current column names the secret a value is bound to
+/// (`vault::Place::secret`), for both columns, as `crate::secrets` seals it.
 pub const PLACES: [(&str, &str, &str, Option<&str>); 4] = [
     (
         "apps",

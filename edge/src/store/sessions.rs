@@ -132,8 +132,10 @@ pub struct Session {
     pub last_offer_at: Option<i64>,
     pub stripe_key_sealed: Option<String>,
     pub assignment: Option<Assignment>,
-    /// The app's signing secret as stored (sealed): it signs pass-through URLs.
+    /// The app's signing secret as stored (sealed at its app's row): it
+    /// signs pass-through URLs and receipt links.
     pub signing_secret: String,
+    pub app_id: String,
     /// The locale the merchant asked for, if built in.
     pub locale: Option<Locale>,
     pub mode: Mode,
@@ -176,6 +178,7 @@ struct Row {
     experience_id: Option<String>,
     variant_id: Option<String>,
     signing_secret: String,
+    app_id: String,
     locale: Option<String>,
     mode: String,
     time_zone: Option<String>,
@@ -192,7 +195,7 @@ fn select() -> String {
      s.unverified_fields, s.offer_id, \
      (SELECT MAX(x.offer_accepted_at) FROM sessions x WHERE x.app_id = s.app_id AND x.subscription_id = s.subscription_id) AS last_offer_at, \
      (SELECT sealed_key FROM stripe_connection WHERE id = 1) AS stripe_key_sealed, s.experience_id, s.variant_id, \
-     a.signing_secret, s.locale, s.mode, s.time_zone, s.receipt, s.created_at, \
+     a.signing_secret, s.app_id, s.locale, s.mode, s.time_zone, s.receipt, s.created_at, \
      (SELECT json_object('status', x.status, 'receipt', CASE WHEN json_valid(x.receipt) THEN json(x.receipt) END, 'outcome_url', x.outcome_url, \
         'cancel_effective_at', x.cancel_effective_at) FROM sessions x \
       WHERE {} ORDER BY x.updated_at DESC LIMIT 1) AS prior_cancel \
@@ -272,6 +275,7 @@ fn into_session(r: Row) -> Result<Session, AppError> {
         last_offer_at: r.last_offer_at,
         stripe_key_sealed: r.stripe_key_sealed,
         signing_secret: r.signing_secret,
+        app_id: r.app_id,
         locale: r.locale.as_deref().and_then(Locale::parse),
         mode: serde_json::from_value(serde_json::Value::String(r.mode)).unwrap_or_default(),
         time_zone: r.time_zone,

@@ -50,7 +50,7 @@ pub async fn create_app(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Re
     let id = format!("app_{}", crate::random::hex(8)?);
     let (signing_secret, secret_key) = new_secrets()?;
     let name = form.name.trim();
-    let sealed = crate::secrets::seal(&ctx.data, &signing_secret)?;
+    let sealed = crate::secrets::seal(&ctx.data, crate::secrets::app_secret(&id), &signing_secret)?;
     let new = apps::NewApp {
         id: &id,
         name,
@@ -157,7 +157,7 @@ pub async fn rotate_app(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Re
     } else {
         ("app.rotate_secrets", now + ROTATION_GRACE_SECS)
     };
-    let sealed = crate::secrets::seal(&ctx.data, &signing_secret)?;
+    let sealed = crate::secrets::seal(&ctx.data, crate::secrets::app_secret(&id), &signing_secret)?;
     let results = db
         .batched(vec![
             apps::rotate(&db, &id, &sealed, &digest_hex(&secret_key), valid_until)?,

@@ -1,8 +1,10 @@
 //! `POST /api/admin/secrets/reseal`: seals every secret at rest under the
 //! current `HOLDFAST_ENCRYPTION_KEY`: plain values from before sealing, and
 //! values sealed under `HOLDFAST_ENCRYPTION_KEY_PREVIOUS` during a key
-//! rotation. `scripts/reseal` calls it.
+//! rotation, and values sealed before they were bound to their place
+//! (table, secret, row). `scripts/reseal` calls it.
 
+use holdfast_core::vault::Place;
 use serde_json::json;
 use worker::{Request, Response};
 
@@ -22,11 +24,16 @@ pub async fn reseal(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, Ap
         )
     })?;
     let mut counts = serde_json::Map::new();
-    for (place, (table, ..)) in PLACES.iter().enumerate() {
+    for (place, (table, _, secret, _)) in PLACES.iter().enumerate() {
         let mut writes = Vec::new();
         for row in sealed::all(&db, place).await? {
-            let current = fresh(&keyring, row.current.as_deref())?;
-            let previous = fresh(&keyring, row.previous.as_deref())?;
+            let at = Place {
+                table,
+                secret,
+                row: &row.id,
+            };
+            let current = fresh(&keyring, at, row.current.as_deref())?;
+            let previous = fresh(&keyring, at, row.previous.as_deref())?;
             if current.is_none() && previous.is_none() {
                 continue;
             }
@@ -57,7 +64,8 @@ pub async fn reseal(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, Ap
 /// The re-sealed value of a column, when it has one that is not current.
 fn fresh(
     keyring: &holdfast_core::vault::Keyring,
+    at: Place<'_>,
     stored: Option<&str>,
 ) -> Result<Option<String>, AppError> {
-    stored.map_or(Ok(None), |s| resealed(keyring, s))
+    stored.map_or(Ok(None), |s| resealed(keyring, at, s))
 }

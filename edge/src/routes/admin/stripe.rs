@@ -59,7 +59,7 @@ pub async fn connect(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respo
             "Saving a key needs the HOLDFAST_ENCRYPTION_KEY secret (64 hex characters).".to_owned(),
         ));
     }
-    let sealed = crate::secrets::seal(&config, &key)?;
+    let sealed = crate::secrets::seal(&config, crate::secrets::STRIPE_KEY, &key)?;
     let (last4, mode) = (wire::last4(&key), wire::key_mode(&key));
     db.batched(vec![
         connection::save(&db, &sealed, &last4, mode, &admin.email, now)?,

@@ -27,7 +27,11 @@ pub async fn start_totp(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
         ));
     }
     let secret = crate::random::bytes(20)?;
-    let sealed = crate::secrets::seal(&ctx.data, &totp::encode(&secret))?;
+    let sealed = crate::secrets::seal(
+        &ctx.data,
+        crate::secrets::totp_secret(&admin.id),
+        &totp::encode(&secret),
+    )?;
     store::set_pending_totp(&db, &admin.id, Some(&sealed))?
         .run()
         .await?;
@@ -56,7 +60,8 @@ pub async fn confirm_totp(
         })?;
     let client = throttle::client_key(&http::client(&req));
     let tried = Tried::count(&db, &admin.id, Some(&client), now).await?;
-    let Some(step) = totp::verify(&opened(&ctx, &pending)?, &form.code, now, None) else {
+    let Some(step) = totp::verify(&opened(&ctx, &admin.id, &pending)?, &form.code, now, None)
+    else {
         tried.failed(&db, &ctx, &admin.email, now).await;
         return Err(AppError::bad("code", WRONG_CODE));
     };
@@ -123,8 +128,8 @@ fn wrong_code() -> AppError {
     AppError::Unauthorized("That authentication code is not right; use the current one.".to_owned())
 }
 
-fn opened(ctx: &Ctx, sealed: &str) -> Result<Vec<u8>, AppError> {
-    let text = crate::secrets::open(&ctx.data, sealed)?;
+fn opened(ctx: &Ctx, admin_id: &str, sealed: &str) -> Result<Vec<u8>, AppError> {
+    let text = crate::secrets::open(&ctx.data, crate::secrets::totp_secret(admin_id), sealed)?;
     totp::decode(&text).ok_or_else(|| AppError::internal("a stored TOTP secret is not base32"))
 }
 
@@ -168,8 +173,13 @@ async fn spend(
     code: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let step = totp::verify(&opened(ctx, account.sealed)?, code, now, account.last_step)
-        .ok_or_else(wrong_code)?;
+    let step = totp::verify(
+        &opened(ctx, account.id, account.sealed)?,
+        code,
+        now,
+        account.last_step,
+    )
+    .ok_or_else(wrong_code)?;
     let spent = store::spend_step(db, account.id, step)?.run().await?;
     if !won(&spent) {
         return Err(wrong_code());

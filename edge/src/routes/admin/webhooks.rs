@@ -84,7 +84,7 @@ pub async fn create(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respon
     let types =
         serde_json::to_string(&form.event_types).map_err(|e| AppError::internal(e.to_string()))?;
     let url = form.url.trim();
-    let sealed = crate::secrets::seal(&ctx.data, &secret)?;
+    let sealed = crate::secrets::seal(&ctx.data, crate::secrets::endpoint_secret(&id), &secret)?;
     let new = NewEndpoint {
         id: &id,
         app_id: &app_id,
@@ -160,7 +160,7 @@ pub async fn rotate(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, Ap
     let id = param(&ctx, "id")?.to_owned();
     endpoint(&db, &id).await?;
     let secret = new_secret()?;
-    let sealed = crate::secrets::seal(&ctx.data, &secret)?;
+    let sealed = crate::secrets::seal(&ctx.data, crate::secrets::endpoint_secret(&id), &secret)?;
     db.batched(vec![
         store::rotate(&db, &id, &sealed, now + ROTATION_GRACE_SECS, now)?,
         audit(
