@@ -512,6 +512,36 @@ fn one_unreadable_message_is_set_aside_and_the_rest_of_its_batch_runs() {
 }
 
 #[test]
+fn an_app_with_webhook_endpoints_is_deleted_only_after_them() {
+    let a = admin();
+    let name = format!("deleting{}", now());
+    let (app, endpoint) = hooked(a, &name, &[]);
+    let test = a.send(
+        "POST",
+        &format!("/api/admin/webhooks/{endpoint}/test"),
+        &json!({}),
+    );
+    assert_eq!(test.status, 200, "a delivery in its log: {}", test.body);
+    let refused = a.send("DELETE", &format!("/api/admin/apps/{}", app.id), &json!({}));
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("webhook endpoints")),
+        "{}",
+        refused.body
+    );
+    let gone = a.send(
+        "DELETE",
+        &format!("/api/admin/webhooks/{endpoint}"),
+        &json!({}),
+    );
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    let deleted = a.send("DELETE", &format!("/api/admin/apps/{}", app.id), &json!({}));
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+}
+
+#[test]
 fn pass_through_urls_are_filled_from_the_session_and_signed() {
     let s = stack();
     let a = admin();

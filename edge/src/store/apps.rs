@@ -262,12 +262,25 @@ pub fn set_settings(
     )
 }
 
+/// Whether the app has webhook endpoints (which keep it from deletion).
+pub async fn has_endpoints(db: &D1Database, id: &str) -> Result<bool, AppError> {
+    Ok(stmt(
+        db,
+        "SELECT 1 AS one FROM webhook_endpoints WHERE app_id = ?1 LIMIT 1",
+        &[text(id)],
+    )?
+    .first::<serde_json::Value>(None)
+    .await?
+    .is_some())
+}
+
 /// Deleting an app keeps its sessions' history: only apps without sessions
-/// can go.
+/// (and without webhook endpoints, whose logs hang on the app) can go.
 pub fn delete_unused(db: &D1Database, id: &str) -> Result<D1PreparedStatement, AppError> {
     stmt(
         db,
-        "DELETE FROM apps WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM sessions WHERE app_id = ?1)",
+        "DELETE FROM apps WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM sessions WHERE app_id = ?1) \
+         AND NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE app_id = ?1)",
         &[text(id)],
     )
 }

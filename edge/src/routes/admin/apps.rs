@@ -188,6 +188,13 @@ pub async fn delete_app(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
     let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     exists(&db, &id).await?;
+    // Its endpoints' delivery logs hang on them: the admin deletes those
+    // first, knowing what goes.
+    if apps::has_endpoints(&db, &id).await? {
+        return Err(AppError::Conflict(
+            "This app has webhook endpoints: delete them first.".to_owned(),
+        ));
+    }
     let results = db
         .batched(vec![
             apps::delete_unused(&db, &id)?,
