@@ -60,26 +60,31 @@ pub fn key_from_hex(hex_key: &str) -> Result<[u8; 32], VaultError> {
         .ok_or(VaultError::BadKey)
 }
 
-/// Encrypts `plaintext`; `nonce` must be fresh random bytes for each call.
-pub fn seal(key: &[u8; 32], nonce: &[u8; 12], plaintext: &str) -> Result<String, VaultError> {
+/// `<nonce hex>:<ciphertext hex>` of `plaintext` under `key` with `aad`
+/// as associated data (empty for the unbound v1 form: AES-GCM with empty
+/// associated data is AES-GCM without it).
+fn encrypt(
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    plaintext: &str,
+    aad: &[u8],
+) -> Result<String, VaultError> {
     let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key));
     let sealed = cipher
-        .encrypt(Nonce::from_slice(nonce), plaintext.as_bytes())
+        .encrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: plaintext.as_bytes(),
+                aad,
+            },
+        )
         .map_err(|_| VaultError::Malformed)?;
-    Ok(format!(
-        "{VERSION}:{}:{}",
-        hex::encode(nonce),
-        hex::encode(sealed)
-    ))
+    Ok(format!("{}:{}", hex::encode(nonce), hex::encode(sealed)))
 }
 
-pub fn open(key: &[u8; 32], sealed: &str) -> Result<String, VaultError> {
-    let mut parts = sealed.split(':');
-    let (Some(VERSION), Some(nonce), Some(body), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(VaultError::Malformed);
-    };
+/// Opens what [`encrypt`] made, with the same associated data.
+fn decrypt(key: &[u8; 32], body: &str, aad: &[u8]) -> Result<String, VaultError> {
+    let (nonce, body) = body.split_once(':').ok_or(VaultError::Malformed)?;
     let nonce = hex::decode(nonce)
         .ok()
         .filter(|n| n.len() == 12)
@@ -87,9 +92,27 @@ pub fn open(key: &[u8; 32], sealed: &str) -> Result<String, VaultError> {
     let body = hex::decode(body).map_err(|_| VaultError::Malformed)?;
     let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key));
     let plain = cipher
-        .decrypt(Nonce::from_slice(&nonce), body.as_ref())
+        .decrypt(Nonce::from_slice(&nonce), Payload { msg: &body, aad })
         .map_err(|_| VaultError::Unopenable)?;
     String::from_utf8(plain).map_err(|_| VaultError::Unopenable)
+}
+
+/// Encrypts `plaintext` unbound (v1); `nonce` must be fresh random bytes
+/// for each call.
+pub fn seal(key: &[u8; 32], nonce: &[u8; 12], plaintext: &str) -> Result<String, VaultError> {
+    Ok(format!(
+        "{VERSION}:{}",
+        encrypt(key, nonce, plaintext, &[])?
+    ))
+}
+
+/// Opens a v1 value.
+pub fn open(key: &[u8; 32], sealed: &str) -> Result<String, VaultError> {
+    let body = sealed
+        .strip_prefix("v1:")
+        .filter(|b| b.matches(':').count() == 1)
+        .ok_or(VaultError::Malformed)?;
+    decrypt(key, body, &[])
 }
 
 fn seal_bound(
@@ -98,45 +121,8 @@ fn seal_bound(
     place: Place<'_>,
     plaintext: &str,
 ) -> Result<String, VaultError> {
-    let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key));
-    let aad = place.aad();
-    let sealed = cipher
-        .encrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: plaintext.as_bytes(),
-                aad: &aad,
-            },
-        )
-        .map_err(|_| VaultError::Malformed)?;
-    Ok(format!(
-        "{VERSION_3}:{}:{}:{}",
-        key_id(key),
-        hex::encode(nonce),
-        hex::encode(sealed)
-    ))
-}
-
-/// Opens `<nonce hex>:<ciphertext hex>` sealed at `place`.
-fn open_bound(key: &[u8; 32], body: &str, place: Place<'_>) -> Result<String, VaultError> {
-    let (nonce, body) = body.split_once(':').ok_or(VaultError::Malformed)?;
-    let nonce = hex::decode(nonce)
-        .ok()
-        .filter(|n| n.len() == 12)
-        .ok_or(VaultError::Malformed)?;
-    let body = hex::decode(body).map_err(|_| VaultError::Malformed)?;
-    let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key));
-    let aad = place.aad();
-    let plain = cipher
-        .decrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: &body,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| VaultError::Unopenable)?;
-    String::from_utf8(plain).map_err(|_| VaultError::Unopenable)
+    let body = encrypt(key, nonce, plaintext, &place.aad())?;
+    Ok(format!("{VERSION_3}:{}:{body}", key_id(key)))
 }
 
 /// A key's id: the first 8 hex characters of its SHA-256.
@@ -192,11 +178,11 @@ impl Keyring {
         };
         if let Some(rest) = sealed.strip_prefix("v3:") {
             let (kid, body) = rest.split_once(':').ok_or(VaultError::Malformed)?;
-            return open_bound(by_id(kid)?, body, place);
+            return decrypt(by_id(kid)?, body, &place.aad());
         }
         if let Some(rest) = sealed.strip_prefix("v2:") {
             let (kid, body) = rest.split_once(':').ok_or(VaultError::Malformed)?;
-            return open(by_id(kid)?, &format!("{VERSION}:{body}"));
+            return decrypt(by_id(kid)?, body, &[]);
         }
         let mut last = VaultError::Malformed;
         for key in keys() {

@@ -424,11 +424,11 @@ fn a_pending_event_survives_a_restart_of_the_edge() {
     );
 }
 
-#[test]
-fn a_job_the_queue_delivers_twice_is_sent_once() {
+/// An endpoint whose receiver answered 500 to a session's first event:
+/// its name, its id and that delivery, waiting for its retry.
+fn a_first_attempt_failed(a: &AdminClient, prefix: &str) -> (String, String, Value) {
     let s = stack();
-    let a = admin();
-    let name = format!("twice{}", now());
+    let name = format!("{prefix}{}", now());
     let (app, endpoint) = hooked(a, &name, &["session.started"]);
     control_plan(&name, &["500"]);
     s.session_with(&app, &s.subscription().id, json!({}));
@@ -436,6 +436,14 @@ fn a_job_the_queue_delivers_twice_is_sent_once() {
     let first = latest_until(a, &endpoint, |d| {
         d["attempts"] == 1 && !d["last_status"].is_null()
     });
+    (name, endpoint, first)
+}
+
+#[test]
+fn a_job_the_queue_delivers_twice_is_sent_once() {
+    let s = stack();
+    let a = admin();
+    let (name, endpoint, first) = a_first_attempt_failed(a, "twice");
     assert_eq!(first["status"], "pending");
     // The retry's job, delivered twice at once (as a queue may), by an hour
     // on: one attempt, one request at the receiver.
@@ -454,14 +462,7 @@ fn a_job_the_queue_delivers_twice_is_sent_once() {
 fn one_unreadable_message_is_set_aside_and_the_rest_of_its_batch_runs() {
     let s = stack();
     let a = admin();
-    let name = format!("unreadable{}", now());
-    let (app, endpoint) = hooked(a, &name, &["session.started"]);
-    control_plan(&name, &["500"]);
-    s.session_with(&app, &s.subscription().id, json!({}));
-    wait_for(&name, 1);
-    let first = latest_until(a, &endpoint, |d| {
-        d["attempts"] == 1 && !d["last_status"].is_null()
-    });
+    let (name, endpoint, first) = a_first_attempt_failed(a, "unreadable");
     // The retry's job and a message that is no job, in one batch.
     let marker = format!("not-a-job-{name}");
     let batch = json!({"any": [
