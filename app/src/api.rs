@@ -1,7 +1,7 @@
 //! Typed client of the session API; every call returns `Result<T, Error>`.
 
 use holdfast_core::api::session::{CancelRequest, ChooseReasonRequest, OfferPreview};
-use holdfast_core::api::ApiError;
+use holdfast_core::api::{ApiError, ErrorCode};
 use holdfast_core::i18n::{Key, Text};
 use holdfast_core::session::SessionStatus;
 use serde::de::DeserializeOwned;
@@ -101,7 +101,7 @@ async fn call<T: DeserializeOwned>(
             .unwrap_or_else(|| format!("The server answered {status}. Please try again."));
         Err(Error::Api {
             status,
-            error: ApiError::new("error", message, None),
+            error: ApiError::new(ErrorCode::Unknown, message, None),
         })
     }
 }

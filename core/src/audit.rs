@@ -1,5 +1,6 @@
 //! Leaf: the kinds of entry in a session's audit trail (`session_events`),
-//! and the webhook event each announces. The outbox triggers (migrations
+//! and the webhook event each announces; and what an admin did, as the
+//! admins' audit log (`audit_log.action`) names it. The outbox triggers (migrations
 //! 0010 and 0015) list the same kinds; `webhook/tests.rs` reads the SQL and
 //! fails when the two disagree.
 
@@ -58,6 +59,53 @@ impl EventKind {
     }
 }
 
+named! {
+    /// What an admin did, one entry of the admins' audit log.
+    pub enum AdminAction {
+        Setup = "admin.setup",
+        Login = "admin.login",
+        Logout = "admin.logout",
+        LogoutEverywhere = "admin.logout_everywhere",
+        Password = "admin.password",
+        TotpOn = "admin.totp_on",
+        TotpOff = "admin.totp_off",
+        /// Too many wrong two-factor codes: sign-in is locked for a while.
+        TotpLocked = "admin.totp_locked",
+        Invite = "admin.invite",
+        InviteRevoke = "admin.invite_revoke",
+        AcceptInvite = "admin.accept_invite",
+        Role = "admin.role",
+        Remove = "admin.remove",
+        AppCreate = "app.create",
+        AppUpdate = "app.update",
+        AppSettings = "app.settings",
+        AppDelete = "app.delete",
+        /// New secrets; the old ones keep working for a grace period.
+        RotateSecrets = "app.rotate_secrets",
+        /// New secrets; the old ones stop at once.
+        RotateSecretsNow = "app.rotate_secrets_now",
+        StripeConnect = "stripe.connect",
+        StripeDisconnect = "stripe.disconnect",
+        StripeCheck = "stripe.check",
+        SecretsReseal = "secrets.reseal",
+        WebhookCreate = "webhook.create",
+        WebhookUpdate = "webhook.update",
+        WebhookDelete = "webhook.delete",
+        WebhookRotate = "webhook.rotate",
+        WebhookTest = "webhook.test",
+        WebhookReplay = "webhook.replay",
+        OperationRetry = "operation.retry",
+        EmailResend = "email.resend",
+        /// A customer's data was exported (GDPR Art. 15).
+        CustomerExport = "customer.export",
+        /// A customer's personal data was erased (GDPR Art. 17).
+        CustomerErase = "customer.erase",
+    }
+    else
+    /// Written by a newer version.
+    Other = "other"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +115,10 @@ mod tests {
         assert_eq!(crate::names::check_names::<EventKind>(), Ok(()));
         assert_eq!(EventKind::parse("offer_shown"), EventKind::OfferShown);
         assert_eq!(EventKind::parse("from_the_future"), EventKind::Other);
+        assert_eq!(crate::names::check_names::<AdminAction>(), Ok(()));
+        assert_eq!(
+            AdminAction::parse("app.rotate_secrets_now"),
+            AdminAction::RotateSecretsNow
+        );
     }
 }

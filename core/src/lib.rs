@@ -14,6 +14,7 @@ pub mod billing;
 pub mod cancel;
 pub mod client_key;
 pub mod dates;
+pub mod input;
 pub mod jurisdiction;
 pub mod locale;
 pub mod money;

@@ -214,12 +214,7 @@ fn check(p: &PrecancelPayload) -> Result<(), FieldIssue> {
     }
     if let Some(id) = &p.subscription_id {
         // The id becomes part of a Stripe URL path: only Stripe's id alphabet.
-        if !is_stripe_id(id) {
-            return Err(FieldIssue::new(
-                "subscription_id",
-                "subscription_id must be a Stripe id such as sub_K1Vhej7WAk7k7Z",
-            ));
-        }
+        crate::input::StripeId::parse("subscription_id", id)?;
     }
     let has_internal_id = p.account.as_ref().is_some_and(|a| a.internal_id.is_some());
     if p.subscription_id.is_none() && !(p.email.is_some() && has_internal_id) {
@@ -293,12 +288,6 @@ fn check(p: &PrecancelPayload) -> Result<(), FieldIssue> {
         check_custom("custom", c, 1, &mut keys)?;
     }
     Ok(())
-}
-
-/// Stripe's id alphabet, 1 to 255 characters. Ids become part of Stripe URL
-/// paths, so nothing else may pass (`../customers` would change the call).
-pub fn is_stripe_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 255 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn is_id_char(c: char) -> bool {

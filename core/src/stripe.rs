@@ -333,13 +333,5 @@ pub fn should_retry(status: Option<u16>, stripe_should_retry: Option<&str>) -> b
     }
 }
 
-/// Exponential backoff with full jitter: `jitter` in [0, 1) picks a point in
-/// the window, so many clients retrying at once spread out.
-pub fn backoff_ms(attempt: u32, base_ms: u64, cap_ms: u64, jitter: f64) -> u64 {
-    let window = base_ms.saturating_mul(1u64 << attempt.min(20)).min(cap_ms);
-    let j = jitter.clamp(0.0, 1.0);
-    (window as f64 * (0.5 + j / 2.0)) as u64
-}
-
 #[cfg(test)]
 mod tests;

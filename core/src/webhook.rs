@@ -3,6 +3,7 @@
 //! retry schedule, and which endpoint URLs may be called at all.
 
 use crate::audit::EventKind;
+use crate::work::DeliveryStatus;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -175,10 +176,89 @@ pub fn next_attempt(
     jitter: f64,
 ) -> Option<i64> {
     let wait =
-        crate::stripe::backoff_ms(attempts.saturating_sub(1), 30_000, 6 * 3_600_000, jitter) / 1000;
+        crate::work::backoff_ms(attempts.saturating_sub(1), 30_000, 6 * 3_600_000, jitter) / 1000;
     let wait = (wait as i64).max(retry_after.unwrap_or(0).clamp(0, 86_400));
     let at = now + wait.max(1);
     (at <= created_at + RETRY_WINDOW_SECS).then_some(at)
+}
+
+/// What one delivery attempt got back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The receiver answered with this status, perhaps with `Retry-After`
+    /// in seconds.
+    Status {
+        status: u16,
+        retry_after: Option<i64>,
+    },
+    /// No answer: a network error, a timeout, or a URL or secret that could
+    /// not be used, in words for the delivery log.
+    Failed(String),
+}
+
+/// What an attempt's answer makes of its delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub outcome: DeliveryStatus,
+    /// When to try again while pending; `now` otherwise.
+    pub next_attempt_at: i64,
+    /// The receiver's status, when it answered.
+    pub status: Option<u16>,
+    /// Why it was not delivered.
+    pub error: Option<String>,
+    /// The receiver answered `410 Gone`: its endpoint is switched off.
+    pub disable_endpoint: bool,
+}
+
+/// Judges attempt number `attempts` (1 for the first) of a message created
+/// at `created_at`: a 2xx delivers; `410 Gone` fails it and switches the
+/// endpoint off; anything else (a redirect is not a delivery) is tried
+/// again by [`next_attempt`] until the retry window closes.
+pub fn judge(answer: &Answer, attempts: u32, created_at: i64, now: i64, jitter: f64) -> Verdict {
+    let (status, retry_after, error) = match answer {
+        Answer::Status { status, .. } if (200..300).contains(status) => {
+            return Verdict {
+                outcome: DeliveryStatus::Delivered,
+                next_attempt_at: now,
+                status: Some(*status),
+                error: None,
+                disable_endpoint: false,
+            };
+        }
+        Answer::Status { status: 410, .. } => {
+            return Verdict {
+                outcome: DeliveryStatus::Failed,
+                next_attempt_at: now,
+                status: Some(410),
+                error: Some("410 Gone: endpoint disabled".to_owned()),
+                disable_endpoint: true,
+            };
+        }
+        Answer::Status {
+            status,
+            retry_after,
+        } => {
+            let why = if (300..400).contains(status) {
+                "a redirect is not a delivery"
+            } else {
+                "not a 2xx answer"
+            };
+            (Some(*status), *retry_after, why.to_owned())
+        }
+        Answer::Failed(e) => (None, None, e.clone()),
+    };
+    let next = next_attempt(attempts, created_at, now, retry_after, jitter);
+    Verdict {
+        outcome: if next.is_some() {
+            DeliveryStatus::Pending
+        } else {
+            DeliveryStatus::Failed
+        },
+        next_attempt_at: next.unwrap_or(now),
+        status,
+        error: Some(error),
+        disable_endpoint: false,
+    }
 }
 
 #[cfg(test)]

@@ -87,6 +87,27 @@ named! {
     }
 }
 
+/// Exponential backoff with jitter, the one rule every outbox retries by:
+/// `jitter` in [0, 1) picks a point in the upper half of the window, so
+/// many clients retrying at once spread out.
+pub fn backoff_ms(attempt: u32, base_ms: u64, cap_ms: u64, jitter: f64) -> u64 {
+    let window = base_ms.saturating_mul(1u64 << attempt.min(20)).min(cap_ms);
+    let j = jitter.clamp(0.0, 1.0);
+    (window as f64 * (0.5 + j / 2.0)) as u64
+}
+
+/// Attempts before a confirmation e-mail is given up.
+pub const EMAIL_ATTEMPTS: i64 = 10;
+
+/// When to try an e-mail again after `attempts` failed tries, judged at
+/// `now`: from 1 minute, doubling, capped at 4 hours (about a day in all);
+/// `None` once it has had its attempts.
+pub fn email_retry_at(attempts: i64, now: i64, jitter: f64) -> Option<i64> {
+    let step = u32::try_from(attempts.clamp(0, 20)).unwrap_or(20);
+    let wait = backoff_ms(step, 60_000, 4 * 3_600_000, jitter) / 1000;
+    (attempts + 1 < EMAIL_ATTEMPTS).then(|| now + i64::try_from(wait).unwrap_or(i64::MAX / 2))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +121,23 @@ mod tests {
         assert_eq!(check_names::<EmailStatus>(), Ok(()));
         assert_eq!(check_names::<EmailRecipient>(), Ok(()));
         assert_eq!(check_names::<EmailBound>(), Ok(()));
+    }
+
+    #[test]
+    fn an_email_backs_off_with_jitter_then_gives_up() {
+        assert_eq!(email_retry_at(0, 1000, 0.0), Some(1030));
+        assert_eq!(email_retry_at(0, 1000, 0.999_999), Some(1059));
+        assert_eq!(email_retry_at(8, 0, 1.0), Some(4 * 3600));
+        assert_eq!(email_retry_at(EMAIL_ATTEMPTS - 2, 0, 0.0), Some(2 * 3600));
+        assert_eq!(email_retry_at(EMAIL_ATTEMPTS - 1, 0, 0.0), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn backoff_stays_inside_its_window(attempt in 0u32..40, jitter in 0.0f64..1.0) {
+            let ms = backoff_ms(attempt, 500, 60_000, jitter);
+            proptest::prop_assert!(ms <= 60_000);
+            proptest::prop_assert!(ms >= 250);
+        }
     }
 }

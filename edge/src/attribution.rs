@@ -8,7 +8,7 @@ use holdfast_core::attribution::{final_verdict, Verdict};
 use holdfast_core::audit::EventKind;
 use holdfast_core::billing::Billing;
 use holdfast_core::offer::Offer;
-use holdfast_core::revenue::{coupons_of, offer_cost};
+use holdfast_core::revenue::{coupons_of, offer_cost, Mrr};
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
 use serde_json::json;
@@ -41,53 +41,12 @@ pub async fn validate_save(
         return Ok(());
     };
     let before = session.facts.as_ref().and_then(|f| f.mrr.clone());
-    let (verdict, kept, cost, detail) = match Client::new(config)
-        .send(&req::retrieve_subscription(subscription_id), DEADLINE)
-        .await
-    {
-        Ok(reply) => match SubscriptionFacts::from_stripe(&reply.body) {
-            Ok(f) => {
-                let verdict = if f.is_saved() {
-                    Verdict::Confirmed
-                } else {
-                    Verdict::NotSaved
-                };
-                let cost = offer.zip(before.as_ref()).and_then(|(o, b)| {
-                    let coupon = match &o.billing {
-                        Billing::Discount { coupon } => coupons_of(&reply.body)
-                            .into_iter()
-                            .find(|c| &c.id == coupon),
-                        _ => None,
-                    };
-                    offer_cost(
-                        &o.billing,
-                        b,
-                        f.mrr.as_ref(),
-                        coupon.as_ref(),
-                        f.period_months(),
-                    )
-                });
-                let detail = json!({"status": f.status, "cancel_at_period_end": f.cancel_at_period_end,
-                    "mrr_before": before, "mrr_kept": f.mrr, "offer_cost": cost});
-                (verdict, f.mrr, cost, detail)
-            }
-            Err(e) => (
-                Verdict::Unknown,
-                None,
-                None,
-                json!({"error": e.to_string()}),
-            ),
-        },
-        Err(f) => {
-            console_error!("attribution: Stripe read failed: {f}");
-            (
-                Verdict::Unknown,
-                None,
-                None,
-                json!({"error": f.to_string()}),
-            )
-        }
-    };
+    let Judged {
+        verdict,
+        kept,
+        cost,
+        detail,
+    } = judge(config, subscription_id, offer, before.as_ref()).await;
     // A deflect gives nothing away.
     let cost = if offer.is_none() { Some(0) } else { cost };
     let value = saves::SaveValue {
@@ -108,6 +67,74 @@ pub async fn validate_save(
     ])
     .await?;
     Ok(())
+}
+
+/// What Stripe says of a save right after it.
+struct Judged {
+    verdict: Verdict,
+    /// The MRR the subscription keeps.
+    kept: Option<Mrr>,
+    /// What the offer costs a month, in minor units.
+    cost: Option<i64>,
+    detail: serde_json::Value,
+}
+
+/// Reads the subscription once and judges the save: kept or not, the MRR
+/// it keeps, and what its offer costs against the MRR `before` it.
+async fn judge(
+    config: &Config,
+    subscription_id: &str,
+    offer: Option<&Offer>,
+    before: Option<&Mrr>,
+) -> Judged {
+    let unknown = |error: String| Judged {
+        verdict: Verdict::Unknown,
+        kept: None,
+        cost: None,
+        detail: json!({ "error": error }),
+    };
+    let reply = match Client::new(config)
+        .send(&req::retrieve_subscription(subscription_id), DEADLINE)
+        .await
+    {
+        Ok(reply) => reply,
+        Err(f) => {
+            console_error!("attribution: Stripe read failed: {f}");
+            return unknown(f.to_string());
+        }
+    };
+    let f = match SubscriptionFacts::from_stripe(&reply.body) {
+        Ok(f) => f,
+        Err(e) => return unknown(e.to_string()),
+    };
+    let verdict = if f.is_saved() {
+        Verdict::Confirmed
+    } else {
+        Verdict::NotSaved
+    };
+    let cost = offer.zip(before).and_then(|(o, b)| {
+        let coupon = match &o.billing {
+            Billing::Discount { coupon } => coupons_of(&reply.body)
+                .into_iter()
+                .find(|c| &c.id == coupon),
+            _ => None,
+        };
+        offer_cost(
+            &o.billing,
+            b,
+            f.mrr.as_ref(),
+            coupon.as_ref(),
+            f.period_months(),
+        )
+    });
+    let detail = json!({"status": f.status, "cancel_at_period_end": f.cancel_at_period_end,
+        "mrr_before": before, "mrr_kept": f.mrr, "offer_cost": cost});
+    Judged {
+        verdict,
+        kept: f.mrr,
+        cost,
+        detail,
+    }
 }
 
 /// Saves reviewed per cron run, so one run stays inside the Workers limits.

@@ -40,21 +40,8 @@ pub async fn request(
     ask: Ask<'_>,
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
-    match session.status {
-        SessionStatus::Cancelled => return Ok(with_receipt(outcome(session.outcome_url.clone(), SessionStatus::Cancelled, session.cancel_effective_at), session.receipt.clone())),
-        SessionStatus::CancelPending => {
-            return match work::resume(db, config, &session.id, now).await? {
-                Some(landed) => Ok(with_receipt(outcome(session.outcome_url.clone(), landed.status, landed.effective_at), session.receipt.clone())),
-                None => current(db, session, now).await,
-            };
-        }
-        s if s.is_offer() => {
-            return Err(AppError::Conflict(
-                "You accepted an offer on this page, so it cannot also cancel. To cancel, go back to your account and click Cancel again.".to_owned(),
-            ))
-        }
-        s if s.can_start_cancel() => {}
-        _ => return Err(AppError::Conflict("This session can no longer be cancelled from here.".to_owned())),
+    if let Some(done) = already(db, config, session, now).await? {
+        return Ok(done);
     }
     if let Some(p) = &session.earlier {
         return Ok(earlier_outcome(p));
@@ -115,6 +102,37 @@ pub async fn request(
         outcome(url, status, effective_at),
         Some(receipt),
     ))
+}
+
+/// The answer for a session past its choice: a cancel done or under way
+/// (resumed here), or a refusal; None while it may still cancel.
+async fn already(
+    db: &D1Database,
+    config: &Config,
+    session: &sessions::Session,
+    now: i64,
+) -> Result<Option<OutcomeResponse>, AppError> {
+    let url = || session.outcome_url.clone();
+    match session.status {
+        SessionStatus::Cancelled => Ok(Some(with_receipt(
+            outcome(url(), SessionStatus::Cancelled, session.cancel_effective_at),
+            session.receipt.clone(),
+        ))),
+        SessionStatus::CancelPending => match work::resume(db, config, &session.id, now).await? {
+            Some(landed) => Ok(Some(with_receipt(
+                outcome(url(), landed.status, landed.effective_at),
+                session.receipt.clone(),
+            ))),
+            None => current(db, session, now).await.map(Some),
+        },
+        s if s.is_offer() => Err(AppError::Conflict(
+            "You accepted an offer on this page, so it cannot also cancel. To cancel, go back to your account and click Cancel again.".to_owned(),
+        )),
+        s if s.can_start_cancel() => Ok(None),
+        _ => Err(AppError::Conflict(
+            "This session can no longer be cancelled from here.".to_owned(),
+        )),
+    }
 }
 
 /// An earlier cancel of `session`'s subscription (from another session of
@@ -183,9 +201,7 @@ async fn current(
     session: &sessions::Session,
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
-    let fresh = sessions::by_id(db, &session.id)
-        .await?
-        .ok_or_else(|| AppError::internal("session vanished"))?;
+    let fresh = sessions::reread(db, session).await?;
     if let Some(p) = standing(&fresh, now) {
         return Ok(earlier_outcome(&p));
     }

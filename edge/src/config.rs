@@ -3,6 +3,7 @@
 //! handler, and the bindings (D1, assets, e-mail) are reached through it.
 
 use holdfast_core::api::stripe::KeySource;
+use secrecy::ExposeSecret;
 use std::fmt;
 
 use worker::Env;
@@ -32,21 +33,9 @@ const STRIPE_WEBHOOK_SECRET: &str = "STRIPE_WEBHOOK_SECRET";
 
 const DEFAULT_STRIPE_API_BASE: &str = "https://api.stripe.com";
 
-/// A secret that never prints.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+/// A secret that never prints (`Debug` shows `[REDACTED]`) and is wiped
+/// from memory when dropped; read it with `ExposeSecret::expose_secret`.
+pub type Secret = secrecy::SecretString;
 
 /// The Worker's bindings, reached only through `Config`'s methods.
 #[derive(Clone)]
@@ -107,7 +96,7 @@ impl Config {
                 .map(|s| s.to_string())
                 .or_else(|| text(name))
                 .filter(|k| !k.trim().is_empty())
-                .map(Secret)
+                .map(Secret::from)
         };
         let stripe_key = secret(STRIPE_SECRET_KEY);
         Self {
@@ -123,11 +112,11 @@ impl Config {
             encryption_key_previous: secret(ENCRYPTION_KEY_PREVIOUS),
             stripe_webhook_secrets: secret(STRIPE_WEBHOOK_SECRET)
                 .map(|s| {
-                    s.expose()
+                    s.expose_secret()
                         .split(',')
                         .map(str::trim)
                         .filter(|x| !x.is_empty())
-                        .map(|x| Secret(x.to_owned()))
+                        .map(|x| Secret::from(x.to_owned()))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -157,7 +146,7 @@ impl Config {
         };
         match opened {
             Ok(key) => {
-                self.stripe_key = Some(Secret(key));
+                self.stripe_key = Some(Secret::from(key));
                 self.stripe_key_source = KeySource::Settings;
             }
             Err(e) => {
@@ -175,8 +164,10 @@ impl Config {
             return Ok(None);
         };
         holdfast_core::vault::Keyring::new(
-            current.expose(),
-            self.encryption_key_previous.as_ref().map(Secret::expose),
+            current.expose_secret(),
+            self.encryption_key_previous
+                .as_ref()
+                .map(ExposeSecret::expose_secret),
         )
         .map(Some)
         .map_err(|e| AppError::internal(format!("HOLDFAST_ENCRYPTION_KEY(_PREVIOUS): {e}")))
@@ -186,7 +177,7 @@ impl Config {
     /// own (the emulator).
     pub fn is_test_mode(&self) -> bool {
         let test_key = self.stripe_key.as_ref().is_some_and(|k| {
-            k.expose().starts_with("sk_test_") || k.expose().starts_with("rk_test_")
+            k.expose_secret().starts_with("sk_test_") || k.expose_secret().starts_with("rk_test_")
         });
         test_key || self.stripe_base != DEFAULT_STRIPE_API_BASE
     }

@@ -6,7 +6,7 @@
 use holdfast_core::i18n::{Key, Text};
 use holdfast_core::receipt::header_text;
 use holdfast_core::validation::check_email;
-use holdfast_core::work::EmailRecipient;
+use holdfast_core::work::{email_retry_at, EmailRecipient};
 use worker::{console_error, D1Database, SendEmailBuilder};
 
 use crate::config::Config;
@@ -16,9 +16,6 @@ use crate::store::sessions;
 use crate::webhooks::Done;
 
 const LEASE_SECS: i64 = 60;
-/// Attempts before a message is given up (backoff 1 min doubling, capped
-/// at 4 h: about a day in all).
-const MAX_ATTEMPTS: i64 = 10;
 
 /// One attempt at message `id` (a job of the work queue), judged by
 /// `clock`: sent, to be tried again later, or given up.
@@ -34,8 +31,7 @@ pub async fn send_job(
     if !emails::claim(db, &d.id, clock, LEASE_SECS).await? {
         return Ok(Done::Finished);
     }
-    let retry_at = (d.attempts + 1 < MAX_ATTEMPTS)
-        .then(|| clock + (60 << d.attempts.clamp(0, 8)).min(4 * 3600));
+    let retry_at = email_retry_at(d.attempts, clock, crate::random::jitter());
     match send_one(config, db, &d).await {
         Ok(message_id) => {
             emails::record(db, &d.id, Ok(&message_id), None, clock).await?;
@@ -76,7 +72,7 @@ async fn send_one(config: &Config, db: &D1Database, d: &emails::Due) -> Result<S
     // `fail-first` fails its first attempt, `fail-ten` its automatic ones.
     let failing = match to {
         t if t.starts_with("fail-first") => 1,
-        t if t.starts_with("fail-ten") => MAX_ATTEMPTS,
+        t if t.starts_with("fail-ten") => holdfast_core::work::EMAIL_ATTEMPTS,
         _ => 0,
     };
     if config.test_hooks && d.attempts < failing {

@@ -2,6 +2,7 @@
 
 use futures_util::StreamExt;
 use serde::Serialize;
+use url::Url;
 use worker::{Headers, Request, Response};
 
 use crate::error::AppError;
@@ -13,11 +14,7 @@ pub fn json<T: Serialize>(body: &T, status: u16) -> Response {
     let headers = Headers::new();
     let _ = headers.set("content-type", "application/json; charset=utf-8");
     let _ = headers.set("cache-control", "no-store");
-    let _ = headers.set("x-content-type-options", "nosniff");
-    let _ = headers.set(
-        "strict-transport-security",
-        "max-age=31536000; includeSubDomains",
-    );
+    let _ = harden(&headers, None, Referrer::None);
     Response::ok(text)
         .map(|r| r.with_status(status).with_headers(headers))
         .unwrap_or_else(|_| {
@@ -25,6 +22,37 @@ pub fn json<T: Serialize>(body: &T, status: u16) -> Response {
                 .map(|r| r.with_status(500))
                 .unwrap_or_else(|_| unreachable_response())
         })
+}
+
+/// How much of a page's URL its links may pass on.
+#[derive(Debug, Clone, Copy)]
+pub enum Referrer {
+    /// Nothing: cancel pages and receipts carry a signed token in the URL.
+    None,
+    /// Only within the settings UI.
+    SameOrigin,
+}
+
+/// The security headers, set here for every answer of ours: no MIME
+/// sniffing, HTTPS from now on, the referrer rule, and for a page its
+/// content security policy.
+pub fn harden(headers: &Headers, csp: Option<&str>, referrer: Referrer) -> worker::Result<()> {
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set(
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    )?;
+    headers.set(
+        "referrer-policy",
+        match referrer {
+            Referrer::None => "no-referrer",
+            Referrer::SameOrigin => "same-origin",
+        },
+    )?;
+    if let Some(csp) = csp {
+        headers.set("content-security-policy", csp)?;
+    }
+    Ok(())
 }
 
 fn unreachable_response() -> Response {
@@ -36,6 +64,7 @@ pub fn html(body: String) -> Result<Response, AppError> {
     let headers = Headers::new();
     headers.set("content-type", "text/html; charset=utf-8")?;
     headers.set("cache-control", "no-store")?;
+    harden(&headers, None, Referrer::None)?;
     Ok(Response::ok(body)?.with_headers(headers))
 }
 
@@ -121,23 +150,23 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, App
     })
 }
 
-/// The raw request URL; `req.url()` would pull the URL parser's tables into
-/// the bundle.
+/// The raw request URL, as workerd gives it.
 pub fn raw_url(req: &Request) -> String {
     req.inner().url()
 }
 
-/// `scheme://host[:port]` of a URL string.
+/// `scheme://host[:port]` of a URL string; None when it does not parse or
+/// has no host to be an origin.
 pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+    let origin = Url::parse(url).ok()?.origin();
+    origin.is_tuple().then(|| origin.ascii_serialization())
 }
 
 /// The value of query parameter `name`, percent-decoded.
 pub fn query_param(url: &str, name: &str) -> Option<String> {
-    let query = url.split_once('?')?.1.split('#').next()?;
-    form_urlencoded::parse(query.as_bytes())
+    Url::parse(url)
+        .ok()?
+        .query_pairs()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
 }
@@ -164,4 +193,31 @@ pub fn time_zone(req: &worker::Request) -> Option<String> {
 pub fn client(req: &Request) -> String {
     let addr = req.headers().get("cf-connecting-ip").ok().flatten();
     holdfast_core::client_key::of(addr.as_deref().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_origin_is_scheme_host_and_a_port_that_is_not_the_default() {
+        assert_eq!(
+            origin_of("http://127.0.0.1:8787/demo?x=1").as_deref(),
+            Some("http://127.0.0.1:8787")
+        );
+        assert_eq!(
+            origin_of("https://Shop.Example:443/a#b").as_deref(),
+            Some("https://shop.example")
+        );
+        assert_eq!(origin_of("data:text/plain,hi"), None);
+        assert_eq!(origin_of("not a url"), None);
+    }
+
+    #[test]
+    fn a_query_parameter_is_decoded_and_the_fragment_is_not_the_query() {
+        let url = "https://x.test/demo?subscription=sub_1&country=US%2DCA#country=DE";
+        assert_eq!(query_param(url, "country").as_deref(), Some("US-CA"));
+        assert_eq!(query_param(url, "subscription").as_deref(), Some("sub_1"));
+        assert_eq!(query_param(url, "missing"), None);
+    }
 }

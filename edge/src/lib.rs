@@ -13,6 +13,7 @@ mod counts;
 mod cron;
 mod email;
 mod error;
+mod fetch;
 mod http;
 mod offers;
 mod page;

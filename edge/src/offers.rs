@@ -166,7 +166,7 @@ async fn kept_preview(
     now: i64,
 ) -> Result<OfferPreview, AppError> {
     let p = preview(config, session, offer, now).await;
-    let json = serde_json::to_string(&p).map_err(|e| AppError::internal(e.to_string()))?;
+    let json = serde_json::to_string(&p)?;
     transitions::keep_preview(db, &session.id, &offer.id, &json)?
         .run()
         .await?;
@@ -284,7 +284,7 @@ async fn accept_in_stripe(
     now: i64,
 ) -> Result<OutcomeResponse, AppError> {
     let fresh = match Client::new(config).send(&req::retrieve_subscription(sub), READ_DEADLINE).await {
-        Ok(reply) => SubscriptionFacts::from_stripe(&reply.body).map_err(|e| AppError::internal(e.to_string()))?,
+        Ok(reply) => SubscriptionFacts::from_stripe(&reply.body)?,
         Err(Failure::Status { status: 404, .. }) => return Err(unavailable(offer::Ineligible::NoSubscription)),
         Err(_) => return Err(AppError::Unavailable("We couldn't reach the billing system to apply this offer. Please try again in a moment.".to_owned())),
     };
@@ -377,9 +377,7 @@ async fn current(
     session: &sessions::Session,
     offer: &Offer,
 ) -> Result<OutcomeResponse, AppError> {
-    let fresh = sessions::by_id(db, &session.id)
-        .await?
-        .ok_or_else(|| AppError::internal("session vanished"))?;
+    let fresh = sessions::reread(db, session).await?;
     if fresh.status.is_offer() && fresh.offer_id.as_deref() == Some(offer.id.as_str()) {
         return Ok(outcome(fresh.outcome_url.clone(), fresh.status));
     }

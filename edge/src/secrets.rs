@@ -55,9 +55,7 @@ pub const STRIPE_KEY: Place<'static> = Place {
 /// when the Worker has no encryption key (local setups without one).
 pub fn seal(config: &Config, place: Place<'_>, plain: &str) -> Result<String, AppError> {
     match config.keyring()? {
-        Some(k) => k
-            .seal(&nonce()?, place, plain)
-            .map_err(|e| AppError::internal(e.to_string())),
+        Some(k) => k.seal(&nonce()?, place, plain).map_err(AppError::from),
         None => Ok(plain.to_owned()),
     }
 }
@@ -120,5 +118,5 @@ pub fn resealed(
     keyring
         .seal(&nonce()?, place, &plain)
         .map(Some)
-        .map_err(|e| AppError::internal(e.to_string()))
+        .map_err(AppError::from)
 }

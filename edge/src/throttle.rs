@@ -4,6 +4,7 @@
 //! (IPv6 by /64), an account as its id.
 
 use holdfast_core::signing::{auth_hash, digest_hex};
+use secrecy::ExposeSecret;
 use worker::{D1Database, D1Result};
 
 use crate::config::Config;
@@ -31,7 +32,7 @@ pub fn email_key(config: &Config, email: &str) -> String {
         .as_ref()
         .or(config.admin_setup_token.as_ref());
     let digest = match secret {
-        Some(s) => auth_hash(s.expose(), &format!("sign-in:{email}")),
+        Some(s) => auth_hash(s.expose_secret(), &format!("sign-in:{email}")),
         None => digest_hex(&format!("sign-in:{email}")),
     };
     format!("email:{}", &digest[..32])

@@ -9,16 +9,13 @@ use holdfast_core::audit::EventKind;
 use holdfast_core::work::DeliveryStatus;
 use std::time::Duration;
 
-use futures_util::future::{select, Either};
-use holdfast_core::webhook::{self, SessionFacts};
+use holdfast_core::webhook::{self, Answer, SessionFacts};
 use serde_json::Value;
-use worker::{
-    console_error, AbortController, D1Database, Delay, Fetch, Headers, Request, RequestInit,
-    RequestRedirect,
-};
+use worker::{console_error, D1Database, Headers, Request, RequestInit, RequestRedirect};
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::fetch::Unanswered;
 use crate::store::webhooks::{self as store, Attempt, Due};
 use crate::store::Batched;
 
@@ -111,14 +108,6 @@ fn keys(d: &Due, now: i64, config: &Config) -> Result<Vec<Vec<u8>>, AppError> {
         .collect())
 }
 
-enum Answer {
-    Status {
-        status: u16,
-        retry_after: Option<i64>,
-    },
-    Failed(String),
-}
-
 async fn send(d: &Due, body: &str, now: i64, keys: &[Vec<u8>]) -> Answer {
     let headers = Headers::new();
     let sig = webhook::signature_header(keys, &d.message_id, now, body);
@@ -142,24 +131,14 @@ async fn send(d: &Due, body: &str, now: i64, keys: &[Vec<u8>]) -> Answer {
         Ok(r) => r,
         Err(e) => return Answer::Failed(format!("bad request: {e}")),
     };
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let fetch = Fetch::Request(request);
-    crate::counts::subrequest();
-    let call = fetch.send_with_signal(&signal);
-    let timer = Delay::from(TIMEOUT);
-    futures_util::pin_mut!(call, timer);
-    match select(call, timer).await {
-        Either::Left((Ok(resp), _)) => Answer::Status {
+    match crate::fetch::send(request, TIMEOUT).await {
+        Ok(resp) => Answer::Status {
             status: resp.status_code(),
             retry_after: crate::http::retry_after_secs(resp.headers())
                 .and_then(|s| i64::try_from(s).ok()),
         },
-        Either::Left((Err(e), _)) => Answer::Failed(format!("network error: {e}")),
-        Either::Right(_) => {
-            controller.abort();
-            Answer::Failed("timed out after 10 s".to_owned())
-        }
+        Err(Unanswered::Network(e)) => Answer::Failed(format!("network error: {e}")),
+        Err(Unanswered::Timeout) => Answer::Failed("timed out after 10 s".to_owned()),
     }
 }
 
@@ -242,72 +221,31 @@ async fn deliver(
     };
     let latency_ms = (js_sys::Date::now() - started) as i64;
     let attempts = u32::try_from(d.attempts + 1).unwrap_or(u32::MAX);
-    let retry = |retry_after: Option<i64>| {
-        webhook::next_attempt(
-            attempts,
-            d.created_at,
-            now,
-            retry_after,
-            crate::random::jitter(),
-        )
-    };
+    let v = webhook::judge(
+        &answer,
+        attempts,
+        d.created_at,
+        now,
+        crate::random::jitter(),
+    );
     let mut batch = Vec::new();
-    let (status, error, outcome, next) = match &answer {
-        Answer::Status { status, .. } if (200..300).contains(status) => {
-            (Some(*status), None, DeliveryStatus::Delivered, now)
-        }
-        Answer::Status { status: 410, .. } => {
-            batch.push(store::disable(
-                db,
-                &d.endpoint_id,
-                "the receiver answered 410 Gone",
-                now,
-            )?);
-            (
-                Some(410),
-                Some("410 Gone: endpoint disabled".to_owned()),
-                DeliveryStatus::Failed,
-                now,
-            )
-        }
-        Answer::Status {
-            status,
-            retry_after,
-        } => {
-            let why = if (300..400).contains(status) {
-                "a redirect is not a delivery"
-            } else {
-                "not a 2xx answer"
-            };
-            match retry(*retry_after) {
-                Some(at) => (
-                    Some(*status),
-                    Some(why.to_owned()),
-                    DeliveryStatus::Pending,
-                    at,
-                ),
-                None => (
-                    Some(*status),
-                    Some(why.to_owned()),
-                    DeliveryStatus::Failed,
-                    now,
-                ),
-            }
-        }
-        Answer::Failed(e) => match retry(None) {
-            Some(at) => (None, Some(e.clone()), DeliveryStatus::Pending, at),
-            None => (None, Some(e.clone()), DeliveryStatus::Failed, now),
-        },
-    };
+    if v.disable_endpoint {
+        batch.push(store::disable(
+            db,
+            &d.endpoint_id,
+            "the receiver answered 410 Gone",
+            now,
+        )?);
+    }
     let a = Attempt {
         delivery_id: d.id,
-        status,
+        status: v.status,
         latency_ms,
-        error: error.as_deref(),
-        outcome,
-        next_attempt_at: next,
+        error: v.error.as_deref(),
+        outcome: v.outcome,
+        next_attempt_at: v.next_attempt_at,
     };
     batch.extend(store::record(db, &a, now)?);
     db.batched(batch).await?;
-    Ok((outcome, next))
+    Ok((v.outcome, v.next_attempt_at))
 }

@@ -13,8 +13,9 @@ use holdfast_core::audit::EventKind;
 use holdfast_core::cancel::{CancelPlan, CancelTiming};
 use holdfast_core::offer::OfferPlan;
 use holdfast_core::session::SessionStatus;
-use holdfast_core::stripe::{self as req, backoff_ms, IdempotencyKey, StripeRequest};
+use holdfast_core::stripe::{self as req, IdempotencyKey, StripeRequest};
 use holdfast_core::subscription::SubscriptionFacts;
+use holdfast_core::work::backoff_ms;
 use holdfast_core::work::WorkKind;
 use serde_json::{json, Value};
 use worker::{D1Database, D1PreparedStatement};
@@ -52,7 +53,7 @@ impl Work {
             Self::Cancel(p) => serde_json::to_string(p),
             Self::Offer(p) => serde_json::to_string(p),
         }
-        .map_err(|e| AppError::internal(e.to_string()))
+        .map_err(AppError::from)
     }
 
     pub fn load(op: &operations::Operation) -> Result<Self, AppError> {
@@ -184,6 +185,68 @@ pub async fn resume_job(
     })
 }
 
+/// What came of a Stripe call: its answer, or Stripe's (or the network's)
+/// failure. Failing to record either is the surrounding `AppError`.
+enum Called<T> {
+    Answered(T),
+    Failed(Failure),
+}
+
+impl Work {
+    /// The session's state while this work is owed.
+    fn pending(&self) -> SessionStatus {
+        match self {
+            Self::Cancel(_) => SessionStatus::CancelPending,
+            Self::Offer(_) => SessionStatus::OfferPending,
+        }
+    }
+
+    /// The session's final transition once Stripe has done it, the state
+    /// it reaches and the event that announces it.
+    fn finish(
+        &self,
+        db: &D1Database,
+        session_id: &str,
+        effective_at: Option<i64>,
+        now: i64,
+    ) -> Result<(D1PreparedStatement, SessionStatus, EventKind), AppError> {
+        Ok(match self {
+            Self::Cancel(_) => (
+                transitions::finish_cancel(db, session_id, effective_at, now)?,
+                SessionStatus::Cancelled,
+                EventKind::CancelCompleted,
+            ),
+            Self::Offer(_) => (
+                transitions::finish_offer(db, session_id, now)?,
+                SessionStatus::OfferAccepted,
+                EventKind::OfferApplied,
+            ),
+        })
+    }
+
+    fn failed_event(&self) -> EventKind {
+        match self {
+            Self::Cancel(_) => EventKind::CancelFailed,
+            Self::Offer(_) => EventKind::OfferFailed,
+        }
+    }
+
+    /// Makes the Stripe calls; a cancel answers when it takes effect.
+    async fn call(
+        &self,
+        db: &D1Database,
+        client: &Client<'_>,
+        session_id: &str,
+        now: i64,
+        trail: &mut Vec<D1PreparedStatement>,
+    ) -> Result<Called<Option<i64>>, AppError> {
+        match self {
+            Self::Cancel(plan) => cancel(db, client, session_id, plan, now, trail).await,
+            Self::Offer(plan) => offer(db, client, session_id, plan, now, trail).await,
+        }
+    }
+}
+
 /// Calls Stripe for a leased operation and records what happened.
 pub async fn run(
     db: &D1Database,
@@ -194,88 +257,68 @@ pub async fn run(
 ) -> Result<Landed, AppError> {
     let client = Client::new(config);
     let mut trail: Vec<D1PreparedStatement> = Vec::new();
-    let result = match work {
-        Work::Cancel(plan) => cancel(db, &client, session_id, plan, now, &mut trail).await?,
-        Work::Offer(plan) => offer(db, &client, session_id, plan, now, &mut trail).await?,
-    };
-    let pending = match work {
-        Work::Cancel(_) => SessionStatus::CancelPending,
-        Work::Offer(_) => SessionStatus::OfferPending,
-    };
-    match result {
-        Ok(effective_at) => {
+    let landed = match work.call(db, &client, session_id, now, &mut trail).await? {
+        Called::Answered(effective_at) => {
             trail.push(operations::complete(db, session_id, now)?);
-            let (finish, status, event) = match work {
-                Work::Cancel(_) => (
-                    transitions::finish_cancel(db, session_id, effective_at, now)?,
-                    SessionStatus::Cancelled,
-                    EventKind::CancelCompleted,
-                ),
-                Work::Offer(_) => (
-                    transitions::finish_offer(db, session_id, now)?,
-                    SessionStatus::OfferAccepted,
-                    EventKind::OfferApplied,
-                ),
-            };
+            let (finish, status, event) = work.finish(db, session_id, effective_at, now)?;
             trail.push(finish);
-            trail.push(events::insert(
-                db,
-                session_id,
-                event,
-                &json!({"effective_at": effective_at}),
-                now,
-            )?);
-            db.batched(trail).await?;
-            Ok(Landed {
+            let detail = json!({"effective_at": effective_at});
+            trail.push(events::insert(db, session_id, event, &detail, now)?);
+            Landed {
                 status,
                 effective_at,
-            })
+            }
         }
-        Err(failure) if failure.retryable() => {
-            let attempts = operations::for_session(db, session_id)
-                .await?
-                .map_or(1, |o| o.attempts);
-            let backoff = backoff_ms(
-                u32::try_from(attempts).unwrap_or(20),
-                30_000,
-                3_600_000,
-                crate::random::jitter(),
-            ) / 1000;
-            // Never sooner than Stripe asked.
-            let asked = failure.retry_after().map_or(0, |d| d.as_secs());
-            let wait = i64::try_from(backoff.max(asked)).unwrap_or(i64::MAX / 2);
-            trail.push(operations::retry_later(
-                db,
-                session_id,
-                &failure.to_string(),
-                now + wait,
-                now,
-            )?);
-            db.batched(trail).await?;
-            Ok(Landed {
-                status: pending,
+        Called::Failed(failure) => {
+            let retry_at = if failure.retryable() {
+                Some(retry_at(db, session_id, &failure, now).await?)
+            } else {
+                None
+            };
+            let why = failure.to_string();
+            match retry_at {
+                Some(at) => trail.push(operations::retry_later(db, session_id, &why, at, now)?),
+                None => {
+                    trail.push(operations::fail(db, session_id, &why, now)?);
+                    let detail = json!({"error": why});
+                    trail.push(events::insert(
+                        db,
+                        session_id,
+                        work.failed_event(),
+                        &detail,
+                        now,
+                    )?);
+                }
+            }
+            Landed {
+                status: work.pending(),
                 effective_at: None,
-            })
+            }
         }
-        Err(failure) => {
-            trail.push(operations::fail(db, session_id, &failure.to_string(), now)?);
-            trail.push(events::insert(
-                db,
-                session_id,
-                match work {
-                    Work::Cancel(_) => EventKind::CancelFailed,
-                    Work::Offer(_) => EventKind::OfferFailed,
-                },
-                &json!({"error": failure.to_string()}),
-                now,
-            )?);
-            db.batched(trail).await?;
-            Ok(Landed {
-                status: pending,
-                effective_at: None,
-            })
-        }
-    }
+    };
+    db.batched(trail).await?;
+    Ok(landed)
+}
+
+/// When to try a retryable failure again: backoff with jitter by the
+/// operation's attempts, never sooner than Stripe asked.
+async fn retry_at(
+    db: &D1Database,
+    session_id: &str,
+    failure: &Failure,
+    now: i64,
+) -> Result<i64, AppError> {
+    let attempts = operations::for_session(db, session_id)
+        .await?
+        .map_or(1, |o| o.attempts);
+    let backoff = backoff_ms(
+        u32::try_from(attempts).unwrap_or(20),
+        30_000,
+        3_600_000,
+        crate::random::jitter(),
+    ) / 1000;
+    let asked = failure.retry_after().map_or(0, |d| d.as_secs());
+    Ok(now + i64::try_from(backoff.max(asked)).unwrap_or(i64::MAX / 2))
 }
 
 /// Sends one write (retrying what is safe) and adds it to the audit trail.
@@ -286,7 +329,7 @@ async fn send(
     call: &StripeRequest,
     now: i64,
     trail: &mut Vec<D1PreparedStatement>,
-) -> Result<Result<Value, Failure>, AppError> {
+) -> Result<Called<Value>, AppError> {
     let answer = client
         .send_retrying(call, STRIPE_ATTEMPTS, STRIPE_BUDGET)
         .await;
@@ -305,11 +348,14 @@ async fn send(
         &detail,
         now,
     )?);
-    Ok(answer.map(|r| r.body))
+    Ok(match answer {
+        Ok(reply) => Called::Answered(reply.body),
+        Err(f) => Called::Failed(f),
+    })
 }
 
 /// Cancels the subscription (and, when asked, the customer's other live
-/// ones). Returns when the session's own cancel takes effect.
+/// ones). Answers when the session's own cancel takes effect.
 async fn cancel(
     db: &D1Database,
     client: &Client<'_>,
@@ -317,27 +363,17 @@ async fn cancel(
     plan: &CancelPlan,
     now: i64,
     trail: &mut Vec<D1PreparedStatement>,
-) -> Result<Result<Option<i64>, Failure>, AppError> {
+) -> Result<Called<Option<i64>>, AppError> {
     let mut targets = vec![plan.subscription_id.clone()];
-    if plan.options.all_subscriptions {
-        if let Some(customer) = &plan.customer_id {
-            match send(
-                db,
-                client,
-                session_id,
-                &req::list_customer_subscriptions(customer),
-                now,
-                trail,
-            )
-            .await?
-            {
-                Ok(list) => targets.extend(
-                    live_subscription_ids(&list)
-                        .into_iter()
-                        .filter(|id| *id != plan.subscription_id),
-                ),
-                Err(f) => return Ok(Err(f)),
-            }
+    if let (true, Some(customer)) = (plan.options.all_subscriptions, &plan.customer_id) {
+        let list = req::list_customer_subscriptions(customer);
+        match send(db, client, session_id, &list, now, trail).await? {
+            Called::Answered(list) => targets.extend(
+                live_subscription_ids(&list)
+                    .into_iter()
+                    .filter(|id| *id != plan.subscription_id),
+            ),
+            Called::Failed(f) => return Ok(Called::Failed(f)),
         }
     }
     let details = plan.details();
@@ -350,14 +386,17 @@ async fn cancel(
             IdempotencyKey::derive(session_id, WorkKind::Cancel.as_str(), sub),
         );
         match send(db, client, session_id, &call, now, trail).await? {
-            Ok(body) if i == 0 => effective_at = effective(&body, plan.options.timing, now),
-            Ok(_) => {}
+            Called::Answered(body) if i == 0 => {
+                effective_at = effective(&body, plan.options.timing, now);
+            }
+            Called::Answered(_) => {}
             // Stripe has no such subscription: there is nothing left to cancel.
-            Err(f) if f.code() == Some("resource_missing") || f.status() == Some(404) => {}
-            Err(f) => return Ok(Err(f)),
+            Called::Failed(f)
+                if f.code() == Some("resource_missing") || f.status() == Some(404) => {}
+            Called::Failed(f) => return Ok(Called::Failed(f)),
         }
     }
-    Ok(Ok(effective_at))
+    Ok(Called::Answered(effective_at))
 }
 
 async fn offer(
@@ -367,14 +406,17 @@ async fn offer(
     plan: &OfferPlan,
     now: i64,
     trail: &mut Vec<D1PreparedStatement>,
-) -> Result<Result<Option<i64>, Failure>, AppError> {
+) -> Result<Called<Option<i64>>, AppError> {
     let key = IdempotencyKey::derive(session_id, WorkKind::Offer.as_str(), &plan.offer_id);
     let Some(call) = req::apply_offer(plan, key) else {
-        return Ok(Ok(None));
+        return Ok(Called::Answered(None));
     };
-    Ok(send(db, client, session_id, &call, now, trail)
-        .await?
-        .map(|_| None))
+    Ok(
+        match send(db, client, session_id, &call, now, trail).await? {
+            Called::Answered(_) => Called::Answered(None),
+            Called::Failed(f) => Called::Failed(f),
+        },
+    )
 }
 
 fn live_subscription_ids(list: &Value) -> Vec<String> {

@@ -10,7 +10,7 @@ use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResp
 use holdfast_core::api::stripe::{
     ConnectStripeRequest, CouponOption, PermissionCheck, PriceOption, StripeConnection,
 };
-use holdfast_core::api::ApiError;
+use holdfast_core::api::{ApiError, ErrorCode};
 use holdfast_core::dashboard::{RevenueCard, SessionDetail, SessionList};
 use holdfast_core::report::Report;
 use holdfast_core::settings::AppSettings;
@@ -32,7 +32,11 @@ async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, Error> {
         resp.json::<T>().await.map_err(|_| Error::Network)
     } else {
         let error = resp.json::<ApiError>().await.unwrap_or_else(|_| {
-            ApiError::new("unknown", format!("The server answered {status}."), None)
+            ApiError::new(
+                ErrorCode::Unknown,
+                format!("The server answered {status}."),
+                None,
+            )
         });
         Err(Error::Api { status, error })
     }

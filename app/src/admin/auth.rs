@@ -1,6 +1,7 @@
 //! First-admin setup (with the one-time token) and sign-in.
 
 use holdfast_core::api::account::{LoginRequest, SetupRequest};
+use holdfast_core::api::ErrorCode;
 use holdfast_core::team::AcceptInviteRequest;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -58,7 +59,7 @@ pub fn Login() -> impl IntoView {
         Some(Ok(me)) => session.0.set(Some(me)),
         Some(Err(e)) => {
             if let api::Error::Api { error, .. } = &e {
-                if error.error.code == "totp_required" {
+                if error.error.code == ErrorCode::TotpRequired {
                     asks_code.set(true);
                 }
             }

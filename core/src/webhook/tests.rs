@@ -161,3 +161,55 @@ fn the_outbox_triggers_agree_with_event_kind() {
         .collect();
     assert_eq!(listed(emails), takes, "migration 0015's list");
 }
+
+fn answered(status: u16, retry_after: Option<i64>) -> Answer {
+    Answer::Status {
+        status,
+        retry_after,
+    }
+}
+
+#[test]
+fn a_2xx_delivers_and_a_410_switches_the_endpoint_off() {
+    let ok = judge(&answered(204, None), 1, 0, 100, 0.5);
+    assert_eq!(
+        (ok.outcome, ok.status, ok.error, ok.disable_endpoint),
+        (DeliveryStatus::Delivered, Some(204), None, false)
+    );
+    let gone = judge(&answered(410, Some(60)), 1, 0, 100, 0.5);
+    assert_eq!(gone.outcome, DeliveryStatus::Failed);
+    assert!(gone.disable_endpoint);
+    assert_eq!(gone.next_attempt_at, 100);
+}
+
+#[test]
+fn anything_else_is_tried_again_inside_the_window() {
+    let redirect = judge(&answered(302, None), 1, 0, 100, 0.0);
+    assert_eq!(redirect.outcome, DeliveryStatus::Pending);
+    assert_eq!(
+        redirect.error.as_deref(),
+        Some("a redirect is not a delivery")
+    );
+    assert_eq!(redirect.next_attempt_at, 115);
+    let busy = judge(&answered(503, Some(600)), 1, 0, 100, 0.0);
+    assert_eq!((busy.status, busy.next_attempt_at), (Some(503), 700));
+    assert_eq!(busy.error.as_deref(), Some("not a 2xx answer"));
+    let unreachable = judge(&Answer::Failed("timed out".to_owned()), 2, 0, 100, 0.0);
+    assert_eq!(unreachable.outcome, DeliveryStatus::Pending);
+    assert_eq!(
+        (unreachable.status, unreachable.error.as_deref()),
+        (None, Some("timed out"))
+    );
+    assert!(!unreachable.disable_endpoint);
+}
+
+#[test]
+fn after_the_window_an_attempt_fails_for_good() {
+    let late = RETRY_WINDOW_SECS;
+    let v = judge(&answered(500, None), 30, 0, late, 0.0);
+    assert_eq!(
+        (v.outcome, v.next_attempt_at),
+        (DeliveryStatus::Failed, late)
+    );
+    assert_eq!(v.error.as_deref(), Some("not a 2xx answer"));
+}

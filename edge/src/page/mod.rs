@@ -3,6 +3,7 @@
 //! off or the wasm failing to load. When it starts, the Leptos app replaces
 //! the survey (`#hf-prerender`) and runs the survey and offers itself; the
 //! direct page, an offer screen a form led to, and the confirmation stay.
+//! Written with `maud`, which escapes every value it is given.
 
 mod receipt;
 
@@ -14,16 +15,7 @@ use holdfast_core::intl;
 use holdfast_core::jurisdiction::Mode;
 use holdfast_core::receipt::{Contract, Receipt};
 use holdfast_core::session::SessionStatus;
-
-/// Text for HTML: escaped.
-pub fn e(t: &str) -> String {
-    html_escape::encode_text(t).into_owned()
-}
-
-/// An attribute value: escaped, quotes included.
-pub fn a(t: &str) -> String {
-    html_escape::encode_double_quoted_attribute(t).into_owned()
-}
+use maud::{html, Markup};
 
 /// What the page shows next.
 pub enum Screen<'a> {
@@ -48,151 +40,190 @@ pub struct Page<'a> {
 
 /// The page's body, with `error` above the actions.
 pub fn body(page: &Page<'_>, screen: Screen<'_>, error: Option<&str>) -> String {
-    let (view, token) = (page.view, page.token);
+    let view = page.view;
     let decided = !matches!(view.status, SessionStatus::Open | SessionStatus::Deflected);
     let inner = if decided {
         receipt::done(view, page.receipt.as_ref(), page.earlier)
     } else {
-        match screen {
+        let screen = match screen {
             Screen::Offer(p) => offer(view, p, error),
             Screen::First if view.mode == Mode::Direct => {
                 direct(view, &page.contract, page.time_zone.as_deref(), error)
             }
             Screen::First => survey(view, error),
+        };
+        html! { form method="post" action={ "/cancel/" (page.token) } { (screen) } }
+    };
+    html! {
+        main.page #hf-prerender {
+            div.flow {
+                header.brand {
+                    @if let Some(src) = &view.logo_url {
+                        img.logo src=(src) alt=(view.brand);
+                    }
+                    span { (view.brand) }
+                }
+                (inner)
+            }
         }
-    };
-    let inner = if decided {
-        inner
-    } else {
-        format!(
-            r#"<form method="post" action="/cancel/{}">{inner}</form>"#,
-            a(token)
-        )
-    };
-    let logo = view
-        .logo_url
-        .as_ref()
-        .map(|src| {
-            format!(
-                r#"<img class="logo" src="{}" alt="{}">"#,
-                a(src),
-                a(&view.brand)
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        r#"<main class="page" id="hf-prerender"><div class="flow"><header class="brand">{logo}<span>{}</span></header>{inner}</div></main>"#,
-        e(&view.brand)
-    )
+    }
+    .into_string()
 }
 
-fn alert(error: Option<&str>) -> String {
-    error
-        .map(|m| {
-            format!(
-                r#"<p role="alert" class="error" data-testid="action-error">{}</p>"#,
-                e(m)
-            )
-        })
-        .unwrap_or_default()
+/// A short page with a heading and a message: what a link that does not
+/// open says.
+pub fn notice(heading: &str, message: &str) -> String {
+    html! {
+        main.page #hf-prerender {
+            h1 { (heading) }
+            p role="alert" data-testid="load-error" { (message) }
+        }
+    }
+    .into_string()
 }
 
-fn survey(v: &SessionView, error: Option<&str>) -> String {
+fn alert(error: Option<&str>) -> Markup {
+    html! {
+        @if let Some(m) = error {
+            p.error role="alert" data-testid="action-error" { (m) }
+        }
+    }
+}
+
+fn survey(v: &SessionView, error: Option<&str>) -> Markup {
     let t = &v.text;
-    let reasons: String = v
-        .reasons
-        .iter()
-        .map(|r| {
-            let checked = if v.chosen_reason.as_deref() == Some(r.id.as_str()) {
-                " checked"
-            } else {
-                ""
-            };
-            // The follow-up shows (by CSS) once its reason is picked.
-            let follow_up = r.follow_up.as_ref().map(|q| {
-                format!(
-                    r#"<label class="follow-up"><span dir="auto">{}</span><textarea name="comment:{}" rows="3" maxlength="5000"></textarea></label>"#,
-                    e(q),
-                    a(&r.id)
-                )
-            });
-            format!(
-                r#"<label class="reason"><input type="radio" name="reason" value="{}"{checked}><span dir="auto">{}</span></label>{}"#,
-                a(&r.id),
-                e(&r.label),
-                follow_up.unwrap_or_default()
-            )
-        })
-        .collect();
-    let optional = if v.mode == Mode::ClickToCancel {
-        format!(
-            r#"<p class="preview">{}</p>"#,
-            e(t.get(Key::SurveyOptional))
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        r#"<h1 data-testid="title" dir="auto">{}</h1><p class="message" data-testid="message" dir="auto">{}</p><fieldset class="survey"><legend dir="auto">{}</legend>{optional}{reasons}</fieldset>{}<div class="actions"><button class="danger" name="do" value="cancel" data-testid="cancel-button">{}</button><button class="secondary" name="do" value="keep" data-testid="keep-button">{}</button></div>"#,
-        e(&v.title),
-        e(&v.message),
-        e(&v.survey_prompt),
-        alert(error),
-        e(t.get(Key::Cancel)),
-        e(t.get(Key::Keep)),
-    )
+    html! {
+        h1 data-testid="title" dir="auto" { (v.title) }
+        p.message data-testid="message" dir="auto" { (v.message) }
+        fieldset.survey {
+            legend dir="auto" { (v.survey_prompt) }
+            @if v.mode == Mode::ClickToCancel {
+                p.preview { (t.get(Key::SurveyOptional)) }
+            }
+            @for r in &v.reasons {
+                label.reason {
+                    input type="radio" name="reason" value=(r.id)
+                        checked[v.chosen_reason.as_deref() == Some(r.id.as_str())];
+                    span dir="auto" { (r.label) }
+                }
+                // The follow-up shows (by CSS) once its reason is picked.
+                @if let Some(q) = &r.follow_up {
+                    label.follow-up {
+                        span dir="auto" { (q) }
+                        textarea name={ "comment:" (r.id) } rows="3" maxlength="5000" {}
+                    }
+                }
+            }
+        }
+        (alert(error))
+        div.actions {
+            button.danger name="do" value="cancel" data-testid="cancel-button" { (t.get(Key::Cancel)) }
+            button.secondary name="do" value="keep" data-testid="keep-button" { (t.get(Key::Keep)) }
+        }
+    }
 }
 
 /// The direct cancellation: one page, the contract, the kind of
 /// cancellation, the confirmation's address, one final button.
-fn direct(v: &SessionView, c: &Contract, time_zone: Option<&str>, error: Option<&str>) -> String {
+fn direct(v: &SessionView, c: &Contract, time_zone: Option<&str>, error: Option<&str>) -> Markup {
     let t = &v.text;
-    let locale = v.locale.as_str();
-    let row = |label: Key, value: &Option<String>| {
-        value
-            .as_ref()
-            .map(|x| format!("<dt>{}</dt><dd>{}</dd>", e(t.get(label)), e(x)))
-            .unwrap_or_default()
-    };
     let title = Some(c.title()).filter(|s| !s.is_empty());
     let ordinary = match c.period_end {
         Some(end) => t.fill(
             Key::Ordinary,
-            &[("date", &intl::date(end, locale, time_zone))],
+            &[("date", &intl::date(end, v.locale.as_str(), time_zone))],
         ),
         None => t.get(Key::OrdinaryNext).to_owned(),
     };
-    format!(
-        r#"<h1 data-testid="title">{}</h1><dl class="contract" data-testid="contract">{}{}{}</dl><fieldset class="kind"><legend>{}</legend><label class="reason"><input type="radio" name="kind" value="ordinary" checked><span>{}</span></label><label class="reason"><input type="radio" name="kind" value="extraordinary"><span>{}</span></label><label class="extra-reason"><span>{}</span><textarea name="extraordinary_reason" rows="2" maxlength="2000"></textarea></label></fieldset><label class="field"><span>{}</span><input type="email" name="email" autocomplete="email" value="{}"></label>{}<div class="actions"><button class="danger" name="do" value="cancel" data-testid="cancel-button">{}</button></div>"#,
-        e(t.get(Key::DirectHeading)),
-        row(Key::ContractLabel, &title),
-        row(Key::SubscriptionLabel, &c.subscription_id),
-        row(Key::CustomerLabel, &c.customer),
-        e(t.get(Key::KindLegend)),
-        e(&ordinary),
-        e(t.get(Key::Extraordinary)),
-        e(t.get(Key::ExtraordinaryReason)),
-        e(t.get(Key::EmailLabel)),
-        a(c.email.as_deref().unwrap_or_default()),
-        alert(error),
-        e(t.get(Key::DirectButton)),
-    )
+    let rows = [
+        (Key::ContractLabel, &title),
+        (Key::SubscriptionLabel, &c.subscription_id),
+        (Key::CustomerLabel, &c.customer),
+    ];
+    html! {
+        h1 data-testid="title" { (t.get(Key::DirectHeading)) }
+        dl.contract data-testid="contract" {
+            @for (label, value) in rows {
+                @if let Some(x) = value {
+                    dt { (t.get(label)) }
+                    dd { (x) }
+                }
+            }
+        }
+        fieldset.kind {
+            legend { (t.get(Key::KindLegend)) }
+            label.reason {
+                input type="radio" name="kind" value="ordinary" checked;
+                span { (ordinary) }
+            }
+            label.reason {
+                input type="radio" name="kind" value="extraordinary";
+                span { (t.get(Key::Extraordinary)) }
+            }
+            label.extra-reason {
+                span { (t.get(Key::ExtraordinaryReason)) }
+                textarea name="extraordinary_reason" rows="2" maxlength="2000" {}
+            }
+        }
+        label.field {
+            span { (t.get(Key::EmailLabel)) }
+            input type="email" name="email" autocomplete="email" value=(c.email.as_deref().unwrap_or_default());
+        }
+        (alert(error))
+        div.actions {
+            button.danger name="do" value="cancel" data-testid="cancel-button" { (t.get(Key::DirectButton)) }
+        }
+    }
 }
 
-fn offer(v: &SessionView, p: &OfferPreview, error: Option<&str>) -> String {
+fn offer(v: &SessionView, p: &OfferPreview, error: Option<&str>) -> Markup {
     let t = &v.text;
-    let facts: String = p
-        .facts
-        .iter()
-        .map(|f| format!("<li>{}</li>", e(f)))
-        .collect();
-    format!(
-        r#"<section aria-labelledby="offer-title" data-testid="offer"><h1 id="offer-title">{}</h1><p class="message">{}</p><ul class="offer-facts" data-testid="offer-facts">{facts}</ul>{}<input type="hidden" name="offer" value="{}"><div class="actions"><button class="primary" name="do" value="accept" data-testid="accept-offer">{}</button><button class="danger" name="do" value="decline" data-testid="cancel-button">{}</button></div></section>"#,
-        e(&p.offer.title),
-        e(&p.offer.body),
-        alert(error),
-        a(&p.offer.id),
-        e(&p.offer.accept_label),
-        e(t.get(Key::DeclineOffer)),
-    )
+    html! {
+        section aria-labelledby="offer-title" data-testid="offer" {
+            h1 #offer-title { (p.offer.title) }
+            p.message { (p.offer.body) }
+            ul.offer-facts data-testid="offer-facts" {
+                @for f in &p.facts { li { (f) } }
+            }
+            (alert(error))
+            input type="hidden" name="offer" value=(p.offer.id);
+            div.actions {
+                button.primary name="do" value="accept" data-testid="accept-offer" { (p.offer.accept_label) }
+                button.danger name="do" value="decline" data-testid="cancel-button" { (t.get(Key::DeclineOffer)) }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_is_escaped_in_text_and_in_attributes() {
+        let view: SessionView = serde_json::from_value(serde_json::json!({
+            "status": "open", "brand": "A&B \"Shop\"", "title": "t", "message": "m",
+            "survey_prompt": "p", "save_return_url": null, "cancel_confirmation_url": null,
+            "logo_url": "https://x.test/a.png\" onerror=\"alert(1)",
+            "chosen_reason": "r\"1",
+            "reasons": [{"id": "r\"1", "label": "<b>Too dear</b>", "follow_up": "Why?"}],
+        }))
+        .expect("a view");
+        let page = Page {
+            view: &view,
+            contract: Contract::default(),
+            time_zone: None,
+            receipt: None,
+            earlier: false,
+            token: "t\"0k",
+        };
+        let html = body(&page, Screen::First, Some("<i>try again</i>"));
+        assert!(html.contains(r#"action="/cancel/t&quot;0k""#), "{html}");
+        assert!(html.contains(r#"src="https://x.test/a.png&quot; onerror=&quot;alert(1)""#));
+        assert!(html.contains(r#"value="r&quot;1" checked>"#), "{html}");
+        assert!(html.contains(r#"name="comment:r&quot;1""#));
+        assert!(html.contains("&lt;b&gt;Too dear&lt;/b&gt;"));
+        assert!(html.contains("&lt;i&gt;try again&lt;/i&gt;"));
+        assert!(!html.contains("<b>") && !html.contains("<i>"), "{html}");
+    }
 }

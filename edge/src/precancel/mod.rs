@@ -6,9 +6,11 @@
 mod admission;
 mod memory;
 
+use secrecy::ExposeSecret;
 use std::time::Duration;
 
-use holdfast_core::jurisdiction::{self, Place};
+use holdfast_core::experiment::Assignment;
+use holdfast_core::jurisdiction::{self, Mode, Place, Placed};
 use holdfast_core::locale::Locale;
 use holdfast_core::precancel::{self, PrecancelPayload};
 use holdfast_core::provenance;
@@ -16,6 +18,7 @@ use holdfast_core::session::{Lookup, SESSION_TTL_SECS};
 use holdfast_core::signing;
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
+use holdfast_core::template::Fields;
 use serde_json::json;
 use worker::D1Database;
 
@@ -122,7 +125,12 @@ struct Looked {
     found: Found,
 }
 
-type Found = (Option<SubscriptionFacts>, Lookup, Option<String>);
+/// What Stripe said: the facts, how the read went, and its error if any.
+struct Found {
+    facts: Option<SubscriptionFacts>,
+    lookup: Lookup,
+    error: Option<String>,
+}
 
 /// What one precancel asks, whichever reading of the app a try is on.
 struct Ask<'a> {
@@ -133,7 +141,20 @@ struct Ask<'a> {
     now: i64,
 }
 
-/// One try on one reading of the app: the URL, or None when the app
+/// The session a try would start, drawn from the payload, Stripe's facts
+/// and the app's settings, before anything is written.
+struct Draft {
+    fields: Fields,
+    unverified: Vec<String>,
+    assignment: Option<Assignment>,
+    audience: Option<String>,
+    placed: Placed,
+    mode: Mode,
+    time_zone: Option<String>,
+}
+
+/// One try on one reading of the app: who calls, what Stripe says, the
+/// session drawn from both, and the write. The URL, or None when the app
 /// changed before the session was written.
 async fn attempt(
     ask: &Ask<'_>,
@@ -141,24 +162,46 @@ async fn attempt(
     gate: &Gate<'_>,
     earlier: &mut Option<Looked>,
 ) -> Result<Option<String>, AppError> {
-    let Ask {
-        db,
-        config,
-        caller,
-        payload,
-        now,
-    } = *ask;
-    let proof = authenticate(caller, app, payload, now)?;
-    if memory::refused(&admission::app_refused(gate), gate.minute) {
-        return Err(limited(admission::APP_LIMITED, now));
-    }
-    precancel::check_destinations(payload, &app.settings.return_origins)
-        .map_err(AppError::BadRequest)?;
-    let config = config
+    let proof = admit(ask, app, gate)?;
+    let config = ask
+        .config
         .clone()
         .with_stored_key(app.stripe_key_sealed.as_deref());
+    let looked = look_up(&config, ask.payload, app, earlier.take()).await;
+    let draft = draft(ask, app, proof, looked.found.facts.as_ref());
+    match write(ask, app, gate, &draft, &looked.found).await? {
+        Some(token) => {
+            let base = config.public_url.as_deref().unwrap_or(&ask.caller.origin);
+            Ok(Some(format!("{base}/cancel/{token}")))
+        }
+        None => {
+            *earlier = Some(looked);
+            Ok(None)
+        }
+    }
+}
 
-    // With enrichment off the page runs on the snippet's data alone.
+/// Who may start a session on this reading of the app: the caller's proof,
+/// the app's rate, and the return URLs it allows.
+fn admit(ask: &Ask<'_>, app: &App, gate: &Gate<'_>) -> Result<Proof, AppError> {
+    let proof = authenticate(ask.caller, app, ask.payload, ask.now)?;
+    if memory::refused(&admission::app_refused(gate), gate.minute) {
+        return Err(limited(admission::APP_LIMITED, ask.now));
+    }
+    precancel::check_destinations(ask.payload, &app.settings.return_origins)
+        .map_err(AppError::BadRequest)?;
+    Ok(proof)
+}
+
+/// The subscription as Stripe has it, read once: an earlier try's read is
+/// reused when key and subscription are the same. With enrichment off the
+/// page runs on the snippet's data alone.
+async fn look_up(
+    config: &Config,
+    payload: &PrecancelPayload,
+    app: &App,
+    earlier: Option<Looked>,
+) -> Looked {
     let read = payload
         .subscription_id
         .as_deref()
@@ -166,13 +209,23 @@ async fn attempt(
     let key_digest = config
         .stripe_key
         .as_ref()
-        .map(|k| signing::digest_hex(k.expose()));
-    let (facts, lookup, lookup_error) = match earlier.take() {
-        Some(l) if l.key_digest == key_digest && l.read.as_deref() == read => l.found,
-        _ => lookup(&config, read).await,
-    };
+        .map(|k| signing::digest_hex(k.expose_secret()));
+    match earlier {
+        Some(l) if l.key_digest == key_digest && l.read.as_deref() == read => l,
+        _ => Looked {
+            found: lookup(config, read).await,
+            key_digest,
+            read: read.map(str::to_owned),
+        },
+    }
+}
+
+/// The session's fields (with where each came from), its experiment and
+/// audience, its place and compliance mode, and its time zone.
+fn draft(ask: &Ask<'_>, app: &App, proof: Proof, facts: Option<&SubscriptionFacts>) -> Draft {
+    let payload = ask.payload;
     let mut fields = payload.fields();
-    if let Some(f) = &facts {
+    if let Some(f) = facts {
         fields.extend(f.fields.clone());
     }
     holdfast_core::mapping::apply(&app.settings.mappings, &mut fields);
@@ -193,16 +246,37 @@ async fn attempt(
     let placed = jurisdiction::place_for(
         payload.jurisdiction.as_deref(),
         proof == Proof::SecretKey,
-        &caller.place,
+        &ask.caller.place,
     );
-    let place = placed.place;
-    let mode = jurisdiction::mode_for(&app.settings.jurisdiction_rules, &place);
+    let mode = jurisdiction::mode_for(&app.settings.jurisdiction_rules, &placed.place);
     let time_zone = payload
         .context
         .as_ref()
         .and_then(|c| c.timezone.clone())
-        .or_else(|| caller.time_zone.clone())
+        .or_else(|| ask.caller.time_zone.clone())
         .filter(|tz| tz.len() <= 64 && !tz.is_empty());
+    Draft {
+        fields,
+        unverified,
+        assignment,
+        audience,
+        placed,
+        mode,
+        time_zone,
+    }
+}
+
+/// Writes the session with its first audit entry; its token, or None when
+/// the app changed since this try read it.
+async fn write(
+    ask: &Ask<'_>,
+    app: &App,
+    gate: &Gate<'_>,
+    d: &Draft,
+    found: &Found,
+) -> Result<Option<String>, AppError> {
+    let (payload, now) = (ask.payload, ask.now);
+    let facts = found.facts.as_ref();
     let token = crate::random::token()?;
     let id = crate::random::id("ses")?;
     let new = sessions::NewSession {
@@ -210,61 +284,59 @@ async fn attempt(
         token_digest: &signing::digest_hex(&token),
         app_id: &app.id,
         subscription_id: payload.subscription_id.as_deref(),
-        customer_id: facts.as_ref().and_then(|f| f.customer_id.as_deref()),
-        stripe_lookup: lookup,
-        fields: &fields,
-        unverified: &unverified,
-        facts: facts.as_ref(),
-        assignment: assignment.as_ref(),
-        audience_id: audience.as_deref(),
+        customer_id: facts.and_then(|f| f.customer_id.as_deref()),
+        stripe_lookup: found.lookup,
+        fields: &d.fields,
+        unverified: &d.unverified,
+        facts,
+        assignment: d.assignment.as_ref(),
+        audience_id: d.audience.as_deref(),
         save_return_url: payload.save_return_url.as_deref(),
         cancel_confirmation_url: payload.cancel_confirmation_url.as_deref(),
         now,
         expires_at: now + SESSION_TTL_SECS,
         locale: payload.requested_locale().and_then(Locale::parse),
-        place: &place,
-        mode,
-        time_zone: time_zone.as_deref(),
+        place: &d.placed.place,
+        mode: d.mode,
+        time_zone: d.time_zone.as_deref(),
     };
     let started = json!({
-        "stripe_lookup": lookup,
-        "lookup_error": lookup_error,
-        "subscription_status": facts.as_ref().map(|f| f.status),
-        "assignment": assignment,
-        "jurisdiction": {"place": place.code(), "mode": mode.as_str(), "from": placed.from.as_str(), "ignored": placed.ignored},
+        "stripe_lookup": found.lookup,
+        "lookup_error": found.error,
+        "subscription_status": facts.map(|f| f.status),
+        "assignment": d.assignment,
+        "jurisdiction": {"place": d.placed.place.code(), "mode": d.mode.as_str(), "from": d.placed.from.as_str(), "ignored": d.placed.ignored},
         "context": payload.context.as_ref().map(|c| json!({"locale": c.locale, "timezone": c.timezone, "url": c.url})),
     });
-    if let Written::Stale = admission::write(db, gate, &new, &started, now).await? {
-        *earlier = Some(Looked {
-            key_digest,
-            read: read.map(str::to_owned),
-            found: (facts, lookup, lookup_error),
-        });
+    if let Written::Stale = admission::write(ask.db, gate, &new, &started, now).await? {
         return Ok(None);
     }
     if app.has_webhooks {
         crate::queue::precancel_made_work();
     }
-    let base = config.public_url.as_deref().unwrap_or(&caller.origin);
-    Ok(Some(format!("{base}/cancel/{token}")))
+    Ok(Some(token))
 }
 
 /// ONE Stripe call. Whatever goes wrong, the session still starts, on the
 /// default experience with fallback values (the seed's rule).
-/// What Stripe said: the facts, how the read went, and its error if any.
 async fn lookup(config: &Config, subscription_id: Option<&str>) -> Found {
+    let found = |facts, lookup, error| Found {
+        facts,
+        lookup,
+        error,
+    };
     let Some(id) = subscription_id else {
-        return (None, Lookup::Skipped, None);
+        return found(None, Lookup::Skipped, None);
     };
     match Client::new(config)
         .send(&req::retrieve_subscription(id), LOOKUP_DEADLINE)
         .await
     {
         Ok(reply) => match SubscriptionFacts::from_stripe(&reply.body) {
-            Ok(facts) => (Some(facts), Lookup::Found, None),
-            Err(e) => (None, Lookup::Error, Some(e.to_string())),
+            Ok(facts) => found(Some(facts), Lookup::Found, None),
+            Err(e) => found(None, Lookup::Error, Some(e.to_string())),
         },
-        Err(Failure::Status { status: 404, .. }) => (None, Lookup::Missing, None),
-        Err(f) => (None, Lookup::Error, Some(f.to_string())),
+        Err(Failure::Status { status: 404, .. }) => found(None, Lookup::Missing, None),
+        Err(f) => found(None, Lookup::Error, Some(f.to_string())),
     }
 }

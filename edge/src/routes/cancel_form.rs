@@ -33,15 +33,16 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         Ok(Next::Away(url)) => see_other(&url),
         Err(e) => {
             // The same screen again, with what went wrong above its buttons.
+            let (status, message) = e.answered();
             let view = sessions::view_for(&req, &s, now);
             let page = super::cancel_page::page_of(&view, &s, &token);
-            let body = page::body(&page, Screen::First, Some(&e.message()));
+            let body = page::body(&page, Screen::First, Some(&message));
             respond(
                 &req,
                 &ctx,
                 &body,
                 &[],
-                e.status(),
+                status,
                 sessions::locale_of(&req, &s),
             )
             .await
@@ -96,11 +97,7 @@ async fn act(
             // An offer placed for the answer comes first, as on the page;
             // a new answer is read back with the session it changed.
             let reread = match reason {
-                Some(_) => Some(
-                    crate::store::sessions::by_id(db, &s.id)
-                        .await?
-                        .ok_or_else(|| AppError::internal("session vanished"))?,
-                ),
+                Some(_) => Some(crate::store::sessions::reread(db, s).await?),
                 None => None,
             };
             let fresh = reread.as_ref().unwrap_or(s);

@@ -12,6 +12,7 @@ use worker::{Headers, Response};
 
 use super::{sessions, Ctx};
 use crate::error::AppError;
+use crate::http::Referrer;
 use crate::page::{self, Page, Screen};
 use crate::store::sessions::Session;
 
@@ -34,14 +35,11 @@ pub async fn serve(req: worker::Request, ctx: Ctx) -> Result<Response, AppError>
             )
         }
         Err(e) => {
+            let (status, message) = e.answered();
             let accept = req.headers().get("accept-language").ok().flatten();
             let locale = Locale::choose(None, accept.as_deref(), Locale::En);
-            let body = format!(
-                r#"<main class="page" id="hf-prerender"><h1>{}</h1><p role="alert" data-testid="load-error">{}</p></main>"#,
-                page::e(i18n::get(locale, Key::LoadError)),
-                page::e(&e.message())
-            );
-            (body, Vec::new(), e.status(), locale)
+            let body = page::notice(i18n::get(locale, Key::LoadError), &message);
+            (body, Vec::new(), status, locale)
         }
     };
     respond(&req, &ctx, &body, &framers, status, locale).await
@@ -77,18 +75,12 @@ pub(super) async fn respond(
     for (k, v) in [
         ("content-type", "text/html; charset=utf-8"),
         ("cache-control", "no-store"),
-        ("content-security-policy", csp.as_str()),
-        ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
-        (
-            "strict-transport-security",
-            "max-age=31536000; includeSubDomains",
-        ),
         ("content-language", locale.tag()),
         ("vary", "Accept-Language"),
     ] {
         headers.set(k, v)?;
     }
+    crate::http::harden(&headers, Some(&csp), Referrer::None)?;
     Ok(Response::ok(html)?
         .with_status(status)
         .with_headers(headers))
@@ -164,7 +156,7 @@ fn localized(html: &str, locale: Locale) -> String {
     };
     html.replacen(
         "<title>Cancel your subscription</title>",
-        &format!("<title>{}</title>", page::e(title)),
+        &maud::html! { title { (title) } }.into_string(),
         1,
     )
 }

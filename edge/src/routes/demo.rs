@@ -2,12 +2,13 @@
 //! server does (signs the subscription id) and embeds the snippet.
 //! Only served when `DEMO_APP_ID` is set.
 
+use holdfast_core::input::StripeId;
 use std::time::Duration;
 
 use holdfast_core::signing;
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
-use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::{json, Value};
 use worker::{Request, Response};
 
@@ -65,7 +66,7 @@ pub async fn cancel(req: Request, ctx: Ctx) -> Result<Response, AppError> {
             ))
         })?;
     let id = http::query_param(&url, "subscription")
-        .filter(|id| holdfast_core::precancel::is_stripe_id(id))
+        .filter(|id| StripeId::parse("subscription", id).is_ok())
         .ok_or_else(|| {
             AppError::BadRequest(FieldIssue::new(
                 "subscription",
@@ -114,7 +115,7 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         .map(|d| d.iter().collect())
         .unwrap_or_default();
     let chosen = http::query_param(&url, "subscription")
-        .filter(|id| holdfast_core::precancel::is_stripe_id(id))
+        .filter(|id| StripeId::parse("subscription", id).is_ok())
         .or_else(|| {
             subs.first()
                 .and_then(|s| s.get("id"))
@@ -140,7 +141,7 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
         None
     };
 
-    let switcher: String = subs
+    let others: Vec<(&str, &str)> = subs
         .iter()
         .filter_map(|s| {
             let id = s.get("id")?.as_str()?;
@@ -148,11 +149,7 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
                 .pointer("/customer/email")
                 .and_then(Value::as_str)
                 .unwrap_or(id);
-            Some(format!(
-                "<li><a href=\"/demo?subscription={}\">{}</a></li>",
-                attr(id),
-                text(who)
-            ))
+            Some((id, who))
         })
         .collect();
 
@@ -160,28 +157,57 @@ pub async fn account(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     // asks for German); the Cancel link starts the session at /demo/cancel.
     let place = http::query_param(&url, "country").and_then(|c| Place::parse(&c));
     let card = match &facts {
-        Some(f) => subscription_card(f, &app.signing_secret, &app.id, &origin, place.as_ref())?,
-        None => "<p data-testid=\"no-subscription\">No subscription found. Run <code>scripts/run</code> to seed the emulator, or create one in your Stripe test account.</p>".to_owned(),
+        Some(f) => subscription_card(f, &app.signing_secret, &app.id, &origin, place.as_ref()),
+        None => html! {
+            p data-testid="no-subscription" {
+                "No subscription found. Run " code { "scripts/run" }
+                " to seed the emulator, or create one in your Stripe test account."
+            }
+        },
     };
-    let notice = notice
-        .map(|n| {
-            format!(
-                "<p class=\"notice\" role=\"status\" data-testid=\"notice\">{}</p>",
-                text(n)
-            )
-        })
-        .unwrap_or_default();
-    http::html(format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Acme Snacks: your account</title><style>{CSS}</style></head><body>
-<header><strong>Acme Snacks</strong> <span>(a demo merchant)</span></header>
-<main><h1>Your account</h1>{notice}{card}
-<h2>Other demo customers</h2><ul>{switcher}</ul>
-<p>See the cancel flow as a customer in <a href="/demo?country=DE">Germany</a> (the direct cancellation, in German), <a href="/demo?country=US-CA">California</a> (click to cancel) or <a href="/demo">Texas</a>.</p></main>
-<script src="/js/holdfast.js" async></script>
-<script src="/demo/demo.js" defer></script>
-</body></html>"#
-    ))
+    http::html(account_page(notice, card, &others).into_string())
+}
+
+/// The account page around its parts: a notice, the subscription, the
+/// other demo customers and the countries to try.
+fn account_page(notice: Option<&str>, card: Markup, others: &[(&str, &str)]) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Acme Snacks: your account" }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                header { strong { "Acme Snacks" } " " span { "(a demo merchant)" } }
+                main {
+                    h1 { "Your account" }
+                    @if let Some(n) = notice {
+                        p.notice role="status" data-testid="notice" { (n) }
+                    }
+                    (card)
+                    h2 { "Other demo customers" }
+                    ul {
+                        @for (id, who) in others {
+                            li { a href={ "/demo?subscription=" (id) } { (who) } }
+                        }
+                    }
+                    p {
+                        "See the cancel flow as a customer in "
+                        a href="/demo?country=DE" { "Germany" }
+                        " (the direct cancellation, in German), "
+                        a href="/demo?country=US-CA" { "California" }
+                        " (click to cancel) or "
+                        a href="/demo" { "Texas" } "."
+                    }
+                }
+                script src="/js/holdfast.js" async {}
+                script src="/demo/demo.js" defer {}
+            }
+        }
+    }
 }
 
 fn subscription_card(
@@ -190,25 +216,21 @@ fn subscription_card(
     app_id: &str,
     origin: &str,
     place: Option<&Place>,
-) -> Result<String, AppError> {
+) -> Markup {
     let field = |k: &str| f.fields.get(k).map(String::as_str).unwrap_or("");
-    let product = field("subscription.product.name");
     let price = field("subscription.plan.amount_decimal")
         .parse::<f64>()
         .map(|minor| {
             holdfast_core::money::format(minor.round() as i64, field("subscription.currency"))
         })
         .unwrap_or_default();
-    let interval = field("subscription.plan.interval");
     let ends = f.current_period_end.map(date).unwrap_or_default();
     let (state, cancellable) = match (f.status.is_live(), f.cancel_at_period_end) {
         (true, false) => (format!("Active, renews on {ends}"), true),
         (true, true) => (format!("Cancelled, ends on {ends}"), false),
         (false, _) => ("Cancelled".to_owned(), false),
     };
-    let email = field("subscription.customer.email");
-    let german = place.is_some_and(is_german);
-    let link = if german {
+    let link = if place.is_some_and(is_german) {
         "Verträge hier kündigen"
     } else {
         "Cancel subscription"
@@ -218,38 +240,33 @@ fn subscription_card(
     let (href, data) = match place {
         Some(p) => (
             format!("/demo/cancel?subscription={}&country={}", f.id, p.code()),
-            String::new(),
+            None,
         ),
         None => (
             format!("/demo?subscription={}&fallback=1", f.id),
-            // JSON inside <script> must not be able to close the element.
-            format!(
-                "<script type=\"application/json\" id=\"holdfast-data\">{}</script>",
+            // JSON inside <script> is not HTML-escaped, so it must not be
+            // able to close the element.
+            Some(
                 signed_data(f, secret, app_id, origin, &Place::default())
                     .to_string()
-                    .replace('<', "\\u003c")
+                    .replace('<', "\\u003c"),
             ),
         ),
     };
-    let cancel = if cancellable {
-        format!(
-            "<a id=\"bb-cancel\" data-testid=\"cancel-link\" href=\"{}\">{link}</a>",
-            attr(&href)
-        )
-    } else {
-        String::new()
-    };
-    Ok(format!(
-        r#"<section class="card" aria-label="Subscription"><h2 data-testid="product">{}</h2>
-<p>{} per {}</p><p data-testid="subscription-state">{}</p><p><small>{} · {}</small></p>{cancel}</section>
-{data}"#,
-        text(product),
-        text(&price),
-        text(interval),
-        text(&state),
-        text(email),
-        text(&f.id),
-    ))
+    html! {
+        section.card aria-label="Subscription" {
+            h2 data-testid="product" { (field("subscription.product.name")) }
+            p { (price) " per " (field("subscription.plan.interval")) }
+            p data-testid="subscription-state" { (state) }
+            p { small { (field("subscription.customer.email")) " · " (f.id) } }
+            @if cancellable {
+                a #bb-cancel data-testid="cancel-link" href=(href) { (link) }
+            }
+        }
+        @if let Some(json) = data {
+            script type="application/json" #holdfast-data { (PreEscaped(json)) }
+        }
+    }
 }
 
 fn is_german(p: &Place) -> bool {

@@ -15,10 +15,13 @@ mod snippet;
 mod stripe_webhook;
 
 use holdfast_core::team::Access;
+use std::sync::OnceLock;
+
 use worker::{Env, Request, Response, RouteContext, Router};
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::http::Referrer;
 use crate::queue::Relay;
 
 /// What every handler receives: the request's path parameters and the
@@ -103,16 +106,14 @@ pub async fn handle(req: Request, env: Env, config: Config) -> worker::Result<Re
         .await
 }
 
-/// The methods the table has for `path` (`:name` matches one segment,
-/// `*name` the rest).
+/// The methods the table has for `path`.
 fn allowed_methods(path: &str) -> Vec<&'static str> {
-    let matching: Vec<&Route> = ROUTES.iter().filter(|r| matches(r.path, path)).collect();
-    // A fixed segment wins over a parameter in the same place, as the
-    // router picks: `/invites/accept` is not also `/invites/:id`.
-    let best = matching.iter().map(|r| specificity(r.path)).max();
-    let mut out: Vec<&'static str> = matching
+    let Some(pattern) = pattern_of(path) else {
+        return Vec::new();
+    };
+    let mut out: Vec<&'static str> = ROUTES
         .iter()
-        .filter(|r| Some(specificity(r.path)) == best)
+        .filter(|r| r.path == pattern)
         .map(|r| r.method)
         .collect();
     out.dedup();
@@ -122,36 +123,27 @@ fn allowed_methods(path: &str) -> Vec<&'static str> {
 /// What the request may leave for the work queue, from its route's line.
 pub fn relay_of(req: &Request) -> Option<Relay> {
     let (method, path) = (req.inner().method().to_ascii_uppercase(), req.path());
+    let pattern = pattern_of(&path)?;
     ROUTES
         .iter()
-        .find(|r| r.method == method && matches(r.path, &path))
+        .find(|r| r.method == method && r.path == pattern)
         .and_then(|r| r.relay)
 }
 
-/// How fixed a pattern is, segment by segment (compared in order).
-fn specificity(pattern: &str) -> Vec<u8> {
-    pattern
-        .split('/')
-        .map(|seg| match seg.chars().next() {
-            Some('*') => 0,
-            Some(':') => 1,
-            _ => 2,
-        })
-        .collect()
-}
-
-fn matches(pattern: &str, path: &str) -> bool {
-    let mut want = pattern.split('/');
-    let mut have = path.split('/');
-    loop {
-        match (want.next(), have.next()) {
-            (None, None) => return true,
-            (Some(w), _) if w.starts_with('*') => return true,
-            (Some(w), Some(h)) if w.starts_with(':') && !h.is_empty() => {}
-            (Some(w), Some(h)) if w == h => {}
-            _ => return false,
+/// The table's pattern that `path` takes, matched by `matchit` as workers-rs's
+/// router matches it, so both agree (a fixed segment wins over a parameter
+/// in the same place: `/invites/accept` is not also `/invites/:id`).
+fn pattern_of(path: &str) -> Option<&'static str> {
+    static PATTERNS: OnceLock<matchit::Router<&'static str>> = OnceLock::new();
+    let patterns = PATTERNS.get_or_init(|| {
+        let mut router = matchit::Router::new();
+        for route in ROUTES {
+            // A second method of a pattern is already in.
+            let _ = router.insert(route.path, route.path);
         }
-    }
+        router
+    });
+    patterns.at(path).ok().map(|m| *m.value)
 }
 
 async fn health(_: Request, _: Ctx) -> Result<Response, AppError> {
@@ -172,7 +164,7 @@ async fn openapi(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let mut r = Response::from_body(body)?;
     let h = r.headers_mut();
     h.set("content-type", "application/json")?;
-    h.set("x-content-type-options", "nosniff")?;
+    crate::http::harden(h, None, Referrer::None)?;
     h.set("cache-control", "public, max-age=300")?;
     Ok(r)
 }
@@ -222,14 +214,8 @@ async fn settings_ui(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     for (k, v) in fetched.headers().entries() {
         headers.set(&k, &v)?;
     }
-    headers.set("content-security-policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")?;
+    crate::http::harden(&headers, Some("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"), Referrer::SameOrigin)?;
     headers.set("x-frame-options", "DENY")?;
-    headers.set("x-content-type-options", "nosniff")?;
-    headers.set("referrer-policy", "same-origin")?;
-    headers.set(
-        "strict-transport-security",
-        "max-age=31536000; includeSubDomains",
-    )?;
     let (_, body) = fetched.into_parts();
     let resp = Response::from_body(body)?
         .with_status(status)
@@ -308,4 +294,43 @@ fn param<'a>(ctx: &'a Ctx, name: &str) -> Result<&'a str, AppError> {
     ctx.param(name)
         .map(String::as_str)
         .ok_or_else(|| AppError::internal(format!("route has no :{name}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A path the pattern matches: each parameter filled in.
+    fn sample(pattern: &str) -> String {
+        pattern
+            .split('/')
+            .map(|seg| match seg.chars().next() {
+                Some(':') => "x1",
+                Some('*') => "a/b",
+                _ => seg,
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    #[test]
+    fn every_pattern_of_the_table_is_found_for_its_own_paths() {
+        for route in ROUTES {
+            assert_eq!(
+                pattern_of(&sample(route.path)),
+                Some(route.path),
+                "{}",
+                route.path
+            );
+            assert!(allowed_methods(&sample(route.path)).contains(&route.method));
+        }
+    }
+
+    #[test]
+    fn a_fixed_segment_wins_over_a_parameter_and_unknown_paths_match_nothing() {
+        assert_eq!(allowed_methods("/api/admin/invites/accept"), ["POST"]);
+        assert!(allowed_methods("/api/admin/invites/inv_1").contains(&"DELETE"));
+        assert!(allowed_methods("/api/nothing/here").is_empty());
+        assert!(allowed_methods("/api/sessions/").is_empty());
+    }
 }

@@ -47,6 +47,7 @@ fn cors(req: &Request, resp: &mut Response) {
         let _ = h.set("access-control-allow-headers", "content-type");
         let _ = h.set("access-control-max-age", "600");
     }
+    // The answer differs by origin: a cache must not serve one to another.
     let _ = h.set("vary", "Origin");
 }
 

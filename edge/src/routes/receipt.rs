@@ -6,6 +6,7 @@ use worker::{Headers, Request, Response};
 
 use super::{param, Ctx};
 use crate::error::AppError;
+use crate::http::Referrer;
 use crate::page::receipt_page;
 use crate::store::sessions;
 
@@ -34,12 +35,10 @@ pub async fn show(_req: Request, ctx: Ctx) -> Result<Response, AppError> {
     for (k, v) in [
         ("content-type", "text/html; charset=utf-8"),
         ("cache-control", "private, no-store"),
-        ("content-security-policy", csp.as_str()),
-        ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
         ("x-robots-tag", "noindex"),
     ] {
         headers.set(k, v)?;
     }
+    crate::http::harden(&headers, Some(&csp), Referrer::None)?;
     Ok(Response::ok(html)?.with_headers(headers))
 }

@@ -6,6 +6,7 @@ use holdfast_core::api::session::{
 use holdfast_core::audit::EventKind;
 use holdfast_core::cancel::MAX_COMMENT_CHARS;
 use holdfast_core::experience::{session_view, ViewInput};
+use holdfast_core::input::Token;
 use holdfast_core::locale::Locale;
 use holdfast_core::session::{SessionStatus, MAX_REASON_CHANGES};
 use holdfast_core::signing;
@@ -37,11 +38,9 @@ pub(super) async fn load(
                 .to_owned(),
         )
     };
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(not_found());
-    }
+    let token = Token::parse("token", token).map_err(|_| not_found())?;
     let db = ctx.data.db()?;
-    let mut session = sessions::by_token_digest(&db, &signing::digest_hex(token))
+    let mut session = sessions::by_token_digest(&db, &signing::digest_hex(token.as_str()))
         .await?
         .ok_or_else(not_found)?;
     if now > session.expires_at {
@@ -156,9 +155,7 @@ pub(super) async fn record_reason(
         ])
         .await?;
     if !results.first().is_some_and(won) {
-        let fresh = sessions::by_id(db, &s.id)
-            .await?
-            .map_or(s.status, |f| f.status);
+        let fresh = sessions::reread(db, s).await?.status;
         if !fresh.can_start_cancel() {
             return Err(AppError::Conflict(conflict_message(fresh).to_owned()));
         }
@@ -275,9 +272,7 @@ pub(super) async fn deflect_now(
         ])
         .await?;
     if !results.first().is_some_and(won) {
-        let fresh = sessions::by_id(db, &s.id)
-            .await?
-            .map_or(s.status, |f| f.status);
+        let fresh = sessions::reread(db, s).await?.status;
         // A second click of "keep": the same answer, recorded once.
         if fresh != SessionStatus::Deflected {
             return Err(AppError::Conflict(conflict_message(fresh).to_owned()));

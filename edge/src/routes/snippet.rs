@@ -19,6 +19,6 @@ pub async fn serve(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     headers.set("cache-control", "public, max-age=300")?;
     // Cross-origin readable, so a merchant may pin it with `integrity`.
     headers.set("access-control-allow-origin", "*")?;
-    headers.set("x-content-type-options", "nosniff")?;
+    crate::http::harden(&headers, None, crate::http::Referrer::None)?;
     Ok(Response::from_body(body)?.with_headers(headers))
 }

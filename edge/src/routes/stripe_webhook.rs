@@ -4,6 +4,7 @@
 use holdfast_core::attribution::LostReason;
 use holdfast_core::stripe_signature::{verify, TOLERANCE_SECS};
 use holdfast_core::subscription::SubscriptionFacts;
+use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 use worker::{Request, Response};
 
@@ -21,7 +22,7 @@ pub async fn receive(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let secrets: Vec<&str> = config
         .stripe_webhook_secrets
         .iter()
-        .map(|s| s.expose())
+        .map(|s| s.expose_secret())
         .collect();
     if secrets.is_empty() {
         return Err(AppError::NotFound(

@@ -1,6 +1,7 @@
 //! Admins, their sessions, login throttling and the audit log.
 
 use holdfast_core::api::apps::AuditEntry;
+use holdfast_core::audit::AdminAction;
 use serde::Deserialize;
 use serde_json::Value;
 use worker::{D1Database, D1PreparedStatement};
@@ -147,7 +148,7 @@ pub fn delete_session(db: &D1Database, digest: &str) -> Result<D1PreparedStateme
 pub fn audit(
     db: &D1Database,
     admin: &str,
-    action: &str,
+    action: AdminAction,
     target: Option<&str>,
     detail: &Value,
     now: i64,
@@ -165,7 +166,7 @@ pub fn audit(
 pub fn audit_if_changed(
     db: &D1Database,
     admin: &str,
-    action: &str,
+    action: AdminAction,
     target: Option<&str>,
     detail: &Value,
     now: i64,
@@ -178,16 +179,49 @@ pub fn audit_if_changed(
     )
 }
 
+/// What an admin did, for the audit log.
+pub struct Entry<'a> {
+    pub admin: &'a str,
+    pub action: AdminAction,
+    pub target: Option<&'a str>,
+    pub detail: Value,
+    pub now: i64,
+}
+
+/// An admin's change and its audit entry in one batch: whether the change
+/// applied. The change's last statement decides (a guarded update or
+/// delete); the entry is written only when it changed a row, so a change
+/// that changed nothing leaves no trail.
+pub async fn apply(
+    db: &D1Database,
+    mut change: Vec<D1PreparedStatement>,
+    entry: Entry<'_>,
+) -> Result<bool, AppError> {
+    let Some(decisive) = change.len().checked_sub(1) else {
+        return Err(AppError::internal("an audited change without a statement"));
+    };
+    change.push(audit_if_changed(
+        db,
+        entry.admin,
+        entry.action,
+        entry.target,
+        &entry.detail,
+        entry.now,
+    )?);
+    let results = super::Batched::batched(db, change).await?;
+    Ok(results.get(decisive).is_some_and(super::won))
+}
+
 fn audit_row(
     admin: &str,
-    action: &str,
+    action: AdminAction,
     target: Option<&str>,
     detail: &Value,
     now: i64,
 ) -> Vec<(&'static str, wasm_bindgen::JsValue)> {
     vec![
         ("admin", text(admin)),
-        ("action", text(action)),
+        ("action", text(action.as_str())),
         ("target", super::opt_text(target)),
         ("detail", text(&detail.to_string())),
         ("at", int(now)),

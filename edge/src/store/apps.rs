@@ -254,7 +254,7 @@ pub fn set_settings(
     settings: &AppSettings,
     only_over: Option<&str>,
 ) -> Result<D1PreparedStatement, AppError> {
-    let json = serde_json::to_string(settings).map_err(|e| AppError::internal(e.to_string()))?;
+    let json = serde_json::to_string(settings)?;
     stmt(
         db,
         "UPDATE apps SET settings = ?2 WHERE id = ?1 AND (?3 IS NULL OR settings = ?3)",

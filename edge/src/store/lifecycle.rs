@@ -178,7 +178,7 @@ pub async fn sessions_of(
 /// Removes the personal data of these sessions now.
 pub async fn erase(db: &D1Database, ids: &[String], now: i64) -> Result<(), AppError> {
     for chunk in ids.chunks(50) {
-        let list = serde_json::to_string(chunk).map_err(|e| AppError::internal(e.to_string()))?;
+        let list = serde_json::to_string(chunk)?;
         let sel = "SELECT value FROM json_each(?1)";
         db.batched(remove(db, sel, &[text(&list)], now)?).await?;
     }

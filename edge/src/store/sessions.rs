@@ -48,15 +48,10 @@ pub fn insert_where(
     guard: &str,
     args: &[JsValue],
 ) -> Result<D1PreparedStatement, AppError> {
-    let fields = serde_json::to_string(s.fields).map_err(|e| AppError::internal(e.to_string()))?;
-    let facts = s
-        .facts
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| AppError::internal(e.to_string()))?;
+    let fields = serde_json::to_string(s.fields)?;
+    let facts = s.facts.map(serde_json::to_string).transpose()?;
     let mrr = s.facts.and_then(|f| f.mrr.as_ref());
-    let unverified =
-        serde_json::to_string(s.unverified).map_err(|e| AppError::internal(e.to_string()))?;
+    let unverified = serde_json::to_string(s.unverified)?;
     insert_row_where(
         db,
         "sessions",
@@ -232,6 +227,15 @@ pub async fn by_id(db: &D1Database, id: &str) -> Result<Option<Session>, AppErro
         .first(None)
         .await?;
     row.map(into_session).transpose()
+}
+
+/// The session as it stands now, read again after a guarded write lost
+/// its race (to another request of the session, or to another session of
+/// the subscription): the winner's state decides the answer.
+pub async fn reread(db: &D1Database, s: &Session) -> Result<Session, AppError> {
+    by_id(db, &s.id)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("session {} vanished during a request", s.id)))
 }
 
 fn into_session(r: Row) -> Result<Session, AppError> {

@@ -102,10 +102,7 @@ pub fn start_cancel(
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
     let (reason_id, comment) = ask;
-    let receipt = receipt
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| AppError::internal(e.to_string()))?;
+    let receipt = receipt.map(serde_json::to_string).transpose()?;
     update_row(
         db,
         "sessions",
@@ -139,7 +136,7 @@ fn no_cancel_since_start() -> String {
 /// The reasons an offer is placed for, as the JSON array the guards below
 /// compare `reason_id` with (`[]`: any reason).
 pub fn placement(reasons: &[String]) -> Result<String, AppError> {
-    serde_json::to_string(reasons).map_err(|e| AppError::internal(e.to_string()))
+    Ok(serde_json::to_string(reasons)?)
 }
 
 /// Counts a new offer screen, unless the limit is reached. The offer's

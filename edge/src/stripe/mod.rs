@@ -1,15 +1,15 @@
 //! The Fetch transport for the request definitions in `holdfast_core::stripe`.
 
+use secrecy::ExposeSecret;
 use std::time::Duration;
 
-use futures_util::future::{select, Either};
-use holdfast_core::stripe::{
-    backoff_ms, should_retry, Method, StripeError, StripeRequest, API_VERSION,
-};
+use holdfast_core::stripe::{should_retry, Method, StripeError, StripeRequest, API_VERSION};
+use holdfast_core::work::backoff_ms;
 use serde_json::Value;
-use worker::{console_log, AbortController, Delay, Fetch, Headers, Request, RequestInit};
+use worker::{console_log, Delay, Headers, Request, RequestInit};
 
 use crate::config::Config;
+use crate::fetch::Unanswered;
 
 /// A 2xx answer.
 #[derive(Debug)]
@@ -107,7 +107,7 @@ impl<'a> Client<'a> {
                 .set(k, v)
                 .map_err(|e| Failure::Network(e.to_string()))
         };
-        set("authorization", &format!("Bearer {}", key.expose()))?;
+        set("authorization", &format!("Bearer {}", key.expose_secret()))?;
         set("stripe-version", API_VERSION)?;
         if let Some(k) = &req.idempotency_key {
             set("idempotency-key", k.as_str())?;
@@ -126,25 +126,17 @@ impl<'a> Client<'a> {
         let request = Request::new_with_init(&req.url(&self.config.stripe_base), &init)
             .map_err(|e| Failure::Network(e.to_string()))?;
 
-        let controller = AbortController::default();
-        let signal = controller.signal();
-        let fetch = Fetch::Request(request);
-        crate::counts::subrequest();
-        let call = fetch.send_with_signal(&signal);
-        let timer = Delay::from(deadline);
-        futures_util::pin_mut!(call, timer);
-        let mut resp = match select(call, timer).await {
-            Either::Left((Ok(resp), _)) => resp,
-            Either::Left((Err(e), _)) => {
+        let mut resp = match crate::fetch::send(request, deadline).await {
+            Ok(resp) => resp,
+            Err(Unanswered::Network(e)) => {
                 console_log!(
                     "stripe {} {} -> network error",
                     req.method.as_str(),
                     req.path
                 );
-                return Err(Failure::Network(e.to_string()));
+                return Err(Failure::Network(e));
             }
-            Either::Right(_) => {
-                controller.abort();
+            Err(Unanswered::Timeout) => {
                 console_log!("stripe {} {} -> timeout", req.method.as_str(), req.path);
                 return Err(Failure::Timeout);
             }

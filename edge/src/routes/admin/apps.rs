@@ -1,9 +1,12 @@
 //! Apps: their ids and secrets, and their cancel-page settings.
 
+use crate::store::admin::{apply, Entry};
 use holdfast_core::api::apps::{
     CreateAppRequest, CreatedApp, RotateRequest, RotatedSecrets, UpdateAppRequest,
     ROTATION_GRACE_SECS,
 };
+use holdfast_core::audit::AdminAction;
+use holdfast_core::input::StripeId;
 use holdfast_core::settings::AppSettings;
 use holdfast_core::signing::digest_hex;
 use serde_json::json;
@@ -14,7 +17,7 @@ use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::Batched;
-use crate::store::{admin::audit, apps, won};
+use crate::store::{admin::audit, apps};
 use holdfast_core::settings::roles;
 use holdfast_core::team::Role;
 use holdfast_core::validation::FieldIssue;
@@ -63,7 +66,7 @@ pub async fn create_app(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Re
         audit(
             &db,
             &admin.email,
-            "app.create",
+            AdminAction::AppCreate,
             Some(&id),
             &json!({"name": name}),
             now,
@@ -113,21 +116,20 @@ pub async fn update_app(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Re
     if !issues.is_empty() {
         return Err(AppError::Invalid(issues));
     }
-    let results = db
-        .batched(vec![
-            apps::update(&db, &id, &form)?,
-            audit(
-                &db,
-                &admin.email,
-                "app.update",
-                Some(&id),
-                &json!({"name": form.name, "require_signed": form.require_signed,
+    let applied = apply(
+        &db,
+        vec![apps::update(&db, &id, &form)?],
+        Entry {
+            admin: &admin.email,
+            action: AdminAction::AppUpdate,
+            target: Some(&id),
+            detail: json!({"name": form.name, "require_signed": form.require_signed,
                     "require_timestamp": form.require_timestamp, "signature_max_age": form.signature_max_age}),
-                now,
-            )?,
-        ])
-        .await?;
-    if !results.first().is_some_and(won) {
+            now,
+        },
+    )
+    .await?;
+    if !applied {
         return Err(not_found(&id));
     }
     Ok(http::json(
@@ -153,25 +155,30 @@ pub async fn rotate_app(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Re
     // Ended now, the old secrets fail from this request on: precancel's
     // cached app is stale once the row's revision moves.
     let (action, valid_until) = if form.end_old_now {
-        ("app.rotate_secrets_now", now)
+        (AdminAction::RotateSecretsNow, now)
     } else {
-        ("app.rotate_secrets", now + ROTATION_GRACE_SECS)
+        (AdminAction::RotateSecrets, now + ROTATION_GRACE_SECS)
     };
     let sealed = crate::secrets::seal(&ctx.data, crate::secrets::app_secret(&id), &signing_secret)?;
-    let results = db
-        .batched(vec![
-            apps::rotate(&db, &id, &sealed, &digest_hex(&secret_key), valid_until)?,
-            audit(
-                &db,
-                &admin.email,
-                action,
-                Some(&id),
-                &json!({"previous_valid_until": valid_until}),
-                now,
-            )?,
-        ])
-        .await?;
-    if !results.first().is_some_and(won) {
+    let applied = apply(
+        &db,
+        vec![apps::rotate(
+            &db,
+            &id,
+            &sealed,
+            &digest_hex(&secret_key),
+            valid_until,
+        )?],
+        Entry {
+            admin: &admin.email,
+            action,
+            target: Some(&id),
+            detail: json!({"previous_valid_until": valid_until}),
+            now,
+        },
+    )
+    .await?;
+    if !applied {
         return Err(not_found(&id));
     }
     Ok(http::json(
@@ -195,13 +202,19 @@ pub async fn delete_app(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
             "This app has webhook endpoints: delete them first.".to_owned(),
         ));
     }
-    let results = db
-        .batched(vec![
-            apps::delete_unused(&db, &id)?,
-            audit(&db, &admin.email, "app.delete", Some(&id), &json!({}), now)?,
-        ])
-        .await?;
-    if !results.first().is_some_and(won) {
+    let applied = apply(
+        &db,
+        vec![apps::delete_unused(&db, &id)?],
+        Entry {
+            admin: &admin.email,
+            action: AdminAction::AppDelete,
+            target: Some(&id),
+            detail: json!({}),
+            now,
+        },
+    )
+    .await?;
+    if !applied {
         return Err(AppError::Conflict(
             "This app has cancel sessions; it is kept for their history.".to_owned(),
         ));
@@ -251,20 +264,19 @@ pub async fn put_settings(
     // Below owner, the save lands only on the settings it was judged
     // against: an owner's change made meanwhile is never written back over.
     let guard = (admin.role < Role::Owner).then_some(stored.as_str());
-    let results = db
-        .batched(vec![
-            apps::set_settings(&db, &id, &settings, guard)?,
-            audit(
-                &db,
-                &admin.email,
-                "app.settings",
-                Some(&id),
-                &json!({}),
-                now,
-            )?,
-        ])
-        .await?;
-    if !results.first().is_some_and(won) {
+    let applied = apply(
+        &db,
+        vec![apps::set_settings(&db, &id, &settings, guard)?],
+        Entry {
+            admin: &admin.email,
+            action: AdminAction::AppSettings,
+            target: Some(&id),
+            detail: json!({}),
+            now,
+        },
+    )
+    .await?;
+    if !applied {
         return Err(AppError::Conflict(
             "These settings were changed meanwhile; reload the page and make your change again."
                 .to_owned(),
@@ -282,13 +294,13 @@ pub async fn preview_mappings(
     // A POST like every write: it carries the CSRF token too.
     let Signed { db, .. } = signed;
     let form: holdfast_core::api::apps::MappingPreviewRequest = body(&mut req).await?;
-    let id = form.subscription_id.trim();
-    if !holdfast_core::precancel::is_stripe_id(id) {
-        return Err(AppError::bad(
+    let id = StripeId::parse("subscription_id", form.subscription_id.trim()).map_err(|_| {
+        AppError::bad(
             "subscription_id",
             "Enter a Stripe subscription id such as sub_K1Vhej7WAk7k7Z.",
-        ));
-    }
+        )
+    })?;
+    let id = id.as_str();
     let config = ctx.data.clone().with_saved_key(&db).await?;
     let reply = crate::stripe::Client::new(&config)
         .send(
@@ -302,8 +314,7 @@ pub async fn preview_mappings(
             }
             f => AppError::Unavailable(format!("Stripe did not answer: {f}")),
         })?;
-    let facts = holdfast_core::subscription::SubscriptionFacts::from_stripe(&reply.body)
-        .map_err(|e| AppError::internal(e.to_string()))?;
+    let facts = holdfast_core::subscription::SubscriptionFacts::from_stripe(&reply.body)?;
     Ok(http::json(
         &holdfast_core::mapping::map(&form.mappings, &facts.fields),
         200,

@@ -7,6 +7,7 @@
 use holdfast_core::api::customers::{
     CustomerExport, CustomerRequest, ErasureResponse, ExportedSession,
 };
+use holdfast_core::audit::AdminAction;
 use holdfast_core::lifecycle::CustomerKey;
 use serde_json::json;
 use worker::{Request, Response};
@@ -41,7 +42,7 @@ async fn known_app(db: &worker::D1Database, id: &str) -> Result<(), AppError> {
 async fn logged(
     db: &worker::D1Database,
     admin: &str,
-    action: &str,
+    action: AdminAction,
     app_id: &str,
     key: &CustomerKey,
     sessions: usize,
@@ -79,7 +80,7 @@ pub async fn export(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respon
     logged(
         &db,
         &admin.email,
-        "customer.export",
+        AdminAction::CustomerExport,
         &app_id,
         &key,
         sessions.len(),
@@ -105,7 +106,7 @@ pub async fn erase(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respons
     logged(
         &db,
         &admin.email,
-        "customer.erase",
+        AdminAction::CustomerErase,
         &app_id,
         &key,
         ids.len(),

@@ -12,10 +12,13 @@ pub mod team;
 pub mod totp;
 pub mod webhooks;
 
+use crate::store::admin::{apply, Entry};
 use holdfast_core::api::account::{AdminStatus, LoginRequest, Me, PasswordChange, SetupRequest};
+use holdfast_core::audit::AdminAction;
+use holdfast_core::input::EmailAddress;
 use holdfast_core::signing::constant_time_eq;
 use holdfast_core::team::{Access, Role};
-use holdfast_core::validation::check_email;
+use secrecy::ExposeSecret;
 use serde_json::json;
 use worker::{D1Database, Request, Response};
 
@@ -29,8 +32,6 @@ use crate::store::Batched;
 use crate::throttle;
 
 const MAX_BODY: usize = 64 * 1024;
-/// RFC 5321's longest address.
-const MAX_EMAIL_CHARS: usize = 254;
 /// The shortest `ADMIN_SETUP_TOKEN` that enables setup.
 const MIN_SETUP_TOKEN_CHARS: usize = 24;
 
@@ -81,38 +82,45 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
         AppError::NotFound("Setup is disabled: set the ADMIN_SETUP_TOKEN secret.".to_owned())
     })?;
     // A short token could be guessed before the owner signs up.
-    if expected.expose().chars().count() < MIN_SETUP_TOKEN_CHARS {
+    if expected.expose_secret().chars().count() < MIN_SETUP_TOKEN_CHARS {
         return Err(AppError::NotFound(format!(
             "Setup is disabled: ADMIN_SETUP_TOKEN must have at least {MIN_SETUP_TOKEN_CHARS} characters."
         )));
     }
-    if !constant_time_eq(form.token.as_bytes(), expected.expose().as_bytes()) {
+    if !constant_time_eq(form.token.as_bytes(), expected.expose_secret().as_bytes()) {
         return Err(AppError::Unauthorized(
             "The setup token is not valid.".to_owned(),
         ));
     }
-    let email = form.email.trim().to_lowercase();
+    let email = EmailAddress::parse("email", &form.email);
     let issues: Vec<_> = [
-        check_email("email", &email),
-        holdfast_core::api::account::check_password(&form.password),
+        email.as_ref().err().cloned(),
+        holdfast_core::api::account::check_password(&form.password).err(),
     ]
     .into_iter()
-    .filter_map(Result::err)
+    .flatten()
     .collect();
-    if !issues.is_empty() {
-        return Err(AppError::Invalid(issues));
-    }
+    let email = match email {
+        Ok(email) if issues.is_empty() => email,
+        _ => return Err(AppError::Invalid(issues)),
+    };
     let db = ctx.data.db()?;
     let now = crate::clock::now_secs();
     let id = crate::random::id("adm")?;
     let hash = crate::password::hash(&form.password).await?;
-    let results = db
-        .batched(vec![
-            store::insert_first(&db, &id, &email, &hash, now)?,
-            store::audit(&db, &email, "admin.setup", Some(&email), &json!({}), now)?,
-        ])
-        .await?;
-    if !results.first().is_some_and(crate::store::won) {
+    let applied = apply(
+        &db,
+        vec![store::insert_first(&db, &id, &email, &hash, now)?],
+        Entry {
+            admin: &email,
+            action: AdminAction::Setup,
+            target: Some(&email),
+            detail: json!({}),
+            now,
+        },
+    )
+    .await?;
+    if !applied {
         return Err(AppError::Conflict(
             "An admin already exists; sign in instead.".to_owned(),
         ));
@@ -123,14 +131,8 @@ pub async fn setup(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     admin::same_site_json(&req)?;
     let form: LoginRequest = body(&mut req).await?;
-    let email = form.email.trim().to_lowercase();
     // Refused before anything is stored or counted.
-    if email.chars().count() > MAX_EMAIL_CHARS {
-        return Err(AppError::bad(
-            "email",
-            "An e-mail address has at most 254 characters.",
-        ));
-    }
+    let email = EmailAddress::for_lookup("email", &form.email).map_err(AppError::BadRequest)?;
     let db = ctx.data.db()?;
     let now = crate::clock::now_secs();
     let client = crate::http::client(&req);
@@ -193,7 +195,7 @@ pub async fn login(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     batch.push(store::audit(
         &db,
         &found.email,
-        "admin.login",
+        AdminAction::Login,
         None,
         &json!({}),
         now,
@@ -251,7 +253,14 @@ pub async fn change_password(
         store::end_other_sessions(&db, &admin.id, &admin.session)?,
         attempts::forget(&db, &pair)?,
         attempts::refund(&db, &by_client)?,
-        store::audit(&db, &admin.email, "admin.password", None, &json!({}), now)?,
+        store::audit(
+            &db,
+            &admin.email,
+            AdminAction::Password,
+            None,
+            &json!({}),
+            now,
+        )?,
     ])
     .await?;
     Ok(http::json(&json!({"changed": true}), 200))
@@ -284,7 +293,14 @@ pub async fn logout(req: Request, _: Ctx, signed: Signed) -> Result<Response, Ap
     if let Some(digest) = admin::session_digest(&req) {
         db.batched(vec![
             store::delete_session(&db, &digest)?,
-            store::audit(&db, &admin.email, "admin.logout", None, &json!({}), now)?,
+            store::audit(
+                &db,
+                &admin.email,
+                AdminAction::Logout,
+                None,
+                &json!({}),
+                now,
+            )?,
         ])
         .await?;
     }

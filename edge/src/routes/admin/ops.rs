@@ -1,6 +1,8 @@
 //! Stripe pickers for the offer editor, and the operations an admin may
 //! need to look at: cancels and offers still pending or failed in Stripe.
 
+use crate::store::admin::{apply, Entry};
+use holdfast_core::audit::AdminAction;
 use holdfast_core::work::OperationStatus;
 use std::time::Duration;
 
@@ -15,8 +17,7 @@ use super::Signed;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
-use crate::store::Batched;
-use crate::store::{admin::audit, emails, operations};
+use crate::store::{emails, operations};
 use crate::stripe::{Budget, Client};
 
 const BUDGET: Budget = Budget {
@@ -144,20 +145,19 @@ pub async fn unreadable(_: Request, _: Ctx, signed: Signed) -> Result<Response, 
 pub async fn retry_operation(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
     let Signed { db, admin, now } = signed;
     let session_id = param(&ctx, "session")?.to_owned();
-    let results = db
-        .batched(vec![
-            operations::reopen(&db, &session_id, now)?,
-            audit(
-                &db,
-                &admin.email,
-                "operation.retry",
-                Some(&session_id),
-                &json!({}),
-                now,
-            )?,
-        ])
-        .await?;
-    if !results.first().is_some_and(crate::store::won) {
+    let applied = apply(
+        &db,
+        vec![operations::reopen(&db, &session_id, now)?],
+        Entry {
+            admin: &admin.email,
+            action: AdminAction::OperationRetry,
+            target: Some(&session_id),
+            detail: json!({}),
+            now,
+        },
+    )
+    .await?;
+    if !applied {
         return Err(AppError::NotFound(
             "No pending or failed operation for that session.".to_owned(),
         ));
@@ -186,20 +186,19 @@ pub async fn resend_email(_: Request, ctx: Ctx, signed: Signed) -> Result<Respon
         .await?
         .filter(|e| e.status == EmailStatus::Failed)
         .ok_or_else(missing)?;
-    let results = db
-        .batched(vec![
-            emails::reopen(&db, &id, now)?,
-            audit(
-                &db,
-                &admin.email,
-                "email.resend",
-                Some(&email.session_id),
-                &json!({"email": id}),
-                now,
-            )?,
-        ])
-        .await?;
-    if results.first().is_some_and(crate::store::won) {
+    let applied = apply(
+        &db,
+        vec![emails::reopen(&db, &id, now)?],
+        Entry {
+            admin: &admin.email,
+            action: AdminAction::EmailResend,
+            target: Some(&email.session_id),
+            detail: json!({"email": id}),
+            now,
+        },
+    )
+    .await?;
+    if applied {
         crate::email::send_job(&ctx.data, &db, &id, now).await?;
     }
     Ok(http::json(

@@ -102,12 +102,10 @@ const EXPORT_PAGE: usize = 5_000;
 pub async fn export(req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
     let (db, id, _, q) = app_query(&req, &ctx, signed).await?;
     let mut header = csv::Writer::from_writer(Vec::new());
-    header
-        .write_record(CSV_HEADER)
-        .map_err(|e| AppError::internal(format!("csv: {e}")))?;
+    header.write_record(CSV_HEADER)?;
     let first = header
         .into_inner()
-        .map_err(|e| AppError::internal(format!("csv: {e}")))?;
+        .map_err(|e| AppError::from(e.into_error()))?;
     let state = Some((db, None::<Cursor>));
     let pages = stream::unfold(state, move |state| {
         let (id, q) = (id.clone(), q.clone());

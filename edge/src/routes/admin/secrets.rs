@@ -4,6 +4,7 @@
 //! rotation, and values sealed before they were bound to their place
 //! (table, secret, row). `scripts/reseal` calls it.
 
+use holdfast_core::audit::AdminAction;
 use holdfast_core::vault::Place;
 use serde_json::json;
 use worker::{Request, Response};
@@ -55,9 +56,16 @@ pub async fn reseal(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, Ap
         counts.insert((*table).to_owned(), json!(done));
     }
     let counts = serde_json::Value::Object(counts);
-    audit(&db, &admin.email, "secrets.reseal", None, &counts, now)?
-        .run()
-        .await?;
+    audit(
+        &db,
+        &admin.email,
+        AdminAction::SecretsReseal,
+        None,
+        &counts,
+        now,
+    )?
+    .run()
+    .await?;
     Ok(http::json(&json!({"resealed": counts}), 200))
 }
 

@@ -1,6 +1,8 @@
 //! Connect Stripe: the key is sealed at rest and never sent back; the check
 //! reads each resource the seed lists and says which permission is missing.
 
+use holdfast_core::audit::AdminAction;
+use secrecy::ExposeSecret;
 use std::time::Duration;
 
 use holdfast_core::api::stripe::{
@@ -36,7 +38,10 @@ async fn connection_view(db: &worker::D1Database, ctx: &Ctx) -> Result<Response,
         },
         None => {
             let config = ctx.data.clone();
-            let key = config.stripe_key.as_ref().map(|k| k.expose().to_owned());
+            let key = config
+                .stripe_key
+                .as_ref()
+                .map(|k| k.expose_secret().to_owned());
             StripeConnection {
                 source: config.stripe_key_source,
                 last4: key.as_deref().map(wire::last4),
@@ -66,7 +71,7 @@ pub async fn connect(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respo
         audit(
             &db,
             &admin.email,
-            "stripe.connect",
+            AdminAction::StripeConnect,
             None,
             &json!({"last4": last4, "mode": mode}),
             now,
@@ -89,7 +94,7 @@ pub async fn disconnect(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
         audit(
             &db,
             &admin.email,
-            "stripe.disconnect",
+            AdminAction::StripeDisconnect,
             None,
             &json!({}),
             now,
@@ -162,7 +167,7 @@ pub async fn check(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, App
     audit(
         &db,
         &admin.email,
-        "stripe.check",
+        AdminAction::StripeCheck,
         None,
         &json!({"missing": missing}),
         now,

@@ -2,12 +2,15 @@
 //! change roles and remove admins (never the last owner); everyone lists
 //! and ends their own sessions.
 
+use crate::store::admin::{apply, Entry};
 use holdfast_core::api::account::check_password;
+use holdfast_core::audit::AdminAction;
+use holdfast_core::input::EmailAddress;
+use holdfast_core::input::Token;
 use holdfast_core::signing::digest_hex;
 use holdfast_core::team::{
     AcceptInviteRequest, InviteCreated, InviteRequest, Role, RoleChange, INVITE_TTL_SECS,
 };
-use holdfast_core::validation::check_email;
 use serde_json::json;
 use worker::{D1Database, Request, Response};
 
@@ -15,7 +18,7 @@ use super::{body, Signed};
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
-use crate::store::admin::{audit, audit_if_changed};
+use crate::store::admin::audit;
 use crate::store::{team as store, won, Batched};
 
 pub async fn admins(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppError> {
@@ -26,8 +29,8 @@ pub async fn admins(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppE
 pub async fn invite(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
     let Signed { db, admin, now } = signed;
     let form: InviteRequest = body(&mut req).await?;
-    let email = form.email.trim().to_lowercase();
-    check_email("email", &email).map_err(|i| AppError::Invalid(vec![i]))?;
+    let email =
+        EmailAddress::parse("email", &form.email).map_err(|i| AppError::Invalid(vec![i]))?;
     let token = crate::random::token()?;
     let expires_at = now + INVITE_TTL_SECS;
     db.batched(vec![
@@ -43,7 +46,7 @@ pub async fn invite(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respon
         audit(
             &db,
             &admin.email,
-            "admin.invite",
+            AdminAction::Invite,
             Some(&email),
             &json!({"role": form.role}),
             now,
@@ -56,7 +59,7 @@ pub async fn invite(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respon
         &InviteCreated {
             // In the fragment, so the token never reaches a server log.
             link: format!("{base}/admin/invite#{token}"),
-            email,
+            email: email.to_string(),
             role: form.role,
             expires_at,
         },
@@ -75,20 +78,19 @@ pub async fn invites(_: Request, _: Ctx, signed: Signed) -> Result<Response, App
 pub async fn revoke_invite(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
     let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
-    let results = db
-        .batched(vec![
-            store::revoke_invite(&db, &id, now)?,
-            audit_if_changed(
-                &db,
-                &admin.email,
-                "admin.invite_revoke",
-                Some(&id),
-                &json!({}),
-                now,
-            )?,
-        ])
-        .await?;
-    if !results.first().is_some_and(won) {
+    let applied = apply(
+        &db,
+        vec![store::revoke_invite(&db, &id, now)?],
+        Entry {
+            admin: &admin.email,
+            action: AdminAction::InviteRevoke,
+            target: Some(&id),
+            detail: json!({}),
+            now,
+        },
+    )
+    .await?;
+    if !applied {
         return Err(AppError::NotFound(format!("No open invitation: {id}")));
     }
     Ok(http::json(&json!({"revoked": id}), 200))
@@ -105,13 +107,10 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
                 .to_owned(),
         )
     };
-    let token = form.token.trim();
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(gone());
-    }
+    let token = Token::parse("token", &form.token).map_err(|_| gone())?;
     let db = ctx.data.db()?;
     let now = crate::clock::now_secs();
-    let digest = digest_hex(token);
+    let digest = digest_hex(token.as_str());
     if !store::usable(&db, &digest, now).await? {
         return Err(gone());
     }
@@ -128,7 +127,7 @@ pub async fn accept_invite(mut req: Request, ctx: Ctx) -> Result<Response, AppEr
     audit(
         &db,
         &email,
-        "admin.accept_invite",
+        AdminAction::AcceptInvite,
         Some(&id),
         &json!({}),
         now,
@@ -142,20 +141,19 @@ pub async fn set_role(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Resp
     let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let form: RoleChange = body(&mut req).await?;
-    let results = db
-        .batched(vec![
-            store::set_role(&db, &id, form.role)?,
-            audit(
-                &db,
-                &admin.email,
-                "admin.role",
-                Some(&id),
-                &json!({"role": form.role}),
-                now,
-            )?,
-        ])
-        .await?;
-    if !results.first().is_some_and(won) {
+    let applied = apply(
+        &db,
+        vec![store::set_role(&db, &id, form.role)?],
+        Entry {
+            admin: &admin.email,
+            action: AdminAction::Role,
+            target: Some(&id),
+            detail: json!({"role": form.role}),
+            now,
+        },
+    )
+    .await?;
+    if !applied {
         return Err(not_changed(&db, &id).await);
     }
     Ok(http::json(&json!({"id": id, "role": form.role}), 200))
@@ -164,17 +162,14 @@ pub async fn set_role(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Resp
 pub async fn remove_admin(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
     let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
-    let mut batch = store::remove(&db, &id)?;
-    batch.push(audit(
-        &db,
-        &admin.email,
-        "admin.remove",
-        Some(&id),
-        &json!({}),
+    let entry = Entry {
+        admin: &admin.email,
+        action: AdminAction::Remove,
+        target: Some(&id),
+        detail: json!({}),
         now,
-    )?);
-    let results = db.batched(batch).await?;
-    if !results.get(1).is_some_and(won) {
+    };
+    if !apply(&db, store::remove(&db, &id)?, entry).await? {
         return Err(not_changed(&db, &id).await);
     }
     Ok(http::json(&json!({"removed": id}), 200))
@@ -207,7 +202,7 @@ pub async fn end_my_sessions(_: Request, _: Ctx, signed: Signed) -> Result<Respo
         audit(
             &db,
             &admin.email,
-            "admin.logout_everywhere",
+            AdminAction::LogoutEverywhere,
             None,
             &json!({}),
             now,

@@ -3,6 +3,7 @@
 //! (from any number of clients) and per client; ten wrong codes lock the
 //! account's second factor for 15 minutes and tell its owners, once.
 
+use holdfast_core::audit::AdminAction;
 use holdfast_core::team::{TotpCode, TotpEnrolment, TotpOff};
 use holdfast_core::totp;
 use serde_json::json;
@@ -68,7 +69,14 @@ pub async fn confirm_totp(
     db.batched(vec![
         store::confirm_totp(&db, &admin.id, step)?,
         attempts::forget(&db, &tried.key)?,
-        audit(&db, &admin.email, "admin.totp_on", None, &json!({}), now)?,
+        audit(
+            &db,
+            &admin.email,
+            AdminAction::TotpOn,
+            None,
+            &json!({}),
+            now,
+        )?,
     ])
     .await?;
     Ok(http::json(&json!({"totp": true}), 200))
@@ -116,7 +124,14 @@ pub async fn disable_totp(
     db.batched(vec![
         store::disable_totp(&db, &admin.id)?,
         attempts::forget(&db, &tried.key)?,
-        audit(&db, &admin.email, "admin.totp_off", None, &json!({}), now)?,
+        audit(
+            &db,
+            &admin.email,
+            AdminAction::TotpOff,
+            None,
+            &json!({}),
+            now,
+        )?,
     ])
     .await?;
     Ok(http::json(&json!({"totp": false}), 200))
@@ -236,7 +251,7 @@ async fn tell_owners(db: &D1Database, ctx: &Ctx, email: &str, now: i64) -> Resul
     db.batched(vec![audit(
         db,
         "holdfast",
-        "admin.totp_locked",
+        AdminAction::TotpLocked,
         Some(email),
         &detail,
         now,

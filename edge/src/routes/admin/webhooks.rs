@@ -1,6 +1,8 @@
 //! Webhook endpoints of an app: made, changed, rotated and deleted by an
 //! admin, with their delivery log, replay and a test event.
 
+use crate::store::admin::{apply, Entry};
+use holdfast_core::audit::AdminAction;
 use holdfast_core::validation::FieldIssue;
 use holdfast_core::webhook::{self as wh, CreatedEndpoint, EndpointRequest, UpdateEndpointRequest};
 use serde_json::json;
@@ -51,8 +53,7 @@ async fn endpoint(db: &D1Database, id: &str) -> Result<Endpoint, AppError> {
 }
 
 fn new_secret() -> Result<String, AppError> {
-    let bytes =
-        hex::decode(crate::random::hex(24)?).map_err(|e| AppError::internal(e.to_string()))?;
+    let bytes = hex::decode(crate::random::hex(24)?)?;
     Ok(wh::secret_from(&bytes))
 }
 
@@ -81,8 +82,7 @@ pub async fn create(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respon
     )?;
     let id = format!("we_{}", crate::random::hex(8)?);
     let secret = new_secret()?;
-    let types =
-        serde_json::to_string(&form.event_types).map_err(|e| AppError::internal(e.to_string()))?;
+    let types = serde_json::to_string(&form.event_types)?;
     let url = form.url.trim();
     let sealed = crate::secrets::seal(&ctx.data, crate::secrets::endpoint_secret(&id), &secret)?;
     let new = NewEndpoint {
@@ -98,7 +98,7 @@ pub async fn create(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respon
         audit(
             &db,
             &admin.email,
-            "webhook.create",
+            AdminAction::WebhookCreate,
             Some(&id),
             &json!({"app_id": app_id, "url": url}),
             now,
@@ -120,15 +120,14 @@ pub async fn update(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respon
         .event_types
         .as_ref()
         .map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| AppError::internal(e.to_string()))?;
+        .transpose()?;
     let url = form.url.as_deref().map(str::trim);
     db.batched(vec![
         store::update(&db, &id, url, types.as_deref(), form.enabled, now)?,
         audit(
             &db,
             &admin.email,
-            "webhook.update",
+            AdminAction::WebhookUpdate,
             Some(&id),
             &json!({"url": url, "event_types": form.event_types, "enabled": form.enabled}),
             now,
@@ -146,7 +145,7 @@ pub async fn delete(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, Ap
     batch.push(audit(
         &db,
         &admin.email,
-        "webhook.delete",
+        AdminAction::WebhookDelete,
         Some(&id),
         &json!({}),
         now,
@@ -166,7 +165,7 @@ pub async fn rotate(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, Ap
         audit(
             &db,
             &admin.email,
-            "webhook.rotate",
+            AdminAction::WebhookRotate,
             Some(&id),
             &json!({}),
             now,
@@ -195,7 +194,7 @@ pub async fn send_test(_: Request, ctx: Ctx, signed: Signed) -> Result<Response,
     batch.push(audit(
         &db,
         &admin.email,
-        "webhook.test",
+        AdminAction::WebhookTest,
         Some(&id),
         &json!({"message_id": message_id}),
         now,
@@ -226,20 +225,19 @@ pub async fn replay(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, Ap
             "The endpoint is disabled; enable it to replay.".to_owned(),
         ));
     }
-    let results = db
-        .batched(vec![
-            store::replay(&db, delivery, &id, now)?,
-            audit(
-                &db,
-                &admin.email,
-                "webhook.replay",
-                Some(&id),
-                &json!({"delivery": delivery}),
-                now,
-            )?,
-        ])
-        .await?;
-    if !results.first().is_some_and(crate::store::won) {
+    let applied = apply(
+        &db,
+        vec![store::replay(&db, delivery, &id, now)?],
+        Entry {
+            admin: &admin.email,
+            action: AdminAction::WebhookReplay,
+            target: Some(&id),
+            detail: json!({"delivery": delivery}),
+            now,
+        },
+    )
+    .await?;
+    if !applied {
         return Err(AppError::NotFound(format!(
             "No delivery {delivery} for this endpoint"
         )));
