@@ -1,7 +1,5 @@
 //! Unguessable identifiers from the runtime's CSPRNG.
 
-use wasm_bindgen::JsCast;
-
 use crate::error::AppError;
 
 /// `n` random bytes as hex, from `crypto.getRandomValues`.
@@ -9,16 +7,12 @@ pub fn hex(n: usize) -> Result<String, AppError> {
     Ok(hex::encode(bytes(n)?))
 }
 
-/// `n` random bytes from `crypto.getRandomValues`.
+/// `n` random bytes from the runtime's CSPRNG (`crypto.getRandomValues`
+/// in the Worker, the OS natively).
 pub fn bytes(n: usize) -> Result<Vec<u8>, AppError> {
-    let crypto: web_sys::Crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
-        .map_err(|_| AppError::internal("crypto is not available"))?
-        .dyn_into()
-        .map_err(|_| AppError::internal("crypto is not a Crypto"))?;
     let mut buf = vec![0u8; n];
-    crypto
-        .get_random_values_with_u8_array(&mut buf)
-        .map_err(|_| AppError::internal("crypto.getRandomValues failed"))?;
+    getrandom::getrandom(&mut buf)
+        .map_err(|e| AppError::internal(format!("no random bytes: {e}")))?;
     Ok(buf)
 }
 

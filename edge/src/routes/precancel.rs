@@ -3,7 +3,7 @@
 use holdfast_core::api::precancel::PrecancelResponse;
 use holdfast_core::jurisdiction::Place;
 use holdfast_core::precancel::MAX_BODY_BYTES;
-use worker::{Request, Response};
+use worker::{Cors, Method, Request, Response};
 
 use super::Ctx;
 use crate::error::AppError;
@@ -41,11 +41,13 @@ pub async fn handle(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
 fn cors(req: &Request, resp: &mut Response) {
     let h = resp.headers_mut();
     if let Ok(Some(origin)) = req.headers().get("origin") {
-        let _ = h.set("access-control-allow-origin", &origin);
-        let _ = h.set("access-control-allow-credentials", "true");
-        let _ = h.set("access-control-allow-methods", "POST, OPTIONS");
-        let _ = h.set("access-control-allow-headers", "content-type");
-        let _ = h.set("access-control-max-age", "600");
+        let _ = Cors::new()
+            .with_origins([origin])
+            .with_credentials(true)
+            .with_methods([Method::Post, Method::Options])
+            .with_allowed_headers(["content-type"])
+            .with_max_age(600)
+            .apply_headers(h);
     }
     // The answer differs by origin: a cache must not serve one to another.
     let _ = h.set("vary", "Origin");
