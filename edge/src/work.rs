@@ -270,25 +270,15 @@ pub async fn run(
             }
         }
         Called::Failed(failure) => {
-            let retry_at = if failure.retryable() {
-                Some(retry_at(db, session_id, &failure, now).await?)
-            } else {
-                None
-            };
             let why = failure.to_string();
-            match retry_at {
-                Some(at) => trail.push(operations::retry_later(db, session_id, &why, at, now)?),
-                None => {
-                    trail.push(operations::fail(db, session_id, &why, now)?);
-                    let detail = json!({"error": why});
-                    trail.push(events::insert(
-                        db,
-                        session_id,
-                        work.failed_event(),
-                        &detail,
-                        now,
-                    )?);
-                }
+            if failure.retryable() {
+                let at = retry_at(db, session_id, &failure, now).await?;
+                trail.push(operations::retry_later(db, session_id, &why, at, now)?);
+            } else {
+                trail.push(operations::fail(db, session_id, &why, now)?);
+                let detail = json!({"error": why});
+                let event = work.failed_event();
+                trail.push(events::insert(db, session_id, event, &detail, now)?);
             }
             Landed {
                 status: work.pending(),

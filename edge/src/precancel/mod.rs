@@ -47,6 +47,20 @@ pub struct Caller {
     pub origin: String,
 }
 
+impl Caller {
+    /// The caller of `req`: its client, time zone and origin as the request
+    /// says, with the credential and place the route has read.
+    pub fn of(req: &worker::Request, secret_key: Option<String>, place: Place) -> Self {
+        Self {
+            client: crate::http::client(req),
+            secret_key,
+            place,
+            time_zone: crate::http::time_zone(req),
+            origin: crate::http::origin_of(&crate::http::raw_url(req)).unwrap_or_default(),
+        }
+    }
+}
+
 /// Starts a cancel session for a parsed payload and returns the page's URL.
 /// The app comes from the isolate's memory when it is there; whatever it
 /// refuses, or a write that finds it changed, is decided again on a fresh

@@ -82,13 +82,7 @@ pub async fn cancel(req: Request, ctx: Ctx) -> Result<Response, AppError> {
     let data = signed_data(&facts, &app.signing_secret, &app.id, &origin, &place);
     let payload = holdfast_core::precancel::parse(data.to_string().as_bytes())
         .map_err(AppError::BadRequest)?;
-    let caller = Caller {
-        client: http::client(&req),
-        secret_key: None,
-        place,
-        time_zone: http::time_zone(&req),
-        origin: origin.clone(),
-    };
+    let caller = Caller::of(&req, None, place);
     let db = ctx.data.db()?;
     let session =
         crate::precancel::start(&db, config, &caller, &payload, crate::clock::now_secs()).await?;

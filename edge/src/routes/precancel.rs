@@ -58,13 +58,8 @@ async fn create(req: &mut Request, ctx: &Ctx) -> Result<String, AppError> {
     let payload = holdfast_core::precancel::parse(&body).map_err(AppError::BadRequest)?;
     let config = ctx.data.clone();
     let db = ctx.data.db()?;
-    let caller = Caller {
-        client: http::client(req),
-        secret_key: req.headers().get("authorization").ok().flatten(),
-        place: place_of(req, ctx.data.test_hooks),
-        time_zone: http::time_zone(req),
-        origin: http::origin_of(&http::raw_url(req)).unwrap_or_default(),
-    };
+    let secret_key = req.headers().get("authorization").ok().flatten();
+    let caller = Caller::of(req, secret_key, place_of(req, ctx.data.test_hooks));
     crate::precancel::start(&db, config, &caller, &payload, crate::clock::now_secs()).await
 }
 

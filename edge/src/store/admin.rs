@@ -163,7 +163,7 @@ pub fn audit(
 
 /// The entry, written only when the batch's previous statement changed a
 /// row: a change that changed nothing leaves no trail.
-pub fn audit_if_changed(
+fn audit_if_changed(
     db: &D1Database,
     admin: &str,
     action: AdminAction,
