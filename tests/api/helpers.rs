@@ -51,6 +51,19 @@ thread_local! {
     /// How many `Held` this thread has, so taking the gate twice on one
     /// thread never waits behind a queued writer (a deadlock).
     static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// Whether this thread's outermost `Held` is `stack_alone`'s.
+    static ALONE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Opening the D1 file from a second process while other tests' requests
+/// run makes workerd answer one of them 500 (SQLITE_BUSY: it has no busy
+/// timeout, and D1 itself never shares its file). So it is refused here,
+/// not left to a comment.
+pub fn must_be_alone(what: &str) {
+    assert!(
+        ALONE.with(Cell::get),
+        "{what} opens the D1 file: take the stack with stack_alone(), not stack()"
+    );
 }
 
 /// The stack, held for the test's duration.
@@ -66,6 +79,9 @@ impl Held {
             (false, false) => Hold::Shared(GATE.read().unwrap_or_else(|e| e.into_inner())),
             (false, true) => Hold::Alone(GATE.write().unwrap_or_else(|e| e.into_inner())),
         };
+        if matches!(hold, Hold::Alone(_)) {
+            ALONE.with(|a| a.set(true));
+        }
         DEPTH.with(|d| d.set(d.get() + 1));
         Self { _hold: hold }
     }
@@ -73,6 +89,9 @@ impl Held {
 
 impl Drop for Held {
     fn drop(&mut self) {
+        if matches!(self._hold, Hold::Alone(_)) {
+            ALONE.with(|a| a.set(false));
+        }
         DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
     }
 }
@@ -442,8 +461,9 @@ impl Stack {
     }
 
     /// Reads the local D1 database directly, as an operator would. Only from
-    /// tests that hold the stack alone (`stack_alone`).
+    /// tests that hold the stack alone (`stack_alone`), checked.
     pub fn sql(&self, query: &str) -> Vec<Value> {
+        must_be_alone("Stack::sql");
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let args = [
             "d1",
@@ -485,6 +505,7 @@ impl Stack {
     /// Where each of `needles` still appears in the local D1 file: every
     /// text of every row of every table, as `table.column: needle`.
     pub fn d1_mentions(&self, needles: &[&str]) -> Vec<String> {
+        must_be_alone("Stack::d1_mentions");
         const FIND: &str = r#"
 import glob, json, os, sqlite3, sys
 state, needles = sys.argv[1], json.loads(sys.argv[2])

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{admin, invited, now, stack, stack_alone, TestApp};
+use crate::helpers::{admin, invited, now, stack_alone, TestApp};
 
 const DAY: i64 = 86_400;
 
@@ -16,7 +16,7 @@ fn totals(app: &TestApp) -> Value {
 
 #[test]
 fn an_erased_customer_is_gone_from_every_table_and_the_totals_stay() {
-    let s = stack();
+    let s = stack_alone();
     let a = admin();
     let app = a.app_with("Erasure", &json!({}));
     let tag = format!("{}", now() % 1_000_000_007);

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{admin, get, python_with_input, stack};
+use crate::helpers::{admin, get, must_be_alone, python_with_input, stack_alone};
 
 /// Tables that grow with traffic; small ones (apps, admins, rate-limit
 /// counters pruned every minute) may be scanned.
@@ -66,7 +66,7 @@ print(json.dumps({'planned': len(plans), 'scans': out}))
 
 #[test]
 fn every_query_of_the_edge_uses_an_index_on_large_tables() {
-    let s = stack();
+    let s = stack_alone();
     // The flows whose queries must scale: precancel, the session API, a
     // cancel, the dashboard, the session list and detail, the export, cron.
     let app = admin().new_app("query plans");
@@ -110,6 +110,7 @@ fn every_query_of_the_edge_uses_an_index_on_large_tables() {
         "the edge's SQL was recorded: {queries:?}"
     );
     let report = concat!(env!("CARGO_MANIFEST_DIR"), "/artifacts/query-plans.json");
+    must_be_alone("the query plans");
     let found: Value = serde_json::from_str(&python_with_input(
         PLANS,
         &[&s.state, &LARGE.join(","), report],

@@ -3,11 +3,12 @@
 
 use serde_json::json;
 
-use crate::helpers::{admin, python, stack, timed_signature, TestApp};
+use crate::helpers::{admin, must_be_alone, python, stack_alone, timed_signature, TestApp};
 
 /// Which of `needles` appear in the local D1 files: in their raw bytes
 /// (`raw`), or in any cell of any table as SQLite reads them.
 fn found_in_d1(state: &str, raw: bool, needles: &[&str]) -> Vec<String> {
+    must_be_alone("found_in_d1");
     let script = r#"
 import glob, os, sqlite3, sys
 state, raw, needles = sys.argv[1], sys.argv[2] == 'raw', sys.argv[3:]
@@ -38,7 +39,7 @@ print(','.join(n for n in needles if n in text))
 
 #[test]
 fn secrets_are_sealed_at_rest_and_one_command_reseals_the_old_ones() {
-    let s = stack();
+    let s = stack_alone();
     let a = admin();
     let TestApp {
         id,
@@ -83,7 +84,7 @@ fn secrets_are_sealed_at_rest_and_one_command_reseals_the_old_ones() {
 /// endpoint's deliveries say its secret is missing.
 #[test]
 fn a_sealed_webhook_secret_copied_into_another_endpoint_does_not_open_there() {
-    let s = stack();
+    let s = stack_alone();
     let a = admin();
     let app = a.app_with("Copied secret", &json!({"webhooks_allow_private": true}));
     let receiver = std::env::var("WEBHOOK_RECEIVER_URL").expect("receiver");
@@ -153,7 +154,7 @@ fn reseal(url: &str) -> String {
 
 #[test]
 fn a_key_rotation_keeps_old_values_readable_until_everything_is_resealed() {
-    let s = crate::helpers::stack_alone();
+    let s = stack_alone();
     let env_file = format!("{}/dev.env", s.state);
     let env = std::fs::read_to_string(&env_file).expect("dev.env");
     let old_key = env
