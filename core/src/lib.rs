@@ -30,6 +30,7 @@ pub mod work;
 // Domain: rules over the leaves, one subject each.
 pub mod attribution;
 pub mod audience;
+pub mod declaration;
 pub mod experiment;
 pub mod i18n;
 pub mod intl;

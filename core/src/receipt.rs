@@ -40,6 +40,9 @@ pub struct Contract {
     /// The end of the paid period: when an ordinary cancel takes effect.
     #[serde(default)]
     pub period_end: Option<i64>,
+    /// A customer or contract number the customer typed on the public page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
 }
 
 impl Contract {
@@ -63,6 +66,7 @@ impl Contract {
             customer: name,
             email: first(&EMAIL_FIELDS),
             period_end,
+            number: None,
         }
     }
 
@@ -92,6 +96,10 @@ pub struct Receipt {
     /// When the subscription ends, once Stripe said so.
     #[serde(default)]
     pub ends_at: Option<i64>,
+    /// The date an ordinary cancellation was asked for (public page), at
+    /// 00:00 UTC; None: the next possible date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_end: Option<i64>,
     /// Where the full confirmation e-mail goes: the address Stripe or the
     /// merchant's server vouches for (None: the app sends none, or there
     /// is no such address).
@@ -126,22 +134,30 @@ pub fn lines(
             intl::date_time(r.received_at, locale, Some("UTC"))
         );
     }
-    let kind = match r.kind {
-        CancelKind::Ordinary => t.get(Key::OrdinaryNext).to_owned(),
-        CancelKind::Extraordinary => format!(
+    // A chosen day is a calendar date: shown as that date, in no zone.
+    let day = |at: i64| intl::date(at, locale, Some("UTC"));
+    let kind = match (r.kind, r.requested_end) {
+        (CancelKind::Ordinary, Some(at)) => t.fill(Key::Ordinary, &[("date", &day(at))]),
+        (CancelKind::Ordinary, None) => t.get(Key::OrdinaryNext).to_owned(),
+        (CancelKind::Extraordinary, _) => format!(
             "{}: {}",
             t.get(Key::Extraordinary),
             r.reason.as_deref().unwrap_or_default()
         ),
     };
-    let ends = r.ends_at.map_or_else(
-        || t.get(Key::EndsNext).to_owned(),
-        |at| intl::date(at, locale, tz),
-    );
+    let ends = match (r.ends_at, r.requested_end) {
+        (Some(at), _) => intl::date(at, locale, tz),
+        (None, Some(at)) => day(at),
+        (None, None) => t.get(Key::EndsNext).to_owned(),
+    };
     let mut out = vec![(t.get(Key::ContractLabel).to_owned(), r.contract.title())];
     out.push((
         t.get(Key::SubscriptionLabel).to_owned(),
         r.contract.subscription_id.clone().unwrap_or_default(),
+    ));
+    out.push((
+        t.get(Key::NumberLabel).to_owned(),
+        r.contract.number.clone().unwrap_or_default(),
     ));
     out.push((
         t.get(Key::CustomerLabel).to_owned(),

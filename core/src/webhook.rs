@@ -105,6 +105,13 @@ pub fn payload(
         }
         "cancel.requested" => {
             copy(&mut data, &["reason_id"]);
+            // Where the cancel was declared: a session's page, or the
+            // app's public page (issue 39).
+            let channel = detail.get("channel").cloned();
+            data.insert(
+                "channel".into(),
+                channel.unwrap_or_else(|| json!("session")),
+            );
             data.insert("receipt".into(), json!(s.receipt));
             let merchant = audit_kind == EventKind::CancelRecorded;
             data.insert(

@@ -73,6 +73,7 @@ pub fn make(
             .flatten(),
         received_at: now,
         ends_at: contract.period_end,
+        requested_end: None,
         email: to.account.filter(|_| sends),
         copy_to: to.copy_to.filter(|_| sends),
         contract,
@@ -82,7 +83,12 @@ pub fn make(
             "{}/receipt/{}/{}",
             config.public_url.as_deref().unwrap_or(ask.origin),
             session.id,
-            sign(session, config)?
+            sign(
+                config,
+                &session.app_id,
+                &session.signing_secret,
+                &session.id
+            )?
         ),
     })
 }
@@ -101,10 +107,15 @@ fn vouched_email(session: &Session) -> Option<&str> {
 /// derived from the app's signing secret (`signing::Purpose::Receipt`). It is stored in the receipt, so a later
 /// rotation of that secret does not break the link. Should the secret not
 /// open, a random value stands in: the cancel never waits on its receipt.
-fn sign(session: &Session, config: &Config) -> Result<String, AppError> {
-    let place = crate::secrets::app_secret(&session.app_id);
-    match crate::secrets::open(config, place, &session.signing_secret) {
-        Ok(secret) => Ok(signing::sign(&secret, Purpose::Receipt, &session.id)[..32].to_owned()),
+pub fn sign(
+    config: &Config,
+    app_id: &str,
+    sealed_secret: &str,
+    session_id: &str,
+) -> Result<String, AppError> {
+    let place = crate::secrets::app_secret(app_id);
+    match crate::secrets::open(config, place, sealed_secret) {
+        Ok(secret) => Ok(signing::sign(&secret, Purpose::Receipt, session_id)[..32].to_owned()),
         Err(e) => {
             worker::console_error!("receipt link not signed: {e:?}");
             Ok(crate::random::token()?[..32].to_owned())

@@ -80,6 +80,7 @@ pub fn AppPage() -> impl IntoView {
                             <p data-testid="return-origins-note">"save_return_url and cancel_confirmation_url must be on this app's return origins (below, under the cancel options). A new app lists none, so add your site first, or precancel refuses those URLs."</p>
                             <pre data-testid="snippet"><code>{snippet(&a.id)}</code></pre>
                             <DirectLinks/>
+                            <PublicPageLink app_id=a.id.clone()/>
                             <details>
                                 <summary>"Computing auth_hash on your server"</summary>
                                 <pre><code>{SIGNING_EXAMPLES}</code></pre>
@@ -298,5 +299,41 @@ fn DirectLinks() -> impl IntoView {
                 </tbody>
             </table>
         </details>
+    }
+}
+
+/// The public cancel page's link, and the HTML that puts it on every page
+/// with the lawful label in the chosen language.
+#[component]
+fn PublicPageLink(app_id: String) -> impl IntoView {
+    use holdfast_core::i18n::{get, Key};
+    use holdfast_core::locale::Locale;
+    let origin = window().location().origin().unwrap_or_default();
+    let url = format!("{origin}/cancel-contract/{app_id}");
+    let locale = RwSignal::new(Locale::De);
+    let href = url.clone();
+    let snippet = move || {
+        format!(
+            "<a href=\"{href}\" rel=\"nofollow\">{}</a>",
+            get(locale.get(), Key::EntryLink)
+        )
+    };
+    view! {
+        <section aria-labelledby="public-page" data-testid="public-page">
+            <h3 id="public-page">"Public cancel page"</h3>
+            <p>"Anyone can cancel a contract there without signing in, as German law (§312k BGB) asks: link it from every page of your site, in the footer. It answers while it is on (Languages and laws, below)."</p>
+            <p><a href=url.clone() data-testid="public-page-link">{url.clone()}</a></p>
+            <label for="public-page-locale">"Link text in"</label>
+            <select id="public-page-locale" on:change=move |ev| {
+                if let Some(l) = Locale::parse(&event_target_value(&ev)) {
+                    locale.set(l);
+                }
+            }>
+                {Locale::ALL.into_iter().map(|l| view! {
+                    <option value=l.tag() selected=l == Locale::De>{l.name()}</option>
+                }).collect_view()}
+            </select>
+            <pre data-testid="public-page-snippet"><code>{snippet}</code></pre>
+        </section>
     }
 }

@@ -72,5 +72,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "ما الميزات؟",
         Key::FollowService => "أي خدمة، إن لم يكن لديك مانع؟",
         Key::FollowOther => "أخبرنا بالمزيد",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "ألغِ هنا عقدًا معنا دون تسجيل الدخول. نؤكد الاستلام فورًا وعبر البريد الإلكتروني.",
+        Key::NameLabel => "اسمك",
+        Key::NumberLabel => "رقم العميل أو العقد",
+        Key::ProductLabel => "أي عقد",
+        Key::ProductAny => "لست متأكدًا / كل عقودي",
+        Key::OrdinaryOnDate => "إلغاء عادي في تاريخ أختاره",
+        Key::DateLabel => "التاريخ",
+        Key::NameRequired => "يرجى إدخال اسمك.",
+        Key::EmailInvalid => "يرجى إدخال عنوان بريد إلكتروني صالح.",
+        Key::ProductUnknown => "يرجى اختيار أحد العقود المدرجة.",
+        Key::DateInvalid => "يرجى اختيار تاريخ من اليوم فصاعدًا.",
+        Key::TooLong => "{max} حرفًا كحد أقصى.",
+        Key::FormExpired => "هذا النموذج غير مكتمل. أعد تحميل الصفحة وأرسله مرة أخرى.",
+        Key::TooManyDeclarations => "أُرسلت طلبات إلغاء كثيرة جدًا من هنا. يرجى المحاولة مرة أخرى بعد {minutes} دقيقة.",
     }
 }

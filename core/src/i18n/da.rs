@@ -74,5 +74,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "Hvilke funktioner?",
         Key::FollowService => "Hvilken, hvis vi må spørge?",
         Key::FollowOther => "Fortæl os mere",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Opsig en aftale med os her, uden at logge ind. Vi bekræfter modtagelsen med det samme og på e-mail.",
+        Key::NameLabel => "Dit navn",
+        Key::NumberLabel => "Kunde- eller aftalenummer",
+        Key::ProductLabel => "Hvilken aftale",
+        Key::ProductAny => "Ved ikke / alle mine aftaler",
+        Key::OrdinaryOnDate => "Almindelig opsigelse på en dato, jeg vælger",
+        Key::DateLabel => "Dato",
+        Key::NameRequired => "Angiv dit navn.",
+        Key::EmailInvalid => "Angiv en gyldig e-mailadresse.",
+        Key::ProductUnknown => "Vælg en af de viste aftaler.",
+        Key::DateInvalid => "Vælg en dato fra i dag.",
+        Key::TooLong => "Højst {max} tegn.",
+        Key::FormExpired => "Formularen er ufuldstændig. Genindlæs siden, og send den igen.",
+        Key::TooManyDeclarations => "Der er sendt for mange opsigelser herfra. Prøv igen om {minutes} minutter.",
     }
 }

@@ -72,5 +72,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "Welche Funktionen?",
         Key::FollowService => "Zu welchem, wenn wir fragen dürfen?",
         Key::FollowOther => "Erzählen Sie uns mehr",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Hier können Sie einen Vertrag mit uns kündigen. Eine Anmeldung ist nicht nötig. Wir bestätigen den Eingang sofort und per E-Mail.",
+        Key::NameLabel => "Ihr Name",
+        Key::NumberLabel => "Kunden- oder Vertragsnummer",
+        Key::ProductLabel => "Welcher Vertrag",
+        Key::ProductAny => "Nicht sicher / alle meine Verträge",
+        Key::OrdinaryOnDate => "Ordentliche Kündigung zu einem gewünschten Datum",
+        Key::DateLabel => "Datum",
+        Key::NameRequired => "Bitte geben Sie Ihren Namen an.",
+        Key::EmailInvalid => "Bitte geben Sie eine gültige E-Mail-Adresse an.",
+        Key::ProductUnknown => "Bitte wählen Sie einen der aufgeführten Verträge.",
+        Key::DateInvalid => "Bitte wählen Sie ein Datum ab heute.",
+        Key::TooLong => "Höchstens {max} Zeichen.",
+        Key::FormExpired => "Dieses Formular ist unvollständig. Bitte laden Sie die Seite neu und senden Sie es erneut.",
+        Key::TooManyDeclarations => "Von hier wurden zu viele Kündigungen gesendet. Bitte versuchen Sie es in {minutes} Minuten erneut.",
     }
 }

@@ -72,5 +72,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "Which features?",
         Key::FollowService => "Which one, if you don't mind?",
         Key::FollowOther => "Tell us more",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Cancel a contract with us here. You do not need to sign in. We confirm what we receive at once, and by e-mail.",
+        Key::NameLabel => "Your name",
+        Key::NumberLabel => "Customer or contract number",
+        Key::ProductLabel => "Which contract",
+        Key::ProductAny => "Not sure / all my contracts",
+        Key::OrdinaryOnDate => "Ordinary cancellation on a date I choose",
+        Key::DateLabel => "Date",
+        Key::NameRequired => "Please enter your name.",
+        Key::EmailInvalid => "Please enter one valid e-mail address.",
+        Key::ProductUnknown => "Please choose one of the listed contracts.",
+        Key::DateInvalid => "Please choose a date from today on.",
+        Key::TooLong => "At most {max} characters.",
+        Key::FormExpired => "This form is incomplete. Reload the page and submit it again.",
+        Key::TooManyDeclarations => "Too many cancellations were sent from here. Please try again in {minutes} minutes.",
     }
 }

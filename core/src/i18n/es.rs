@@ -76,5 +76,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "¿Qué funciones?",
         Key::FollowService => "¿Cuál, si no te importa?",
         Key::FollowOther => "Cuéntanos más",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Cancela aquí un contrato con nosotros, sin iniciar sesión. Confirmamos la recepción al instante y por correo electrónico.",
+        Key::NameLabel => "Tu nombre",
+        Key::NumberLabel => "Número de cliente o de contrato",
+        Key::ProductLabel => "Qué contrato",
+        Key::ProductAny => "No estoy seguro / todos mis contratos",
+        Key::OrdinaryOnDate => "Cancelación ordinaria en la fecha que elija",
+        Key::DateLabel => "Fecha",
+        Key::NameRequired => "Indica tu nombre.",
+        Key::EmailInvalid => "Indica una dirección de correo electrónico válida.",
+        Key::ProductUnknown => "Elige uno de los contratos de la lista.",
+        Key::DateInvalid => "Elige una fecha a partir de hoy.",
+        Key::TooLong => "Como máximo {max} caracteres.",
+        Key::FormExpired => "Este formulario está incompleto. Vuelve a cargar la página y envíalo de nuevo.",
+        Key::TooManyDeclarations => "Se han enviado demasiadas cancelaciones desde aquí. Vuelve a intentarlo dentro de {minutes} minutos.",
     }
 }

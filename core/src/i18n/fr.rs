@@ -78,5 +78,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "Quelles fonctionnalités ?",
         Key::FollowService => "Lequel, si ce n'est pas indiscret ?",
         Key::FollowOther => "Dites-nous en plus",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Résiliez ici un contrat conclu avec nous, sans vous connecter. Nous confirmons la réception immédiatement et par e-mail.",
+        Key::NameLabel => "Votre nom",
+        Key::NumberLabel => "Numéro de client ou de contrat",
+        Key::ProductLabel => "Quel contrat",
+        Key::ProductAny => "Je ne sais pas / tous mes contrats",
+        Key::OrdinaryOnDate => "Résiliation ordinaire à la date de mon choix",
+        Key::DateLabel => "Date",
+        Key::NameRequired => "Veuillez indiquer votre nom.",
+        Key::EmailInvalid => "Veuillez indiquer une adresse e-mail valide.",
+        Key::ProductUnknown => "Veuillez choisir l’un des contrats proposés.",
+        Key::DateInvalid => "Veuillez choisir une date à partir d’aujourd’hui.",
+        Key::TooLong => "{max} caractères au maximum.",
+        Key::FormExpired => "Ce formulaire est incomplet. Rechargez la page et envoyez-le à nouveau.",
+        Key::TooManyDeclarations => "Trop de résiliations ont été envoyées depuis cet appareil. Réessayez dans {minutes} minutes.",
     }
 }

@@ -78,5 +78,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "Quali funzioni?",
         Key::FollowService => "Quale, se non ti dispiace?",
         Key::FollowOther => "Raccontaci di più",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Disdici qui un contratto con noi, senza accedere. Confermiamo subito la ricezione, anche via e-mail.",
+        Key::NameLabel => "Il tuo nome",
+        Key::NumberLabel => "Numero cliente o di contratto",
+        Key::ProductLabel => "Quale contratto",
+        Key::ProductAny => "Non so / tutti i miei contratti",
+        Key::OrdinaryOnDate => "Disdetta ordinaria alla data che scelgo",
+        Key::DateLabel => "Data",
+        Key::NameRequired => "Indica il tuo nome.",
+        Key::EmailInvalid => "Indica un indirizzo e-mail valido.",
+        Key::ProductUnknown => "Scegli uno dei contratti elencati.",
+        Key::DateInvalid => "Scegli una data a partire da oggi.",
+        Key::TooLong => "Al massimo {max} caratteri.",
+        Key::FormExpired => "Questo modulo è incompleto. Ricarica la pagina e invialo di nuovo.",
+        Key::TooManyDeclarations => "Sono state inviate troppe disdette da qui. Riprova tra {minutes} minuti.",
     }
 }

@@ -78,5 +78,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "どの機能ですか？",
         Key::FollowService => "差し支えなければ、どのサービスですか？",
         Key::FollowOther => "詳しくお聞かせください",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "ログイン不要で、こちらから契約を解約できます。受付は画面とメールですぐに確認できます。",
+        Key::NameLabel => "お名前",
+        Key::NumberLabel => "お客様番号または契約番号",
+        Key::ProductLabel => "解約する契約",
+        Key::ProductAny => "わからない／すべての契約",
+        Key::OrdinaryOnDate => "指定日での通常解約",
+        Key::DateLabel => "日付",
+        Key::NameRequired => "お名前を入力してください。",
+        Key::EmailInvalid => "有効なメールアドレスを1つ入力してください。",
+        Key::ProductUnknown => "一覧の契約から選んでください。",
+        Key::DateInvalid => "本日以降の日付を選んでください。",
+        Key::TooLong => "{max}文字以内で入力してください。",
+        Key::FormExpired => "このフォームは不完全です。ページを再読み込みして、もう一度送信してください。",
+        Key::TooManyDeclarations => "ここから送信された解約が多すぎます。{minutes}分後にもう一度お試しください。",
     }
 }

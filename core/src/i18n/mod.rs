@@ -52,6 +52,10 @@ keys! {
     ReasonTooExpensive, ReasonUnused, ReasonMissingFeatures, ReasonSwitched,
     ReasonTooComplex, ReasonLowQuality, ReasonSupport, ReasonOther,
     FollowFeatures, FollowService, FollowOther,
+    // The public page, with no session (`declaration`).
+    PublicIntro, NameLabel, NumberLabel, ProductLabel, ProductAny, OrdinaryOnDate, DateLabel,
+    NameRequired, EmailInvalid, ProductUnknown, DateInvalid, TooLong, FormExpired,
+    TooManyDeclarations,
 }
 
 /// The keys of a new app's copy, whose English text is the default.

@@ -76,5 +76,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "Welke functies?",
         Key::FollowService => "Welke, als je het niet erg vindt?",
         Key::FollowOther => "Vertel ons meer",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Zeg hier een overeenkomst met ons op, zonder in te loggen. We bevestigen de ontvangst meteen en per e-mail.",
+        Key::NameLabel => "Uw naam",
+        Key::NumberLabel => "Klant- of contractnummer",
+        Key::ProductLabel => "Welke overeenkomst",
+        Key::ProductAny => "Weet ik niet / al mijn overeenkomsten",
+        Key::OrdinaryOnDate => "Gewone opzegging op een datum naar keuze",
+        Key::DateLabel => "Datum",
+        Key::NameRequired => "Vul uw naam in.",
+        Key::EmailInvalid => "Vul één geldig e-mailadres in.",
+        Key::ProductUnknown => "Kies een van de vermelde overeenkomsten.",
+        Key::DateInvalid => "Kies een datum vanaf vandaag.",
+        Key::TooLong => "Maximaal {max} tekens.",
+        Key::FormExpired => "Dit formulier is onvolledig. Laad de pagina opnieuw en verstuur het nogmaals.",
+        Key::TooManyDeclarations => "Er zijn te veel opzeggingen vanaf hier verstuurd. Probeer het over {minutes} minuten opnieuw.",
     }
 }

@@ -78,5 +78,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "Jakich funkcji?",
         Key::FollowService => "Do której, jeśli można zapytać?",
         Key::FollowOther => "Powiedz nam więcej",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Tutaj wypowiesz umowę z nami bez logowania. Potwierdzimy otrzymanie od razu i e-mailem.",
+        Key::NameLabel => "Imię i nazwisko",
+        Key::NumberLabel => "Numer klienta lub umowy",
+        Key::ProductLabel => "Która umowa",
+        Key::ProductAny => "Nie wiem / wszystkie moje umowy",
+        Key::OrdinaryOnDate => "Zwykłe wypowiedzenie z wybraną datą",
+        Key::DateLabel => "Data",
+        Key::NameRequired => "Podaj imię i nazwisko.",
+        Key::EmailInvalid => "Podaj prawidłowy adres e-mail.",
+        Key::ProductUnknown => "Wybierz jedną z wymienionych umów.",
+        Key::DateInvalid => "Wybierz datę od dzisiaj.",
+        Key::TooLong => "Maksymalnie {max} znaków.",
+        Key::FormExpired => "Ten formularz jest niekompletny. Odśwież stronę i wyślij go ponownie.",
+        Key::TooManyDeclarations => "Wysłano stąd zbyt wiele wypowiedzeń. Spróbuj ponownie za {minutes} min.",
     }
 }

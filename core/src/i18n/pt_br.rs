@@ -78,5 +78,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "Quais recursos?",
         Key::FollowService => "Qual, se não se importa?",
         Key::FollowOther => "Conte-nos mais",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Cancele aqui um contrato conosco, sem fazer login. Confirmamos o recebimento na hora e por e-mail.",
+        Key::NameLabel => "Seu nome",
+        Key::NumberLabel => "Número de cliente ou de contrato",
+        Key::ProductLabel => "Qual contrato",
+        Key::ProductAny => "Não sei / todos os meus contratos",
+        Key::OrdinaryOnDate => "Cancelamento ordinário na data que eu escolher",
+        Key::DateLabel => "Data",
+        Key::NameRequired => "Informe seu nome.",
+        Key::EmailInvalid => "Informe um endereço de e-mail válido.",
+        Key::ProductUnknown => "Escolha um dos contratos da lista.",
+        Key::DateInvalid => "Escolha uma data a partir de hoje.",
+        Key::TooLong => "No máximo {max} caracteres.",
+        Key::FormExpired => "Este formulário está incompleto. Recarregue a página e envie de novo.",
+        Key::TooManyDeclarations => "Muitos cancelamentos foram enviados daqui. Tente de novo em {minutes} minutos.",
     }
 }

@@ -78,5 +78,20 @@ pub fn text(key: Key) -> &'static str {
         Key::FollowFeatures => "Vilka funktioner?",
         Key::FollowService => "Vilken, om vi får fråga?",
         Key::FollowOther => "Berätta mer",
+        // The public page ("cancel contract here").
+        Key::PublicIntro => "Säg upp ett avtal med oss här, utan att logga in. Vi bekräftar mottagandet direkt och via e-post.",
+        Key::NameLabel => "Ditt namn",
+        Key::NumberLabel => "Kund- eller avtalsnummer",
+        Key::ProductLabel => "Vilket avtal",
+        Key::ProductAny => "Vet inte / alla mina avtal",
+        Key::OrdinaryOnDate => "Ordinarie uppsägning på ett datum jag väljer",
+        Key::DateLabel => "Datum",
+        Key::NameRequired => "Ange ditt namn.",
+        Key::EmailInvalid => "Ange en giltig e-postadress.",
+        Key::ProductUnknown => "Välj ett av avtalen i listan.",
+        Key::DateInvalid => "Välj ett datum från och med i dag.",
+        Key::TooLong => "Högst {max} tecken.",
+        Key::FormExpired => "Formuläret är ofullständigt. Ladda om sidan och skicka det igen.",
+        Key::TooManyDeclarations => "För många uppsägningar har skickats härifrån. Försök igen om {minutes} minuter.",
     }
 }

@@ -176,6 +176,7 @@ pub fn check_settings(s: &AppSettings) -> Vec<FieldIssue> {
         ));
     }
     check_jurisdiction(s, &mut out);
+    check_public_page(&s.public_page, &mut out);
     super::translation::check(s, &mut out);
     if !(1..=365).contains(&s.attribution_window_days) {
         out.push(issue(
@@ -365,3 +366,29 @@ fn valid_id(id: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// The public page's products: Stripe product ids, each once, with a name
+/// the visitor reads.
+fn check_public_page(p: &super::PublicPage, out: &mut Vec<FieldIssue>) {
+    let mut ids = HashSet::new();
+    for (i, product) in p.products.iter().enumerate() {
+        let f = |k: &str| field::at(field::PUBLIC_PRODUCTS, i, k);
+        if crate::input::StripeId::parse("id", &product.id).is_err() {
+            out.push(issue(
+                f("id"),
+                "Use a Stripe product id, like prod_NWjs8kKbJWmuuc.",
+            ));
+        } else if !ids.insert(product.id.as_str()) {
+            out.push(issue(f("id"), "This product is listed twice."));
+        }
+        if product.name.trim().is_empty() || product.name.chars().count() > 120 {
+            out.push(issue(
+                f("name"),
+                "Give the product a name of 1 to 120 characters.",
+            ));
+        }
+    }
+    if p.products.len() > 50 {
+        out.push(issue(field::PUBLIC_PRODUCTS, "List at most 50 products."));
+    }
+}

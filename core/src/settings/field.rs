@@ -27,6 +27,8 @@ pub const OFFER_COOLDOWN_DAYS: &str = "offer_cooldown_days";
 pub const ATTRIBUTION_WINDOW_DAYS: &str = "attribution_window_days";
 pub const RETENTION_DAYS: &str = "retention_days";
 pub const WEBHOOKS_ALLOW_PRIVATE: &str = "webhooks_allow_private";
+pub const PUBLIC_PAGE: &str = "public_page";
+pub const PUBLIC_PRODUCTS: &str = "public_page.products";
 
 /// `list.{i}` and `list.{i}.{part}` (no part: the entry itself).
 pub fn at(list: &str, i: usize, part: &str) -> String {

@@ -107,6 +107,21 @@ pub struct AppSettings {
     pub email_daily_cap: u32,
     /// The texts above in other languages, by locale.
     pub translations: std::collections::BTreeMap<crate::locale::Locale, translation::Translation>,
+    /// The public "cancel contract here" page (owners turn it on or off).
+    pub public_page: PublicPage,
+}
+
+/// The app's public cancel page (§312k BGB): a form anyone can reach, with
+/// no sign-in, that the merchant links from every page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PublicPage {
+    /// None: on where a jurisdiction rule asks for the direct mode (the
+    /// German law that asks for the page is such a rule).
+    pub enabled: Option<bool>,
+    /// The contracts the visitor may pick from (none: only the number).
+    pub products: Vec<crate::declaration::PublicProduct>,
 }
 
 /// The per-app daily cap of confirmation e-mails unless an owner sets one.
@@ -242,11 +257,21 @@ impl Default for AppSettings {
             email_from: None,
             email_daily_cap: DEFAULT_EMAIL_DAILY_CAP,
             translations: Default::default(),
+            public_page: PublicPage::default(),
         }
     }
 }
 
 impl AppSettings {
+    /// Whether the app's public cancel page answers.
+    pub fn public_page_on(&self) -> bool {
+        self.public_page.enabled.unwrap_or_else(|| {
+            self.jurisdiction_rules
+                .iter()
+                .any(|r| r.mode == crate::jurisdiction::Mode::Direct)
+        })
+    }
+
     pub fn reason(&self, id: &str) -> Option<&Reason> {
         self.reasons.iter().find(|r| r.id == id)
     }

@@ -48,6 +48,8 @@ pub const TABLE: &[(&str, Role)] = &[
     // How long personal data is kept, and what a leak may cost in Stripe calls.
     ("retention_days", Role::Owner),
     ("precancel_per_minute", Role::Owner),
+    // Whether anyone may cancel without signing in, and what they pick from.
+    ("public_page", Role::Owner),
 ];
 
 /// The least role that may change `field` (unknown: owner).
@@ -73,6 +75,9 @@ pub fn why(field: &str) -> &'static str {
         "jurisdiction_rules" => "Only owners change which cancellation law applies.",
         "retention_days" => "Only owners change how long personal data is kept.",
         "precancel_per_minute" => "Only owners change how many cancel sessions may start.",
+        "public_page" => {
+            "Only owners turn the public cancel page on or off and choose its products."
+        }
         _ => "Only owners change this setting.",
     }
 }

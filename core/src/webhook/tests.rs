@@ -86,6 +86,16 @@ fn payloads_carry_the_session_and_the_events_own_facts() {
         &json!({}),
     );
     assert_eq!(asked["data"]["receipt"]["ends_at"], Value::Null);
+    assert_eq!(asked["data"]["channel"], "session");
+    let public = payload(
+        "cancel.requested",
+        EventKind::CancelRecorded,
+        0,
+        &s,
+        &json!({"channel": "public", "why": "public_page"}),
+    );
+    assert_eq!(public["data"]["channel"], "public");
+    assert_eq!(public["data"]["handled_by"], "merchant");
     let detail = json!({"offer_id": "save25", "kind": "discount", "billing": {"type": "discount", "coupon": "SAVE25"}, "recorded_only": true});
     let p = payload("offer.accepted", EventKind::OfferAccepted, 0, &s, &detail);
     assert_eq!(p["type"], "offer.accepted");

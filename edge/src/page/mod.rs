@@ -5,6 +5,7 @@
 //! direct page, an offer screen a form led to, and the confirmation stay.
 //! Written with `maud`, which escapes every value it is given.
 
+pub mod public;
 mod receipt;
 
 pub use receipt::receipt_page;

@@ -161,7 +161,7 @@ async fn cancel_now(
     Ok(Next::Decided)
 }
 
-fn see_other(location: &str) -> Result<Response, AppError> {
+pub(super) fn see_other(location: &str) -> Result<Response, AppError> {
     let mut resp = Response::empty()?.with_status(303);
     resp.headers_mut().set("location", location)?;
     resp.headers_mut().set("cache-control", "no-store")?;

@@ -9,6 +9,7 @@ mod cancel_form;
 mod cancel_page;
 mod demo;
 mod precancel;
+mod public_page;
 mod receipt;
 mod sessions;
 mod snippet;

@@ -89,6 +89,8 @@ routes! {
     GET     "/cancel/:token"                                       Public    _         => cancel_page::serve;
     POST    "/cancel/:token"                                       Public    Decision  => cancel_form::submit;
     GET     "/receipt/:id/:sig"                                    Public    _         => receipt::show;
+    GET     "/cancel-contract/:app"                                Public    _         => public_page::show;
+    POST    "/cancel-contract/:app"                                Public    Decision  => public_page::submit;
     GET     "/demo"                                                Public    _         => demo::account;
     GET     "/demo/cancelled"                                      Public    _         => demo::account;
     GET     "/demo/cancel"                                         Public    _         => demo::cancel;

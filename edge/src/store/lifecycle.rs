@@ -64,7 +64,7 @@ fn remove(
                  ELSE 'erased_' || ?{nonce} || '_' || run_start END, customer_id = NULL, comment = NULL, fields = '{{}}', \
                  facts = NULL, receipt = NULL, offer_previews = NULL, save_return_url = NULL, \
                  cancel_confirmation_url = NULL, outcome_url = NULL, unverified_fields = '[]', region = NULL, \
-                 time_zone = NULL, personal = 0, updated_at = ?{n} WHERE id IN ({sel})",
+                 time_zone = NULL, client = NULL, contact = NULL, personal = 0, updated_at = ?{n} WHERE id IN ({sel})",
                 nonce = n + 1
             ),
             &with_now,

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod apps;
 pub mod attempts;
 pub mod connection;
+pub mod declarations;
 pub mod emails;
 pub mod events;
 pub mod lifecycle;

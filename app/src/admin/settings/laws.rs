@@ -1,6 +1,8 @@
 //! Languages and laws: the page's default language, who sends the
-//! confirmation e-mail, and which cancel flow each country gets.
+//! confirmation e-mail, which cancel flow each country gets, and the
+//! public cancel page.
 
+use holdfast_core::declaration::PublicProduct;
 use holdfast_core::jurisdiction::{Mode, Rule};
 use holdfast_core::locale::Locale;
 use holdfast_core::settings::field;
@@ -73,5 +75,66 @@ pub fn Laws(form: Form) -> impl IntoView {
         <button type="button" class="secondary" on:click=move |_| s.update(|v| v.jurisdiction_rules.push(Rule { region: String::new(), mode: Mode::Direct }))>"Add rule"</button>
         <FieldError issues=form.issues field=field::JURISDICTION_RULES/>
         </OwnerOnly>
+        <OwnerOnly field=field::PUBLIC_PAGE>
+            <PublicPageSetting form=form/>
+        </OwnerOnly>
+    }
+}
+
+/// The public cancel page: on, off, or on while a rule uses the direct
+/// mode; and the products a visitor may pick from.
+#[component]
+fn PublicPageSetting(form: Form) -> impl IntoView {
+    let s = form.s;
+    let len = move || s.with(|v| v.public_page.products.len());
+    let choice = |value: Option<bool>, label: &'static str| {
+        view! {
+            <label class="check">
+                <input type="radio" name="public-page"
+                    prop:checked=move || s.with(|v| v.public_page.enabled == value)
+                    on:change=move |_| s.update(|v| v.public_page.enabled = value)/>
+                {label}
+            </label>
+        }
+    };
+    let product = move |i: usize, name: bool| {
+        move || {
+            s.with(|v| {
+                v.public_page
+                    .products
+                    .get(i)
+                    .map(|p| if name { p.name.clone() } else { p.id.clone() })
+                    .unwrap_or_default()
+            })
+        }
+    };
+    view! {
+        <fieldset data-testid="public-page-setting">
+            <legend>"Public cancel page: anyone may cancel there without signing in (§312k BGB asks for it in Germany)"</legend>
+            {choice(None, "On while a rule above uses the direct cancellation")}
+            {choice(Some(true), "On")}
+            {choice(Some(false), "Off")}
+        </fieldset>
+        <p class="hint">"Contracts a visitor may pick from (Stripe product ids); none: the visitor gives a customer or contract number only."</p>
+        <For each=move || 0..len() key=|i| *i let:i>
+            <fieldset class="row" data-testid=format!("public-product-{i}")>
+                <legend>{format!("Product {}", i + 1)}</legend>
+                <label>"Stripe product id"
+                    <input type="text" placeholder="prod_NWjs8kKbJWmuuc" prop:value=product(i, false)
+                        on:input=move |ev| s.update(|v| if let Some(p) = v.public_page.products.get_mut(i) { p.id = event_target_value(&ev) })/>
+                </label>
+                <FieldError issues=form.issues field=field::at(field::PUBLIC_PRODUCTS, i, "id")/>
+                <label>"Name the visitor reads"
+                    <input type="text" prop:value=product(i, true)
+                        on:input=move |ev| s.update(|v| if let Some(p) = v.public_page.products.get_mut(i) { p.name = event_target_value(&ev) })/>
+                </label>
+                <FieldError issues=form.issues field=field::at(field::PUBLIC_PRODUCTS, i, "name")/>
+                <div class="row-actions">
+                    <button type="button" class="secondary" on:click=move |_| s.update(|v| { v.public_page.products.remove(i); })>"Remove product"</button>
+                </div>
+            </fieldset>
+        </For>
+        <button type="button" class="secondary" on:click=move |_| s.update(|v| v.public_page.products.push(PublicProduct { id: String::new(), name: String::new() }))>"Add product"</button>
+        <FieldError issues=form.issues field=field::PUBLIC_PRODUCTS/>
     }
 }

@@ -1,0 +1,170 @@
+//! Declarations made on an app's public page (issue 39, migration 0024):
+//! each is a session of the `public` channel, in the direct mode, with no
+//! subscription until someone on the merchant's side finds it in Stripe.
+//! Its cancel event goes in the same batch, so the outbox triggers write
+//! its confirmation e-mail and its webhook with it, or nothing is written.
+
+use holdfast_core::audit::EventKind;
+use holdfast_core::jurisdiction::Mode;
+use holdfast_core::locale::Locale;
+use holdfast_core::receipt::Receipt;
+use holdfast_core::session::{Lookup, SessionStatus};
+use holdfast_core::template::Fields;
+use serde::Deserialize;
+use serde_json::json;
+use wasm_bindgen::JsValue;
+use worker::D1Database;
+
+use super::{events, insert_row_where, int, stmt, text, won, Batched};
+use crate::error::AppError;
+
+/// How many declarations one client may make, and over how many seconds:
+/// enough for an office behind one address, too few to flood anyone.
+pub const PER_CLIENT: (i64, i64) = (10, 3600);
+/// How many declarations may name one address in a day: the typed address
+/// receives each one's receipt, and anyone can type anyone's.
+pub const PER_ADDRESS: (i64, i64) = (3, 86_400);
+
+pub struct NewDeclaration<'a> {
+    pub id: &'a str,
+    /// The form's one-time key, as a digest: a second post of the same
+    /// form finds the first one's session.
+    pub token_digest: &'a str,
+    pub app_id: &'a str,
+    pub fields: &'a Fields,
+    pub receipt: &'a Receipt,
+    pub locale: Locale,
+    pub client: &'a str,
+    /// The typed address, in lower case.
+    pub contact: &'a str,
+    pub now: i64,
+}
+
+/// What became of a post.
+pub enum Stored {
+    New,
+    /// The same form was posted before: its session.
+    Again(String),
+    /// Over a limit: seconds until a declaration is taken again.
+    Limited(i64),
+}
+
+/// Writes the declaration, once per form and within the limits.
+pub async fn insert(db: &D1Database, d: &NewDeclaration<'_>) -> Result<Stored, AppError> {
+    let fields = serde_json::to_string(d.fields)?;
+    let receipt = serde_json::to_string(d.receipt)?;
+    // The browser typed every field: none is vouched for.
+    let unverified = serde_json::to_string(&d.fields.keys().collect::<Vec<_>>())?;
+    let row: &[(&str, JsValue)] = &[
+        ("id", text(d.id)),
+        ("token_digest", text(d.token_digest)),
+        ("app_id", text(d.app_id)),
+        ("stripe_lookup", text(Lookup::Skipped.as_str())),
+        ("status", text(SessionStatus::Cancelled.as_str())),
+        ("fields", text(&fields)),
+        ("unverified_fields", text(&unverified)),
+        ("receipt", text(&receipt)),
+        ("locale", text(d.locale.tag())),
+        ("mode", text(Mode::Direct.as_str())),
+        ("channel", text(PUBLIC)),
+        ("client", text(d.client)),
+        ("contact", text(d.contact)),
+        ("review", text("open")),
+        ("created_at", int(d.now)),
+        ("expires_at", int(d.now)),
+        ("updated_at", int(d.now)),
+    ];
+    let session = insert_row_where(
+        db,
+        "sessions",
+        row,
+        &format!(
+            "NOT EXISTS (SELECT 1 FROM sessions WHERE token_digest = ?) AND {} < ? AND {} < ?",
+            recent("client"),
+            recent("contact")
+        ),
+        &[
+            text(d.token_digest),
+            text(d.client),
+            int(d.now - PER_CLIENT.1),
+            int(PER_CLIENT.0),
+            text(d.contact),
+            int(d.now - PER_ADDRESS.1),
+            int(PER_ADDRESS.0),
+        ],
+    )?;
+    let detail = json!({
+        "channel": PUBLIC,
+        "kind": d.receipt.kind,
+        "mode": Mode::Direct.as_str(),
+        "why": "public_page",
+    });
+    let event = events::insert_after_change(db, d.id, EventKind::CancelRecorded, &detail, d.now)?;
+    let results = db.batched(vec![session, event]).await?;
+    if results.first().is_some_and(won) {
+        return Ok(Stored::New);
+    }
+    if let Some(id) = by_token_digest(db, d.token_digest).await? {
+        return Ok(Stored::Again(id));
+    }
+    Ok(Stored::Limited(retry_after(db, d).await?))
+}
+
+const PUBLIC: &str = "public";
+
+/// The public declarations of one client (or address) since a time.
+fn recent(column: &str) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM sessions WHERE channel = '{PUBLIC}' AND {column} = ? AND created_at > ?)"
+    )
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+async fn by_token_digest(db: &D1Database, digest: &str) -> Result<Option<String>, AppError> {
+    let row: Option<Id> = stmt(
+        db,
+        "SELECT id FROM sessions WHERE token_digest = ?1",
+        &[text(digest)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| r.id))
+}
+
+#[derive(Deserialize)]
+struct Window {
+    n: i64,
+    oldest: Option<i64>,
+}
+
+/// Seconds until the limit that refused takes a declaration again: when
+/// the oldest one it counted leaves its window.
+async fn retry_after(db: &D1Database, d: &NewDeclaration<'_>) -> Result<i64, AppError> {
+    let mut wait = 1;
+    for (column, value, (max, window)) in [
+        ("client", d.client, PER_CLIENT),
+        ("contact", d.contact, PER_ADDRESS),
+    ] {
+        let w: Option<Window> = stmt(
+            db,
+            &format!(
+                "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM sessions \
+                 WHERE channel = '{PUBLIC}' AND {column} = ?1 AND created_at > ?2"
+            ),
+            &[text(value), int(d.now - window)],
+        )?
+        .first(None)
+        .await?;
+        if let Some(Window {
+            oldest: Some(at), ..
+        }) = w.filter(|w| w.n >= max)
+        {
+            wait = wait.max(at + window - d.now);
+        }
+    }
+    Ok(wait)
+}

@@ -1,0 +1,248 @@
+//! The public "cancel contract here" page (issue 39): no sign-in, German
+//! for a German browser, one declaration and one e-mail however often the
+//! form is posted, bounded per client and per address, every wrong field
+//! named with nothing stored, and no page where the owner turned it off.
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// A client that shows redirects instead of following them.
+fn no_redirects() -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+}
+
+struct Page {
+    status: u16,
+    location: String,
+    retry_after: String,
+    html: String,
+}
+
+fn page_of(r: Result<ureq::Response, ureq::Error>) -> Page {
+    let r = match r {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("no answer: {e}"),
+    };
+    Page {
+        status: r.status(),
+        location: r.header("location").unwrap_or_default().to_owned(),
+        retry_after: r.header("retry-after").unwrap_or_default().to_owned(),
+        html: r.into_string().unwrap_or_default(),
+    }
+}
+
+fn url(app: &str) -> String {
+    format!("{}/cancel-contract/{app}", within_test().url)
+}
+
+fn open(app: &str, language: &str) -> Page {
+    page_of(
+        no_redirects()
+            .get(&url(app))
+            .set("accept-language", language)
+            .call(),
+    )
+}
+
+/// The one-time key the page put in its form.
+fn nonce_of(html: &str) -> String {
+    let at = html
+        .find(r#"name="nonce" value=""#)
+        .expect("the form's nonce")
+        + 20;
+    html[at..at + 64].to_owned()
+}
+
+fn post(app: &str, client: &str, form: &[(&str, &str)]) -> Page {
+    page_of(
+        no_redirects()
+            .post(&url(app))
+            .set("accept-language", "de-DE,de;q=0.9")
+            .set("cf-connecting-ip", client)
+            .send_form(form),
+    )
+}
+
+fn declaration<'a>(nonce: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("nonce", nonce),
+        ("name", "Grete Müller"),
+        ("email", email),
+        ("number", "K-1001"),
+        ("choice", "next"),
+    ]
+}
+
+fn emailing_app(name: &str) -> TestApp {
+    admin().app_with(name, &json!({"email_from": "kuendigung@shop.example"}))
+}
+
+#[test]
+fn twenty_posts_of_one_form_make_one_declaration_one_email_and_one_receipt() {
+    let s = stack_alone();
+    let app = emailing_app("Public page");
+    let first = open(&app.id, "de-DE,de;q=0.9,en;q=0.5");
+    assert_eq!(first.status, 200);
+    for text in [
+        "Verträge hier kündigen",
+        "Jetzt kündigen",
+        "Ihr Name",
+        r#"lang="de""#,
+    ] {
+        assert!(first.html.contains(text), "{text}: {}", first.html);
+    }
+    let nonce = nonce_of(&first.html);
+    let email = format!("grete.{}@example.org", now());
+    let client = customer_address();
+    let answers: Vec<Page> = std::thread::scope(|scope| {
+        let posts: Vec<_> = (0..20)
+            .map(|_| scope.spawn(|| post(&app.id, &client, &declaration(&nonce, &email))))
+            .collect();
+        posts
+            .into_iter()
+            .map(|p| p.join().expect("a post"))
+            .collect()
+    });
+    let receipt = &answers[0].location;
+    assert!(receipt.contains("/receipt/ses_"), "{receipt}");
+    for a in &answers {
+        assert_eq!((a.status, &a.location), (303, receipt));
+    }
+    let rows = s.sql(&format!(
+        "SELECT s.id, s.status, s.mode, s.review, (SELECT COUNT(*) FROM emails e WHERE e.session_id = s.id) AS emails, \
+         (SELECT recipient FROM emails e WHERE e.session_id = s.id) AS recipient \
+         FROM sessions s WHERE s.app_id = '{}' AND s.channel = 'public'",
+        app.id
+    ));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["emails"], 1, "{rows:?}");
+    assert_eq!(
+        rows[0]["recipient"], "copy",
+        "the typed address gets the fixed text"
+    );
+    assert_eq!(rows[0]["mode"], "direct");
+    assert_eq!(rows[0]["review"], "open");
+    // The receipt: printable, at its signed link, in German.
+    let shown = get_html(receipt);
+    for text in ["Grete Müller", "K-1001", "zum nächstmöglichen Zeitpunkt"] {
+        assert!(shown.contains(text), "{text}: {shown}");
+    }
+    let last = if receipt.ends_with('0') { "1" } else { "0" };
+    let forged = format!("{}{last}", &receipt[..receipt.len() - 1]);
+    assert_eq!(page_of(no_redirects().get(&forged).call()).status, 404);
+}
+
+fn get_html(url: &str) -> String {
+    let p = page_of(no_redirects().get(url).call());
+    assert_eq!(p.status, 200, "{url}");
+    p.html
+}
+
+#[test]
+fn a_wrong_field_is_named_beside_itself_and_nothing_is_stored() {
+    let s = stack_alone();
+    let app = emailing_app("Public page, wrong fields");
+    let nonce = nonce_of(&open(&app.id, "de").html);
+    let long = "x".repeat(201);
+    let email = format!("wrong.{}@example.org", now());
+    for (field, value, says) in [
+        ("name", long.as_str(), "Höchstens 200 Zeichen."),
+        ("email", "nobody@", "gültige E-Mail-Adresse"),
+        ("choice", "extraordinary", "Bitte geben Sie den Grund"),
+    ] {
+        let mut form = declaration(&nonce, &email);
+        form.retain(|(k, _)| *k != field);
+        form.push((field, value));
+        let p = post(&app.id, &customer_address(), &form);
+        assert_eq!(p.status, 400, "{field}");
+        assert!(
+            p.html.contains(&format!(
+                r#"data-testid="error-{}""#,
+                if field == "choice" { "reason" } else { field }
+            )),
+            "{field}: {}",
+            p.html
+        );
+        assert!(p.html.contains(says), "{field}: {}", p.html);
+    }
+    let rows = s.sql(&format!(
+        "SELECT COUNT(*) AS n FROM sessions WHERE app_id = '{}'",
+        app.id
+    ));
+    assert_eq!(rows[0]["n"], 0, "nothing stored");
+}
+
+#[test]
+fn too_many_declarations_from_one_client_or_to_one_address_answer_429() {
+    let _s = stack();
+    let app = emailing_app("Public page, limits");
+    let tag = now();
+    // One client: 10 an hour.
+    let client = customer_address();
+    for i in 0..10 {
+        let nonce = format!("client-limit-{tag}-{i:02}");
+        let email = format!("office{i}.{tag}@example.org");
+        let p = post(&app.id, &client, &declaration(&nonce, &email));
+        assert_eq!(p.status, 303, "declaration {i}: {}", p.html);
+    }
+    let over = post(
+        &app.id,
+        &client,
+        &declaration(
+            &format!("client-limit-{tag}-10"),
+            &format!("office10.{tag}@example.org"),
+        ),
+    );
+    assert_eq!(over.status, 429, "{}", over.html);
+    let wait: i64 = over.retry_after.parse().expect("Retry-After in seconds");
+    assert!((1..=3600).contains(&wait), "{wait}");
+    assert!(over.html.contains("zu viele Kündigungen"), "{}", over.html);
+    // One address: 3 a day, from any number of clients.
+    let email = format!("target.{tag}@example.org");
+    for i in 0..3 {
+        let p = post(
+            &app.id,
+            &customer_address(),
+            &declaration(&format!("address-limit-{tag}-{i}"), &email),
+        );
+        assert_eq!(p.status, 303, "declaration {i}");
+    }
+    let over = post(
+        &app.id,
+        &customer_address(),
+        &declaration(&format!("address-limit-{tag}-3"), &email),
+    );
+    assert_eq!(over.status, 429);
+    let wait: i64 = over.retry_after.parse().expect("Retry-After in seconds");
+    assert!((3600..=86_400).contains(&wait), "{wait}");
+}
+
+#[test]
+fn a_page_turned_off_is_not_found() {
+    let _s = stack();
+    let a = admin();
+    let off = a.app_with(
+        "Public page off",
+        &json!({"public_page": {"enabled": false}}),
+    );
+    assert_eq!(open(&off.id, "de").status, 404);
+    let nonce = "turned-off-0123456789";
+    let p = post(
+        &off.id,
+        &customer_address(),
+        &declaration(nonce, "x@example.org"),
+    );
+    assert_eq!(p.status, 404);
+    // Off by default where no rule asks for the direct mode; on where one does.
+    let no_direct = a.app_with(
+        "No direct rule",
+        &json!({"jurisdiction_rules": [{"region": "US-CA", "mode": "click_to_cancel"}]}),
+    );
+    assert_eq!(open(&no_direct.id, "de").status, 404);
+    assert_eq!(open(&a.new_app("Default rules").id, "en").status, 200);
+    assert_eq!(open("app_nope", "de").status, 404);
+}
