@@ -20,6 +20,19 @@ const NONCE_CHARS: std::ops::RangeInclusive<usize> = 16..=64;
 /// How far ahead an ordinary cancellation's chosen date may lie.
 const MAX_DAYS_AHEAD: i64 = 3 * 366;
 
+crate::names::named! {
+    /// Where a public declaration stands in the review list.
+    pub enum Review {
+        /// Waits for someone to find the contract in Stripe.
+        Open = "open",
+        /// Its subscription was found and cancelled.
+        Resolved = "resolved",
+        /// No contract was found; the customer was told.
+        NotMatched = "not_matched",
+    }
+    else Unknown = "unknown"
+}
+
 /// A product the public page lists, as the owner chose it from Stripe.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

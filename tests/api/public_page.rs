@@ -246,3 +246,45 @@ fn a_page_turned_off_is_not_found() {
     assert_eq!(open(&a.new_app("Default rules").id, "en").status, 200);
     assert_eq!(open("app_nope", "de").status, 404);
 }
+
+#[test]
+fn the_review_list_shows_each_declaration_to_viewers_newest_first() {
+    let _s = stack();
+    let app = emailing_app("Public page, review list");
+    let tag = now();
+    let first = format!("review-list-{tag}-1");
+    let email = format!("liste.{tag}@example.org");
+    let mut form = declaration(&first, &email);
+    form.retain(|(k, _)| *k != "choice");
+    form.extend([("choice", "date"), ("date", "2099-01-31")]);
+    // 2099 is past the page's three years: refused; a near date is taken.
+    assert_eq!(post(&app.id, &customer_address(), &form).status, 400);
+    let near = "2027-12-31";
+    form.retain(|(k, _)| *k != "date");
+    form.push(("date", near));
+    assert_eq!(post(&app.id, &customer_address(), &form).status, 303);
+    let second = format!("review-list-{tag}-2");
+    let mut extra = declaration(&second, &email);
+    extra.retain(|(k, _)| *k != "choice");
+    extra.extend([("choice", "extraordinary"), ("reason", "Umzug")]);
+    assert_eq!(post(&app.id, &customer_address(), &extra).status, 303);
+
+    let (viewer, _) = invited("viewer");
+    let listed = viewer.get(&format!("/api/admin/apps/{}/requests", app.id));
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let list = listed.body.as_array().expect("a list");
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list[0]["kind"], "extraordinary");
+    assert_eq!(list[0]["reason"], "Umzug");
+    assert_eq!(list[1]["kind"], "ordinary");
+    assert_eq!(list[1]["requested_end"], 1_830_211_200, "2027-12-31");
+    for d in list {
+        assert_eq!(d["review"], "open");
+        assert_eq!(d["name"], "Grete Müller");
+        assert_eq!(d["email"], email.as_str());
+        assert_eq!(d["number"], "K-1001");
+        assert_eq!(d["locale"], "de");
+        assert!(d["subscription_id"].is_null());
+    }
+    assert_eq!(viewer.get("/api/admin/apps/app_nope/requests").status, 404);
+}

@@ -13,6 +13,7 @@ pub mod account;
 pub mod apps;
 pub mod customers;
 pub mod precancel;
+pub mod requests;
 pub mod session;
 pub mod stripe;
 

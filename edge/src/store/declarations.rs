@@ -4,7 +4,9 @@
 //! Its cancel event goes in the same batch, so the outbox triggers write
 //! its confirmation e-mail and its webhook with it, or nothing is written.
 
+use holdfast_core::api::requests::DeclarationView;
 use holdfast_core::audit::EventKind;
+use holdfast_core::declaration::Review;
 use holdfast_core::jurisdiction::Mode;
 use holdfast_core::locale::Locale;
 use holdfast_core::receipt::Receipt;
@@ -69,7 +71,7 @@ pub async fn insert(db: &D1Database, d: &NewDeclaration<'_>) -> Result<Stored, A
         ("channel", text(PUBLIC)),
         ("client", text(d.client)),
         ("contact", text(d.contact)),
-        ("review", text("open")),
+        ("review", text(Review::Open.as_str())),
         ("created_at", int(d.now)),
         ("expires_at", int(d.now)),
         ("updated_at", int(d.now)),
@@ -167,4 +169,43 @@ async fn retry_after(db: &D1Database, d: &NewDeclaration<'_>) -> Result<i64, App
         }
     }
     Ok(wait)
+}
+
+#[derive(Deserialize)]
+struct Listed {
+    id: String,
+    review: String,
+    subscription_id: Option<String>,
+    receipt: Option<String>,
+}
+
+/// The app's public declarations, newest first (those whose personal data
+/// was erased have no receipt left and are not listed).
+pub async fn list(
+    db: &D1Database,
+    app_id: &str,
+    limit: u32,
+) -> Result<Vec<DeclarationView>, AppError> {
+    let rows: Vec<Listed> = stmt(
+        db,
+        "SELECT id, review, subscription_id, receipt FROM sessions \
+         WHERE app_id = ?1 AND review IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT ?2",
+        &[text(app_id), int(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(receipt) = r.receipt else { continue };
+        let receipt: Receipt = serde_json::from_str(&receipt)?;
+        let review = Review::from_name(&r.review).unwrap_or(Review::Unknown);
+        out.push(DeclarationView::of(
+            r.id,
+            review,
+            r.subscription_id,
+            receipt,
+        ));
+    }
+    Ok(out)
 }

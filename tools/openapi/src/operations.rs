@@ -9,6 +9,7 @@ use holdfast_core::api::apps::{
 };
 use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
 use holdfast_core::api::precancel::PrecancelResponse;
+use holdfast_core::api::requests::DeclarationView;
 use holdfast_core::api::session::{
     CancelRequest, ChooseReasonRequest, OfferPreview, OutcomeResponse, SessionView,
 };
@@ -267,6 +268,7 @@ const DESCRIBED: &[&str] = &[
     "admin::reports::export",
     "admin::reports::revenue_card",
     "admin::reports::session",
+    "admin::requests::list",
     "admin::customers::export",
     "admin::customers::erase",
     "admin::webhooks::list",
@@ -436,6 +438,8 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
             .answer(200, "Dead letters.", r.list::<DeadLetter>()),
         "admin::ops::unreadable" => Op::new("unreadableMessages", "Queue messages that were not a job, newest first: each was set aside alone and its batch ran; kept 30 days.", Security::Admin)
             .answer(200, "Messages.", r.list::<UnreadableMessage>()),
+        "admin::requests::list" => Op::new("listCancelRequests", "Declarations made on the app's public cancel page (no sign-in, §312k BGB), newest first, with where each stands in the review list.", Security::Admin)
+            .answer(200, "Declarations.", r.list::<DeclarationView>()),
         "admin::ops::failed_emails" => Op::new("failedEmails", "Confirmation e-mails that failed for good (their jobs reached the dead-letter queue), newest first.", Security::Admin)
             .answer(200, "Failed e-mails.", r.list::<EmailView>()),
         "admin::ops::resend_email" => Op::new("resendEmail", "One more attempt at a failed confirmation e-mail, now; answers where it stands.", Security::Admin)

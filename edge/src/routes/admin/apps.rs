@@ -27,7 +27,7 @@ fn not_found(id: &str) -> AppError {
 }
 
 /// Checked before a change, so a change to no app writes no audit entry.
-async fn exists(db: &worker::D1Database, id: &str) -> Result<(), AppError> {
+pub(super) async fn exists(db: &worker::D1Database, id: &str) -> Result<(), AppError> {
     apps::summary(db, id)
         .await?
         .map(|_| ())

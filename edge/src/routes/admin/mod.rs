@@ -6,6 +6,7 @@ pub mod apps;
 pub mod customers;
 pub mod ops;
 pub mod reports;
+pub mod requests;
 pub mod secrets;
 pub mod stripe;
 pub mod team;
