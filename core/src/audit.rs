@@ -100,6 +100,10 @@ named! {
         CustomerExport = "customer.export",
         /// A customer's personal data was erased (GDPR Art. 17).
         CustomerErase = "customer.erase",
+        /// A public declaration's subscription was found and cancelled.
+        RequestResolve = "request.resolve",
+        /// A public declaration matched no contract.
+        RequestNotMatched = "request.not_matched",
     }
     else
     /// Written by a newer version.

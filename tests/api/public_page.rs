@@ -288,3 +288,82 @@ fn the_review_list_shows_each_declaration_to_viewers_newest_first() {
     }
     assert_eq!(viewer.get("/api/admin/apps/app_nope/requests").status, 404);
 }
+
+/// Declares on the page and finds the declaration's id in the review list.
+fn declared(app: &TestApp, email: &str) -> String {
+    let nonce = format!("resolve-{}-{}", now(), customer_address().replace('.', "-"));
+    let p = post(&app.id, &customer_address(), &declaration(&nonce, email));
+    assert_eq!(p.status, 303, "{}", p.html);
+    let list = admin().get(&format!("/api/admin/apps/{}/requests", app.id));
+    let found = list.body.as_array().and_then(|l| {
+        l.iter()
+            .find(|d| d["email"] == email)
+            .and_then(|d| d["id"].as_str())
+            .map(str::to_owned)
+    });
+    found.expect("the declaration in the review list")
+}
+
+fn resolve(who: &AdminClient, id: &str, body: &serde_json::Value) -> Answer {
+    who.send("POST", &format!("/api/admin/requests/{id}/resolve"), body)
+}
+
+#[test]
+fn an_editor_resolves_a_declaration_with_one_stripe_write_and_viewers_cannot() {
+    let s = stack();
+    let app = emailing_app("Public page, resolve");
+    let email = format!("kunde.{}@example.org", now());
+    let customer = s.customer_named(&email, "Grete Müller");
+    let sub = s.subscription_for(&customer);
+    let id = declared(&app, &email);
+
+    let (viewer, _) = invited("viewer");
+    let body = json!({"subscription_id": sub.id});
+    assert_eq!(resolve(&viewer, &id, &body).status, 403);
+    let (editor, _) = invited("editor");
+    let answers: Vec<u16> = std::thread::scope(|scope| {
+        let both: Vec<_> = [&editor, admin()]
+            .into_iter()
+            .map(|who| scope.spawn(|| resolve(who, &id, &body).status))
+            .collect();
+        both.into_iter().map(|h| h.join().expect("a resolve")).collect()
+    });
+    let mut sorted = answers.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [200, 409], "{answers:?}");
+    assert_eq!(resolve(&editor, &id, &body).status, 409, "resolving again");
+    assert_eq!(s.stripe_writes(&sub.id).len(), 1, "one Stripe write");
+    assert_eq!(s.read_subscription(&sub.id)["cancel_at_period_end"], true);
+    let list = admin().get(&format!("/api/admin/apps/{}/requests", app.id));
+    let d = &list.body[0];
+    assert_eq!((&d["review"], &d["subscription_id"]), (&json!("resolved"), &json!(sub.id)));
+}
+
+#[test]
+fn a_declaration_matching_nothing_is_marked_so_and_a_wrong_subscription_changes_nothing() {
+    let s = stack();
+    let app = emailing_app("Public page, not matched");
+    let id = declared(&app, &format!("niemand.{}@example.org", now()));
+    let (editor, _) = invited("editor");
+    let unknown = resolve(&editor, &id, &json!({"subscription_id": "sub_nope"}));
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    assert_eq!(unknown.body["error"]["field"], "subscription_id");
+    let neither = resolve(&editor, &id, &json!({}));
+    assert_eq!(neither.status, 400, "{}", neither.body);
+    let ended = s.subscription();
+    s.stripe("DELETE", &format!("/v1/subscriptions/{}", ended.id), &[]);
+    let gone = resolve(&editor, &id, &json!({"subscription_id": ended.id}));
+    assert_eq!(gone.status, 400, "{}", gone.body);
+
+    let marked = resolve(&editor, &id, &json!({"not_matched": "No customer with this address."}));
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    assert_eq!(marked.body["review"], "not_matched");
+    assert_eq!(resolve(&editor, &id, &json!({"not_matched": "again"})).status, 409);
+    let audit = admin().get("/api/admin/audit");
+    assert!(
+        audit.body.to_string().contains("request.not_matched"),
+        "{}",
+        audit.body
+    );
+    assert_eq!(resolve(&editor, "ses_nope", &json!({"not_matched": "x"})).status, 404);
+}

@@ -52,3 +52,18 @@ impl DeclarationView {
         }
     }
 }
+
+/// `POST /api/admin/requests/{id}/resolve`: either the subscription the
+/// declaration cancels (found in Stripe by whoever reviews it), or why no
+/// contract matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolveRequest {
+    /// The Stripe subscription to cancel, per the app's cancel options.
+    #[serde(default)]
+    pub subscription_id: Option<String>,
+    /// No contract matched: a note for the audit trail (at most 2,000
+    /// characters).
+    #[serde(default)]
+    pub not_matched: Option<String>,
+}

@@ -11,13 +11,16 @@ use holdfast_core::jurisdiction::Mode;
 use holdfast_core::locale::Locale;
 use holdfast_core::receipt::Receipt;
 use holdfast_core::session::{Lookup, SessionStatus};
+use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::template::Fields;
 use serde::Deserialize;
 use serde_json::json;
 use wasm_bindgen::JsValue;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
-use super::{events, insert_row_where, int, stmt, text, won, Batched};
+use super::{
+    events, insert_row_where, int, opt_int, opt_text, stmt, text, update_row, won, Batched,
+};
 use crate::error::AppError;
 
 /// How many declarations one client may make, and over how many seconds:
@@ -208,4 +211,68 @@ pub async fn list(
         ));
     }
     Ok(out)
+}
+
+#[derive(Deserialize)]
+struct Reviewed {
+    review: String,
+}
+
+/// Where the public declaration `id` stands; None for any other session.
+pub async fn review_of(db: &D1Database, id: &str) -> Result<Option<Review>, AppError> {
+    let row: Option<Reviewed> = stmt(
+        db,
+        &format!("SELECT review FROM sessions WHERE id = ?1 AND channel = '{PUBLIC}'"),
+        &[text(id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| Review::from_name(&r.review).unwrap_or(Review::Unknown)))
+}
+
+/// The found subscription and the receipt that now names it, written only
+/// while the declaration is still open: of two reviewers, one wins.
+pub fn resolve(
+    db: &D1Database,
+    id: &str,
+    facts: &SubscriptionFacts,
+    receipt: &Receipt,
+    status: SessionStatus,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    let mrr = facts.mrr.as_ref();
+    update_row(
+        db,
+        "sessions",
+        &[
+            ("subscription_id", text(&facts.id)),
+            ("customer_id", opt_text(facts.customer_id.as_deref())),
+            ("stripe_lookup", text(Lookup::Found.as_str())),
+            ("facts", text(&serde_json::to_string(facts)?)),
+            ("mrr", opt_int(mrr.map(|m| m.amount))),
+            ("mrr_currency", opt_text(mrr.map(|m| m.currency.as_str()))),
+            ("receipt", text(&serde_json::to_string(receipt)?)),
+            ("status", text(status.as_str())),
+            ("review", text(Review::Resolved.as_str())),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        &format!("id = ? AND channel = '{PUBLIC}' AND review = ?"),
+        &[text(id), text(Review::Open.as_str())],
+    )
+}
+
+/// Marks an open declaration as matching no contract.
+pub fn not_matched(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStatement, AppError> {
+    update_row(
+        db,
+        "sessions",
+        &[
+            ("review", text(Review::NotMatched.as_str())),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        &format!("id = ? AND channel = '{PUBLIC}' AND review = ?"),
+        &[text(id), text(Review::Open.as_str())],
+    )
 }

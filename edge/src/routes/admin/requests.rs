@@ -1,20 +1,217 @@
 //! The review list of the public page's declarations (issue 39): viewers
-//! read it; resolving a declaration is an editor's.
+//! read it; an editor resolves a declaration, by naming the subscription it
+//! cancels (carried out through the session's exactly-once path, per the
+//! app's cancel options) or by marking it as matching no contract.
 
-use worker::{Request, Response};
+use std::time::Duration;
 
-use super::Signed;
+use holdfast_core::api::requests::{DeclarationView, ResolveRequest};
+use holdfast_core::audit::{AdminAction, EventKind};
+use holdfast_core::cancel::CancelPlan;
+use holdfast_core::declaration::Review;
+use holdfast_core::input::StripeId;
+use holdfast_core::receipt::{Contract, Receipt};
+use holdfast_core::session::SessionStatus;
+use holdfast_core::subscription::SubscriptionFacts;
+use holdfast_core::validation::check_email;
+use serde_json::json;
+use worker::{D1Database, Request, Response};
+
+use super::{body, Signed};
+use crate::admin::Admin;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
+use crate::store::admin::{apply, Entry};
 use crate::store::declarations;
+use crate::store::sessions::{self, Session};
+use crate::work::{self, Decided, Decision, Work};
 
 /// The newest declarations first; the list keeps this many.
 const LISTED: u32 = 200;
+const MAX_NOTE_CHARS: usize = 2000;
 
 pub async fn list(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
     let Signed { db, .. } = signed;
     let id = param(&ctx, "id")?;
     super::apps::exists(&db, id).await?;
     Ok(http::json(&declarations::list(&db, id, LISTED).await?, 200))
+}
+
+pub async fn resolve(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, admin, now } = signed;
+    let id = param(&ctx, "id")?.to_owned();
+    let form: ResolveRequest = body(&mut req).await?;
+    let review = declarations::review_of(&db, &id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No cancellation request {id}.")))?;
+    if review != Review::Open {
+        return Err(resolved_already());
+    }
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let view = match (given(&form.subscription_id), given(&form.not_matched)) {
+        (Some(sub), None) => cancel_found(&ctx, &db, &admin, &id, &sub, now).await?,
+        (None, Some(note)) => mark_not_matched(&db, &admin, &id, &note, now).await?,
+        _ => {
+            return Err(AppError::bad(
+                "subscription_id",
+                "Give the subscription to cancel, or (not_matched) why none matched.",
+            ))
+        }
+    };
+    Ok(http::json(&view, 200))
+}
+
+fn resolved_already() -> AppError {
+    AppError::Conflict("This cancellation request was resolved already.".to_owned())
+}
+
+/// Cancels the subscription found for the declaration, once: the found
+/// subscription, the operation and the event land in one batch, guarded
+/// on the declaration being open, so of two reviewers one writes to Stripe.
+async fn cancel_found(
+    ctx: &Ctx,
+    db: &D1Database,
+    admin: &Admin,
+    id: &str,
+    sub: &str,
+    now: i64,
+) -> Result<DeclarationView, AppError> {
+    let sub = StripeId::parse("subscription_id", sub).map_err(AppError::BadRequest)?;
+    let s = sessions::by_id(db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No cancellation request {id}.")))?;
+    let config = ctx
+        .data
+        .clone()
+        .with_stored_key(s.stripe_key_sealed.as_deref());
+    let facts = look_up(&config, sub.as_str()).await?;
+    let receipt = found_receipt(&s, &facts)?;
+    let plan = s.settings.manage_cancels.then(|| CancelPlan {
+        subscription_id: facts.id.clone(),
+        customer_id: facts.customer_id.clone(),
+        options: s.settings.cancel.clone(),
+        feedback: None,
+        comment: None,
+    });
+    let work = plan.map(Work::Cancel);
+    let (status, event) = match work {
+        Some(_) => (SessionStatus::CancelPending, EventKind::CancelRequested),
+        None => (SessionStatus::Cancelled, EventKind::CancelRecorded),
+    };
+    let decision = Decision {
+        session_id: id,
+        transition: declarations::resolve(db, id, &facts, &receipt, status, now)?,
+        work: work.as_ref(),
+        event,
+        detail: json!({"channel": "public", "subscription_id": facts.id, "resolved_by": admin.email}),
+    };
+    if let Decided::Lost = work::decide(db, &config, decision, now).await? {
+        return Err(resolved_already());
+    }
+    crate::store::admin::audit(
+        db,
+        &admin.email,
+        AdminAction::RequestResolve,
+        Some(id),
+        &json!({"subscription_id": facts.id}),
+        now,
+    )?
+    .run()
+    .await?;
+    Ok(DeclarationView::of(
+        id.to_owned(),
+        Review::Resolved,
+        Some(facts.id),
+        receipt,
+    ))
+}
+
+async fn look_up(config: &crate::config::Config, sub: &str) -> Result<SubscriptionFacts, AppError> {
+    let reply = crate::stripe::Client::new(config)
+        .send(
+            &holdfast_core::stripe::retrieve_subscription(sub),
+            Duration::from_secs(8),
+        )
+        .await
+        .map_err(|f| match f {
+            crate::stripe::Failure::Status { status: 404, .. } => {
+                AppError::bad("subscription_id", "Stripe has no such subscription.")
+            }
+            f => AppError::Unavailable(format!("Stripe did not answer: {f}")),
+        })?;
+    let facts = SubscriptionFacts::from_stripe(&reply.body)?;
+    if !facts.status.is_live() {
+        return Err(AppError::bad(
+            "subscription_id",
+            "This subscription is not active: there is nothing to cancel.",
+        ));
+    }
+    Ok(facts)
+}
+
+/// The receipt, now naming the contract as Stripe has it; the outcome goes
+/// to the address Stripe holds (where the app sends e-mail).
+fn found_receipt(s: &Session, facts: &SubscriptionFacts) -> Result<Receipt, AppError> {
+    let mut r = s
+        .receipt
+        .clone()
+        .ok_or_else(|| AppError::internal("a declaration without its receipt"))?;
+    let stripe = Contract::from_fields(&facts.fields, facts.current_period_end);
+    r.contract.product = stripe.product.or(r.contract.product);
+    r.contract.plan = stripe.plan;
+    r.contract.subscription_id = Some(facts.id.clone());
+    r.contract.period_end = facts.current_period_end;
+    r.email = facts
+        .fields
+        .get("subscription.customer.email")
+        .filter(|e| check_email("email", e).is_ok())
+        .filter(|_| s.settings.email_from.is_some())
+        .cloned();
+    Ok(r)
+}
+
+async fn mark_not_matched(
+    db: &D1Database,
+    admin: &Admin,
+    id: &str,
+    note: &str,
+    now: i64,
+) -> Result<DeclarationView, AppError> {
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::bad(
+            "not_matched",
+            format!("Keep the note under {MAX_NOTE_CHARS} characters."),
+        ));
+    }
+    let won = apply(
+        db,
+        vec![declarations::not_matched(db, id, now)?],
+        Entry {
+            admin: &admin.email,
+            action: AdminAction::RequestNotMatched,
+            target: Some(id),
+            detail: json!({"note": note}),
+            now,
+        },
+    )
+    .await?;
+    if !won {
+        return Err(resolved_already());
+    }
+    let s = sessions::by_id(db, id).await?;
+    let receipt = s
+        .and_then(|s| s.receipt)
+        .ok_or_else(|| AppError::internal("a declaration without its receipt"))?;
+    Ok(DeclarationView::of(
+        id.to_owned(),
+        Review::NotMatched,
+        None,
+        receipt,
+    ))
 }
