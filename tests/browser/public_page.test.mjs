@@ -1,0 +1,90 @@
+// The public "cancel contract here" page (issue 39), as a German customer
+// who cannot sign in meets it: from the merchant's footer link, with
+// JavaScript on and off, the button on the first screen of a 360×640
+// phone, a wrong field named beside itself, the printable receipt at once,
+// and the e-mail to the typed address with the fixed text only.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, existsSync } from "node:fs";
+import { ARTIFACTS, BASE, launch, axeViolations } from "./lib.mjs";
+
+const STATE = process.env.HOLDFAST_STATE;
+assert.ok(STATE, "run with scripts/test");
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => browser && (await browser.close()));
+
+/// The e-mails wrangler dev's send_email simulation wrote to `to`.
+function sentTo(to) {
+  const out = [];
+  for (const name of ["wrangler.log", "wrangler-restarted.log"]) {
+    const file = `${STATE}/${name}`;
+    if (!existsSync(file)) continue;
+    for (const block of readFileSync(file, "utf8").split("send_email binding called with MessageBuilder:").slice(1)) {
+      const line = (k) => (block.split("\n").find((l) => l.startsWith(k)) || "").slice(k.length).trim();
+      if (line("To:") === to) out.push({ subject: line("Subject:"), text: readFileSync(line("Text:"), "utf8") });
+    }
+  }
+  return out;
+}
+
+async function waitForEmail(to) {
+  for (let i = 0; i < 40; i++) {
+    const sent = sentTo(to);
+    if (sent.length) return sent;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return sentTo(to);
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`the public cancel page in German, JavaScript ${javaScriptEnabled ? "on" : "off"}`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled, locale: "de-DE", viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const email = `grete-${Date.now()}-${javaScriptEnabled ? "js" : "nojs"}@example.de`;
+    const url = `${BASE}/cancel-contract/t_intl`;
+    await page.setContent(`<!doctype html><html lang="de"><title>Shop</title><footer><a href="${url}">Verträge hier kündigen</a></footer></html>`);
+    await page.getByRole("link", { name: "Verträge hier kündigen" }).click();
+
+    await page.getByRole("heading", { name: "Verträge hier kündigen" }).waitFor();
+    assert.equal(await page.locator("html").getAttribute("lang"), "de");
+    const button = page.getByRole("button", { name: "Jetzt kündigen" });
+    const box = await button.boundingBox();
+    assert.ok(box && box.y + box.height <= 640, `the button is below the fold: ${JSON.stringify(box)}`);
+    assert.equal(await page.getByRole("button").count(), 1, "one button, nothing before it");
+    if (javaScriptEnabled) assert.deepEqual(await axeViolations(page), [], "public page");
+
+    // A missing name is named beside its field; nothing else is lost.
+    await page.getByLabel("E-Mail-Adresse für Ihre Bestätigung").fill(email);
+    await button.click();
+    const error = page.getByTestId("error-name");
+    await error.waitFor();
+    assert.equal(await error.innerText(), "Bitte geben Sie Ihren Namen an.");
+    assert.equal(await page.getByLabel("Ihr Name").getAttribute("aria-invalid"), "true");
+    assert.equal(await page.getByLabel("E-Mail-Adresse für Ihre Bestätigung").inputValue(), email);
+    if (javaScriptEnabled) assert.deepEqual(await axeViolations(page), [], "public page with an error");
+
+    await page.getByLabel("Ihr Name").fill("Grete Müller");
+    await page.getByLabel("Kunden- oder Vertragsnummer").fill("K-2001");
+    await page.getByLabel("Außerordentliche Kündigung aus wichtigem Grund").check();
+    await page.getByLabel("Grund der außerordentlichen Kündigung").fill("Umzug ins Ausland");
+    await page.screenshot({ path: `${ARTIFACTS}/public-de-${javaScriptEnabled ? "js" : "nojs"}-360.png`, fullPage: true });
+    await page.getByRole("button", { name: "Jetzt kündigen" }).click();
+
+    // The printable receipt at its signed link, at once.
+    await page.getByRole("heading", { name: "Bestätigung Ihrer Kündigung" }).waitFor();
+    assert.match(page.url(), /\/receipt\/ses_[0-9a-f]+\/[0-9a-f]+$/);
+    const receipt = await page.getByTestId("receipt").innerText();
+    for (const text of ["Grete Müller", "K-2001", "Umzug ins Ausland", "Eingegangen am", "Referenz"]) {
+      assert.ok(receipt.includes(text), `${text}: ${receipt}`);
+    }
+    // The typed address: the fixed text, nothing the visitor typed.
+    const [mail] = await waitForEmail(email);
+    assert.ok(mail, "the confirmation e-mail was sent");
+    assert.equal(mail.subject, "Bestätigung Ihrer Kündigung");
+    assert.ok(mail.text.includes("Eingegangen am") && mail.text.includes("/receipt/"), mail.text);
+    assert.ok(!mail.text.includes("Grete") && !mail.text.includes("Umzug"), mail.text);
+    await context.close();
+  });
+}
