@@ -326,7 +326,9 @@ fn an_editor_resolves_a_declaration_with_one_stripe_write_and_viewers_cannot() {
             .into_iter()
             .map(|who| scope.spawn(|| resolve(who, &id, &body).status))
             .collect();
-        both.into_iter().map(|h| h.join().expect("a resolve")).collect()
+        both.into_iter()
+            .map(|h| h.join().expect("a resolve"))
+            .collect()
     });
     let mut sorted = answers.clone();
     sorted.sort_unstable();
@@ -336,7 +338,10 @@ fn an_editor_resolves_a_declaration_with_one_stripe_write_and_viewers_cannot() {
     assert_eq!(s.read_subscription(&sub.id)["cancel_at_period_end"], true);
     let list = admin().get(&format!("/api/admin/apps/{}/requests", app.id));
     let d = &list.body[0];
-    assert_eq!((&d["review"], &d["subscription_id"]), (&json!("resolved"), &json!(sub.id)));
+    assert_eq!(
+        (&d["review"], &d["subscription_id"]),
+        (&json!("resolved"), &json!(sub.id))
+    );
 }
 
 #[test]
@@ -355,15 +360,25 @@ fn a_declaration_matching_nothing_is_marked_so_and_a_wrong_subscription_changes_
     let gone = resolve(&editor, &id, &json!({"subscription_id": ended.id}));
     assert_eq!(gone.status, 400, "{}", gone.body);
 
-    let marked = resolve(&editor, &id, &json!({"not_matched": "No customer with this address."}));
+    let marked = resolve(
+        &editor,
+        &id,
+        &json!({"not_matched": "No customer with this address."}),
+    );
     assert_eq!(marked.status, 200, "{}", marked.body);
     assert_eq!(marked.body["review"], "not_matched");
-    assert_eq!(resolve(&editor, &id, &json!({"not_matched": "again"})).status, 409);
+    assert_eq!(
+        resolve(&editor, &id, &json!({"not_matched": "again"})).status,
+        409
+    );
     let audit = admin().get("/api/admin/audit");
     assert!(
         audit.body.to_string().contains("request.not_matched"),
         "{}",
         audit.body
     );
-    assert_eq!(resolve(&editor, "ses_nope", &json!({"not_matched": "x"})).status, 404);
+    assert_eq!(
+        resolve(&editor, "ses_nope", &json!({"not_matched": "x"})).status,
+        404
+    );
 }

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
-import { ARTIFACTS, BASE, launch, axeViolations } from "./lib.mjs";
+import { ARTIFACTS, BASE, launch, axeViolations, newSubscription, signIn, stripe } from "./lib.mjs";
 
 const STATE = process.env.HOLDFAST_STATE;
 assert.ok(STATE, "run with scripts/test");
@@ -88,3 +88,29 @@ for (const javaScriptEnabled of [true, false]) {
     await context.close();
   });
 }
+
+test("an editor finds the subscription for a public declaration and cancels it from the list", async () => {
+  const email = `liste-${Date.now()}@example.de`;
+  const sub = await newSubscription("snack_monthly", email);
+  const declared = await fetch(`${BASE}/cancel-contract/t_intl`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", "accept-language": "de" },
+    body: new URLSearchParams({ nonce: `browser-list-${Date.now()}`, name: "Grete Müller", email, choice: "next" }).toString(),
+  });
+  assert.equal(declared.status, 303);
+
+  const page = await browser.newPage();
+  await signIn(page);
+  await page.goto(`${BASE}/admin/apps/t_intl`);
+  await page.getByRole("heading", { name: "Cancellation requests" }).waitFor();
+  const request = page.getByTestId("cancel-request").filter({ hasText: email });
+  await request.getByText("Ordinary, at the next possible date").waitFor();
+  await request.getByLabel("Subscription found in Stripe").fill(sub);
+  await request.getByRole("button", { name: "Cancel this subscription" }).click();
+  await page.getByTestId("cancel-request").filter({ hasText: email }).getByText(`Cancelled: ${sub}`).waitFor();
+  assert.equal(await page.getByTestId("cancel-request").filter({ hasText: email }).getByRole("button").count(), 0, "nothing left to do");
+  const inStripe = await stripe("GET", `/v1/subscriptions/${sub}`);
+  assert.equal(inStripe.cancel_at_period_end, true, JSON.stringify(inStripe));
+  await page.close();
+});

@@ -7,6 +7,7 @@ use holdfast_core::api::apps::{
     RotatedSecrets, UnreadableMessage, UpdateAppRequest,
 };
 use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
+use holdfast_core::api::requests::{DeclarationView, ResolveRequest};
 use holdfast_core::api::stripe::{
     ConnectStripeRequest, CouponOption, PermissionCheck, PriceOption, StripeConnection,
 };
@@ -312,6 +313,23 @@ pub async fn dead_letters() -> Result<Vec<DeadLetter>, Error> {
 
 pub async fn unreadable_messages() -> Result<Vec<UnreadableMessage>, Error> {
     get("/api/admin/unreadable-messages").await
+}
+
+pub async fn cancel_requests(app: String) -> Result<Vec<DeclarationView>, Error> {
+    get(&format!("/api/admin/apps/{app}/requests")).await
+}
+
+pub async fn resolve_request(
+    csrf: String,
+    id: String,
+    form: ResolveRequest,
+) -> Result<DeclarationView, Error> {
+    send(
+        Request::post(&format!("/api/admin/requests/{id}/resolve")),
+        &csrf,
+        Some(&form),
+    )
+    .await
 }
 
 pub async fn failed_emails() -> Result<Vec<EmailView>, Error> {

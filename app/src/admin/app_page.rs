@@ -123,6 +123,7 @@ pub fn AppPage() -> impl IntoView {
         </Transition>
         <RevenueCard app_id=Signal::derive(id)/>
         <super::webhooks::Webhooks app_id=Signal::derive(id)/>
+        <super::requests::CancelRequests app_id=Signal::derive(id)/>
         <super::customers::CustomerData app_id=Signal::derive(id)/>
         <Transition fallback=|| ()>
             {move || {

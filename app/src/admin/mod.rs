@@ -10,6 +10,7 @@ mod customers;
 mod dashboard;
 mod fields;
 mod log;
+mod requests;
 mod settings;
 mod stripe;
 mod team;
