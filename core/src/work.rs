@@ -33,6 +33,9 @@ named! {
         /// A different address the customer typed (direct mode): the
         /// fixed receipt text only.
         Copy = "copy",
+        /// The address typed on the public page, once the declaration
+        /// matched no contract: the fixed "no contract found" text only.
+        Unmatched = "unmatched",
     }
 }
 

@@ -51,8 +51,10 @@ async fn send_one(config: &Config, db: &D1Database, d: &emails::Due) -> Result<S
         .map_err(|e| format!("{e:?}"))?
         .ok_or("the session is gone")?;
     let receipt = s.receipt.as_ref().ok_or("the session has no receipt")?;
-    let copy = d.recipient == EmailRecipient::Copy;
-    let to = if copy {
+    // The typed address: the fixed receipt text, or the fixed "no
+    // contract found" text; never anything anyone typed.
+    let typed = d.recipient != EmailRecipient::Account;
+    let to = if typed {
         &receipt.copy_to
     } else {
         &receipt.email
@@ -79,7 +81,12 @@ async fn send_one(config: &Config, db: &D1Database, d: &emails::Due) -> Result<S
         return Err(format!("test hook: attempt {} fails", d.attempts + 1));
     }
     let text = Text::of(receipt.locale);
-    let (subject, body) = if copy {
+    let (subject, body) = if d.recipient == EmailRecipient::Unmatched {
+        (
+            text.get(Key::NotMatchedSubject).to_owned(),
+            unmatched_message(&text, receipt),
+        )
+    } else if typed {
         (
             text.get(Key::ReceiptHeading).to_owned(),
             copy_message(&text, receipt),
@@ -114,6 +121,18 @@ fn copy_message(t: &Text, r: &holdfast_core::receipt::Receipt) -> String {
         out.push_str(&format!("{label}: {value}\n"));
     }
     out.push_str(&format!("\n{}: {}\n", t.get(Key::ReceiptLink), r.url));
+    out
+}
+
+/// A public declaration that matched no contract: when it was received and
+/// its reference, in fixed words (the reviewer's note stays inside).
+fn unmatched_message(t: &Text, r: &holdfast_core::receipt::Receipt) -> String {
+    let date = holdfast_core::intl::date_time(r.received_at, r.locale.tag(), Some("UTC"));
+    let mut out = t.fill(
+        Key::NotMatchedText,
+        &[("date", &date), ("reference", &r.reference)],
+    );
+    out.push_str(&format!("\n\n{}: {}\n", t.get(Key::ReceiptLink), r.url));
     out
 }
 

@@ -348,7 +348,8 @@ fn an_editor_resolves_a_declaration_with_one_stripe_write_and_viewers_cannot() {
 fn a_declaration_matching_nothing_is_marked_so_and_a_wrong_subscription_changes_nothing() {
     let s = stack();
     let app = emailing_app("Public page, not matched");
-    let id = declared(&app, &format!("niemand.{}@example.org", now()));
+    let typed = format!("niemand.{}@example.org", now());
+    let id = declared(&app, &typed);
     let (editor, _) = invited("editor");
     let unknown = resolve(&editor, &id, &json!({"subscription_id": "sub_nope"}));
     assert_eq!(unknown.status, 400, "{}", unknown.body);
@@ -371,6 +372,14 @@ fn a_declaration_matching_nothing_is_marked_so_and_a_wrong_subscription_changes_
         resolve(&editor, &id, &json!({"not_matched": "again"})).status,
         409
     );
+    // The typed address: the receipt, then "no contract found", in the
+    // visitor's language and fixed words (never the reviewer's note).
+    let sent = crate::emails::wait_for_emails(&typed, 2);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let (subject, text) = &sent[1];
+    assert_eq!(subject, "Ihre Kündigung: kein Vertrag gefunden");
+    assert!(text.contains(&id) && text.contains("/receipt/"), "{text}");
+    assert!(!text.contains("No customer with this address"), "{text}");
     let audit = admin().get("/api/admin/audit");
     assert!(
         audit.body.to_string().contains("request.not_matched"),

@@ -89,5 +89,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "Højst {max} tegn.",
         Key::FormExpired => "Formularen er ufuldstændig. Genindlæs siden, og send den igen.",
         Key::TooManyDeclarations => "Der er sendt for mange opsigelser herfra. Prøv igen om {minutes} minutter.",
+        Key::NotMatchedSubject => "Din opsigelse: ingen aftale fundet",
+        Key::NotMatchedText => "Vi fandt ingen aftale til den opsigelse, du sendte den {date} (reference {reference}). Har du en aftale med os, så opsig den igen, og angiv dit kunde- eller aftalenummer.",
     }
 }

@@ -87,5 +87,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "Höchstens {max} Zeichen.",
         Key::FormExpired => "Dieses Formular ist unvollständig. Bitte laden Sie die Seite neu und senden Sie es erneut.",
         Key::TooManyDeclarations => "Von hier wurden zu viele Kündigungen gesendet. Bitte versuchen Sie es in {minutes} Minuten erneut.",
+        Key::NotMatchedSubject => "Ihre Kündigung: kein Vertrag gefunden",
+        Key::NotMatchedText => "Zu Ihrer Kündigung vom {date} (Referenz {reference}) haben wir keinen Vertrag gefunden. Wenn Sie einen Vertrag mit uns haben, kündigen Sie bitte erneut und geben Sie Ihre Kunden- oder Vertragsnummer an.",
     }
 }

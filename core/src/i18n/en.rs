@@ -87,5 +87,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "At most {max} characters.",
         Key::FormExpired => "This form is incomplete. Reload the page and submit it again.",
         Key::TooManyDeclarations => "Too many cancellations were sent from here. Please try again in {minutes} minutes.",
+        Key::NotMatchedSubject => "Your cancellation: no contract found",
+        Key::NotMatchedText => "We could not find a contract for the cancellation you sent on {date} (reference {reference}). If you have a contract with us, please cancel again and give your customer or contract number.",
     }
 }

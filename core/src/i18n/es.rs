@@ -91,5 +91,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "Como máximo {max} caracteres.",
         Key::FormExpired => "Este formulario está incompleto. Vuelve a cargar la página y envíalo de nuevo.",
         Key::TooManyDeclarations => "Se han enviado demasiadas cancelaciones desde aquí. Vuelve a intentarlo dentro de {minutes} minutos.",
+        Key::NotMatchedSubject => "Tu cancelación: no encontramos ningún contrato",
+        Key::NotMatchedText => "No encontramos ningún contrato para la cancelación que enviaste el {date} (referencia {reference}). Si tienes un contrato con nosotros, vuelve a cancelar e indica tu número de cliente o de contrato.",
     }
 }

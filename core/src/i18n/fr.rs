@@ -93,5 +93,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "{max} caractères au maximum.",
         Key::FormExpired => "Ce formulaire est incomplet. Rechargez la page et envoyez-le à nouveau.",
         Key::TooManyDeclarations => "Trop de résiliations ont été envoyées depuis cet appareil. Réessayez dans {minutes} minutes.",
+        Key::NotMatchedSubject => "Votre résiliation : aucun contrat trouvé",
+        Key::NotMatchedText => "Nous n’avons trouvé aucun contrat pour la résiliation envoyée le {date} (référence {reference}). Si vous avez un contrat avec nous, résiliez à nouveau en indiquant votre numéro de client ou de contrat.",
     }
 }

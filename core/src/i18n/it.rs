@@ -93,5 +93,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "Al massimo {max} caratteri.",
         Key::FormExpired => "Questo modulo è incompleto. Ricarica la pagina e invialo di nuovo.",
         Key::TooManyDeclarations => "Sono state inviate troppe disdette da qui. Riprova tra {minutes} minuti.",
+        Key::NotMatchedSubject => "La tua disdetta: nessun contratto trovato",
+        Key::NotMatchedText => "Non abbiamo trovato alcun contratto per la disdetta inviata il {date} (riferimento {reference}). Se hai un contratto con noi, invia di nuovo la disdetta indicando il numero cliente o di contratto.",
     }
 }

@@ -93,5 +93,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "{max}文字以内で入力してください。",
         Key::FormExpired => "このフォームは不完全です。ページを再読み込みして、もう一度送信してください。",
         Key::TooManyDeclarations => "ここから送信された解約が多すぎます。{minutes}分後にもう一度お試しください。",
+        Key::NotMatchedSubject => "解約について：契約が見つかりませんでした",
+        Key::NotMatchedText => "{date}にお送りいただいた解約（参照番号 {reference}）に該当する契約が見つかりませんでした。ご契約がある場合は、お客様番号または契約番号を添えて、もう一度解約してください。",
     }
 }

@@ -55,7 +55,7 @@ keys! {
     // The public page, with no session (`declaration`).
     PublicIntro, NameLabel, NumberLabel, ProductLabel, ProductAny, OrdinaryOnDate, DateLabel,
     NameRequired, EmailInvalid, ProductUnknown, DateInvalid, TooLong, FormExpired,
-    TooManyDeclarations,
+    TooManyDeclarations, NotMatchedSubject, NotMatchedText,
 }
 
 /// The keys of a new app's copy, whose English text is the default.

@@ -91,5 +91,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "Maximaal {max} tekens.",
         Key::FormExpired => "Dit formulier is onvolledig. Laad de pagina opnieuw en verstuur het nogmaals.",
         Key::TooManyDeclarations => "Er zijn te veel opzeggingen vanaf hier verstuurd. Probeer het over {minutes} minuten opnieuw.",
+        Key::NotMatchedSubject => "Uw opzegging: geen overeenkomst gevonden",
+        Key::NotMatchedText => "We hebben geen overeenkomst gevonden bij de opzegging die u op {date} verstuurde (referentie {reference}). Hebt u een overeenkomst met ons, zeg dan opnieuw op en vermeld uw klant- of contractnummer.",
     }
 }

@@ -93,5 +93,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "Maksymalnie {max} znaków.",
         Key::FormExpired => "Ten formularz jest niekompletny. Odśwież stronę i wyślij go ponownie.",
         Key::TooManyDeclarations => "Wysłano stąd zbyt wiele wypowiedzeń. Spróbuj ponownie za {minutes} min.",
+        Key::NotMatchedSubject => "Twoje wypowiedzenie: nie znaleziono umowy",
+        Key::NotMatchedText => "Nie znaleźliśmy umowy dla wypowiedzenia wysłanego {date} (numer referencyjny {reference}). Jeśli masz z nami umowę, wypowiedz ją ponownie i podaj numer klienta lub umowy.",
     }
 }

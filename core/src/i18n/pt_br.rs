@@ -93,5 +93,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "No máximo {max} caracteres.",
         Key::FormExpired => "Este formulário está incompleto. Recarregue a página e envie de novo.",
         Key::TooManyDeclarations => "Muitos cancelamentos foram enviados daqui. Tente de novo em {minutes} minutos.",
+        Key::NotMatchedSubject => "Seu cancelamento: nenhum contrato encontrado",
+        Key::NotMatchedText => "Não encontramos nenhum contrato para o cancelamento enviado em {date} (referência {reference}). Se você tem um contrato conosco, cancele de novo e informe seu número de cliente ou de contrato.",
     }
 }

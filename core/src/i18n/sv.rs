@@ -93,5 +93,7 @@ pub fn text(key: Key) -> &'static str {
         Key::TooLong => "Högst {max} tecken.",
         Key::FormExpired => "Formuläret är ofullständigt. Ladda om sidan och skicka det igen.",
         Key::TooManyDeclarations => "För många uppsägningar har skickats härifrån. Försök igen om {minutes} minuter.",
+        Key::NotMatchedSubject => "Din uppsägning: inget avtal hittades",
+        Key::NotMatchedText => "Vi hittade inget avtal för uppsägningen du skickade den {date} (referens {reference}). Om du har ett avtal med oss, säg upp det igen och ange ditt kund- eller avtalsnummer.",
     }
 }

@@ -13,6 +13,7 @@ use holdfast_core::receipt::Receipt;
 use holdfast_core::session::{Lookup, SessionStatus};
 use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::template::Fields;
+use holdfast_core::work::EmailRecipient;
 use serde::Deserialize;
 use serde_json::json;
 use wasm_bindgen::JsValue;
@@ -274,5 +275,31 @@ pub fn not_matched(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStat
         &[],
         &format!("id = ? AND channel = '{PUBLIC}' AND review = ?"),
         &[text(id), text(Review::Open.as_str())],
+    )
+}
+
+/// The "no contract found" message to the typed address, written while the
+/// declaration is still open: put before the change that closes it, in
+/// its batch, so only the reviewer who wins writes one (the address and
+/// app bounds of the outbox apply as to any message).
+pub fn unmatched_email(
+    db: &D1Database,
+    id: &str,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    stmt(
+        db,
+        &format!(
+            "INSERT OR IGNORE INTO emails (id, session_id, app_id, recipient, address, next_attempt_at, created_at, updated_at) \
+             SELECT 'em_' || lower(hex(randomblob(12))), id, app_id, ?2, lower(json_extract(receipt, '$.copy_to')), ?3, ?3, ?3 \
+             FROM sessions WHERE id = ?1 AND channel = '{PUBLIC}' AND review = ?4 \
+             AND json_extract(receipt, '$.copy_to') IS NOT NULL"
+        ),
+        &[
+            text(id),
+            text(EmailRecipient::Unmatched.as_str()),
+            int(now),
+            text(Review::Open.as_str()),
+        ],
     )
 }

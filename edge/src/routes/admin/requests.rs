@@ -191,7 +191,10 @@ async fn mark_not_matched(
     }
     let won = apply(
         db,
-        vec![declarations::not_matched(db, id, now)?],
+        vec![
+            declarations::unmatched_email(db, id, now)?,
+            declarations::not_matched(db, id, now)?,
+        ],
         Entry {
             admin: &admin.email,
             action: AdminAction::RequestNotMatched,
