@@ -33,6 +33,29 @@ pub enum Referrer {
     SameOrigin,
 }
 
+/// A page in one language, never cached (it holds a session or a form's
+/// one-time key), hardened with its content security policy.
+pub fn localized_page(
+    html: String,
+    status: u16,
+    language: &str,
+    csp: &str,
+) -> Result<Response, AppError> {
+    let headers = Headers::new();
+    for (k, v) in [
+        ("content-type", "text/html; charset=utf-8"),
+        ("cache-control", "no-store"),
+        ("content-language", language),
+        ("vary", "Accept-Language"),
+    ] {
+        headers.set(k, v)?;
+    }
+    harden(&headers, Some(csp), Referrer::None)?;
+    Ok(Response::ok(html)?
+        .with_status(status)
+        .with_headers(headers))
+}
+
 /// The security headers, set here for every answer of ours: no MIME
 /// sniffing, HTTPS from now on, the referrer rule, and for a page its
 /// content security policy.

@@ -1,7 +1,8 @@
 // Shared by the browser tests: the stack's addresses, Chromium, the admin's
-// sign-in, and the Stripe emulator.
+// sign-in, the Stripe emulator, and the e-mails the edge sent.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { readFileSync, existsSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 export const BASE = process.env.HOLDFAST_URL;
@@ -72,4 +73,30 @@ export async function axeViolations(page) {
   await page.evaluate(AXE);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
   return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")} (${v.help})`));
+}
+
+/// The e-mails wrangler dev's send_email simulation wrote to `to` (in the
+/// edge's logs of this run, before and after a restart).
+export function sentTo(to) {
+  const state = process.env.HOLDFAST_STATE;
+  const out = [];
+  for (const name of ["wrangler.log", "wrangler-restarted.log"]) {
+    const file = `${state}/${name}`;
+    if (!existsSync(file)) continue;
+    for (const block of readFileSync(file, "utf8").split("send_email binding called with MessageBuilder:").slice(1)) {
+      const line = (k) => (block.split("\n").find((l) => l.startsWith(k)) || "").slice(k.length).trim();
+      if (line("To:") === to) out.push({ subject: line("Subject:"), text: readFileSync(line("Text:"), "utf8") });
+    }
+  }
+  return out;
+}
+
+/// Waits up to ten seconds for the e-mails to `to` (they go out after the answer).
+export async function waitForEmail(to) {
+  for (let i = 0; i < 40; i++) {
+    const sent = sentTo(to);
+    if (sent.length) return sent;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return sentTo(to);
 }

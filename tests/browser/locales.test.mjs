@@ -4,9 +4,8 @@
 // click-to-cancel flow, and a screenshot per locale at 360 px.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, existsSync } from "node:fs";
 import { createHmac } from "node:crypto";
-import { ARTIFACTS, BASE, launch, newSubscription, stripe, axeViolations, signIn, timedSignature } from "./lib.mjs";
+import { ARTIFACTS, BASE, launch, newSubscription, stripe, axeViolations, signIn, timedSignature, waitForEmail } from "./lib.mjs";
 
 const SIGN = process.env.TEST_SIGNING_SECRET;
 const STATE = process.env.HOLDFAST_STATE;
@@ -38,29 +37,6 @@ async function cancelUrl(place, extra = {}, plan = "snack_monthly", subscription
 async function fromMerchantPage(page, url) {
   await page.setContent(`<!doctype html><html lang="de"><title>Konto</title><main><h1>Ihr Konto</h1><a href="${url}">Verträge hier kündigen</a></main></html>`);
   await page.getByRole("link", { name: "Verträge hier kündigen" }).click();
-}
-
-/// The e-mails wrangler dev's send_email simulation wrote to `to`.
-function sentTo(to) {
-  const out = [];
-  for (const name of ["wrangler.log", "wrangler-restarted.log"]) {
-    const file = `${STATE}/${name}`;
-    if (!existsSync(file)) continue;
-    for (const block of readFileSync(file, "utf8").split("send_email binding called with MessageBuilder:").slice(1)) {
-      const line = (k) => (block.split("\n").find((l) => l.startsWith(k)) || "").slice(k.length).trim();
-      if (line("To:") === to) out.push({ subject: line("Subject:"), text: readFileSync(line("Text:"), "utf8") });
-    }
-  }
-  return out;
-}
-
-async function waitForEmail(to) {
-  for (let i = 0; i < 40; i++) {
-    const sent = sentTo(to);
-    if (sent.length) return sent;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return sentTo(to);
 }
 
 for (const javaScriptEnabled of [true, false]) {

@@ -5,8 +5,7 @@
 // and the e-mail to the typed address with the fixed text only.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, existsSync } from "node:fs";
-import { ARTIFACTS, BASE, launch, axeViolations, newSubscription, signIn, stripe } from "./lib.mjs";
+import { ARTIFACTS, BASE, launch, axeViolations, newSubscription, signIn, stripe, waitForEmail } from "./lib.mjs";
 
 const STATE = process.env.HOLDFAST_STATE;
 assert.ok(STATE, "run with scripts/test");
@@ -14,29 +13,6 @@ assert.ok(STATE, "run with scripts/test");
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => browser && (await browser.close()));
-
-/// The e-mails wrangler dev's send_email simulation wrote to `to`.
-function sentTo(to) {
-  const out = [];
-  for (const name of ["wrangler.log", "wrangler-restarted.log"]) {
-    const file = `${STATE}/${name}`;
-    if (!existsSync(file)) continue;
-    for (const block of readFileSync(file, "utf8").split("send_email binding called with MessageBuilder:").slice(1)) {
-      const line = (k) => (block.split("\n").find((l) => l.startsWith(k)) || "").slice(k.length).trim();
-      if (line("To:") === to) out.push({ subject: line("Subject:"), text: readFileSync(line("Text:"), "utf8") });
-    }
-  }
-  return out;
-}
-
-async function waitForEmail(to) {
-  for (let i = 0; i < 40; i++) {
-    const sent = sentTo(to);
-    if (sent.length) return sent;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return sentTo(to);
-}
 
 for (const javaScriptEnabled of [true, false]) {
   test(`the public cancel page in German, JavaScript ${javaScriptEnabled ? "on" : "off"}`, async () => {

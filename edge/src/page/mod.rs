@@ -14,9 +14,10 @@ use holdfast_core::api::session::{OfferPreview, SessionView};
 use holdfast_core::i18n::Key;
 use holdfast_core::intl;
 use holdfast_core::jurisdiction::Mode;
+use holdfast_core::locale::Locale;
 use holdfast_core::receipt::{Contract, Receipt};
 use holdfast_core::session::SessionStatus;
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// What the page shows next.
 pub enum Screen<'a> {
@@ -66,6 +67,26 @@ pub fn body(page: &Page<'_>, screen: Screen<'_>, error: Option<&str>) -> String 
                 }
                 (inner)
             }
+        }
+    }
+    .into_string()
+}
+
+/// A whole page of the edge's own (the printable receipt, the public cancel
+/// page): no script, in `locale`, not for search engines, styled by `css`
+/// alone (its hash goes in the page's policy).
+pub fn document(locale: Locale, title: &str, css: &str, main: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang=(locale.tag()) dir=(locale.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (title) }
+                style { (PreEscaped(css)) }
+            }
+            body { (main) }
         }
     }
     .into_string()

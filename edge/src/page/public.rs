@@ -9,7 +9,7 @@ use holdfast_core::declaration::PublicProduct;
 use holdfast_core::i18n::{Key, Text};
 use holdfast_core::locale::Locale;
 use holdfast_core::validation::FieldIssue;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup};
 
 /// Small, and hashed into the page's policy: the date and the reason show
 /// (by CSS, without script) once their choice is picked.
@@ -31,40 +31,28 @@ pub struct Form<'a> {
 pub fn page(f: &Form<'_>) -> String {
     let t = Text::of(f.locale);
     let heading = t.get(Key::EntryLink);
-    html! {
-        (DOCTYPE)
-        html lang=(f.locale.tag()) dir=(f.locale.dir()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="robots" content="noindex";
-                title { (heading) " · " (f.brand) }
-                style { (PreEscaped(CSS)) }
-            }
-            body {
-                main.page {
-                    p.brand { (f.brand) }
-                    h1 { (heading) }
-                    p.intro { (t.get(Key::PublicIntro)) }
-                    form method="post" novalidate {
-                        input type="hidden" name="nonce" value=(f.nonce);
-                        (input(f, &t, "name", Key::NameLabel, "text", "name", true))
-                        (input(f, &t, "email", Key::EmailLabel, "email", "email", true))
-                        (input(f, &t, "number", Key::NumberLabel, "text", "off", false))
-                        @if !f.products.is_empty() {
-                            (products(f, &t))
-                        }
-                        (kind(f, &t))
-                        @if let Some(m) = f.alert {
-                            p.alert role="alert" data-testid="form-alert" { (m) }
-                        }
-                        button type="submit" data-testid="cancel-button" { (t.get(Key::DirectButton)) }
-                    }
+    let main = html! {
+        main.page {
+            p.brand { (f.brand) }
+            h1 { (heading) }
+            p.intro { (t.get(Key::PublicIntro)) }
+            form method="post" novalidate {
+                input type="hidden" name="nonce" value=(f.nonce);
+                (input(f, &t, "name", Key::NameLabel, "text", "name", true))
+                (input(f, &t, "email", Key::EmailLabel, "email", "email", true))
+                (input(f, &t, "number", Key::NumberLabel, "text", "off", false))
+                @if !f.products.is_empty() {
+                    (products(f, &t))
                 }
+                (kind(f, &t))
+                @if let Some(m) = f.alert {
+                    p.alert role="alert" data-testid="form-alert" { (m) }
+                }
+                button type="submit" data-testid="cancel-button" { (t.get(Key::DirectButton)) }
             }
         }
-    }
-    .into_string()
+    };
+    super::document(f.locale, &format!("{heading} · {}", f.brand), CSS, main)
 }
 
 fn value<'a>(f: &'a Form<'_>, name: &str) -> &'a str {

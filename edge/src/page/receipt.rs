@@ -5,7 +5,7 @@ use holdfast_core::api::session::SessionView;
 use holdfast_core::i18n::{Key, Text};
 use holdfast_core::receipt::{lines, Receipt};
 use holdfast_core::session::SessionStatus;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup};
 
 /// The decided screen: what happened and, for a cancel, the receipt
 /// (`earlier`: an earlier session's, whose cancel still stands).
@@ -96,24 +96,13 @@ fn receipt_block(t: &Text, r: &Receipt, locale: &str) -> Markup {
 /// cancel was made in. `css` is ours (its hash is in the page's policy).
 pub fn receipt_page(brand: &str, r: &Receipt, css: &str) -> String {
     let t = Text::of(r.locale);
-    html! {
-        (DOCTYPE)
-        html lang=(r.locale.tag()) dir=(r.locale.dir()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (t.get(Key::ReceiptHeading)) }
-                style { (PreEscaped(css)) }
-            }
-            body {
-                main.page {
-                    header.brand { span { (brand) } }
-                    h1 { (t.get(Key::ReceiptHeading)) }
-                    p { (t.get(Key::EmailIntro)) }
-                    dl.contract data-testid="receipt" { (rows(&t, r, r.locale.tag())) }
-                }
-            }
+    let main = html! {
+        main.page {
+            header.brand { span { (brand) } }
+            h1 { (t.get(Key::ReceiptHeading)) }
+            p { (t.get(Key::EmailIntro)) }
+            dl.contract data-testid="receipt" { (rows(&t, r, r.locale.tag())) }
         }
-    }
-    .into_string()
+    };
+    super::document(r.locale, t.get(Key::ReceiptHeading), css, main)
 }

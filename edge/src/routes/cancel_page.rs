@@ -8,11 +8,10 @@ use holdfast_core::api::session::{OfferPreview, SessionView};
 use holdfast_core::i18n::{self, Key};
 use holdfast_core::locale::Locale;
 use holdfast_core::signing::csp_hash;
-use worker::{Headers, Response};
+use worker::Response;
 
 use super::{sessions, Ctx};
 use crate::error::AppError;
-use crate::http::Referrer;
 use crate::page::{self, Page, Screen};
 use crate::store::sessions::Session;
 
@@ -71,19 +70,7 @@ pub(super) async fn respond(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' {}; img-src 'self' https: data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors {framers}",
         inline_style(&shell).map(csp_hash).unwrap_or_default()
     );
-    let headers = Headers::new();
-    for (k, v) in [
-        ("content-type", "text/html; charset=utf-8"),
-        ("cache-control", "no-store"),
-        ("content-language", locale.tag()),
-        ("vary", "Accept-Language"),
-    ] {
-        headers.set(k, v)?;
-    }
-    crate::http::harden(&headers, Some(&csp), Referrer::None)?;
-    Ok(Response::ok(html)?
-        .with_status(status)
-        .with_headers(headers))
+    crate::http::localized_page(html, status, locale.tag(), &csp)
 }
 
 /// The page's parts for `s`: the receipt's end date as Stripe last said.

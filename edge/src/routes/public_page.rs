@@ -13,12 +13,12 @@ use holdfast_core::receipt::{Contract, Receipt};
 use holdfast_core::signing::{csp_hash, digest_hex};
 use holdfast_core::template::Fields;
 use holdfast_core::validation::FieldIssue;
-use worker::{Headers, Request, Response};
+use worker::{Request, Response};
 
 use super::cancel_form::see_other;
 use super::{param, Ctx};
 use crate::error::AppError;
-use crate::http::{self, Referrer};
+use crate::http;
 use crate::page::public::{self, Form};
 use crate::store::apps::{self, App};
 use crate::store::declarations::{self, NewDeclaration, Stored};
@@ -70,13 +70,10 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     .await?;
     match stored {
         Stored::New => see_other(&receipt.url),
-        Stored::Again(first) => {
-            let s = crate::store::sessions::by_id(&db, &first).await?;
-            match s.and_then(|s| s.receipt) {
-                Some(r) => see_other(&r.url),
-                None => Err(AppError::internal("a declaration without its receipt")),
-            }
-        }
+        Stored::Again(Some(url)) => see_other(&url),
+        Stored::Again(None) => Err(AppError::NotFound(
+            "This declaration's data was erased.".to_owned(),
+        )),
         Stored::Limited(secs) => {
             let minutes = ((secs + 59) / 60).max(1).to_string();
             let message = t.fill(Key::TooManyDeclarations, &[("minutes", &minutes)]);
@@ -180,21 +177,9 @@ fn answer(
         issues,
         alert,
     });
-    let headers = Headers::new();
     let csp = format!(
         "default-src 'none'; style-src {}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         csp_hash(public::CSS)
     );
-    for (k, v) in [
-        ("content-type", "text/html; charset=utf-8"),
-        ("cache-control", "no-store"),
-        ("content-language", locale.tag()),
-        ("vary", "Accept-Language"),
-    ] {
-        headers.set(k, v)?;
-    }
-    http::harden(&headers, Some(&csp), Referrer::None)?;
-    Ok(Response::ok(html)?
-        .with_status(status)
-        .with_headers(headers))
+    http::localized_page(html, status, locale.tag(), &csp)
 }

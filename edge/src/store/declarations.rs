@@ -49,8 +49,9 @@ pub struct NewDeclaration<'a> {
 /// What became of a post.
 pub enum Stored {
     New,
-    /// The same form was posted before: its session.
-    Again(String),
+    /// The same form was posted before: its receipt's link (None once the
+    /// declaration's personal data was erased).
+    Again(Option<String>),
     /// Over a limit: seconds until a declaration is taken again.
     Limited(i64),
 }
@@ -110,8 +111,8 @@ pub async fn insert(db: &D1Database, d: &NewDeclaration<'_>) -> Result<Stored, A
     if results.first().is_some_and(won) {
         return Ok(Stored::New);
     }
-    if let Some(id) = by_token_digest(db, d.token_digest).await? {
-        return Ok(Stored::Again(id));
+    if let Some(link) = receipt_url(db, d.token_digest).await? {
+        return Ok(Stored::Again(link.url));
     }
     Ok(Stored::Limited(retry_after(db, d).await?))
 }
@@ -126,19 +127,20 @@ fn recent(column: &str) -> String {
 }
 
 #[derive(Deserialize)]
-struct Id {
-    id: String,
+struct Link {
+    url: Option<String>,
 }
 
-async fn by_token_digest(db: &D1Database, digest: &str) -> Result<Option<String>, AppError> {
-    let row: Option<Id> = stmt(
+/// The receipt link of the declaration a form made, if it made one.
+async fn receipt_url(db: &D1Database, digest: &str) -> Result<Option<Link>, AppError> {
+    let row: Option<Link> = stmt(
         db,
-        "SELECT id FROM sessions WHERE token_digest = ?1",
+        "SELECT json_extract(receipt, '$.url') AS url FROM sessions WHERE token_digest = ?1",
         &[text(digest)],
     )?
     .first(None)
     .await?;
-    Ok(row.map(|r| r.id))
+    Ok(row)
 }
 
 #[derive(Deserialize)]

@@ -302,19 +302,7 @@ pub async fn preview_mappings(
     })?;
     let id = id.as_str();
     let config = ctx.data.clone().with_saved_key(&db).await?;
-    let reply = crate::stripe::Client::new(&config)
-        .send(
-            &holdfast_core::stripe::retrieve_subscription(id),
-            std::time::Duration::from_secs(8),
-        )
-        .await
-        .map_err(|f| match f {
-            crate::stripe::Failure::Status { status: 404, .. } => {
-                AppError::bad("subscription_id", "Stripe has no such subscription.")
-            }
-            f => AppError::Unavailable(format!("Stripe did not answer: {f}")),
-        })?;
-    let facts = holdfast_core::subscription::SubscriptionFacts::from_stripe(&reply.body)?;
+    let facts = super::subscription_facts(&config, id).await?;
     Ok(http::json(
         &holdfast_core::mapping::map(&form.mappings, &facts.fields),
         200,

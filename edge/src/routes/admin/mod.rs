@@ -328,3 +328,26 @@ pub async fn audit(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppEr
     let Signed { db, .. } = signed;
     Ok(http::json(&store::audit_entries(&db, 200).await?, 200))
 }
+
+/// A subscription an admin named, read from Stripe: unknown there is the
+/// admin's mistake (400 on `subscription_id`), no answer is Stripe's (503).
+pub(super) async fn subscription_facts(
+    config: &crate::config::Config,
+    id: &str,
+) -> Result<holdfast_core::subscription::SubscriptionFacts, AppError> {
+    let reply = crate::stripe::Client::new(config)
+        .send(
+            &holdfast_core::stripe::retrieve_subscription(id),
+            std::time::Duration::from_secs(8),
+        )
+        .await
+        .map_err(|f| match f {
+            crate::stripe::Failure::Status { status: 404, .. } => {
+                AppError::bad("subscription_id", "Stripe has no such subscription.")
+            }
+            f => AppError::Unavailable(format!("Stripe did not answer: {f}")),
+        })?;
+    Ok(holdfast_core::subscription::SubscriptionFacts::from_stripe(
+        &reply.body,
+    )?)
+}

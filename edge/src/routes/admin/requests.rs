@@ -3,8 +3,6 @@
 //! cancels (carried out through the session's exactly-once path, per the
 //! app's cancel options) or by marking it as matching no contract.
 
-use std::time::Duration;
-
 use holdfast_core::api::requests::{DeclarationView, ResolveRequest};
 use holdfast_core::audit::{AdminAction, EventKind};
 use holdfast_core::cancel::CancelPlan;
@@ -133,19 +131,7 @@ async fn cancel_found(
 }
 
 async fn look_up(config: &crate::config::Config, sub: &str) -> Result<SubscriptionFacts, AppError> {
-    let reply = crate::stripe::Client::new(config)
-        .send(
-            &holdfast_core::stripe::retrieve_subscription(sub),
-            Duration::from_secs(8),
-        )
-        .await
-        .map_err(|f| match f {
-            crate::stripe::Failure::Status { status: 404, .. } => {
-                AppError::bad("subscription_id", "Stripe has no such subscription.")
-            }
-            f => AppError::Unavailable(format!("Stripe did not answer: {f}")),
-        })?;
-    let facts = SubscriptionFacts::from_stripe(&reply.body)?;
+    let facts = super::subscription_facts(config, sub).await?;
     if !facts.status.is_live() {
         return Err(AppError::bad(
             "subscription_id",
