@@ -23,6 +23,9 @@ named! {
         CancelRecorded = "cancel_recorded",
         CancelCompleted = "cancel_completed",
         CancelFailed = "cancel_failed",
+        /// A public declaration closed by a reviewer (issue 39): its
+        /// subscription found and cancelled, or matching no contract.
+        RequestResolved = "request_resolved",
         Deflected = "deflected",
         /// The save checked in Stripe at the moment it was made.
         SaveValidated = "save_validated",
@@ -46,6 +49,7 @@ impl EventKind {
             Self::OfferAccepted => "offer.accepted",
             Self::CancelRequested | Self::CancelRecorded => "cancel.requested",
             Self::CancelCompleted => "cancel.completed",
+            Self::RequestResolved => "cancel.resolved",
             Self::Deflected => "session.deflected",
             Self::SaveKept => "save.confirmed",
             Self::SaveLost => "save.lost",
@@ -53,9 +57,13 @@ impl EventKind {
         })
     }
 
-    /// The customer's cancel was taken: a confirmation e-mail is owed.
+    /// The customer's cancel was taken, or a public declaration resolved:
+    /// the receipt's addresses are owed a message.
     pub fn takes_cancel(self) -> bool {
-        matches!(self, Self::CancelRequested | Self::CancelRecorded)
+        matches!(
+            self,
+            Self::CancelRequested | Self::CancelRecorded | Self::RequestResolved
+        )
     }
 }
 

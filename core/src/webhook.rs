@@ -20,11 +20,12 @@ pub const RETRY_WINDOW_SECS: i64 = 3 * 86_400;
 pub const SECRET_PREFIX: &str = "whsec_";
 
 /// The events an endpoint can subscribe to.
-pub const EVENT_TYPES: [&str; 9] = [
+pub const EVENT_TYPES: [&str; 10] = [
     "session.started",
     "reason.chosen",
     "offer.accepted",
     "cancel.requested",
+    "cancel.resolved",
     "cancel.completed",
     "session.deflected",
     "save.confirmed",
@@ -118,6 +119,13 @@ pub fn payload(
                 "handled_by".into(),
                 json!(if merchant { "merchant" } else { "holdfast" }),
             );
+        }
+        // A reviewer closed a public declaration: `outcome` is cancelled
+        // (Holdfast writes to Stripe), recorded (the merchant does) or
+        // not_matched.
+        "cancel.resolved" => {
+            copy(&mut data, &["channel", "outcome"]);
+            data.insert("receipt".into(), json!(s.receipt));
         }
         "cancel.completed" => {
             copy(&mut data, &["effective_at"]);

@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use crate::helpers::*;
+use crate::webhooks::{hooked_with, wait_for};
 
 /// A client that shows redirects instead of following them.
 fn no_redirects() -> ureq::Agent {
@@ -77,8 +78,10 @@ fn declaration<'a>(nonce: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
+const FROM: &str = "kuendigung@shop.example";
+
 fn emailing_app(name: &str) -> TestApp {
-    admin().app_with(name, &json!({"email_from": "kuendigung@shop.example"}))
+    admin().app_with(name, &json!({"email_from": FROM}))
 }
 
 #[test]
@@ -311,7 +314,9 @@ fn resolve(who: &AdminClient, id: &str, body: &serde_json::Value) -> Answer {
 #[test]
 fn an_editor_resolves_a_declaration_with_one_stripe_write_and_viewers_cannot() {
     let s = stack();
-    let app = emailing_app("Public page, resolve");
+    let hook = format!("resolved{}", now());
+    let types = ["cancel.requested", "cancel.resolved", "cancel.completed"];
+    let (app, _) = hooked_with(admin(), &hook, &types, json!({"email_from": FROM}));
     let email = format!("kunde.{}@example.org", now());
     let customer = s.customer_named(&email, "Grete Müller");
     let sub = s.subscription_for(&customer);
@@ -342,12 +347,41 @@ fn an_editor_resolves_a_declaration_with_one_stripe_write_and_viewers_cannot() {
         (&d["review"], &d["subscription_id"]),
         (&json!("resolved"), &json!(sub.id))
     );
+    // Announced: declared, resolved (cancelled by Holdfast), completed.
+    let got = announced(&hook, 3);
+    let types: Vec<&str> = got.iter().filter_map(|b| b["type"].as_str()).collect();
+    for kind in ["cancel.requested", "cancel.resolved", "cancel.completed"] {
+        assert_eq!(types.iter().filter(|t| **t == kind).count(), 1, "{got:?}");
+    }
+    let resolved = got.iter().find(|b| b["type"] == "cancel.resolved");
+    let data = &resolved.expect("cancel.resolved")["data"];
+    assert_eq!(
+        (&data["channel"], &data["outcome"], &data["subscription_id"]),
+        (&json!("public"), &json!("cancelled"), &json!(sub.id))
+    );
+    // The receipt to the typed address, then the outcome to Stripe's.
+    assert_eq!(crate::emails::wait_for_emails(&email, 2).len(), 2);
+}
+
+/// The webhook bodies the receiver `name` got, once it has `n`.
+fn announced(name: &str, n: usize) -> Vec<serde_json::Value> {
+    wait_for(name, n)
+        .iter()
+        .filter_map(|r| r["body"].as_str())
+        .filter_map(|b| serde_json::from_str(b).ok())
+        .collect()
 }
 
 #[test]
 fn a_declaration_matching_nothing_is_marked_so_and_a_wrong_subscription_changes_nothing() {
     let s = stack();
-    let app = emailing_app("Public page, not matched");
+    let hook = format!("unmatched{}", now());
+    let (app, _) = hooked_with(
+        admin(),
+        &hook,
+        &["cancel.resolved"],
+        json!({"email_from": FROM}),
+    );
     let typed = format!("niemand.{}@example.org", now());
     let id = declared(&app, &typed);
     let (editor, _) = invited("editor");
@@ -380,6 +414,13 @@ fn a_declaration_matching_nothing_is_marked_so_and_a_wrong_subscription_changes_
     assert_eq!(subject, "Ihre Kündigung: kein Vertrag gefunden");
     assert!(text.contains(&id) && text.contains("/receipt/"), "{text}");
     assert!(!text.contains("No customer with this address"), "{text}");
+    let got = announced(&hook, 1);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["data"]["outcome"], "not_matched");
+    assert!(
+        !got[0].to_string().contains("No customer with this address"),
+        "the note stays in the audit trail"
+    );
     let audit = admin().get("/api/admin/audit");
     assert!(
         audit.body.to_string().contains("request.not_matched"),

@@ -38,7 +38,7 @@ fn received(name: &str) -> Vec<Value> {
 /// one consumer batch at a time, so a batch held up by another test's slow
 /// Stripe call or receiver delays the rest (on Cloudflare batches run side
 /// by side): hence a minute, not seconds.
-fn wait_for(name: &str, n: usize) -> Vec<Value> {
+pub(crate) fn wait_for(name: &str, n: usize) -> Vec<Value> {
     let start = Instant::now();
     loop {
         let got = received(name);
@@ -52,11 +52,21 @@ fn wait_for(name: &str, n: usize) -> Vec<Value> {
 /// An app whose endpoint is the receiver under `name`; returns the app and
 /// the endpoint's id, with the receiver told its secret.
 fn hooked(a: &AdminClient, name: &str, types: &[&str]) -> (TestApp, String) {
-    let app = a.app_with(
-        &format!("Webhooks {name}"),
-        &json!({"webhooks_allow_private": true,
-            "offers": [{"id": "save25", "title": "25% off", "body": "b", "billing": {"type": "discount", "coupon": "SAVE25"}}]}),
-    );
+    let settings = json!({"offers": [{"id": "save25", "title": "25% off", "body": "b",
+        "billing": {"type": "discount", "coupon": "SAVE25"}}]});
+    hooked_with(a, name, types, settings)
+}
+
+/// `hooked`, for an app with these settings (the receiver is on a private
+/// address, so that is allowed too).
+pub(crate) fn hooked_with(
+    a: &AdminClient,
+    name: &str,
+    types: &[&str],
+    mut settings: Value,
+) -> (TestApp, String) {
+    settings["webhooks_allow_private"] = json!(true);
+    let app = a.app_with(&format!("Webhooks {name}"), &settings);
     let made = a.send(
         "POST",
         &format!("/api/admin/apps/{}/webhooks", app.id),

@@ -96,6 +96,22 @@ fn payloads_carry_the_session_and_the_events_own_facts() {
     );
     assert_eq!(public["data"]["channel"], "public");
     assert_eq!(public["data"]["handled_by"], "merchant");
+    let resolved = payload(
+        "cancel.resolved",
+        EventKind::RequestResolved,
+        0,
+        &s,
+        &json!({"channel": "public", "outcome": "cancelled", "resolved_by": "ops@shop.example"}),
+    );
+    assert_eq!(
+        (&resolved["data"]["outcome"], &resolved["data"]["channel"]),
+        (&json!("cancelled"), &json!("public"))
+    );
+    assert_eq!(resolved["data"]["receipt"]["reference"], "ses_1");
+    assert!(
+        resolved["data"].get("resolved_by").is_none(),
+        "who reviewed stays in the audit trail"
+    );
     let detail = json!({"offer_id": "save25", "kind": "discount", "billing": {"type": "discount", "coupon": "SAVE25"}, "recorded_only": true});
     let p = payload("offer.accepted", EventKind::OfferAccepted, 0, &s, &detail);
     assert_eq!(p["type"], "offer.accepted");
@@ -130,8 +146,9 @@ fn payloads_carry_the_session_and_the_events_own_facts() {
     );
 }
 
-/// The outbox triggers list exactly the kinds `EventKind` says announce an
-/// event (0010) or take a cancel (0015), and map them the same way.
+/// The outbox triggers, as the latest migration wrote them (0025), list
+/// exactly the kinds `EventKind` says announce an event or take a cancel,
+/// and map them the same way.
 #[test]
 fn the_outbox_triggers_agree_with_event_kind() {
     let listed = |sql: &str| -> Vec<String> {
@@ -146,30 +163,32 @@ fn the_outbox_triggers_agree_with_event_kind() {
             })
             .collect()
     };
-    let sql = include_str!("../../../edge/migrations/0010_webhooks.sql");
+    let latest = include_str!("../../../edge/migrations/0025_cancel_resolved.sql");
+    let (sql, emails) = latest
+        .split_once("CREATE TRIGGER email_outbox")
+        .expect("both triggers");
     let announced: Vec<String> = EventKind::ALL
         .iter()
         .filter(|k| k.event_type().is_some())
         .map(|k| k.as_str().to_owned())
         .collect();
-    assert_eq!(listed(sql), announced, "migration 0010's list");
+    assert_eq!(listed(sql), announced, "webhook_outbox's list");
     for kind in EventKind::ALL {
         if let Some(event) = kind.event_type() {
             assert!(
                 sql.contains(&format!("WHEN '{kind}' THEN '{event}'")),
-                "migration 0010 lacks {kind} -> {event}"
+                "webhook_outbox lacks {kind} -> {event}"
             );
             assert!(EVENT_TYPES.contains(&event));
         }
     }
     assert_eq!(EventKind::OfferShown.event_type(), None);
-    let emails = include_str!("../../../edge/migrations/0015_locales_and_receipts.sql");
     let takes: Vec<String> = EventKind::ALL
         .iter()
         .filter(|k| k.takes_cancel())
         .map(|k| k.as_str().to_owned())
         .collect();
-    assert_eq!(listed(emails), takes, "migration 0015's list");
+    assert_eq!(listed(emails), takes, "email_outbox's list");
 }
 
 fn answered(status: u16, retry_after: Option<i64>) -> Answer {

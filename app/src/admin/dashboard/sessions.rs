@@ -214,6 +214,7 @@ fn describe(e: &TrailEvent) -> String {
         "cancel_requested" => "Cancel requested".to_owned(),
         "cancel_completed" => "Cancel completed".to_owned(),
         "cancel_recorded" => "Cancel recorded (not applied in Stripe by Holdfast)".to_owned(),
+        "request_resolved" => format!("Cancellation request resolved: {}", s("outcome")),
         "stripe_request" => {
             let status = if d["ok"] == true {
                 "ok".to_owned()

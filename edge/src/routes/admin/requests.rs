@@ -21,8 +21,8 @@ use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
 use crate::store::admin::{apply, Entry};
-use crate::store::declarations;
 use crate::store::sessions::{self, Session};
+use crate::store::{declarations, events};
 use crate::work::{self, Decided, Decision, Work};
 
 /// The newest declarations first; the list keeps this many.
@@ -98,16 +98,18 @@ async fn cancel_found(
         comment: None,
     });
     let work = plan.map(Work::Cancel);
-    let (status, event) = match work {
-        Some(_) => (SessionStatus::CancelPending, EventKind::CancelRequested),
-        None => (SessionStatus::Cancelled, EventKind::CancelRecorded),
+    let (status, outcome) = match work {
+        Some(_) => (SessionStatus::CancelPending, "cancelled"),
+        None => (SessionStatus::Cancelled, "recorded"),
     };
+    // Announced as `cancel.resolved` (its `cancel.requested` went out when
+    // it was declared); the event writes the outcome to Stripe's address.
     let decision = Decision {
         session_id: id,
         transition: declarations::resolve(db, id, &facts, &receipt, status, now)?,
         work: work.as_ref(),
-        event,
-        detail: json!({"channel": "public", "subscription_id": facts.id, "resolved_by": admin.email}),
+        event: EventKind::RequestResolved,
+        detail: resolved(outcome, Some(&facts.id), admin),
     };
     if let Decided::Lost = work::decide(db, &config, decision, now).await? {
         return Err(resolved_already());
@@ -162,6 +164,13 @@ fn found_receipt(s: &Session, facts: &SubscriptionFacts) -> Result<Receipt, AppE
     Ok(r)
 }
 
+/// The `request_resolved` event's detail: what became of the declaration
+/// (the reviewer is named for the session's trail, not in the webhook).
+fn resolved(outcome: &str, subscription: Option<&str>, admin: &Admin) -> serde_json::Value {
+    json!({"channel": "public", "outcome": outcome, "subscription_id": subscription,
+           "resolved_by": admin.email})
+}
+
 async fn mark_not_matched(
     db: &D1Database,
     admin: &Admin,
@@ -175,11 +184,13 @@ async fn mark_not_matched(
             format!("Keep the note under {MAX_NOTE_CHARS} characters."),
         ));
     }
+    let event = resolved(Review::NotMatched.as_str(), None, admin);
     let won = apply(
         db,
         vec![
             declarations::unmatched_email(db, id, now)?,
             declarations::not_matched(db, id, now)?,
+            events::insert_after_change(db, id, EventKind::RequestResolved, &event, now)?,
         ],
         Entry {
             admin: &admin.email,
