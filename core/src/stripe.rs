@@ -151,6 +151,16 @@ pub fn list_subscriptions(limit: u8) -> StripeRequest {
         .param("expand[]", "data.customer")
 }
 
+/// Customers whose e-mail is `email`. The search, unlike the list's
+/// `email` filter, compares addresses case-insensitively, as people type
+/// them; it may lag new customers by a minute, which a review can bear.
+pub fn search_customers_by_email(email: &str, limit: usize) -> StripeRequest {
+    let quoted = email.replace('\\', "\\\\").replace('"', "\\\"");
+    StripeRequest::new(Method::Get, "/v1/customers/search".to_owned())
+        .param("query", format!("email:\"{quoted}\""))
+        .param("limit", limit.to_string())
+}
+
 /// The merchant's coupons, for the offer editor.
 pub fn list_coupons() -> StripeRequest {
     StripeRequest::new(Method::Get, "/v1/coupons".to_owned()).param("limit", "100")

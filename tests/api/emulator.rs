@@ -41,3 +41,35 @@ fn the_emulator_refuses_unknown_and_mistyped_parameters_like_stripe() {
         "refused requests changed nothing"
     );
 }
+
+#[test]
+fn the_emulator_searches_customers_by_email_case_insensitively_and_nothing_else() {
+    let s = stack();
+    let email = format!("such.{}@example.org", crate::helpers::now());
+    let cus = s.customer_named(&email, "Grete Müller");
+    let search =
+        |query: &str| s.stripe_get("/v1/customers/search", &[("query", query), ("limit", "5")]);
+    let found = search(&format!("email:\"{}\"", email.to_uppercase()));
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert_eq!(found.body["object"], "search_result");
+    let ids: Vec<&str> = found.body["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(ids, [cus.as_str()]);
+    let none = search("email:\"nobody-at-all@example.org\"");
+    assert_eq!(none.body["data"], serde_json::json!([]));
+    let other = search("name:\"Grete Müller\"");
+    assert_eq!(
+        (other.status, &other.body["error"]["param"]),
+        (400, &serde_json::json!("query"))
+    );
+    let unknown = s.stripe_get(
+        "/v1/customers/search",
+        &[("query", "email:\"a@b.org\""), ("email", "a@b.org")],
+    );
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    assert_eq!(unknown.body["error"]["param"], "email");
+}

@@ -210,6 +210,17 @@ impl Stack {
         )
     }
 
+    /// A GET with its parameters in the query, as Stripe's libraries send.
+    pub fn stripe_get(&self, path: &str, query: &[(&str, &str)]) -> Answer {
+        let mut req = agent()
+            .get(&format!("{}{path}", self.emulator))
+            .set("authorization", &format!("Bearer {}", self.key));
+        for (k, v) in query {
+            req = req.query(k, v);
+        }
+        answer(req.call())
+    }
+
     fn ensure_plan(&self) {
         static DONE: OnceLock<()> = OnceLock::new();
         DONE.get_or_init(|| {

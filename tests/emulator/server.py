@@ -5,6 +5,7 @@ What it adds to localstripe 1.15.10:
   unknown or mistyped parameter answers 400 in Stripe's error shape;
 - prices read from plans (`items.data.price`, `expand[]=items.data.price.product`,
   `GET /v1/prices`, `items[n][price]` on update);
+- `GET /v1/customers/search` by one `email:"…"` clause, case-insensitive;
 - `discounts` (kept by id, added by coupon), `pause_collection`,
   `proration_behavior`, and `POST /v1/invoices/create_preview`;
 - `cancellation_details` on update and cancel, and `DELETE` that records
@@ -298,6 +299,27 @@ def create_preview(params):
     }
 
 
+# --- customer search ----------------------------------------------------------
+# Stripe's search language, as far as Holdfast speaks it: one exact,
+# case-insensitive `email:"…"` clause (backslash escapes a quote). Any
+# other query answers 400, so a request Holdfast should not make is seen.
+SEARCH_EMAIL = re.compile(r"""^email:"((?:[^"\\]|\\.)*)"$""")
+
+
+def search_customers(params):
+    m = SEARCH_EMAIL.match(params.get("query") or "")
+    if m is None:
+        raise UserError(400, "The emulator searches customers by one email:\"…\" clause only.", {"param": "query"})
+    want = re.sub(r"\\(.)", r"\1", m.group(1)).lower()
+    limit = int(params.get("limit", 10))
+    if not 1 <= limit <= 100:
+        raise UserError(400, "Limit must be between 1 and 100.", {"param": "limit"})
+    found = [c for k, c in resources.store.items() if k.startswith("customer:") and (c.email or "").lower() == want]
+    found.sort(key=lambda c: c.created, reverse=True)
+    return {"object": "search_result", "url": "/v1/customers/search", "has_more": len(found) > limit,
+            "next_page": None, "data": [c._export() for c in found[:limit]]}
+
+
 def cancel_subscription(sub_id, params):
     sub = resources.Subscription._api_retrieve(sub_id)
     if sub.status == "canceled":
@@ -428,6 +450,8 @@ async def _execute(request, handler, params):
         if m and request.method == "DELETE":
             sub = cancel_subscription(m.group(1), params or {})
             return ls.json_response(sub._export(expand=(params or {}).get("expand")))
+        if request.method == "GET" and request.path == "/v1/customers/search":
+            return ls.json_response(search_customers(params or {}))
         if request.method == "GET" and request.path == "/v1/prices":
             return ls.json_response(list_prices(params or {}))
         m = PRICE_ID.match(request.path)

@@ -21,6 +21,7 @@ ROUTES = [
     ("GET", r"^/v1/subscriptions$", "_subscription_list_params", "SubscriptionListParams"),
     ("POST", r"^/v1/subscriptions$", "_subscription_create_params", "SubscriptionCreateParams"),
     ("POST", r"^/v1/customers$", "_customer_create_params", "CustomerCreateParams"),
+    ("GET", r"^/v1/customers/search$", "_customer_search_params", "CustomerSearchParams"),
     ("GET", r"^/v1/customers/[^/]+$", "_customer_retrieve_params", "CustomerRetrieveParams"),
     ("GET", r"^/v1/customers$", "_customer_list_params", "CustomerListParams"),
     ("POST", r"^/v1/customers/[^/]+/sources$", "_customer_create_source_params", "CustomerCreateSourceParams"),

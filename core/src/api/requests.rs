@@ -2,10 +2,12 @@
 //! public cancel page, for the review list (issue 39).
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::declaration::Review;
 use crate::locale::Locale;
 use crate::receipt::{CancelKind, Receipt};
+use crate::subscription::{SubscriptionFacts, SubscriptionState};
 
 /// One declaration as the review list shows it: what the visitor declared
 /// (from its receipt) and where it stands.
@@ -67,3 +69,83 @@ pub struct ResolveRequest {
     #[serde(default)]
     pub not_matched: Option<String>,
 }
+
+/// `GET /api/admin/requests/{id}/candidates`: the subscriptions Stripe
+/// holds for the declaration's address, for the reviewer to pick from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Candidates {
+    /// The address searched (as the visitor typed it).
+    pub email: String,
+    /// Every subscription of each customer found, live ones first.
+    pub candidates: Vec<Candidate>,
+    /// Stripe found more customers than are shown (`MAX_CUSTOMERS`).
+    pub more: bool,
+}
+
+/// How many customers with one address the reviewer is shown.
+pub const MAX_CUSTOMERS: usize = 5;
+
+/// One subscription of a customer with the declaration's address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Candidate {
+    pub subscription_id: String,
+    pub status: SubscriptionState,
+    /// Whether it can be cancelled now (active, trialing or past due, and
+    /// not already ending at the period's end).
+    pub cancellable: bool,
+    pub cancel_at_period_end: bool,
+    pub customer_id: String,
+    pub customer_name: Option<String>,
+    /// The address Stripe holds, which the outcome e-mail goes to.
+    pub customer_email: Option<String>,
+    /// The price's nickname, else its product's id.
+    pub plan: Option<String>,
+    /// Per period, in the currency's minor unit.
+    pub amount: Option<i64>,
+    pub currency: Option<String>,
+    pub interval: Option<String>,
+    /// Unix seconds.
+    pub current_period_end: Option<i64>,
+}
+
+impl Candidate {
+    /// Each subscription in a Stripe list of `customer`'s, live ones first.
+    pub fn of_customer(customer: &Value, subscriptions: &Value) -> Vec<Self> {
+        let text = |k: &str| customer.get(k).and_then(Value::as_str).map(str::to_owned);
+        let Some(customer_id) = text("id") else {
+            return Vec::new();
+        };
+        let mut out: Vec<Self> = subscriptions
+            .get("data")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| SubscriptionFacts::from_stripe(s).ok())
+            .map(|f| Self {
+                cancellable: f.status.is_live() && !f.cancel_at_period_end,
+                subscription_id: f.id,
+                status: f.status,
+                cancel_at_period_end: f.cancel_at_period_end,
+                customer_id: customer_id.clone(),
+                customer_name: text("name"),
+                customer_email: text("email"),
+                plan: f
+                    .fields
+                    .get("subscription.plan.nickname")
+                    .or_else(|| f.fields.get("subscription.product.id"))
+                    .cloned(),
+                amount: f.amount,
+                currency: f.currency,
+                interval: f.fields.get("subscription.plan.interval").cloned(),
+                current_period_end: f.current_period_end,
+            })
+            .collect();
+        out.sort_by_key(|c| !c.cancellable);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -268,3 +268,16 @@ mod offers {
         .is_none());
     }
 }
+
+#[test]
+fn a_customer_search_quotes_the_address_so_it_cannot_widen_the_query() {
+    let r = search_customers_by_email("Grete@Example.org", 5);
+    assert_eq!(
+        r.url("https://api.stripe.com"),
+        "https://api.stripe.com/v1/customers/search?query=email%3A%22Grete%40Example.org%22&limit=5"
+    );
+    assert!(!r.is_write());
+    // A quote in a (quoted) local part stays inside the one value.
+    let odd = search_customers_by_email(r#""a\" OR email:\"b"@x.org"#, 5);
+    assert_eq!(odd.params[0].1, r#"email:"\"a\\\" OR email:\\\"b\"@x.org""#);
+}

@@ -48,6 +48,7 @@ routes! {
     GET     "/api/admin/apps/:id/revenue"                          Viewer    _         => admin::reports::revenue_card;
     GET     "/api/admin/sessions/:id"                              Viewer    _         => admin::reports::session;
     GET     "/api/admin/apps/:id/requests"                         Viewer    _         => admin::requests::list;
+    GET     "/api/admin/requests/:id/candidates"                   Editor    _         => admin::requests::candidates;
     POST    "/api/admin/requests/:id/resolve"                      Editor    Decision  => admin::requests::resolve;
     POST    "/api/admin/apps/:id/customers/export"                 Editor    _         => admin::customers::export;
     POST    "/api/admin/apps/:id/customers/erase"                  Owner     _         => admin::customers::erase;

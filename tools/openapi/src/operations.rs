@@ -9,7 +9,7 @@ use holdfast_core::api::apps::{
 };
 use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
 use holdfast_core::api::precancel::PrecancelResponse;
-use holdfast_core::api::requests::{DeclarationView, ResolveRequest};
+use holdfast_core::api::requests::{Candidates, DeclarationView, ResolveRequest};
 use holdfast_core::api::session::{
     CancelRequest, ChooseReasonRequest, OfferPreview, OutcomeResponse, SessionView,
 };
@@ -269,6 +269,7 @@ const DESCRIBED: &[&str] = &[
     "admin::reports::revenue_card",
     "admin::reports::session",
     "admin::requests::list",
+    "admin::requests::candidates",
     "admin::requests::resolve",
     "admin::customers::export",
     "admin::customers::erase",
@@ -441,6 +442,8 @@ pub fn operation(r: &mut Registry, handler: &str) -> Option<Op> {
             .answer(200, "Messages.", r.list::<UnreadableMessage>()),
         "admin::requests::list" => Op::new("listCancelRequests", "Declarations made on the app's public cancel page (no sign-in, §312k BGB), newest first, with where each stands in the review list.", Security::Admin)
             .answer(200, "Declarations.", r.list::<DeclarationView>()),
+        "admin::requests::candidates" => Op::new("findCancelRequestSubscriptions", "The subscriptions Stripe holds for a declaration's address: the customers Stripe's search finds (case-insensitively; at most 5, `more` when there are others), each with its subscriptions, live ones first. Reads Stripe only.", Security::Admin)
+            .answer(200, "Candidates.", r.of::<Candidates>()),
         "admin::requests::resolve" => Op::new("resolveCancelRequest", "Resolve an open declaration: cancel the subscription found for it (read from Stripe first; carried out once, per the app's cancel options; the outcome e-mail goes to the address Stripe holds), or mark it as matching no contract. A second resolve answers 409 and writes nothing.", Security::Admin)
             .body::<ResolveRequest>(r)
             .answer(200, "The declaration, resolved.", r.of::<DeclarationView>()),

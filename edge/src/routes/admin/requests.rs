@@ -3,16 +3,22 @@
 //! cancels (carried out through the session's exactly-once path, per the
 //! app's cancel options) or by marking it as matching no contract.
 
-use holdfast_core::api::requests::{DeclarationView, ResolveRequest};
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use holdfast_core::api::requests::{
+    Candidate, Candidates, DeclarationView, ResolveRequest, MAX_CUSTOMERS,
+};
 use holdfast_core::audit::{AdminAction, EventKind};
 use holdfast_core::cancel::CancelPlan;
 use holdfast_core::declaration::Review;
 use holdfast_core::input::StripeId;
 use holdfast_core::receipt::{Contract, Receipt};
 use holdfast_core::session::SessionStatus;
+use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::validation::check_email;
-use serde_json::json;
+use serde_json::{json, Value};
 use worker::{D1Database, Request, Response};
 
 use super::{body, Signed};
@@ -23,6 +29,7 @@ use crate::routes::{param, Ctx};
 use crate::store::admin::{apply, Entry};
 use crate::store::sessions::{self, Session};
 use crate::store::{declarations, events};
+use crate::stripe;
 use crate::work::{self, Decided, Decision, Work};
 
 /// The newest declarations first; the list keeps this many.
@@ -65,6 +72,79 @@ pub async fn resolve(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respo
     Ok(http::json(&view, 200))
 }
 
+/// The subscriptions Stripe holds for the declaration's address: the
+/// customers its search finds (case-insensitively), each with its
+/// subscriptions, read in parallel. Reads only; editors, as they resolve.
+pub async fn candidates(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
+    let Signed { db, .. } = signed;
+    let id = param(&ctx, "id")?;
+    let s = declaration(&db, id).await?;
+    let email = s
+        .receipt
+        .as_ref()
+        .and_then(|r| r.contract.email.clone())
+        .ok_or_else(|| AppError::NotFound(format!("Request {id} has no address left.")))?;
+    let config = ctx
+        .data
+        .clone()
+        .with_stored_key(s.stripe_key_sealed.as_deref());
+    let client = stripe::Client::new(&config);
+    let found = read(
+        &client,
+        &req::search_customers_by_email(&email, MAX_CUSTOMERS + 1),
+    )
+    .await?;
+    let customers: Vec<Value> = found
+        .get("data")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let more = customers.len() > MAX_CUSTOMERS;
+    let shown = &customers[..customers.len().min(MAX_CUSTOMERS)];
+    let lists = join_all(shown.iter().map(|c| {
+        // Without an id (never from Stripe) the list would be everyone's.
+        let cus = c
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty());
+        let client = &client;
+        async move {
+            match cus {
+                Some(cus) => read(client, &req::list_customer_subscriptions(cus)).await,
+                None => Ok(Value::Null),
+            }
+        }
+    }))
+    .await;
+    let mut candidates = Vec::new();
+    for (customer, list) in shown.iter().zip(lists) {
+        candidates.extend(Candidate::of_customer(customer, &list?));
+    }
+    let answer = Candidates {
+        email,
+        candidates,
+        more,
+    };
+    Ok(http::json(&answer, 200))
+}
+
+/// One read from Stripe for the reviewer: its answer, or 503 naming why.
+async fn read(client: &stripe::Client<'_>, call: &req::StripeRequest) -> Result<Value, AppError> {
+    match client.send(call, Duration::from_secs(8)).await {
+        Ok(reply) => Ok(reply.body),
+        Err(f) => Err(AppError::Unavailable(format!(
+            "Stripe did not answer the search: {f}"
+        ))),
+    }
+}
+
+/// The public declaration `id`, or 404.
+async fn declaration(db: &D1Database, id: &str) -> Result<Session, AppError> {
+    let missing = || AppError::NotFound(format!("No cancellation request {id}."));
+    declarations::review_of(db, id).await?.ok_or_else(missing)?;
+    sessions::by_id(db, id).await?.ok_or_else(missing)
+}
+
 fn resolved_already() -> AppError {
     AppError::Conflict("This cancellation request was resolved already.".to_owned())
 }
@@ -81,9 +161,7 @@ async fn cancel_found(
     now: i64,
 ) -> Result<DeclarationView, AppError> {
     let sub = StripeId::parse("subscription_id", sub).map_err(AppError::BadRequest)?;
-    let s = sessions::by_id(db, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No cancellation request {id}.")))?;
+    let s = declaration(db, id).await?;
     let config = ctx
         .data
         .clone()
