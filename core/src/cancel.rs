@@ -199,6 +199,11 @@ pub struct CancelPlan {
     pub options: CancelOptions,
     pub feedback: Option<Feedback>,
     pub comment: Option<String>,
+    /// More subscriptions a reviewer picked for one public declaration
+    /// (issue 39): cancelled by the same operation, with the same options,
+    /// each under its own idempotency key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
 }
 
 impl CancelPlan {

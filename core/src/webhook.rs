@@ -124,7 +124,7 @@ pub fn payload(
         // (Holdfast writes to Stripe), recorded (the merchant does) or
         // not_matched.
         "cancel.resolved" => {
-            copy(&mut data, &["channel", "outcome"]);
+            copy(&mut data, &["channel", "outcome", "subscription_ids"]);
             data.insert("receipt".into(), json!(s.receipt));
         }
         "cancel.completed" => {

@@ -191,6 +191,7 @@ fn plan(
         options: session.settings.cancel.clone(),
         feedback,
         comment: comment.map(str::to_owned),
+        also: Vec::new(),
     })
 }
 

@@ -355,14 +355,11 @@ async fn cancel(
     trail: &mut Vec<D1PreparedStatement>,
 ) -> Result<Called<Option<i64>>, AppError> {
     let mut targets = vec![plan.subscription_id.clone()];
+    add_new(&mut targets, plan.also.iter().cloned());
     if let (true, Some(customer)) = (plan.options.all_subscriptions, &plan.customer_id) {
         let list = req::list_customer_subscriptions(customer);
         match send(db, client, session_id, &list, now, trail).await? {
-            Called::Answered(list) => targets.extend(
-                live_subscription_ids(&list)
-                    .into_iter()
-                    .filter(|id| *id != plan.subscription_id),
-            ),
+            Called::Answered(list) => add_new(&mut targets, live_subscription_ids(&list)),
             Called::Failed(f) => return Ok(Called::Failed(f)),
         }
     }
@@ -407,6 +404,15 @@ async fn offer(
             Called::Failed(f) => Called::Failed(f),
         },
     )
+}
+
+/// Appends the ids not yet among `targets`: each subscription is called once.
+fn add_new(targets: &mut Vec<String>, ids: impl IntoIterator<Item = String>) {
+    for id in ids {
+        if !targets.contains(&id) {
+            targets.push(id);
+        }
+    }
 }
 
 fn live_subscription_ids(list: &Value) -> Vec<String> {

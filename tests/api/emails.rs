@@ -36,9 +36,12 @@ pub(crate) fn sent_emails(to: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Waits for the e-mails to `to` (they go out after the answer).
+/// Waits for the e-mails to `to` (they go out after the answer, through
+/// the work queue, which `wrangler dev` consumes one batch at a time: a
+/// batch held up by another test's slow call delays the rest, hence a
+/// minute).
 pub(crate) fn wait_for_emails(to: &str, at_least: usize) -> Vec<(String, String)> {
-    for _ in 0..40 {
+    for _ in 0..240 {
         let sent = sent_emails(to);
         if sent.len() >= at_least {
             return sent;

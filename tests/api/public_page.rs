@@ -416,6 +416,26 @@ fn an_editor_finds_every_subscription_stripe_holds_for_the_typed_address() {
     assert!(of(&a.id)["amount"].is_i64(), "{}", of(&a.id));
     // Reading changes nothing, in Stripe or in the review list.
     assert!(s.stripe_writes(&a.id).is_empty());
+    // Picking an ended one among them changes nothing either.
+    let with_ended = json!({"subscription_ids": [a.id, b.id]});
+    let refused = resolve(&editor, &id, &with_ended);
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&b.id)),
+        "{}",
+        refused.body
+    );
+    assert!(s.stripe_writes(&a.id).is_empty());
+    // Both live ones, of two customers: one operation, one write each.
+    let picked = resolve(&editor, &id, &json!({"subscription_ids": [a.id, c.id]}));
+    assert_eq!(picked.status, 200, "{}", picked.body);
+    assert_eq!(picked.body["subscription_id"], a.id.as_str());
+    for sub in [&a.id, &c.id] {
+        assert_eq!(s.stripe_writes(sub).len(), 1, "{sub}");
+        assert_eq!(s.read_subscription(sub)["cancel_at_period_end"], true);
+    }
     let nobody = declared(&app, &format!("keiner.{stamp}@example.org"));
     let none = editor.get(&format!("/api/admin/requests/{nobody}/candidates"));
     assert_eq!(none.body["candidates"], json!([]), "{}", none.body);

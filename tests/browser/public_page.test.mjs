@@ -65,7 +65,7 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
-test("an editor finds the subscription for a public declaration and cancels it from the list", async () => {
+test("an editor finds the subscription for a public declaration in Stripe and cancels it from the list", async () => {
   const email = `liste-${Date.now()}@example.de`;
   const sub = await newSubscription("snack_monthly", email);
   const declared = await fetch(`${BASE}/cancel-contract/t_intl`, {
@@ -82,8 +82,12 @@ test("an editor finds the subscription for a public declaration and cancels it f
   await page.getByRole("heading", { name: "Cancellation requests" }).waitFor();
   const request = page.getByTestId("cancel-request").filter({ hasText: email });
   await request.getByText("Ordinary, at the next possible date").waitFor();
-  await request.getByLabel("Subscription found in Stripe").fill(sub);
-  await request.getByRole("button", { name: "Cancel this subscription" }).click();
+  await request.getByRole("button", { name: "Find in Stripe" }).click();
+  const found = request.getByRole("form", { name: "Subscriptions found in Stripe" });
+  const pick = found.getByRole("checkbox", { name: new RegExp(sub) });
+  await pick.waitFor();
+  assert.ok(await pick.isChecked(), "the one live subscription is ticked");
+  await found.getByRole("button", { name: "Cancel the ticked subscriptions" }).click();
   await page.getByTestId("cancel-request").filter({ hasText: email }).getByText(`Cancelled: ${sub}`).waitFor();
   assert.equal(await page.getByTestId("cancel-request").filter({ hasText: email }).getByRole("button").count(), 0, "nothing left to do");
   const inStripe = await stripe("GET", `/v1/subscriptions/${sub}`);

@@ -7,7 +7,7 @@ use holdfast_core::api::apps::{
     RotatedSecrets, UnreadableMessage, UpdateAppRequest,
 };
 use holdfast_core::api::customers::{CustomerExport, CustomerRequest, ErasureResponse};
-use holdfast_core::api::requests::{DeclarationView, ResolveRequest};
+use holdfast_core::api::requests::{Candidates, DeclarationView, ResolveRequest};
 use holdfast_core::api::stripe::{
     ConnectStripeRequest, CouponOption, PermissionCheck, PriceOption, StripeConnection,
 };
@@ -317,6 +317,10 @@ pub async fn unreadable_messages() -> Result<Vec<UnreadableMessage>, Error> {
 
 pub async fn cancel_requests(app: String) -> Result<Vec<DeclarationView>, Error> {
     get(&format!("/api/admin/apps/{app}/requests")).await
+}
+
+pub async fn request_candidates(id: String) -> Result<Candidates, Error> {
+    get(&format!("/api/admin/requests/{id}/candidates")).await
 }
 
 pub async fn resolve_request(

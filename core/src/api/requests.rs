@@ -64,10 +64,33 @@ pub struct ResolveRequest {
     /// The Stripe subscription to cancel, per the app's cancel options.
     #[serde(default)]
     pub subscription_id: Option<String>,
+    /// Or several (at most `MAX_PICKS`, one customer may hold more than
+    /// one contract): all cancelled by one operation, the first named on
+    /// the receipt.
+    #[serde(default)]
+    pub subscription_ids: Vec<String>,
     /// No contract matched: a note for the audit trail (at most 2,000
     /// characters).
     #[serde(default)]
     pub not_matched: Option<String>,
+}
+
+/// How many subscriptions one resolve may cancel.
+pub const MAX_PICKS: usize = 10;
+
+impl ResolveRequest {
+    /// The subscriptions picked, `subscription_id` first, each once, blanks
+    /// dropped.
+    pub fn picks(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let given = self.subscription_id.iter().chain(&self.subscription_ids);
+        for id in given.map(|id| id.trim()).filter(|id| !id.is_empty()) {
+            if !out.iter().any(|o| o == id) {
+                out.push(id.to_owned());
+            }
+        }
+        out
+    }
 }
 
 /// `GET /api/admin/requests/{id}/candidates`: the subscriptions Stripe

@@ -34,3 +34,14 @@ fn a_customers_subscriptions_are_listed_live_first_with_what_a_reviewer_needs() 
     assert!(Candidate::of_customer(&json!({"name": "no id"}), &list).is_empty());
     assert!(Candidate::of_customer(&customer, &json!({"error": {}})).is_empty());
 }
+
+#[test]
+fn the_picks_are_each_subscription_once_the_single_one_first() {
+    let r = ResolveRequest {
+        subscription_id: Some(" sub_a ".into()),
+        subscription_ids: vec!["sub_b".into(), "sub_a".into(), "  ".into(), "sub_b".into()],
+        not_matched: None,
+    };
+    assert_eq!(r.picks(), ["sub_a", "sub_b"]);
+    assert!(ResolveRequest::default().picks().is_empty());
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 use holdfast_core::api::requests::{
-    Candidate, Candidates, DeclarationView, ResolveRequest, MAX_CUSTOMERS,
+    Candidate, Candidates, DeclarationView, ResolveRequest, MAX_CUSTOMERS, MAX_PICKS,
 };
 use holdfast_core::audit::{AdminAction, EventKind};
 use holdfast_core::cancel::CancelPlan;
@@ -53,15 +53,15 @@ pub async fn resolve(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respo
     if review != Review::Open {
         return Err(resolved_already());
     }
-    let given = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    let view = match (given(&form.subscription_id), given(&form.not_matched)) {
-        (Some(sub), None) => cancel_found(&ctx, &db, &admin, &id, &sub, now).await?,
-        (None, Some(note)) => mark_not_matched(&db, &admin, &id, &note, now).await?,
+    let note = form
+        .not_matched
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let picks = form.picks();
+    let view = match (picks.is_empty(), note) {
+        (false, None) => cancel_found(&ctx, &db, &admin, &id, &picks, now).await?,
+        (true, Some(note)) => mark_not_matched(&db, &admin, &id, note, now).await?,
         _ => {
             return Err(AppError::bad(
                 "subscription_id",
@@ -149,7 +149,7 @@ fn resolved_already() -> AppError {
     AppError::Conflict("This cancellation request was resolved already.".to_owned())
 }
 
-/// Cancels the subscription found for the declaration, once: the found
+/// Cancels the subscriptions found for the declaration, once: the found
 /// subscription, the operation and the event land in one batch, guarded
 /// on the declaration being open, so of two reviewers one writes to Stripe.
 async fn cancel_found(
@@ -157,16 +157,33 @@ async fn cancel_found(
     db: &D1Database,
     admin: &Admin,
     id: &str,
-    sub: &str,
+    picks: &[String],
     now: i64,
 ) -> Result<DeclarationView, AppError> {
-    let sub = StripeId::parse("subscription_id", sub).map_err(AppError::BadRequest)?;
+    if picks.len() > MAX_PICKS {
+        return Err(AppError::bad(
+            "subscription_ids",
+            format!("Pick at most {MAX_PICKS} subscriptions at once."),
+        ));
+    }
+    for sub in picks {
+        StripeId::parse("subscription_id", sub).map_err(AppError::BadRequest)?;
+    }
     let s = declaration(db, id).await?;
     let config = ctx
         .data
         .clone()
         .with_stored_key(s.stripe_key_sealed.as_deref());
-    let facts = look_up(&config, sub.as_str()).await?;
+    // Each read from Stripe and live, or nothing is written.
+    let found = join_all(picks.iter().map(|sub| look_up(&config, sub))).await;
+    let mut found = found
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter();
+    let facts = found
+        .next()
+        .ok_or_else(|| AppError::internal("a resolve without a subscription"))?;
+    let also: Vec<String> = found.map(|f| f.id).collect();
     let receipt = found_receipt(&s, &facts)?;
     let plan = s.settings.manage_cancels.then(|| CancelPlan {
         subscription_id: facts.id.clone(),
@@ -174,7 +191,11 @@ async fn cancel_found(
         options: s.settings.cancel.clone(),
         feedback: None,
         comment: None,
+        also: also.clone(),
     });
+    let all: Vec<&str> = std::iter::once(facts.id.as_str())
+        .chain(also.iter().map(String::as_str))
+        .collect();
     let work = plan.map(Work::Cancel);
     let (status, outcome) = match work {
         Some(_) => (SessionStatus::CancelPending, "cancelled"),
@@ -187,7 +208,7 @@ async fn cancel_found(
         transition: declarations::resolve(db, id, &facts, &receipt, status, now)?,
         work: work.as_ref(),
         event: EventKind::RequestResolved,
-        detail: resolved(outcome, Some(&facts.id), admin),
+        detail: resolved(outcome, &all, admin),
     };
     if let Decided::Lost = work::decide(db, &config, decision, now).await? {
         return Err(resolved_already());
@@ -197,7 +218,7 @@ async fn cancel_found(
         &admin.email,
         AdminAction::RequestResolve,
         Some(id),
-        &json!({"subscription_id": facts.id}),
+        &json!({"subscription_ids": all}),
         now,
     )?
     .run()
@@ -210,12 +231,21 @@ async fn cancel_found(
     ))
 }
 
+/// A picked subscription as Stripe has it; 400 naming it unless it is live.
 async fn look_up(config: &crate::config::Config, sub: &str) -> Result<SubscriptionFacts, AppError> {
-    let facts = super::subscription_facts(config, sub).await?;
+    let facts = match super::subscription_facts(config, sub).await {
+        Err(AppError::BadRequest(_)) => {
+            return Err(AppError::bad(
+                "subscription_id",
+                format!("Stripe has no subscription {sub}."),
+            ))
+        }
+        found => found?,
+    };
     if !facts.status.is_live() {
         return Err(AppError::bad(
             "subscription_id",
-            "This subscription is not active: there is nothing to cancel.",
+            format!("Subscription {sub} is not active: there is nothing to cancel."),
         ));
     }
     Ok(facts)
@@ -244,8 +274,8 @@ fn found_receipt(s: &Session, facts: &SubscriptionFacts) -> Result<Receipt, AppE
 
 /// The `request_resolved` event's detail: what became of the declaration
 /// (the reviewer is named for the session's trail, not in the webhook).
-fn resolved(outcome: &str, subscription: Option<&str>, admin: &Admin) -> serde_json::Value {
-    json!({"channel": "public", "outcome": outcome, "subscription_id": subscription,
+fn resolved(outcome: &str, subscriptions: &[&str], admin: &Admin) -> serde_json::Value {
+    json!({"channel": "public", "outcome": outcome, "subscription_ids": subscriptions,
            "resolved_by": admin.email})
 }
 
@@ -262,7 +292,7 @@ async fn mark_not_matched(
             format!("Keep the note under {MAX_NOTE_CHARS} characters."),
         ));
     }
-    let event = resolved(Review::NotMatched.as_str(), None, admin);
+    let event = resolved(Review::NotMatched.as_str(), &[], admin);
     let won = apply(
         db,
         vec![
