@@ -135,6 +135,10 @@ pub struct Report {
     #[serde(default)]
     pub direct_cancels: u64,
     pub lift: Vec<ExperienceLift>,
+    /// Declarations from the public page waiting in the review list now,
+    /// whenever made (not bound to the period or the filters).
+    #[serde(default)]
+    pub open_requests: u64,
 }
 
 /// The period a report covers; `bucket_secs` is the width of a chart's bar.

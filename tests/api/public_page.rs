@@ -457,6 +457,12 @@ fn a_declaration_matching_nothing_is_marked_so_and_a_wrong_subscription_changes_
     );
     let typed = format!("niemand.{}@example.org", now());
     let id = declared(&app, &typed);
+    let open = || {
+        let d = admin().get(&format!("/api/admin/apps/{}/dashboard", app.id));
+        assert_eq!(d.status, 200, "{}", d.body);
+        d.body["open_requests"].clone()
+    };
+    assert_eq!(open(), 1, "the dashboard counts it");
     let (editor, _) = invited("editor");
     let unknown = resolve(&editor, &id, &json!({"subscription_id": "sub_nope"}));
     assert_eq!(unknown.status, 400, "{}", unknown.body);
@@ -475,6 +481,7 @@ fn a_declaration_matching_nothing_is_marked_so_and_a_wrong_subscription_changes_
     );
     assert_eq!(marked.status, 200, "{}", marked.body);
     assert_eq!(marked.body["review"], "not_matched");
+    assert_eq!(open(), 0, "closed: no longer counted");
     assert_eq!(
         resolve(&editor, &id, &json!({"not_matched": "again"})).status,
         409

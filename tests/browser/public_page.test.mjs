@@ -78,8 +78,14 @@ test("an editor finds the subscription for a public declaration in Stripe and ca
 
   const page = await browser.newPage();
   await signIn(page);
-  await page.goto(`${BASE}/admin/apps/t_intl`);
+  // The dashboard says requests wait, and leads to them.
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Dashboard" }).click();
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await page.getByLabel("App", { exact: true }).selectOption("t_intl");
+  const waiting = page.getByTestId("open-requests").getByRole("link", { name: /cancellation requests? waits? for review/ });
+  await waiting.click();
   await page.getByRole("heading", { name: "Cancellation requests" }).waitFor();
+  assert.ok(page.url().endsWith("/admin/apps/t_intl#cancel-requests"), page.url());
   const request = page.getByTestId("cancel-request").filter({ hasText: email });
   await request.getByText("Ordinary, at the next possible date").waitFor();
   await request.getByRole("button", { name: "Find in Stripe" }).click();

@@ -198,6 +198,8 @@ impl Accumulator {
                     }
                 })
                 .collect(),
+            // The edge counts them apart: they have no period.
+            open_requests: 0,
         }
     }
 }

@@ -217,6 +217,24 @@ pub async fn list(
 }
 
 #[derive(Deserialize)]
+struct Count {
+    n: u64,
+}
+
+/// How many of the app's declarations wait in the review list (an index
+/// range of `sessions_review`).
+pub async fn open_count(db: &D1Database, app_id: &str) -> Result<u64, AppError> {
+    let row: Option<Count> = stmt(
+        db,
+        "SELECT COUNT(*) AS n FROM sessions WHERE app_id = ?1 AND review = ?2",
+        &[text(app_id), text(Review::Open.as_str())],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map_or(0, |c| c.n))
+}
+
+#[derive(Deserialize)]
 struct Reviewed {
     review: String,
 }

@@ -125,7 +125,7 @@ pub fn DashboardPage() -> impl IntoView {
         </form>
         <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
             {move || report.get().flatten().map(|r| match r {
-                Ok(r) => view! { <ReportView report=r/> }.into_any(),
+                Ok(r) => view! { <OpenRequests app=app.get_untracked() count=r.open_requests/><ReportView report=r/> }.into_any(),
                 Err(e) => view! { <p role="alert">{e.message()}</p> }.into_any(),
             })}
         </Transition>
@@ -219,6 +219,23 @@ fn Choice(
 
 fn rate(t: &Tally) -> String {
     t.save_rate().map_or_else(|| "—".to_owned(), percent)
+}
+
+/// Public declarations waiting for someone to find their contract: a
+/// deadline runs for each, so the dashboard says so first.
+#[component]
+fn OpenRequests(app: String, count: u64) -> impl IntoView {
+    let words = match count {
+        1 => "1 cancellation request waits for review".to_owned(),
+        n => format!("{n} cancellation requests wait for review"),
+    };
+    (count > 0).then(|| {
+        view! {
+            <p class="warning" role="status" data-testid="open-requests">
+                <a href=format!("/admin/apps/{app}#cancel-requests")>{words}</a>
+            </p>
+        }
+    })
 }
 
 #[component]

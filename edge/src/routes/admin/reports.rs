@@ -41,7 +41,7 @@ async fn app_query(
 /// for a text search (one customer's few sessions), from those sessions.
 pub async fn dashboard(req: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
     let (db, id, settings, q) = app_query(&req, &ctx, signed).await?;
-    let report = if q.filter.q.is_some() {
+    let mut report = if q.filter.q.is_some() {
         let filter = Filter {
             repeats: true,
             ..q.filter.clone()
@@ -53,6 +53,7 @@ pub async fn dashboard(req: Request, ctx: Ctx, signed: Signed) -> Result<Respons
     } else {
         reports::rollup_report(&db, &id, q.period, &q.filter, &settings).await?
     };
+    report.open_requests = crate::store::declarations::open_count(&db, &id).await?;
     Ok(http::json(&report, 200))
 }
 
