@@ -163,5 +163,7 @@ pub fn day_of(s: &str) -> Option<i64> {
     Some(date.midnight().assume_utc().unix_timestamp())
 }
 
+pub mod matching;
+
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,7 @@ mod precancel;
 mod queue;
 mod random;
 mod receipt;
+mod review;
 mod routes;
 mod secrets;
 mod store;

@@ -27,7 +27,9 @@ pub(crate) fn sent_emails(to: &str) -> Vec<(String, String)> {
                     .map(|v| v.trim().to_owned())
                     .unwrap_or_default()
             };
-            if line("To:") == to {
+            // Sent as the receipt spells it (Stripe keeps the case it
+            // was given); a mailbox is the same in any case.
+            if line("To:").eq_ignore_ascii_case(to) {
                 let body = std::fs::read_to_string(line("Text:")).unwrap_or_default();
                 out.push((line("Subject:"), body));
             }

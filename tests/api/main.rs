@@ -23,6 +23,7 @@ mod offers;
 mod openapi;
 mod places;
 mod precancel;
+mod public_matching;
 mod public_page;
 mod query_plans;
 mod races;

@@ -16,11 +16,11 @@ fn no_redirects() -> ureq::Agent {
         .build()
 }
 
-struct Page {
-    status: u16,
+pub(crate) struct Page {
+    pub(crate) status: u16,
     location: String,
     retry_after: String,
-    html: String,
+    pub(crate) html: String,
 }
 
 fn page_of(r: Result<ureq::Response, ureq::Error>) -> Page {
@@ -58,7 +58,7 @@ fn nonce_of(html: &str) -> String {
     html[at..at + 64].to_owned()
 }
 
-fn post(app: &str, client: &str, form: &[(&str, &str)]) -> Page {
+pub(crate) fn post(app: &str, client: &str, form: &[(&str, &str)]) -> Page {
     page_of(
         no_redirects()
             .post(&url(app))
@@ -68,7 +68,7 @@ fn post(app: &str, client: &str, form: &[(&str, &str)]) -> Page {
     )
 }
 
-fn declaration<'a>(nonce: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn declaration<'a>(nonce: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("nonce", nonce),
         ("name", "Grete Müller"),
@@ -78,9 +78,9 @@ fn declaration<'a>(nonce: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-const FROM: &str = "kuendigung@shop.example";
+pub(crate) const FROM: &str = "kuendigung@shop.example";
 
-fn emailing_app(name: &str) -> TestApp {
+pub(crate) fn emailing_app(name: &str) -> TestApp {
     admin().app_with(name, &json!({"email_from": FROM}))
 }
 
@@ -293,7 +293,7 @@ fn the_review_list_shows_each_declaration_to_viewers_newest_first() {
 }
 
 /// Declares on the page and finds the declaration's id in the review list.
-fn declared(app: &TestApp, email: &str) -> String {
+pub(crate) fn declared(app: &TestApp, email: &str) -> String {
     let nonce = format!("resolve-{}-{}", now(), customer_address().replace('.', "-"));
     let p = post(&app.id, &customer_address(), &declaration(&nonce, email));
     assert_eq!(p.status, 303, "{}", p.html);
@@ -311,7 +311,7 @@ fn declared(app: &TestApp, email: &str) -> String {
     found.expect("the declaration in the review list")
 }
 
-fn resolve(who: &AdminClient, id: &str, body: &serde_json::Value) -> Answer {
+pub(crate) fn resolve(who: &AdminClient, id: &str, body: &serde_json::Value) -> Answer {
     who.send("POST", &format!("/api/admin/requests/{id}/resolve"), body)
 }
 

@@ -67,7 +67,10 @@ for (const javaScriptEnabled of [true, false]) {
 
 test("an editor finds the subscription for a public declaration in Stripe and cancels it from the list", async () => {
   const email = `liste-${Date.now()}@example.de`;
+  // Two customers with the address: Holdfast cannot tell which is meant,
+  // so the declaration waits for a person.
   const sub = await newSubscription("snack_monthly", email);
+  const other = await newSubscription("snack_monthly", email);
   const declared = await fetch(`${BASE}/cancel-contract/t_intl`, {
     method: "POST",
     redirect: "manual",
@@ -90,13 +93,17 @@ test("an editor finds the subscription for a public declaration in Stripe and ca
   await request.getByText("Ordinary, at the next possible date").waitFor();
   await request.getByRole("button", { name: "Find in Stripe" }).click();
   const found = request.getByRole("form", { name: "Subscriptions found in Stripe" });
+  await request.getByText("several customers in Stripe have this address").waitFor();
   const pick = found.getByRole("checkbox", { name: new RegExp(sub) });
   await pick.waitFor();
-  assert.ok(await pick.isChecked(), "the one live subscription is ticked");
+  assert.ok(!(await pick.isChecked()), "two live subscriptions: none is ticked for the editor");
+  await pick.check();
   await found.getByRole("button", { name: "Cancel the ticked subscriptions" }).click();
   await page.getByTestId("cancel-request").filter({ hasText: email }).getByText(`Cancelled: ${sub}`).waitFor();
   assert.equal(await page.getByTestId("cancel-request").filter({ hasText: email }).getByRole("button").count(), 0, "nothing left to do");
   const inStripe = await stripe("GET", `/v1/subscriptions/${sub}`);
   assert.equal(inStripe.cancel_at_period_end, true, JSON.stringify(inStripe));
+  const untouched = await stripe("GET", `/v1/subscriptions/${other}`);
+  assert.equal(untouched.cancel_at_period_end, false, "only the ticked one");
   await page.close();
 });

@@ -4,6 +4,7 @@
 //! as matching none; viewers read the list. The edge enforces both.
 
 use holdfast_core::api::requests::{Candidate, Candidates, DeclarationView, ResolveRequest};
+use holdfast_core::declaration::matching::Unmatched;
 use holdfast_core::declaration::Review;
 use holdfast_core::receipt::CancelKind;
 use holdfast_core::team::Role;
@@ -33,7 +34,25 @@ fn status(d: &DeclarationView) -> String {
         (Review::Resolved, Some(sub)) => format!("Cancelled: {sub}"),
         (Review::Resolved, None) => "Resolved".to_owned(),
         (Review::NotMatched, _) => "No contract matched".to_owned(),
-        _ => "Open".to_owned(),
+        _ => match d.waiting_because {
+            Some(why) => format!("Open: {}", waiting(why)),
+            None => "Open".to_owned(),
+        },
+    }
+}
+
+/// Why Holdfast did not carry it out at once, for the reviewer.
+fn waiting(why: Unmatched) -> &'static str {
+    match why {
+        Unmatched::AlwaysReview => "you review every request",
+        Unmatched::CancelsImmediately => "the app cancels at once, which could not be undone",
+        Unmatched::NoCustomer => "no customer in Stripe has this address",
+        Unmatched::SeveralCustomers => "several customers in Stripe have this address",
+        Unmatched::NoSubscription => "the customer has no active subscription to cancel",
+        Unmatched::SeveralSubscriptions => "the customer has several active subscriptions",
+        Unmatched::NumberMismatch => "the number given names none of the customer's subscriptions",
+        Unmatched::StripeUnavailable => "Stripe did not answer the search",
+        Unmatched::Other => "unknown",
     }
 }
 

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::declaration::matching::Unmatched;
 use crate::declaration::Review;
 use crate::locale::Locale;
 use crate::receipt::{CancelKind, Receipt};
@@ -34,6 +35,9 @@ pub struct DeclarationView {
     pub locale: Locale,
     /// Once resolved: the subscription cancelled.
     pub subscription_id: Option<String>,
+    /// While open: why it was not carried out at once.
+    #[serde(default)]
+    pub waiting_because: Option<Unmatched>,
 }
 
 impl DeclarationView {
@@ -51,6 +55,7 @@ impl DeclarationView {
             reason: r.reason,
             locale: r.locale,
             subscription_id,
+            waiting_because: None,
         }
     }
 }

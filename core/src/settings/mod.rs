@@ -122,6 +122,8 @@ pub struct PublicPage {
     pub enabled: Option<bool>,
     /// The contracts the visitor may pick from (none: only the number).
     pub products: Vec<crate::declaration::PublicProduct>,
+    /// Every declaration waits for a person, even one Stripe matches.
+    pub always_review: bool,
 }
 
 /// The per-app daily cap of confirmation e-mails unless an owner sets one.

@@ -4,7 +4,7 @@
 //! JSON here (a method a path lacks too: `405` with `Allow`), so no route
 //! answers with a bare worker error.
 
-mod admin;
+pub(crate) mod admin;
 mod cancel_form;
 mod cancel_page;
 mod demo;

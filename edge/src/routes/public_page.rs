@@ -69,7 +69,13 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, AppError> {
     )
     .await?;
     match stored {
-        Stored::New => see_other(&receipt.url),
+        Stored::New => {
+            // Stored first: matching can delay the receipt, never lose it.
+            if let Err(e) = crate::review::auto_match(config, &db, &id, &d, now).await {
+                worker::console_error!("declaration {id}: matching in Stripe failed: {e}");
+            }
+            see_other(&receipt.url)
+        }
         Stored::Again(Some(url)) => see_other(&url),
         Stored::Again(None) => Err(AppError::NotFound(
             "This declaration's data was erased.".to_owned(),

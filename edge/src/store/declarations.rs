@@ -6,6 +6,7 @@
 
 use holdfast_core::api::requests::DeclarationView;
 use holdfast_core::audit::EventKind;
+use holdfast_core::declaration::matching::Unmatched;
 use holdfast_core::declaration::Review;
 use holdfast_core::jurisdiction::Mode;
 use holdfast_core::locale::Locale;
@@ -181,6 +182,7 @@ async fn retry_after(db: &D1Database, d: &NewDeclaration<'_>) -> Result<i64, App
 struct Listed {
     id: String,
     review: String,
+    review_reason: Option<String>,
     subscription_id: Option<String>,
     receipt: Option<String>,
 }
@@ -194,7 +196,7 @@ pub async fn list(
 ) -> Result<Vec<DeclarationView>, AppError> {
     let rows: Vec<Listed> = stmt(
         db,
-        "SELECT id, review, subscription_id, receipt FROM sessions \
+        "SELECT id, review, review_reason, subscription_id, receipt FROM sessions \
          WHERE app_id = ?1 AND review IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT ?2",
         &[text(app_id), int(i64::from(limit))],
     )?
@@ -206,12 +208,14 @@ pub async fn list(
         let Some(receipt) = r.receipt else { continue };
         let receipt: Receipt = serde_json::from_str(&receipt)?;
         let review = Review::from_name(&r.review).unwrap_or(Review::Unknown);
-        out.push(DeclarationView::of(
-            r.id,
-            review,
-            r.subscription_id,
-            receipt,
-        ));
+        let mut view = DeclarationView::of(r.id, review, r.subscription_id, receipt);
+        if review == Review::Open {
+            view.waiting_because = r
+                .review_reason
+                .as_deref()
+                .map(|n| Unmatched::from_name(n).unwrap_or(Unmatched::Other));
+        }
+        out.push(view);
     }
     Ok(out)
 }
@@ -275,6 +279,26 @@ pub fn resolve(
             ("receipt", text(&serde_json::to_string(receipt)?)),
             ("status", text(status.as_str())),
             ("review", text(Review::Resolved.as_str())),
+            ("updated_at", int(now)),
+        ],
+        &[],
+        &format!("id = ? AND channel = '{PUBLIC}' AND review = ?"),
+        &[text(id), text(Review::Open.as_str())],
+    )
+}
+
+/// Notes why an open declaration waits for a person (issue 40).
+pub fn waits(
+    db: &D1Database,
+    id: &str,
+    why: Unmatched,
+    now: i64,
+) -> Result<D1PreparedStatement, AppError> {
+    update_row(
+        db,
+        "sessions",
+        &[
+            ("review_reason", text(why.as_str())),
             ("updated_at", int(now)),
         ],
         &[],

@@ -115,6 +115,11 @@ fn PublicPageSetting(form: Form) -> impl IntoView {
             {choice(Some(true), "On")}
             {choice(Some(false), "Off")}
         </fieldset>
+        <label class="check">
+            <input type="checkbox" prop:checked=move || s.with(|v| v.public_page.always_review)
+                on:change=move |ev| s.update(|v| v.public_page.always_review = event_target_checked(&ev))/>
+            "Always review: never cancel a declaration at once, even when Stripe holds exactly one live subscription for its address"
+        </label>
         <p class="hint">"Contracts a visitor may pick from (Stripe product ids); none: the visitor gives a customer or contract number only."</p>
         <For each=move || 0..len() key=|i| *i let:i>
             <fieldset class="row" data-testid=format!("public-product-{i}")>

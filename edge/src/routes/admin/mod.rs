@@ -331,7 +331,7 @@ pub async fn audit(_: Request, _: Ctx, signed: Signed) -> Result<Response, AppEr
 
 /// A subscription an admin named, read from Stripe: unknown there is the
 /// admin's mistake (400 on `subscription_id`), no answer is Stripe's (503).
-pub(super) async fn subscription_facts(
+pub(crate) async fn subscription_facts(
     config: &crate::config::Config,
     id: &str,
 ) -> Result<holdfast_core::subscription::SubscriptionFacts, AppError> {

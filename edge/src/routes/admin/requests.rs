@@ -3,21 +3,14 @@
 //! cancels (carried out through the session's exactly-once path, per the
 //! app's cancel options) or by marking it as matching no contract.
 
-use std::time::Duration;
-
 use futures_util::future::join_all;
 use holdfast_core::api::requests::{
     Candidate, Candidates, DeclarationView, ResolveRequest, MAX_CUSTOMERS, MAX_PICKS,
 };
 use holdfast_core::audit::{AdminAction, EventKind};
-use holdfast_core::cancel::CancelPlan;
 use holdfast_core::declaration::Review;
 use holdfast_core::input::StripeId;
-use holdfast_core::receipt::{Contract, Receipt};
-use holdfast_core::session::SessionStatus;
 use holdfast_core::stripe as req;
-use holdfast_core::subscription::SubscriptionFacts;
-use holdfast_core::validation::check_email;
 use serde_json::{json, Value};
 use worker::{D1Database, Request, Response};
 
@@ -25,12 +18,12 @@ use super::{body, Signed};
 use crate::admin::Admin;
 use crate::error::AppError;
 use crate::http;
+use crate::review;
 use crate::routes::{param, Ctx};
 use crate::store::admin::{apply, Entry};
 use crate::store::sessions::{self, Session};
 use crate::store::{declarations, events};
 use crate::stripe;
-use crate::work::{self, Decided, Decision, Work};
 
 /// The newest declarations first; the list keeps this many.
 const LISTED: u32 = 200;
@@ -89,7 +82,7 @@ pub async fn candidates(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
         .clone()
         .with_stored_key(s.stripe_key_sealed.as_deref());
     let client = stripe::Client::new(&config);
-    let found = read(
+    let found = review::read(
         &client,
         &req::search_customers_by_email(&email, MAX_CUSTOMERS + 1),
     )
@@ -110,7 +103,7 @@ pub async fn candidates(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
         let client = &client;
         async move {
             match cus {
-                Some(cus) => read(client, &req::list_customer_subscriptions(cus)).await,
+                Some(cus) => review::read(client, &req::list_customer_subscriptions(cus)).await,
                 None => Ok(Value::Null),
             }
         }
@@ -126,16 +119,6 @@ pub async fn candidates(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
         more,
     };
     Ok(http::json(&answer, 200))
-}
-
-/// One read from Stripe for the reviewer: its answer, or 503 naming why.
-async fn read(client: &stripe::Client<'_>, call: &req::StripeRequest) -> Result<Value, AppError> {
-    match client.send(call, Duration::from_secs(8)).await {
-        Ok(reply) => Ok(reply.body),
-        Err(f) => Err(AppError::Unavailable(format!(
-            "Stripe did not answer the search: {f}"
-        ))),
-    }
 }
 
 /// The public declaration `id`, or 404.
@@ -175,44 +158,14 @@ async fn cancel_found(
         .clone()
         .with_stored_key(s.stripe_key_sealed.as_deref());
     // Each read from Stripe and live, or nothing is written.
-    let found = join_all(picks.iter().map(|sub| look_up(&config, sub))).await;
-    let mut found = found
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter();
-    let facts = found
-        .next()
-        .ok_or_else(|| AppError::internal("a resolve without a subscription"))?;
-    let also: Vec<String> = found.map(|f| f.id).collect();
-    let receipt = found_receipt(&s, &facts)?;
-    let plan = s.settings.manage_cancels.then(|| CancelPlan {
-        subscription_id: facts.id.clone(),
-        customer_id: facts.customer_id.clone(),
-        options: s.settings.cancel.clone(),
-        feedback: None,
-        comment: None,
-        also: also.clone(),
-    });
-    let all: Vec<&str> = std::iter::once(facts.id.as_str())
-        .chain(also.iter().map(String::as_str))
-        .collect();
-    let work = plan.map(Work::Cancel);
-    let (status, outcome) = match work {
-        Some(_) => (SessionStatus::CancelPending, "cancelled"),
-        None => (SessionStatus::Cancelled, "recorded"),
-    };
-    // Announced as `cancel.resolved` (its `cancel.requested` went out when
-    // it was declared); the event writes the outcome to Stripe's address.
-    let decision = Decision {
-        session_id: id,
-        transition: declarations::resolve(db, id, &facts, &receipt, status, now)?,
-        work: work.as_ref(),
-        event: EventKind::RequestResolved,
-        detail: resolved(outcome, &all, admin),
-    };
-    if let Decided::Lost = work::decide(db, &config, decision, now).await? {
+    let found = join_all(picks.iter().map(|sub| review::look_up(&config, sub))).await;
+    let found = found.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let by = &admin.email;
+    let Some((receipt, all)) =
+        review::carry_out(db, &config, &s, found.into_iter(), by, now).await?
+    else {
         return Err(resolved_already());
-    }
+    };
     crate::store::admin::audit(
         db,
         &admin.email,
@@ -223,60 +176,13 @@ async fn cancel_found(
     )?
     .run()
     .await?;
+    let first = all.into_iter().next();
     Ok(DeclarationView::of(
         id.to_owned(),
         Review::Resolved,
-        Some(facts.id),
+        first,
         receipt,
     ))
-}
-
-/// A picked subscription as Stripe has it; 400 naming it unless it is live.
-async fn look_up(config: &crate::config::Config, sub: &str) -> Result<SubscriptionFacts, AppError> {
-    let facts = match super::subscription_facts(config, sub).await {
-        Err(AppError::BadRequest(_)) => {
-            return Err(AppError::bad(
-                "subscription_id",
-                format!("Stripe has no subscription {sub}."),
-            ))
-        }
-        found => found?,
-    };
-    if !facts.status.is_live() {
-        return Err(AppError::bad(
-            "subscription_id",
-            format!("Subscription {sub} is not active: there is nothing to cancel."),
-        ));
-    }
-    Ok(facts)
-}
-
-/// The receipt, now naming the contract as Stripe has it; the outcome goes
-/// to the address Stripe holds (where the app sends e-mail).
-fn found_receipt(s: &Session, facts: &SubscriptionFacts) -> Result<Receipt, AppError> {
-    let mut r = s
-        .receipt
-        .clone()
-        .ok_or_else(|| AppError::internal("a declaration without its receipt"))?;
-    let stripe = Contract::from_fields(&facts.fields, facts.current_period_end);
-    r.contract.product = stripe.product.or(r.contract.product);
-    r.contract.plan = stripe.plan;
-    r.contract.subscription_id = Some(facts.id.clone());
-    r.contract.period_end = facts.current_period_end;
-    r.email = facts
-        .fields
-        .get("subscription.customer.email")
-        .filter(|e| check_email("email", e).is_ok())
-        .filter(|_| s.settings.email_from.is_some())
-        .cloned();
-    Ok(r)
-}
-
-/// The `request_resolved` event's detail: what became of the declaration
-/// (the reviewer is named for the session's trail, not in the webhook).
-fn resolved(outcome: &str, subscriptions: &[&str], admin: &Admin) -> serde_json::Value {
-    json!({"channel": "public", "outcome": outcome, "subscription_ids": subscriptions,
-           "resolved_by": admin.email})
 }
 
 async fn mark_not_matched(
@@ -292,7 +198,7 @@ async fn mark_not_matched(
             format!("Keep the note under {MAX_NOTE_CHARS} characters."),
         ));
     }
-    let event = resolved(Review::NotMatched.as_str(), &[], admin);
+    let event = review::resolved(Review::NotMatched.as_str(), &[], &admin.email);
     let won = apply(
         db,
         vec![

@@ -1,0 +1,143 @@
+//! Public declarations matched in Stripe as they are made (issue 40): one
+//! customer with the typed address and one live subscription is cancelled
+//! at once, exactly once; anything else waits in the review list with the
+//! reason why, and owners may send everything there.
+
+use serde_json::{json, Value};
+
+use crate::emails::wait_for_emails;
+use crate::helpers::*;
+use crate::public_page::{emailing_app, post, FROM};
+
+/// Posts a declaration (with `number`, if any) from a client of its own;
+/// answers the declaration as the review list shows it.
+fn declare(app: &TestApp, email: &str, number: Option<&str>) -> Value {
+    let nonce = format!("match-{}-{}", now(), customer_address().replace('.', "-"));
+    let mut form = vec![
+        ("nonce", nonce.as_str()),
+        ("name", "Grete Müller"),
+        ("email", email),
+        ("choice", "next"),
+    ];
+    form.extend(number.map(|n| ("number", n)));
+    let p = post(&app.id, &customer_address(), &form);
+    assert_eq!(p.status, 303, "{}", p.html);
+    listed(app, email)
+}
+
+fn listed(app: &TestApp, email: &str) -> Value {
+    let list = admin().get(&format!("/api/admin/apps/{}/requests", app.id));
+    let all = list.body.as_array().cloned().unwrap_or_default();
+    let found = all.into_iter().find(|d| {
+        d["email"]
+            .as_str()
+            .is_some_and(|e| e.eq_ignore_ascii_case(email))
+    });
+    found.expect("the declaration in the review list")
+}
+
+#[test]
+fn one_live_subscription_for_the_address_is_cancelled_at_once_and_once() {
+    let s = stack();
+    let app = emailing_app("Matched at once");
+    let email = format!("passt.{}@example.org", now());
+    // Stripe holds the address in other letters than typed.
+    let customer = s.customer_named(&email.to_uppercase(), "Grete Müller");
+    let sub = s.subscription_for(&customer);
+    let nonce = format!("matched-once-{}", now());
+    let client = customer_address();
+    let form = [
+        ("nonce", nonce.as_str()),
+        ("name", "Grete Müller"),
+        ("email", email.as_str()),
+        ("choice", "next"),
+    ];
+    let answers: Vec<u16> = std::thread::scope(|scope| {
+        let posts: Vec<_> = (0..20)
+            .map(|_| scope.spawn(|| post(&app.id, &client, &form).status))
+            .collect();
+        posts
+            .into_iter()
+            .map(|p| p.join().expect("a post"))
+            .collect()
+    });
+    assert!(answers.iter().all(|a| *a == 303), "{answers:?}");
+    assert_eq!(s.stripe_writes(&sub.id).len(), 1, "one Stripe write");
+    assert_eq!(s.read_subscription(&sub.id)["cancel_at_period_end"], true);
+    let d = listed(&app, &email);
+    assert_eq!(
+        (&d["review"], &d["subscription_id"], &d["waiting_because"]),
+        (&json!("resolved"), &json!(sub.id), &Value::Null)
+    );
+    // The receipt to the typed address, the outcome with the end date to
+    // the address Stripe holds (the same mailbox here).
+    let sent = wait_for_emails(&email, 2);
+    let subjects: Vec<&str> = sent.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(sent.len(), 2, "{subjects:?}");
+    let (_, outcome) = sent
+        .iter()
+        .find(|(s, _)| *s != "Bestätigung Ihrer Kündigung")
+        .expect("the outcome message");
+    let ends = outcome
+        .lines()
+        .find(|l| l.starts_with("Vertragsende:"))
+        .unwrap_or_default();
+    assert!(
+        ends.chars().any(|c| c.is_ascii_digit()) && outcome.contains(&sub.id),
+        "the end date and the contract: {outcome}"
+    );
+}
+
+#[test]
+fn what_cannot_be_matched_waits_with_its_reason_and_nothing_is_written() {
+    let s = stack();
+    let app = emailing_app("Matched or not");
+    let stamp = now();
+    let unknown = format!("unbekannt.{stamp}@example.org");
+    assert_eq!(
+        declare(&app, &unknown, None)["waiting_because"],
+        "no_customer"
+    );
+
+    let two = format!("zwei.{stamp}@example.org");
+    let customer = s.customer_named(&two, "Grete Müller");
+    let (a, b) = (s.subscription_for(&customer), s.subscription_for(&customer));
+    let d = declare(&app, &two, None);
+    assert_eq!(
+        (&d["review"], &d["waiting_because"]),
+        (&json!("open"), &json!("several_subscriptions"))
+    );
+
+    let numbered = format!("nummer.{stamp}@example.org");
+    let customer = s.customer_named(&numbered, "Grete Müller");
+    let c = s.subscription_for(&customer);
+    let wrong = declare(&app, &numbered, Some("K-0000"));
+    assert_eq!(wrong["waiting_because"], "number_mismatch");
+    for sub in [&a.id, &b.id, &c.id] {
+        assert!(s.stripe_writes(sub).is_empty(), "{sub}");
+    }
+    // The number that names the subscription picks it out of two.
+    let right = declare(&app, &two, Some(&b.id));
+    assert_eq!(
+        (&right["review"], &right["subscription_id"]),
+        (&json!("resolved"), &json!(b.id))
+    );
+    assert!(s.stripe_writes(&a.id).is_empty());
+}
+
+#[test]
+fn an_owner_may_send_every_declaration_to_the_review_list() {
+    let s = stack();
+    let settings = json!({"email_from": FROM, "public_page": {"always_review": true}});
+    let app = admin().app_with("Always review", &settings);
+    let email = format!("immer.{}@example.org", now());
+    let customer = s.customer_named(&email, "Grete Müller");
+    let sub = s.subscription_for(&customer);
+    let d = declare(&app, &email, None);
+    assert_eq!(
+        (&d["review"], &d["waiting_because"]),
+        (&json!("open"), &json!("always_review"))
+    );
+    assert!(s.stripe_writes(&sub.id).is_empty());
+    assert_eq!(s.read_subscription(&sub.id)["cancel_at_period_end"], false);
+}
