@@ -265,7 +265,7 @@ pub struct RevenueCard {
     pub watching: i64,
 }
 
-pub const CSV_HEADER: [&str; 20] = [
+pub const CSV_HEADER: [&str; 23] = [
     "session_id",
     "created_at",
     "subscription_id",
@@ -286,6 +286,9 @@ pub const CSV_HEADER: [&str; 20] = [
     "offer_cost",
     "country",
     "mode",
+    "channel",
+    "review",
+    "resolved_after_seconds",
 ];
 
 /// A session as a CSV row. Cells a spreadsheet would run as a formula are
@@ -319,6 +322,10 @@ pub fn csv_row(s: &ListedSession) -> Vec<String> {
         num(r.offer_cost),
         opt(&r.country),
         r.mode.as_str().to_owned(),
+        r.channel.as_str().to_owned(),
+        opt(&r.review.map(|v| v.as_str().to_owned())),
+        // From receipt to resolution: how long a declaration waited.
+        num(r.resolved_at.map(|at| at - r.created_at)),
     ]
     .into_iter()
     .map(defuse)

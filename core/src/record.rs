@@ -38,6 +38,29 @@ pub struct SessionRecord {
     pub country: Option<String>,
     #[serde(default)]
     pub mode: crate::jurisdiction::Mode,
+    /// Where it began: a precancel, or the app's public page (issue 39).
+    #[serde(default)]
+    pub channel: Channel,
+    /// A public declaration's place in the review list.
+    #[serde(default)]
+    pub review: Option<crate::declaration::Review>,
+    /// When a public declaration was resolved (carried out or found to
+    /// match nothing), unix seconds.
+    #[serde(default)]
+    pub resolved_at: Option<i64>,
+}
+
+crate::names::named! {
+    /// How a customer reached the cancel.
+    #[derive(Default)]
+    pub enum Channel {
+        /// A cancel session, started by a precancel on the merchant's page.
+        #[default]
+        Session = "session",
+        /// A declaration on the app's public page, without signing in.
+        Public = "public",
+    }
+    else Other = "other"
 }
 
 /// How a session ended.

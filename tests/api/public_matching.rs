@@ -86,6 +86,40 @@ fn one_live_subscription_for_the_address_is_cancelled_at_once_and_once() {
         ends.chars().any(|c| c.is_ascii_digit()) && outcome.contains(&sub.id),
         "the end date and the contract: {outcome}"
     );
+    // The export says how it came and how long it waited.
+    let row = csv_row(&app, d["id"].as_str().expect("its id"));
+    assert_eq!(
+        (row["channel"].as_str(), row["review"].as_str()),
+        ("public", "resolved"),
+        "{row:?}"
+    );
+    let waited: i64 = row["resolved_after_seconds"].parse().expect("seconds");
+    assert!((0..60).contains(&waited), "{waited}");
+}
+
+/// The app's CSV export, the row of session `id`, by column name.
+fn csv_row(app: &TestApp, id: &str) -> std::collections::HashMap<String, String> {
+    let csv = agent()
+        .get(&format!(
+            "{}/api/admin/apps/{}/sessions.csv",
+            within_test().url,
+            app.id
+        ))
+        .set("cookie", &admin().cookie)
+        .call()
+        .expect("the export")
+        .into_string()
+        .expect("text");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let row = lines
+        .find(|l| l.starts_with(id))
+        .unwrap_or_else(|| panic!("{id} in {csv}"));
+    header
+        .iter()
+        .zip(row.split(','))
+        .map(|(h, v)| ((*h).to_owned(), v.to_owned()))
+        .collect()
 }
 
 #[test]

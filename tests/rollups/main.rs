@@ -200,6 +200,9 @@ fn sessions(db: &Connection) -> (Vec<SessionRecord>, Vec<bool>) {
                     country: text(14)?,
                     mode: serde_json::from_value(serde_json::Value::String(mode))
                         .expect("a stored mode"),
+                    channel: holdfast_core::record::Channel::Session,
+                    review: None,
+                    resolved_at: None,
                 },
                 r.get::<_, i64>(16)? == 1,
             ))

@@ -91,6 +91,9 @@ fn record() -> SessionRecord {
         offer_cost: None,
         country: Some("DE".into()),
         mode: crate::jurisdiction::Mode::Direct,
+        channel: crate::record::Channel::Public,
+        review: Some(crate::declaration::Review::Resolved),
+        resolved_at: Some(90),
     }
 }
 
@@ -174,6 +177,18 @@ fn csv_rows_line_up_with_the_header_and_cannot_run_formulas() {
     assert_eq!(row[7], "'=HYPERLINK(\"http://evil\")");
     assert_eq!(row[5], "cancel");
     assert_eq!(row[16], "2400");
+    let by_name = |name: &str| {
+        let at = CSV_HEADER.iter().position(|h| *h == name).expect(name);
+        row[at].as_str()
+    };
+    assert_eq!(
+        (
+            by_name("channel"),
+            by_name("review"),
+            by_name("resolved_after_seconds")
+        ),
+        ("public", "resolved", "90")
+    );
 }
 
 proptest! {

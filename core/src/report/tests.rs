@@ -26,6 +26,9 @@ fn rec(id: &str, sub: Option<&str>, day: i64, status: SessionStatus) -> SessionR
         offer_cost: None,
         country: None,
         mode: crate::jurisdiction::Mode::Standard,
+        channel: crate::record::Channel::Session,
+        review: None,
+        resolved_at: None,
     }
 }
 

@@ -279,6 +279,7 @@ pub fn resolve(
             ("receipt", text(&serde_json::to_string(receipt)?)),
             ("status", text(status.as_str())),
             ("review", text(Review::Resolved.as_str())),
+            ("resolved_at", int(now)),
             ("updated_at", int(now)),
         ],
         &[],
@@ -314,6 +315,7 @@ pub fn not_matched(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStat
         "sessions",
         &[
             ("review", text(Review::NotMatched.as_str())),
+            ("resolved_at", int(now)),
             ("updated_at", int(now)),
         ],
         &[],

@@ -174,7 +174,7 @@ pub fn rollup_query(
 /// The columns of a `SessionRecord`, from `sessions s`.
 pub const RECORD: &str = "s.id, s.created_at, s.subscription_id, s.customer_id, s.status, s.reason_id, s.shown_offer_id, \
      s.offer_id, s.audience_id, s.experience_id, s.variant_id, s.attribution, s.attribution_reason, s.mrr, \
-     s.mrr_currency AS currency, s.offer_cost, s.country, s.mode";
+     s.mrr_currency AS currency, s.offer_cost, s.country, s.mode, s.channel, s.review, s.resolved_at";
 
 /// The SQL condition that a session of `sessions s` has outcome `o` (as
 /// `SessionRecord::outcome` decides).
