@@ -25,8 +25,10 @@ crate::names::named! {
     pub enum Review {
         /// Waits for someone to find the contract in Stripe.
         Open = "open",
-        /// Its subscription was found and cancelled.
+        /// A reviewer found its subscription, which was cancelled.
         Resolved = "resolved",
+        /// Matched in Stripe as it was made, and cancelled at once.
+        Matched = "matched",
         /// No contract was found; the customer was told.
         NotMatched = "not_matched",
     }

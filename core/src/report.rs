@@ -139,6 +139,26 @@ pub struct Report {
     /// whenever made (not bound to the period or the filters).
     #[serde(default)]
     pub open_requests: u64,
+    /// The public page's declarations made in the period, by where they
+    /// stand (not narrowed by the filters: none of them applies).
+    #[serde(default)]
+    pub public: PublicFigures,
+}
+
+/// What became of the period's declarations on the public page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicFigures {
+    pub declared: u64,
+    /// Matched in Stripe as they were made and cancelled at once.
+    pub matched: u64,
+    /// Cancelled by a reviewer who found the subscription.
+    pub reviewed: u64,
+    pub not_matched: u64,
+    /// Still waiting for review.
+    pub open: u64,
+    /// Mean seconds from receipt to resolution, of those resolved.
+    pub mean_seconds_to_resolve: Option<i64>,
 }
 
 /// The period a report covers; `bucket_secs` is the width of a chart's bar.

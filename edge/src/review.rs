@@ -8,7 +8,7 @@ use std::time::Duration;
 use holdfast_core::audit::EventKind;
 use holdfast_core::cancel::{CancelPlan, CancelTiming};
 use holdfast_core::declaration::matching::{self, Unmatched};
-use holdfast_core::declaration::Declaration;
+use holdfast_core::declaration::{Declaration, Review};
 use holdfast_core::receipt::{Contract, Receipt};
 use holdfast_core::session::SessionStatus;
 use holdfast_core::stripe as req;
@@ -93,11 +93,16 @@ pub async fn carry_out(
         None => (SessionStatus::Cancelled, "recorded"),
     };
     let ids: Vec<&str> = all.iter().map(String::as_str).collect();
+    let review = if by == AUTOMATIC {
+        Review::Matched
+    } else {
+        Review::Resolved
+    };
     // Announced as `cancel.resolved` (its `cancel.requested` went out when
     // it was declared); the event writes the outcome to Stripe's address.
     let decision = Decision {
         session_id: &s.id,
-        transition: declarations::resolve(db, &s.id, &facts, &receipt, status, now)?,
+        transition: declarations::resolve(db, &s.id, &facts, &receipt, status, review, now)?,
         work: work.as_ref(),
         event: EventKind::RequestResolved,
         detail: resolved(outcome, &ids, by),

@@ -67,7 +67,7 @@ fn one_live_subscription_for_the_address_is_cancelled_at_once_and_once() {
     let d = listed(&app, &email);
     assert_eq!(
         (&d["review"], &d["subscription_id"], &d["waiting_because"]),
-        (&json!("resolved"), &json!(sub.id), &Value::Null)
+        (&json!("matched"), &json!(sub.id), &Value::Null)
     );
     // The receipt to the typed address, the outcome with the end date to
     // the address Stripe holds (the same mailbox here).
@@ -90,7 +90,7 @@ fn one_live_subscription_for_the_address_is_cancelled_at_once_and_once() {
     let row = csv_row(&app, d["id"].as_str().expect("its id"));
     assert_eq!(
         (row["channel"].as_str(), row["review"].as_str()),
-        ("public", "resolved"),
+        ("public", "matched"),
         "{row:?}"
     );
     let waited: i64 = row["resolved_after_seconds"].parse().expect("seconds");
@@ -154,9 +154,30 @@ fn what_cannot_be_matched_waits_with_its_reason_and_nothing_is_written() {
     let right = declare(&app, &two, Some(&b.id));
     assert_eq!(
         (&right["review"], &right["subscription_id"]),
-        (&json!("resolved"), &json!(b.id))
+        (&json!("matched"), &json!(b.id))
     );
     assert!(s.stripe_writes(&a.id).is_empty());
+    // The dashboard: four declared, one matched at once, three waiting.
+    let d = admin().get(&format!("/api/admin/apps/{}/dashboard", app.id));
+    let p = &d.body["public"];
+    assert_eq!(
+        [
+            &p["declared"],
+            &p["matched"],
+            &p["open"],
+            &p["reviewed"],
+            &p["not_matched"]
+        ],
+        [&json!(4), &json!(1), &json!(3), &json!(0), &json!(0)],
+        "{p}"
+    );
+    assert!(
+        p["mean_seconds_to_resolve"]
+            .as_i64()
+            .is_some_and(|s| (0..60).contains(&s)),
+        "{p}"
+    );
+    assert_eq!(d.body["open_requests"], 3);
 }
 
 #[test]

@@ -105,5 +105,11 @@ test("an editor finds the subscription for a public declaration in Stripe and ca
   assert.equal(inStripe.cancel_at_period_end, true, JSON.stringify(inStripe));
   const untouched = await stripe("GET", `/v1/subscriptions/${other}`);
   assert.equal(untouched.cancel_at_period_end, false, "only the ticked one");
+  // The dashboard counts it by channel, as resolved by a reviewer.
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Dashboard" }).click();
+  await page.getByLabel("App", { exact: true }).selectOption("t_intl");
+  await page.getByRole("heading", { name: "By channel" }).waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="channel-reviewed"]')?.textContent) >= 1);
+  assert.ok(Number(await page.getByTestId("channel-public").textContent()) >= 1);
   await page.close();
 });

@@ -32,7 +32,8 @@ fn what(d: &DeclarationView) -> String {
 fn status(d: &DeclarationView) -> String {
     match (d.review, &d.subscription_id) {
         (Review::Resolved, Some(sub)) => format!("Cancelled: {sub}"),
-        (Review::Resolved, None) => "Resolved".to_owned(),
+        (Review::Matched, Some(sub)) => format!("Cancelled at once, matched in Stripe: {sub}"),
+        (Review::Resolved | Review::Matched, None) => "Resolved".to_owned(),
         (Review::NotMatched, _) => "No contract matched".to_owned(),
         _ => match d.waiting_because {
             Some(why) => format!("Open: {}", waiting(why)),

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{label_of, Bucket, Dim, ExperienceLift, Group, Money, Period, Report, Tally};
+use super::{
+    label_of, Bucket, Dim, ExperienceLift, Group, Money, Period, PublicFigures, Report, Tally,
+};
 use crate::experiment::HOLDOUT;
 use crate::record::{Outcome, SessionRecord};
 use crate::settings::AppSettings;
@@ -198,8 +200,9 @@ impl Accumulator {
                     }
                 })
                 .collect(),
-            // The edge counts them apart: they have no period.
+            // The edge counts these apart, from the review list's index.
             open_requests: 0,
+            public: PublicFigures::default(),
         }
     }
 }

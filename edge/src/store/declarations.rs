@@ -11,6 +11,7 @@ use holdfast_core::declaration::Review;
 use holdfast_core::jurisdiction::Mode;
 use holdfast_core::locale::Locale;
 use holdfast_core::receipt::Receipt;
+use holdfast_core::report::PublicFigures;
 use holdfast_core::session::{Lookup, SessionStatus};
 use holdfast_core::subscription::SubscriptionFacts;
 use holdfast_core::template::Fields;
@@ -225,6 +226,54 @@ struct Count {
     n: u64,
 }
 
+#[derive(Deserialize)]
+struct Standing {
+    review: String,
+    n: u64,
+    resolved: u64,
+    waited: Option<i64>,
+}
+
+/// What became of the app's declarations made in [from, to): a range of
+/// the review list's index, never a scan of all sessions.
+pub async fn figures(
+    db: &D1Database,
+    app_id: &str,
+    from: i64,
+    to: i64,
+) -> Result<PublicFigures, AppError> {
+    let rows: Vec<Standing> = stmt(
+        db,
+        "SELECT review, COUNT(*) AS n, COUNT(resolved_at) AS resolved, \
+         SUM(resolved_at - created_at) AS waited FROM sessions \
+         WHERE app_id = ?1 AND review IS NOT NULL AND created_at >= ?2 AND created_at < ?3 \
+         GROUP BY review",
+        &[text(app_id), int(from), int(to)],
+    )?
+    .all()
+    .await?
+    .results()?;
+    let mut f = PublicFigures::default();
+    let (mut resolved, mut waited) = (0_u64, 0_i64);
+    for r in rows {
+        f.declared += r.n;
+        resolved += r.resolved;
+        waited += r.waited.unwrap_or(0);
+        let slot = match Review::from_name(&r.review) {
+            Some(Review::Matched) => &mut f.matched,
+            Some(Review::Resolved) => &mut f.reviewed,
+            Some(Review::NotMatched) => &mut f.not_matched,
+            _ => &mut f.open,
+        };
+        *slot += r.n;
+    }
+    f.mean_seconds_to_resolve = i64::try_from(resolved)
+        .ok()
+        .filter(|n| *n > 0)
+        .map(|n| waited / n);
+    Ok(f)
+}
+
 /// How many of the app's declarations wait in the review list (an index
 /// range of `sessions_review`).
 pub async fn open_count(db: &D1Database, app_id: &str) -> Result<u64, AppError> {
@@ -263,6 +312,7 @@ pub fn resolve(
     facts: &SubscriptionFacts,
     receipt: &Receipt,
     status: SessionStatus,
+    review: Review,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
     let mrr = facts.mrr.as_ref();
@@ -278,7 +328,7 @@ pub fn resolve(
             ("mrr_currency", opt_text(mrr.map(|m| m.currency.as_str()))),
             ("receipt", text(&serde_json::to_string(receipt)?)),
             ("status", text(status.as_str())),
-            ("review", text(Review::Resolved.as_str())),
+            ("review", text(review.as_str())),
             ("resolved_at", int(now)),
             ("updated_at", int(now)),
         ],

@@ -9,7 +9,7 @@ mod sessions;
 pub use sessions::SessionPage;
 
 use holdfast_core::experiment::HOLDOUT;
-use holdfast_core::report::{ExperienceLift, Group, Report, Tally};
+use holdfast_core::report::{ExperienceLift, Group, PublicFigures, Report, Tally};
 use holdfast_core::settings::AppSettings;
 use leptos::prelude::*;
 
@@ -238,6 +238,69 @@ fn OpenRequests(app: String, count: u64) -> impl IntoView {
     })
 }
 
+/// "3 min", "2 h": a wait as a person reads it.
+fn duration(secs: i64) -> String {
+    match secs {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7_200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3_600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
+/// How customers cancelled: through a cancel session or the public page,
+/// and what became of the public page's declarations.
+#[component]
+fn Channels(sessions: u64, public: PublicFigures) -> impl IntoView {
+    let rows = [
+        (
+            "sessions",
+            "Cancel sessions (from your site)",
+            sessions.saturating_sub(public.declared).to_string(),
+        ),
+        (
+            "public",
+            "Declarations on the public cancel page",
+            public.declared.to_string(),
+        ),
+        (
+            "matched",
+            "… matched in Stripe and cancelled at once",
+            public.matched.to_string(),
+        ),
+        (
+            "reviewed",
+            "… cancelled by a reviewer",
+            public.reviewed.to_string(),
+        ),
+        (
+            "not-matched",
+            "… matching no contract",
+            public.not_matched.to_string(),
+        ),
+        ("open", "… waiting for review", public.open.to_string()),
+        (
+            "wait",
+            "Mean time from receipt to resolution",
+            public
+                .mean_seconds_to_resolve
+                .map_or_else(|| "—".to_owned(), duration),
+        ),
+    ];
+    view! {
+        <section aria-labelledby="channels">
+            <h2 id="channels">"By channel"</h2>
+            <table>
+                <tbody>
+                    {rows.into_iter().map(|(id, label, value)| view! {
+                        <tr><th scope="row">{label}</th><td data-testid=format!("channel-{id}")>{value}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
 #[component]
 fn ReportView(report: Report) -> impl IntoView {
     let t = report.total.clone();
@@ -315,6 +378,7 @@ fn ReportView(report: Report) -> impl IntoView {
             })}
             <RevenueTable tally=t.clone()/>
         </section>
+        <Channels sessions=t.sessions public=report.public.clone()/>
         <section aria-labelledby="over-time">
             <h2 id="over-time">"Over time"</h2>
             <StackedBars title="Sessions by outcome".to_owned() labels=day_labels series=counts format=count_axis/>

@@ -15,6 +15,7 @@ use super::Signed;
 use crate::error::AppError;
 use crate::http;
 use crate::routes::{param, Ctx};
+use crate::store::declarations;
 use crate::store::{apps, reports};
 
 /// The app's settings and its parsed query, or a clear error for either.
@@ -53,7 +54,8 @@ pub async fn dashboard(req: Request, ctx: Ctx, signed: Signed) -> Result<Respons
     } else {
         reports::rollup_report(&db, &id, q.period, &q.filter, &settings).await?
     };
-    report.open_requests = crate::store::declarations::open_count(&db, &id).await?;
+    report.open_requests = declarations::open_count(&db, &id).await?;
+    report.public = declarations::figures(&db, &id, report.from, report.to).await?;
     Ok(http::json(&report, 200))
 }
 
