@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::emails::wait_for_emails;
 use crate::helpers::*;
-use crate::public_page::{emailing_app, post, FROM};
+use crate::public_page::{emailing_app, listed, post, FROM};
 
 /// Posts a declaration (with `number`, if any) from a client of its own;
 /// answers the declaration as the review list shows it.
@@ -23,17 +23,6 @@ fn declare(app: &TestApp, email: &str, number: Option<&str>) -> Value {
     let p = post(&app.id, &customer_address(), &form);
     assert_eq!(p.status, 303, "{}", p.html);
     listed(app, email)
-}
-
-fn listed(app: &TestApp, email: &str) -> Value {
-    let list = admin().get(&format!("/api/admin/apps/{}/requests", app.id));
-    let all = list.body.as_array().cloned().unwrap_or_default();
-    let found = all.into_iter().find(|d| {
-        d["email"]
-            .as_str()
-            .is_some_and(|e| e.eq_ignore_ascii_case(email))
-    });
-    found.expect("the declaration in the review list")
 }
 
 #[test]

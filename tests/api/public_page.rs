@@ -297,16 +297,18 @@ pub(crate) fn declared(app: &TestApp, email: &str) -> String {
     let nonce = format!("resolve-{}-{}", now(), customer_address().replace('.', "-"));
     let p = post(&app.id, &customer_address(), &declaration(&nonce, email));
     assert_eq!(p.status, 303, "{}", p.html);
+    let d = listed(app, email);
+    d["id"].as_str().expect("its id").to_owned()
+}
+
+/// The declaration made with `email`, as the review list shows it.
+pub(crate) fn listed(app: &TestApp, email: &str) -> serde_json::Value {
     let list = admin().get(&format!("/api/admin/apps/{}/requests", app.id));
-    let found = list.body.as_array().and_then(|l| {
-        l.iter()
-            .find(|d| {
-                d["email"]
-                    .as_str()
-                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
-            })
-            .and_then(|d| d["id"].as_str())
-            .map(str::to_owned)
+    let all = list.body.as_array().cloned().unwrap_or_default();
+    let found = all.into_iter().find(|d| {
+        d["email"]
+            .as_str()
+            .is_some_and(|e| e.eq_ignore_ascii_case(email))
     });
     found.expect("the declaration in the review list")
 }
