@@ -27,12 +27,19 @@ use crate::work::{self, Decided, Decision, Work};
 /// Who resolved a declaration matched without a person.
 pub const AUTOMATIC: &str = "holdfast (matched in Stripe)";
 
-/// One read from Stripe for a review: its answer, or 503 naming why.
+/// How long a reviewer waits for one read from Stripe.
+pub const REVIEW_DEADLINE: Duration = Duration::from_secs(8);
+/// How long a visitor's receipt waits for one read while the declaration
+/// is matched: past it, a person looks instead.
+const MATCH_DEADLINE: Duration = Duration::from_secs(3);
+
+/// One read from Stripe: its answer, or 503 naming why.
 pub async fn read(
     client: &stripe::Client<'_>,
     call: &req::StripeRequest,
+    deadline: Duration,
 ) -> Result<Value, AppError> {
-    match client.send(call, Duration::from_secs(8)).await {
+    match client.send(call, deadline).await {
         Ok(reply) => Ok(reply.body),
         Err(f) => Err(AppError::Unavailable(format!("Stripe did not answer: {f}"))),
     }
@@ -186,7 +193,9 @@ async fn find(
     let client = stripe::Client::new(config);
     let email = d.email.to_string();
     let search = req::search_customers_by_email(&email, 2);
-    let found = read(&client, &search).await.map_err(unavailable)?;
+    let found = read(&client, &search, MATCH_DEADLINE)
+        .await
+        .map_err(unavailable)?;
     let customers = found
         .get("data")
         .and_then(Value::as_array)
@@ -199,7 +208,8 @@ async fn find(
         .and_then(Value::as_str)
         .filter(|id| !id.is_empty())
         .ok_or(Unmatched::NoCustomer)?;
-    let list = read(&client, &req::list_customer_subscriptions(cus))
+    let list = req::list_customer_subscriptions(cus);
+    let list = read(&client, &list, MATCH_DEADLINE)
         .await
         .map_err(unavailable)?;
     // The visitor's product, else any the page lists (none listed: any).

@@ -185,3 +185,34 @@ fn an_owner_may_send_every_declaration_to_the_review_list() {
     assert!(s.stripe_writes(&sub.id).is_empty());
     assert_eq!(s.read_subscription(&sub.id)["cancel_at_period_end"], false);
 }
+
+#[test]
+fn a_slow_stripe_leaves_the_declaration_for_review_instead_of_the_receipt_waiting() {
+    // Alone: the emulator's fault is for whichever search comes first.
+    let s = stack_alone();
+    let app = emailing_app("Matched, Stripe slow");
+    let email = format!("langsam.{}@example.org", now());
+    let customer = s.customer_named(&email, "Grete Müller");
+    let sub = s.subscription_for(&customer);
+    // Slower than a visitor's receipt waits (3 s), faster than a reviewer
+    // does (8 s): the declaration must wait for a person.
+    s.fault(
+        json!({"method": "GET", "path_contains": "/v1/customers/search",
+        "delay_ms": 5000, "times": 1}),
+    );
+    let nonce = format!("slow-stripe-{}", now());
+    let form = [
+        ("nonce", nonce.as_str()),
+        ("name", "Grete Müller"),
+        ("email", email.as_str()),
+        ("choice", "next"),
+    ];
+    let p = post(&app.id, &customer_address(), &form);
+    assert_eq!(p.status, 303, "{}", p.html);
+    let d = listed(&app, &email);
+    assert_eq!(
+        (&d["review"], &d["waiting_because"]),
+        (&json!("open"), &json!("stripe_unavailable"))
+    );
+    assert!(s.stripe_writes(&sub.id).is_empty());
+}

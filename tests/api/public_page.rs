@@ -58,14 +58,28 @@ fn nonce_of(html: &str) -> String {
     html[at..at + 64].to_owned()
 }
 
+/// Posts the form as a browser does, and again (as a visitor's reload
+/// would) when `wrangler dev`'s local proxy answered in its place: its own
+/// plain-text 503 under many posts at once on a small machine, which
+/// Cloudflare's edge does not send. A repeated form is one declaration.
 pub(crate) fn post(app: &str, client: &str, form: &[(&str, &str)]) -> Page {
-    page_of(
-        no_redirects()
-            .post(&url(app))
-            .set("accept-language", "de-DE,de;q=0.9")
-            .set("cf-connecting-ip", client)
-            .send_form(form),
-    )
+    let send = || {
+        page_of(
+            no_redirects()
+                .post(&url(app))
+                .set("accept-language", "de-DE,de;q=0.9")
+                .set("cf-connecting-ip", client)
+                .send_form(form),
+        )
+    };
+    for _ in 0..2 {
+        let p = send();
+        if p.status != 503 || p.html.contains("<html") {
+            return p;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    send()
 }
 
 pub(crate) fn declaration<'a>(nonce: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {

@@ -21,7 +21,8 @@ fn changed_value(field: &str) -> Value {
         "jurisdiction_rules" => json!([{"region": "DE", "mode": "direct"}]),
         "retention_days" => json!(120),
         "precancel_per_minute" => json!(77),
-        "public_page" => json!({"enabled": false, "products": [{"id": "prod_x", "name": "Pro"}]}),
+        "public_page" => json!({"enabled": false, "products": [{"id": "prod_x", "name": "Pro"}],
+            "always_review": true}),
         other => panic!("no test value for the owner-only setting {other}: add one here"),
     }
 }

@@ -85,6 +85,7 @@ pub async fn candidates(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
     let found = review::read(
         &client,
         &req::search_customers_by_email(&email, MAX_CUSTOMERS + 1),
+        review::REVIEW_DEADLINE,
     )
     .await?;
     let customers: Vec<Value> = found
@@ -103,7 +104,10 @@ pub async fn candidates(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
         let client = &client;
         async move {
             match cus {
-                Some(cus) => review::read(client, &req::list_customer_subscriptions(cus)).await,
+                Some(cus) => {
+                    let list = req::list_customer_subscriptions(cus);
+                    review::read(client, &list, review::REVIEW_DEADLINE).await
+                }
                 None => Ok(Value::Null),
             }
         }
