@@ -54,10 +54,7 @@ macro_rules! named {
         impl $crate::names::Named for $name {
             const ALL: &'static [Self] = &[$(Self::$variant),+];
             fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $text,)+
-                    $(Self::$other => $otext,)?
-                }
+                <$name>::as_str(self)
             }
         }
 
@@ -65,9 +62,12 @@ macro_rules! named {
             /// Every known value (see `names::Named`).
             pub const ALL: &'static [Self] = <Self as $crate::names::Named>::ALL;
 
-            /// The stored name.
-            pub fn as_str(self) -> &'static str {
-                $crate::names::Named::as_str(self)
+            /// The stored name (`const`: SQL and constants can spell it).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    $(Self::$other => $otext,)?
+                }
             }
 
             /// The value a stored name stands for, if it is known.

@@ -111,7 +111,7 @@ pub fn payload(
             let channel = detail.get("channel").cloned();
             data.insert(
                 "channel".into(),
-                channel.unwrap_or_else(|| json!("session")),
+                channel.unwrap_or_else(|| json!(crate::record::Channel::Session.as_str())),
             );
             data.insert("receipt".into(), json!(s.receipt));
             let merchant = audit_kind == EventKind::CancelRecorded;

@@ -10,6 +10,7 @@ use holdfast_core::cancel::{CancelPlan, CancelTiming};
 use holdfast_core::declaration::matching::{self, Unmatched};
 use holdfast_core::declaration::{Declaration, Review};
 use holdfast_core::receipt::{Contract, Receipt};
+use holdfast_core::record::Channel;
 use holdfast_core::session::SessionStatus;
 use holdfast_core::stripe as req;
 use holdfast_core::subscription::SubscriptionFacts;
@@ -24,8 +25,31 @@ use crate::store::sessions::{self, Session};
 use crate::stripe;
 use crate::work::{self, Decided, Decision, Work};
 
-/// Who resolved a declaration matched without a person.
-pub const AUTOMATIC: &str = "holdfast (matched in Stripe)";
+/// Who carries a declaration out: the matching as it is made, or a
+/// reviewer from the list.
+#[derive(Clone, Copy)]
+pub enum Resolver<'a> {
+    Matching,
+    Admin(&'a str),
+}
+
+impl<'a> Resolver<'a> {
+    /// As the session's trail names them.
+    pub fn name(self) -> &'a str {
+        match self {
+            Self::Matching => "holdfast (matched in Stripe)",
+            Self::Admin(email) => email,
+        }
+    }
+
+    /// Where the declaration stands once they have carried it out.
+    fn review(self) -> Review {
+        match self {
+            Self::Matching => Review::Matched,
+            Self::Admin(_) => Review::Resolved,
+        }
+    }
+}
 
 /// How long a reviewer waits for one read from Stripe.
 pub const REVIEW_DEADLINE: Duration = Duration::from_secs(8);
@@ -73,10 +97,11 @@ pub async fn carry_out(
     db: &D1Database,
     config: &Config,
     s: &Session,
-    mut found: impl Iterator<Item = SubscriptionFacts>,
-    by: &str,
+    found: Vec<SubscriptionFacts>,
+    by: Resolver<'_>,
     now: i64,
 ) -> Result<Option<(Receipt, Vec<String>)>, AppError> {
+    let mut found = found.into_iter();
     let facts = found
         .next()
         .ok_or_else(|| AppError::internal("a resolve without a subscription"))?;
@@ -100,11 +125,7 @@ pub async fn carry_out(
         None => (SessionStatus::Cancelled, "recorded"),
     };
     let ids: Vec<&str> = all.iter().map(String::as_str).collect();
-    let review = if by == AUTOMATIC {
-        Review::Matched
-    } else {
-        Review::Resolved
-    };
+    let review = by.review();
     // Announced as `cancel.resolved` (its `cancel.requested` went out when
     // it was declared); the event writes the outcome to Stripe's address.
     let decision = Decision {
@@ -112,7 +133,7 @@ pub async fn carry_out(
         transition: declarations::resolve(db, &s.id, &facts, &receipt, status, review, now)?,
         work: work.as_ref(),
         event: EventKind::RequestResolved,
-        detail: resolved(outcome, &ids, by),
+        detail: resolved(outcome, &ids, by.name()),
     };
     Ok(match work::decide(db, config, decision, now).await? {
         Decided::Lost => None,
@@ -144,7 +165,7 @@ fn found_receipt(s: &Session, facts: &SubscriptionFacts) -> Result<Receipt, AppE
 /// The `request_resolved` event's detail: what became of the declaration
 /// (who resolved it is for the session's trail, not the webhook).
 pub fn resolved(outcome: &str, subscriptions: &[&str], by: &str) -> Value {
-    json!({"channel": "public", "outcome": outcome, "subscription_ids": subscriptions,
+    json!({"channel": Channel::Public.as_str(), "outcome": outcome, "subscription_ids": subscriptions,
            "resolved_by": by})
 }
 
@@ -166,7 +187,7 @@ pub async fn auto_match(
         .with_stored_key(s.stripe_key_sealed.as_deref());
     let why = match find(&config, &s, d).await {
         Ok(facts) => {
-            carry_out(db, &config, &s, std::iter::once(facts), AUTOMATIC, now).await?;
+            carry_out(db, &config, &s, vec![facts], Resolver::Matching, now).await?;
             return Ok(());
         }
         Err(why) => why,

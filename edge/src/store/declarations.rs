@@ -11,6 +11,7 @@ use holdfast_core::declaration::Review;
 use holdfast_core::jurisdiction::Mode;
 use holdfast_core::locale::Locale;
 use holdfast_core::receipt::Receipt;
+use holdfast_core::record::Channel;
 use holdfast_core::report::PublicFigures;
 use holdfast_core::session::{Lookup, SessionStatus};
 use holdfast_core::subscription::SubscriptionFacts;
@@ -119,7 +120,8 @@ pub async fn insert(db: &D1Database, d: &NewDeclaration<'_>) -> Result<Stored, A
     Ok(Stored::Limited(retry_after(db, d).await?))
 }
 
-const PUBLIC: &str = "public";
+/// The channel's name, as SQL reads it.
+const PUBLIC: &str = Channel::Public.as_str();
 
 /// The public declarations of one client (or address) since a time.
 fn recent(column: &str) -> String {
@@ -316,9 +318,9 @@ pub fn resolve(
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
     let mrr = facts.mrr.as_ref();
-    update_row(
+    while_open(
         db,
-        "sessions",
+        id,
         &[
             ("subscription_id", text(&facts.id)),
             ("customer_id", opt_text(facts.customer_id.as_deref())),
@@ -332,9 +334,6 @@ pub fn resolve(
             ("resolved_at", int(now)),
             ("updated_at", int(now)),
         ],
-        &[],
-        &format!("id = ? AND channel = '{PUBLIC}' AND review = ?"),
-        &[text(id), text(Review::Open.as_str())],
     )
 }
 
@@ -345,29 +344,40 @@ pub fn waits(
     why: Unmatched,
     now: i64,
 ) -> Result<D1PreparedStatement, AppError> {
-    update_row(
+    while_open(
         db,
-        "sessions",
+        id,
         &[
             ("review_reason", text(why.as_str())),
             ("updated_at", int(now)),
         ],
-        &[],
-        &format!("id = ? AND channel = '{PUBLIC}' AND review = ?"),
-        &[text(id), text(Review::Open.as_str())],
     )
 }
 
 /// Marks an open declaration as matching no contract.
 pub fn not_matched(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStatement, AppError> {
-    update_row(
+    while_open(
         db,
-        "sessions",
+        id,
         &[
             ("review", text(Review::NotMatched.as_str())),
             ("resolved_at", int(now)),
             ("updated_at", int(now)),
         ],
+    )
+}
+
+/// Changes a declaration only while it is open: of two resolvers (or a
+/// resolver and the matching), one changes it.
+fn while_open(
+    db: &D1Database,
+    id: &str,
+    sets: &[(&str, JsValue)],
+) -> Result<D1PreparedStatement, AppError> {
+    update_row(
+        db,
+        "sessions",
+        sets,
         &[],
         &format!("id = ? AND channel = '{PUBLIC}' AND review = ?"),
         &[text(id), text(Review::Open.as_str())],

@@ -40,9 +40,7 @@ pub async fn resolve(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respo
     let Signed { db, admin, now } = signed;
     let id = param(&ctx, "id")?.to_owned();
     let form: ResolveRequest = body(&mut req).await?;
-    let review = declarations::review_of(&db, &id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No cancellation request {id}.")))?;
+    let (review, s) = declaration(&db, &id).await?;
     if review != Review::Open {
         return Err(resolved_already());
     }
@@ -53,8 +51,8 @@ pub async fn resolve(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respo
         .filter(|v| !v.is_empty());
     let picks = form.picks();
     let view = match (picks.is_empty(), note) {
-        (false, None) => cancel_found(&ctx, &db, &admin, &id, &picks, now).await?,
-        (true, Some(note)) => mark_not_matched(&db, &admin, &id, note, now).await?,
+        (false, None) => cancel_found(&ctx, &db, &admin, &s, &picks, now).await?,
+        (true, Some(note)) => mark_not_matched(&db, &admin, &s, note, now).await?,
         _ => {
             return Err(AppError::bad(
                 "subscription_id",
@@ -71,7 +69,7 @@ pub async fn resolve(mut req: Request, ctx: Ctx, signed: Signed) -> Result<Respo
 pub async fn candidates(_: Request, ctx: Ctx, signed: Signed) -> Result<Response, AppError> {
     let Signed { db, .. } = signed;
     let id = param(&ctx, "id")?;
-    let s = declaration(&db, id).await?;
+    let (_, s) = declaration(&db, id).await?;
     let email = s
         .receipt
         .as_ref()
@@ -125,11 +123,11 @@ pub async fn candidates(_: Request, ctx: Ctx, signed: Signed) -> Result<Response
     Ok(http::json(&answer, 200))
 }
 
-/// The public declaration `id`, or 404.
-async fn declaration(db: &D1Database, id: &str) -> Result<Session, AppError> {
+/// The public declaration `id` and where it stands, or 404.
+async fn declaration(db: &D1Database, id: &str) -> Result<(Review, Session), AppError> {
     let missing = || AppError::NotFound(format!("No cancellation request {id}."));
-    declarations::review_of(db, id).await?.ok_or_else(missing)?;
-    sessions::by_id(db, id).await?.ok_or_else(missing)
+    let review = declarations::review_of(db, id).await?.ok_or_else(missing)?;
+    Ok((review, sessions::by_id(db, id).await?.ok_or_else(missing)?))
 }
 
 fn resolved_already() -> AppError {
@@ -143,10 +141,11 @@ async fn cancel_found(
     ctx: &Ctx,
     db: &D1Database,
     admin: &Admin,
-    id: &str,
+    s: &Session,
     picks: &[String],
     now: i64,
 ) -> Result<DeclarationView, AppError> {
+    let id = &s.id;
     if picks.len() > MAX_PICKS {
         return Err(AppError::bad(
             "subscription_ids",
@@ -156,7 +155,6 @@ async fn cancel_found(
     for sub in picks {
         StripeId::parse("subscription_id", sub).map_err(AppError::BadRequest)?;
     }
-    let s = declaration(db, id).await?;
     let config = ctx
         .data
         .clone()
@@ -164,10 +162,8 @@ async fn cancel_found(
     // Each read from Stripe and live, or nothing is written.
     let found = join_all(picks.iter().map(|sub| review::look_up(&config, sub))).await;
     let found = found.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let by = &admin.email;
-    let Some((receipt, all)) =
-        review::carry_out(db, &config, &s, found.into_iter(), by, now).await?
-    else {
+    let by = review::Resolver::Admin(&admin.email);
+    let Some((receipt, all)) = review::carry_out(db, &config, s, found, by, now).await? else {
         return Err(resolved_already());
     };
     crate::store::admin::audit(
@@ -192,7 +188,7 @@ async fn cancel_found(
 async fn mark_not_matched(
     db: &D1Database,
     admin: &Admin,
-    id: &str,
+    s: &Session,
     note: &str,
     now: i64,
 ) -> Result<DeclarationView, AppError> {
@@ -202,6 +198,7 @@ async fn mark_not_matched(
             format!("Keep the note under {MAX_NOTE_CHARS} characters."),
         ));
     }
+    let id = &s.id;
     let event = review::resolved(Review::NotMatched.as_str(), &[], &admin.email);
     let won = apply(
         db,
@@ -222,9 +219,10 @@ async fn mark_not_matched(
     if !won {
         return Err(resolved_already());
     }
-    let s = sessions::by_id(db, id).await?;
+    // Marking it changes nothing on the receipt read before.
     let receipt = s
-        .and_then(|s| s.receipt)
+        .receipt
+        .clone()
         .ok_or_else(|| AppError::internal("a declaration without its receipt"))?;
     Ok(DeclarationView::of(
         id.to_owned(),
